@@ -1,0 +1,218 @@
+// Package fingerprint owns aisight's shared detection data: AI SDK package
+// names per ecosystem, AI serving images, provider key shapes and the env var
+// names that carry them, and model file formats. The data is an embedded YAML
+// file (catalog.yaml) so that detection changes are reviewable as data; the
+// code here only loads it and matches against it. Both the source and the
+// Kubernetes collectors use one loaded *Catalog.
+package fingerprint
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/aisight/aisight/model"
+)
+
+//go:embed catalog.yaml
+var catalogYAML []byte
+
+// SDK is one family of AI SDK packages.
+type SDK struct {
+	Ecosystem      string               `yaml:"ecosystem"`
+	Names          []string             `yaml:"names"`
+	Provider       string               `yaml:"provider"`
+	DeploymentType model.DeploymentType `yaml:"deployment_type"`
+	Category       string               `yaml:"category"`
+	Positive       []string             `yaml:"positive"`
+	Negative       []string             `yaml:"negative"`
+}
+
+// Image is one AI serving (or AI data) image family.
+type Image struct {
+	Runtime  string   `yaml:"runtime"`
+	Category string   `yaml:"category"`
+	Patterns []string `yaml:"patterns"`
+	Positive []string `yaml:"positive"`
+	Negative []string `yaml:"negative"`
+	segs     [][]string
+}
+
+// Key is one provider key shape.
+type Key struct {
+	Kind           string               `yaml:"kind"`
+	Provider       string               `yaml:"provider"`
+	DeploymentType model.DeploymentType `yaml:"deployment_type"`
+	Anchor         string               `yaml:"anchor"`
+	Lookbehind     int                  `yaml:"lookbehind"`
+	Pattern        string               `yaml:"pattern"`
+	Positive       []string             `yaml:"positive"`
+	Negative       []string             `yaml:"negative"`
+	re             *regexp.Regexp
+}
+
+// EnvVar is an environment variable name that carries a provider credential.
+type EnvVar struct {
+	Name           string               `yaml:"name"`
+	Provider       string               `yaml:"provider"`
+	KeyKind        string               `yaml:"key_kind"`
+	DeploymentType model.DeploymentType `yaml:"deployment_type"`
+	ValuePattern   string               `yaml:"value_pattern"`
+	Negative       []string             `yaml:"negative"`
+	valueRE        *regexp.Regexp
+}
+
+// FormatInfo describes a model file format.
+type FormatInfo struct {
+	Format            string   `yaml:"format"`
+	SerializationSafe bool     `yaml:"serialization_safe"`
+	Extensions        []string `yaml:"extensions"`
+}
+
+// Catalog is the loaded detection data. It is read-only after Load and safe
+// for concurrent use.
+type Catalog struct {
+	Version      int          `yaml:"version"`
+	SDKs         []SDK        `yaml:"sdks"`
+	Images       []Image      `yaml:"images"`
+	Keys         []Key        `yaml:"keys"`
+	EnvVars      []EnvVar     `yaml:"env_vars"`
+	ModelFormats []FormatInfo `yaml:"model_formats"`
+
+	envByName map[string]*EnvVar
+	anchors   []anchorGroup
+	formats   map[string]FormatInfo
+}
+
+type anchorGroup struct {
+	anchor []byte
+	keys   []*Key
+}
+
+// Load parses and validates the embedded catalog.
+func Load() (*Catalog, error) { return Parse(catalogYAML) }
+
+// Parse parses and validates a catalog document (strictly: unknown keys are errors).
+func Parse(b []byte) (*Catalog, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var c Catalog
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("fingerprint catalog: %w", err)
+	}
+	if err := c.compile(); err != nil {
+		return nil, fmt.Errorf("fingerprint catalog: %w", err)
+	}
+	return &c, nil
+}
+
+func (c *Catalog) compile() error {
+	for i, s := range c.SDKs {
+		if s.Ecosystem == "" || len(s.Names) == 0 || !s.DeploymentType.Valid() {
+			return fmt.Errorf("sdk entry %d (%v): ecosystem, names and a valid deployment_type are required", i, s.Names)
+		}
+	}
+	for i := range c.Images {
+		im := &c.Images[i]
+		for _, p := range im.Patterns {
+			segs := strings.Split(strings.ToLower(p), "/")
+			for _, s := range segs {
+				if _, err := path.Match(s, ""); err != nil || s == "" {
+					return fmt.Errorf("image %s: bad pattern %q", im.Runtime, p)
+				}
+			}
+			im.segs = append(im.segs, segs)
+		}
+	}
+	groups := map[string]int{}
+	for i := range c.Keys {
+		k := &c.Keys[i]
+		re, err := regexp.Compile("^(?:" + k.Pattern + ")")
+		if err != nil {
+			return fmt.Errorf("key %s: %w", k.Kind, err)
+		}
+		if k.Anchor == "" || !k.DeploymentType.Valid() {
+			return fmt.Errorf("key %s: anchor and a valid deployment_type are required", k.Kind)
+		}
+		k.re = re
+		gi, ok := groups[k.Anchor]
+		if !ok {
+			gi = len(c.anchors)
+			groups[k.Anchor] = gi
+			c.anchors = append(c.anchors, anchorGroup{anchor: []byte(k.Anchor)})
+		}
+		c.anchors[gi].keys = append(c.anchors[gi].keys, k)
+	}
+	c.envByName = map[string]*EnvVar{}
+	for i := range c.EnvVars {
+		e := &c.EnvVars[i]
+		if e.ValuePattern != "" {
+			re, err := regexp.Compile(e.ValuePattern)
+			if err != nil {
+				return fmt.Errorf("env var %s: %w", e.Name, err)
+			}
+			e.valueRE = re
+		}
+		if !e.DeploymentType.Valid() {
+			return fmt.Errorf("env var %s: invalid deployment_type %q", e.Name, e.DeploymentType)
+		}
+		c.envByName[e.Name] = e
+	}
+	c.formats = map[string]FormatInfo{}
+	for _, f := range c.ModelFormats {
+		c.formats[f.Format] = f
+	}
+	return nil
+}
+
+// EnvVar returns the credential env var entry for name (case-insensitive).
+func (c *Catalog) EnvVar(name string) (*EnvVar, bool) {
+	e, ok := c.envByName[strings.ToUpper(name)]
+	return e, ok
+}
+
+// FormatInfo returns what the catalog says of a model format.
+func (c *Catalog) FormatInfo(format string) (FormatInfo, bool) {
+	f, ok := c.formats[format]
+	return f, ok
+}
+
+// ValueLooksLikeKey reports whether v, assigned to this env var, plausibly
+// is a literal credential rather than a placeholder or a reference.
+func (e *EnvVar) ValueLooksLikeKey(v string) bool {
+	if e.valueRE != nil {
+		return e.valueRE.MatchString(v)
+	}
+	return plausibleSecret(v)
+}
+
+// plausibleSecret rejects empty values, references, placeholders and prose.
+func plausibleSecret(v string) bool {
+	if len(v) < 16 || len(v) > 512 {
+		return false
+	}
+	lv := strings.ToLower(v)
+	for _, p := range []string{"your", "xxxx", "changeme", "change_me", "replace", "example", "placeholder", "dummy", "<", "${", "$(", "{{", "%(", "process.env", "os.environ", "getenv"} {
+		if strings.Contains(lv, p) {
+			return false
+		}
+	}
+	var letters, digits int
+	for _, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+			letters++
+		case r == '-' || r == '_' || r == '.' || r == '/' || r == '+' || r == '=':
+		default:
+			return false
+		}
+	}
+	return letters > 0 && digits > 0
+}

@@ -1,0 +1,309 @@
+package fingerprint
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math/rand/v2"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func load(t testing.TB) *Catalog {
+	t.Helper()
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+var tmplRE = regexp.MustCompile(`\{(alnum|hex|b64|url|upper):(\d+)\}`)
+
+// expand turns a catalog example template into a synthetic value.
+func expand(tmpl string, rng *rand.Rand) string {
+	alphabets := map[string]string{
+		"alnum": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+		"hex":   "0123456789abcdef",
+		"b64":   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+		"url":   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
+		"upper": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+	}
+	return tmplRE.ReplaceAllStringFunc(tmpl, func(m string) string {
+		p := tmplRE.FindStringSubmatch(m)
+		n, _ := strconv.Atoi(p[2])
+		a := alphabets[p[1]]
+		var b strings.Builder
+		for range n {
+			b.WriteByte(a[rng.IntN(len(a))])
+		}
+		return b.String()
+	})
+}
+
+func TestEveryEntryHasPositiveAndNegativeCases(t *testing.T) {
+	c := load(t)
+	for _, s := range c.SDKs {
+		if len(s.Positive) == 0 || len(s.Negative) == 0 {
+			t.Errorf("sdk %v: needs positive and negative cases", s.Names)
+		}
+	}
+	for _, im := range c.Images {
+		if len(im.Positive) == 0 || len(im.Negative) == 0 {
+			t.Errorf("image %s: needs positive and negative cases", im.Runtime)
+		}
+	}
+	for _, k := range c.Keys {
+		if len(k.Positive) == 0 || len(k.Negative) == 0 {
+			t.Errorf("key %s: needs positive and negative cases", k.Kind)
+		}
+	}
+	for _, e := range c.EnvVars {
+		if len(e.Negative) == 0 {
+			t.Errorf("env var %s: needs a negative (confusable) name", e.Name)
+		}
+	}
+}
+
+func TestSDKCases(t *testing.T) {
+	c := load(t)
+	for _, s := range c.SDKs {
+		for _, p := range s.Positive {
+			got, ok := c.MatchSDK(s.Ecosystem, p)
+			if !ok || got.Provider != s.Provider || got.Category != s.Category {
+				t.Errorf("%s package %q: want match %s/%s, got %v %v", s.Ecosystem, p, s.Provider, s.Category, got, ok)
+			}
+		}
+		for _, n := range s.Negative {
+			if got, ok := c.MatchSDK(s.Ecosystem, n); ok {
+				t.Errorf("%s package %q: confusable matched %v", s.Ecosystem, n, got.Names)
+			}
+		}
+	}
+	// An ecosystem never borrows another's names.
+	if _, ok := c.MatchSDK("npm", "langchain-openai"); ok {
+		t.Error("npm langchain-openai matched a PyPI pattern")
+	}
+}
+
+func TestImageCases(t *testing.T) {
+	c := load(t)
+	for _, im := range c.Images {
+		for _, p := range im.Positive {
+			got, ok := c.MatchImage(p)
+			if !ok || got.Runtime != im.Runtime {
+				t.Errorf("image %q: want runtime %s, got %v %v", p, im.Runtime, got, ok)
+			}
+		}
+		for _, n := range im.Negative {
+			if got, ok := c.MatchImage(n); ok {
+				t.Errorf("image %q: confusable matched %s", n, got.Runtime)
+			}
+		}
+	}
+}
+
+func TestParseImage(t *testing.T) {
+	digest := "sha256:" + strings.Repeat("ab", 32)
+	tests := []struct {
+		in                       string
+		registry, repo, tag, dig string
+		pinned, public           bool
+	}{
+		{"vllm/vllm-openai:v0.8.4", "", "vllm/vllm-openai", "v0.8.4", "", false, true},
+		{"registry.corp.example/mirror/vllm/vllm-openai@" + digest, "registry.corp.example", "mirror/vllm/vllm-openai", "", digest, true, false},
+		{"localhost:5000/ollama:1@" + digest, "localhost:5000", "ollama", "1", digest, true, false},
+		{"nginx", "", "nginx", "", "", false, true},
+		{"ghcr.io/x/y@sha256:short", "ghcr.io", "x/y", "", "sha256:short", false, true},
+	}
+	for _, tt := range tests {
+		r := ParseImage(tt.in)
+		if r.Registry != tt.registry || r.Repository != tt.repo || r.Tag != tt.tag || r.Digest != tt.dig || r.PinnedByDigest() != tt.pinned || r.PublicRegistry() != tt.public {
+			t.Errorf("ParseImage(%q) = %+v pinned=%v public=%v", tt.in, r, r.PinnedByDigest(), r.PublicRegistry())
+		}
+	}
+}
+
+func TestKeyCases(t *testing.T) {
+	c := load(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, k := range c.Keys {
+		for _, p := range k.Positive {
+			for range 20 {
+				v := expand(p, rng)
+				for _, wrap := range []string{"%s", `api_key = "%s"`, "KEY=%s\n", `{"k":"%s"}`} {
+					content := []byte(strings.Replace(wrap, "%s", v, 1))
+					m := c.FindKeys(content)
+					if len(m) != 1 || m[0].Key.Kind != k.Kind || string(content[m[0].Start:m[0].End]) != v {
+						t.Fatalf("key %s: %q in %q: got %+v", k.Kind, v, wrap, m)
+					}
+				}
+			}
+		}
+		for _, n := range k.Negative {
+			for range 20 {
+				v := expand(n, rng)
+				for _, m := range c.FindKeys([]byte(" " + v + " ")) {
+					if m.Key.Kind == k.Kind {
+						t.Fatalf("key %s: confusable %q matched", k.Kind, v)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestFindKeysSeveral(t *testing.T) {
+	c := load(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	a := expand("sk-ant-api03-{url:93}AA", rng)
+	h := expand("hf_{alnum:34}", rng)
+	content := []byte("x=" + a + "\ny='" + h + "'\nz=" + a + "\n")
+	m := c.FindKeys(content)
+	if len(m) != 3 || m[0].Key.Kind != "anthropic_api_key" || m[1].Key.Kind != "huggingface_token" || m[2].Start <= m[1].Start {
+		t.Fatalf("got %+v", m)
+	}
+}
+
+func TestEnvAssignments(t *testing.T) {
+	c := load(t)
+	hex32 := "0123456789abcdef0123456789abcdef"
+	tests := []struct {
+		content string
+		want    string // env var name, "" for none
+		value   string
+	}{
+		{"AZURE_OPENAI_API_KEY=" + hex32 + "\n", "AZURE_OPENAI_API_KEY", hex32},
+		{"export AZURE_OPENAI_KEY='" + hex32 + "'", "AZURE_OPENAI_KEY", hex32},
+		{`{"AZURE_OPENAI_API_KEY": "` + hex32 + `"}`, "AZURE_OPENAI_API_KEY", hex32},
+		{"env:\n  - name: MISTRAL_API_KEY\n    value: q8Zr2Lw9Xk3Pm7Tn4Vb6\n", "MISTRAL_API_KEY", "q8Zr2Lw9Xk3Pm7Tn4Vb6"},
+		{`os.environ["COHERE_API_KEY"] = "a1b2c3d4e5f6g7h8i9j0"`, "COHERE_API_KEY", "a1b2c3d4e5f6g7h8i9j0"},
+		{"mistral_api_key: q8Zr2Lw9Xk3Pm7Tn4Vb6", "MISTRAL_API_KEY", "q8Zr2Lw9Xk3Pm7Tn4Vb6"},
+		// references and placeholders are not keys
+		{"AZURE_OPENAI_API_KEY=${AZURE_OPENAI_API_KEY}", "", ""},
+		{"OPENAI_API_KEY: <your-openai-key-here-123>", "", ""},
+		{"MISTRAL_API_KEY=changeme1234567890", "", ""},
+		{"env:\n  - name: OPENAI_API_KEY\n    valueFrom:\n      secretKeyRef: {name: s, key: k}\n", "", ""},
+		{`key = os.environ["OPENAI_API_KEY"]`, "", ""},
+		{"AZURE_OPENAI_API_KEY=notahexvaluebutlong1", "", ""},   // Azure requires its value shape
+		{"OPENAI_API_KEY_FILE=/run/secrets/openai1234", "", ""}, // a confusable name
+		{"OPENAI_API_KEY=short1", "", ""},
+	}
+	for _, e := range c.EnvVars {
+		for _, n := range e.Negative {
+			tests = append(tests, struct{ content, want, value string }{n + "=q8Zr2Lw9Xk3Pm7Tn4Vb6" + hex32[:8], "", ""})
+		}
+	}
+	for _, tt := range tests {
+		m := c.FindEnvAssignments([]byte(tt.content))
+		switch {
+		case tt.want == "" && len(m) != 0:
+			t.Errorf("%q: want no match, got %s=%q", tt.content, m[0].Env.Name, tt.content[m[0].ValueStart:m[0].ValueEnd])
+		case tt.want != "" && (len(m) != 1 || m[0].Env.Name != tt.want || tt.content[m[0].ValueStart:m[0].ValueEnd] != tt.value):
+			t.Errorf("%q: want %s=%q, got %+v", tt.content, tt.want, tt.value, m)
+		}
+	}
+}
+
+func TestFingerprintHidesSecret(t *testing.T) {
+	fp := Fingerprint("openai_project_key", []byte("sk-proj-abcdefghijklmnop"), "a.env:1")
+	if fp.Prefix != "sk-p" || len(fp.SHA256) != 12 || strings.Contains(fp.SHA256+fp.Prefix+fp.Location, "abcdefgh") {
+		t.Errorf("fingerprint %+v", fp)
+	}
+}
+
+// formatCases builds positive and negative content for every model format.
+func formatCases() map[string][]struct {
+	name string
+	head []byte
+} {
+	st := func(hdr string) []byte {
+		b := make([]byte, 8)
+		binary.LittleEndian.PutUint64(b, uint64(len(hdr)))
+		return append(append(b, hdr...), 0, 0, 0, 0)
+	}
+	gguf := append([]byte("GGUF"), 3, 0, 0, 0, 0, 0, 0, 0)
+	type tc = struct {
+		name string
+		head []byte
+	}
+	return map[string][]tc{
+		"safetensors": {{"m.safetensors", st(`{"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}`)}, {"m.bin", st(`{"__metadata__":{"format":"pt"},"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}`)}},
+		"gguf":        {{"m.gguf", gguf}, {"noext", gguf}},
+		"onnx":        {{"m.onnx", []byte{0x08, 0x07, 0x12, 0x07, 'p', 'y', 't', 'o', 'r', 'c', 'h'}}},
+		"pytorch_zip": {{"m.pt", append([]byte("PK\x03\x04\x00\x00\x00\x00"), []byte("archive/data.pkl")...)}, {"pytorch_model.bin", append([]byte("PK\x03\x04"), []byte("model/data.pkl")...)}},
+		"pickle":      {{"m.pkl", []byte{0x80, 0x04, 0x95, 0x10, 0, 0, 0}}, {"m.bin", []byte{0x80, 0x02, '}', 'q', 0}}, {"m.joblib", []byte("cnumpy.core.multiarray\n_reconstruct\nq\x00")}},
+		"keras_hdf5":  {{"m.h5", []byte("\x89HDF\r\n\x1a\n\x00\x00")}},
+		"keras_v3":    {{"m.keras", append([]byte("PK\x03\x04\x00\x00"), []byte("metadata.json")...)}},
+		"tflite":      {{"m.tflite", []byte("\x1c\x00\x00\x00TFL3\x00\x00")}},
+		"coreml":      {{"m.mlmodel", []byte{0x08, 0x04, 0x12, 0x10, 0x0a}}},
+		"numpy":       {{"w.npy", []byte("\x93NUMPY\x01\x00v\x00")}},
+		"": { // confusables: must not be taken for a model
+			{"README.md", []byte("# GGUF models\nSee PK docs")},
+			{"data.zip", []byte("PK\x03\x04\x00\x00readme.txt")},
+			{"notes.onnx.txt", []byte{0x08, 0x07, 0x12}},
+			{"m.onnx", []byte("not protobuf at all")},
+			{"x.json", []byte(`{"dtype":"F16"}`)},
+			{"c.c", []byte("char *x = \"\\x80\\x04\";")},
+			{"cfg.py", []byte("config = {}\n")},
+			{"m.keras", append([]byte("PK\x03\x04"), []byte("other.txt")...)},
+			{"bad.safetensors", st(`{"w":{"dtype":"F16"`)[:10]},
+			{"g.bin", []byte("GGUF\xff\xff\xff\xff")},
+		},
+	}
+}
+
+func TestSniffFormat(t *testing.T) {
+	c := load(t)
+	for want, cases := range formatCases() {
+		if want != "" {
+			if _, ok := c.FormatInfo(want); !ok {
+				t.Errorf("format %s is not in the catalog", want)
+			}
+		}
+		for _, tc := range cases {
+			if got := SniffFormat(tc.head, tc.name); got != want {
+				t.Errorf("SniffFormat(%q, % x...) = %q, want %q", tc.name, tc.head[:min(8, len(tc.head))], got, want)
+			}
+		}
+	}
+	for _, f := range c.ModelFormats {
+		if len(formatCases()[f.Format]) == 0 {
+			t.Errorf("catalog format %s has no positive sniffer case", f.Format)
+		}
+	}
+	if info, _ := c.FormatInfo("pickle"); info.SerializationSafe {
+		t.Error("pickle must not be serialization_safe")
+	}
+}
+
+func FuzzSniffFormat(f *testing.F) {
+	for _, cases := range formatCases() {
+		for _, tc := range cases {
+			f.Add(tc.head, tc.name)
+		}
+	}
+	f.Fuzz(func(t *testing.T, head []byte, name string) {
+		_ = SniffFormat(head, name)
+	})
+}
+
+func FuzzFindKeys(f *testing.F) {
+	c := load(f)
+	f.Add([]byte("OPENAI_API_KEY=sk-proj-" + strings.Repeat("a", 50)))
+	f.Add([]byte("AZURE_OPENAI_API_KEY=\n value: x"))
+	f.Add(bytes.Repeat([]byte("JQQJ9"), 20))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, m := range c.FindKeys(b) {
+			if m.Start < 0 || m.End > len(b) || m.Start >= m.End {
+				t.Fatalf("bad match %+v", m)
+			}
+		}
+		for _, m := range c.FindEnvAssignments(b) {
+			if m.ValueStart < 0 || m.ValueEnd > len(b) || m.ValueStart >= m.ValueEnd {
+				t.Fatalf("bad env match %+v", m)
+			}
+		}
+	})
+}

@@ -1,0 +1,195 @@
+package fingerprint
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"unicode/utf8"
+
+	"github.com/aisight/aisight/model"
+)
+
+// KeyMatch is a provider key found in content. Start and End are byte
+// offsets; the caller fingerprints content[Start:End] and then forgets it.
+type KeyMatch struct {
+	Key        *Key
+	Start, End int
+}
+
+// FindKeys returns every provider key in content, in order of position. It
+// searches for each key shape's literal anchor first, so content without
+// any anchor costs one fast scan per anchor.
+func (c *Catalog) FindKeys(content []byte) []KeyMatch {
+	var out []KeyMatch
+	taken := map[int]bool{}
+	for _, g := range c.anchors {
+		off := 0
+		for {
+			i := bytes.Index(content[off:], g.anchor)
+			if i < 0 {
+				break
+			}
+			hit := off + i
+			off = hit + 1
+			for _, k := range g.keys {
+				start := hit - k.Lookbehind
+				if start < 0 || taken[start] || (start > 0 && isKeyByte(content[start-1])) {
+					continue
+				}
+				loc := k.re.FindIndex(window(content, start))
+				if loc == nil {
+					continue
+				}
+				end := start + loc[1]
+				if end < len(content) && isKeyByte(content[end]) {
+					continue
+				}
+				taken[start] = true
+				out = append(out, KeyMatch{Key: k, Start: start, End: end})
+				off = end
+				break
+			}
+		}
+	}
+	sortMatches(out)
+	return out
+}
+
+// window bounds the text a key pattern looks at.
+func window(b []byte, start int) []byte {
+	const maxKey = 512
+	end := min(start+maxKey, len(b))
+	return b[start:end]
+}
+
+func sortMatches(m []KeyMatch) {
+	for i := 1; i < len(m); i++ {
+		for j := i; j > 0 && m[j].Start < m[j-1].Start; j-- {
+			m[j], m[j-1] = m[j-1], m[j]
+		}
+	}
+}
+
+func isAlnum(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+func isKeyByte(b byte) bool { return isAlnum(b) || b == '_' || b == '-' }
+
+func isIdentByte(b byte) bool { return isAlnum(b) || b == '_' }
+
+// EnvMatch is a literal value assigned to a credential env var name.
+type EnvMatch struct {
+	Env                  *EnvVar
+	NameStart            int
+	ValueStart, ValueEnd int
+}
+
+var envAnchors = [][]byte{[]byte("_KEY"), []byte("_key"), []byte("_TOKEN"), []byte("_token"), []byte("_CREDENTIAL"), []byte("_credential")}
+
+// FindEnvAssignments returns literal values assigned to known credential env
+// var names: NAME=value, NAME: value, "NAME": "value", os.environ["NAME"] = "value",
+// and the Kubernetes/compose "- name: NAME" / "value: ..." pair. References
+// (${NAME}, secretKeyRef, valueFrom), placeholders and empty values are not matches.
+func (c *Catalog) FindEnvAssignments(content []byte) []EnvMatch {
+	var out []EnvMatch
+	seen := map[int]bool{}
+	for _, a := range envAnchors {
+		off := 0
+		for {
+			i := bytes.Index(content[off:], a)
+			if i < 0 {
+				break
+			}
+			hit := off + i
+			off = hit + len(a)
+			ns := hit
+			for ns > 0 && isIdentByte(content[ns-1]) {
+				ns--
+			}
+			ne := hit + len(a)
+			for ne < len(content) && isIdentByte(content[ne]) {
+				ne++
+			}
+			if seen[ns] {
+				continue
+			}
+			e, ok := c.EnvVar(string(content[ns:ne]))
+			if !ok {
+				continue
+			}
+			seen[ns] = true
+			vs, ve, ok := assignedValue(content, ne)
+			if !ok || !e.ValueLooksLikeKey(string(content[vs:ve])) {
+				continue
+			}
+			out = append(out, EnvMatch{Env: e, NameStart: ns, ValueStart: vs, ValueEnd: ve})
+		}
+	}
+	return out
+}
+
+// assignedValue finds the literal value assigned right after a name ending at i.
+func assignedValue(b []byte, i int) (int, int, bool) {
+	n := len(b)
+	// closing quote / bracket of the name: "NAME": or ["NAME"] =
+	for i < n && (b[i] == '"' || b[i] == '\'' || b[i] == ']' || b[i] == '`') {
+		i++
+	}
+	for i < n && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	if i < n && (b[i] == '\n' || b[i] == '\r') {
+		// "- name: NAME" followed by "value: X" on the next line.
+		j := i
+		for j < n && (b[j] == '\n' || b[j] == '\r' || b[j] == ' ' || b[j] == '\t') {
+			j++
+		}
+		if !bytes.HasPrefix(b[j:], []byte("value:")) {
+			return 0, 0, false
+		}
+		i = j + len("value")
+	}
+	switch {
+	case i+1 < n && b[i] == ':' && b[i+1] == '=':
+		i += 2
+	case i < n && (b[i] == '=' || b[i] == ':'):
+		i++
+	default:
+		return 0, 0, false
+	}
+	for i < n && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	var quote byte
+	if i < n && (b[i] == '"' || b[i] == '\'' || b[i] == '`') {
+		quote = b[i]
+		i++
+	}
+	s := i
+	for i < n {
+		c := b[i]
+		if quote != 0 && c == quote || c == '\n' || c == '\r' {
+			break
+		}
+		if quote == 0 && (c == ' ' || c == '\t' || c == ',' || c == ';' || c == '}' || c == '#' || c == ')') {
+			break
+		}
+		i++
+	}
+	if i == s || !utf8.Valid(b[s:i]) {
+		return 0, 0, false
+	}
+	return s, i, true
+}
+
+// Fingerprint describes a secret without revealing it: its first four
+// characters and the first 12 hex digits of its SHA-256.
+func Fingerprint(kind string, secret []byte, location string) model.Fingerprint {
+	sum := sha256.Sum256(secret)
+	prefix := secret
+	if len(prefix) > 4 {
+		prefix = prefix[:4]
+	}
+	return model.Fingerprint{Kind: kind, Prefix: string(prefix), SHA256: hex.EncodeToString(sum[:6]), Location: location}
+}

@@ -1,0 +1,392 @@
+package collectors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aisight/aisight/model"
+)
+
+// Options bound and shape a Runner. Zero values take the defaults noted.
+type Options struct {
+	// Concurrency is the global limit of scopes collected at once (default 8).
+	Concurrency int
+	// PerCollector is the limit of scopes of one collector at once (default 4).
+	PerCollector int
+	// ScopeTimeout bounds one attempt at one scope (default 10 minutes).
+	ScopeTimeout time.Duration
+	// Retries is how many more attempts a throttled or unavailable scope gets (default 2; -1 for none).
+	Retries int
+	// RetryBackoff is the first wait between attempts, doubled each time (default 1s).
+	RetryBackoff time.Duration
+	// AbandonGrace is how long the runner waits for a collector that ignores a
+	// cancelled context before it gives up on the scope (default 10s).
+	AbandonGrace time.Duration
+	// Logger receives structured logs (default: discard).
+	Logger *slog.Logger
+	// Progress, if set, is called on every scope start and finish and every
+	// asset found. It must be quick and safe for concurrent use.
+	Progress func(Progress)
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Progress is a snapshot of a running scan.
+type Progress struct {
+	ScopesTotal int
+	ScopesDone  int
+	Assets      int64
+	// Collector and Scope name the scope whose state changed, if any.
+	Collector string
+	Scope     string
+}
+
+// Runner collects from many collectors and scopes into one Inventory.
+type Runner struct {
+	opts Options
+	log  *slog.Logger
+}
+
+// NewRunner returns a Runner with defaults filled in.
+func NewRunner(o Options) *Runner {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
+	if o.PerCollector <= 0 {
+		o.PerCollector = 4
+	}
+	if o.ScopeTimeout <= 0 {
+		o.ScopeTimeout = 10 * time.Minute
+	}
+	if o.Retries == 0 {
+		o.Retries = 2
+	} else if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.RetryBackoff <= 0 {
+		o.RetryBackoff = time.Second
+	}
+	if o.AbandonGrace <= 0 {
+		o.AbandonGrace = 10 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Runner{opts: o, log: log}
+}
+
+// scan is the mutable state of one Run.
+type scan struct {
+	r       *Runner
+	global  chan struct{}
+	mu      sync.Mutex
+	inv     model.Inventory
+	seen    map[string]bool
+	total   atomic.Int64
+	done    atomic.Int64
+	assets  atomic.Int64
+	scopeWG sync.WaitGroup
+}
+
+// Run executes the plans and returns the inventory. It never fails as a
+// whole: every problem is a CollectorRun with a status and class.
+func (r *Runner) Run(ctx context.Context, plans []Plan) model.Inventory {
+	s := &scan{r: r, global: make(chan struct{}, r.opts.Concurrency), seen: map[string]bool{}}
+	s.inv.Scan.Started = r.opts.Now().UTC()
+	var wg sync.WaitGroup
+	for _, p := range plans {
+		if p.Collector == nil {
+			s.record(model.CollectorRun{
+				Collector: p.Name,
+				Scope:     model.Scope{ID: p.Name, Provider: p.Name, Kind: "collector"},
+				Status:    model.StatusSkipped,
+				Reason:    p.Reason,
+				Started:   s.inv.Scan.Started,
+			}, nil, nil)
+			r.log.Info("collector skipped", "collector", p.Name, "reason", p.Reason)
+			continue
+		}
+		wg.Add(1)
+		go func(p Plan) {
+			defer wg.Done()
+			s.runCollector(ctx, p)
+		}(p)
+	}
+	wg.Wait()
+	s.scopeWG.Wait()
+	s.inv.Scan.Finished = r.opts.Now().UTC()
+	s.inv.Normalize()
+	return s.inv
+}
+
+func (s *scan) runCollector(ctx context.Context, p Plan) {
+	log := s.r.log.With("collector", p.Name)
+	log.Info("collector enabled", "reason", p.Reason)
+	started := s.r.opts.Now()
+	var scopes []model.Scope
+	err := s.guard(func() error {
+		var err error
+		scopes, err = p.Collector.Scopes(ctx)
+		return err
+	})
+	if err != nil {
+		class := Classify(err, classifierOf(p.Collector))
+		log.Warn("cannot enumerate scopes", "class", class, "err", err)
+		s.record(model.CollectorRun{
+			Collector: p.Name, Scope: model.Scope{ID: p.Name, Provider: p.Name, Kind: "collector"},
+			Status: model.StatusFailed, ErrorClass: class, Error: fmt.Sprintf("enumerate scopes: %v", err),
+			Started: started.UTC(), Duration: model.Duration(s.r.opts.Now().Sub(started)),
+		}, nil, nil)
+		return
+	}
+	s.total.Add(int64(len(scopes)))
+	s.progress(p.Name, "")
+	per := make(chan struct{}, s.r.opts.PerCollector)
+	for _, sc := range scopes {
+		s.scopeWG.Add(1)
+		per <- struct{}{}
+		s.global <- struct{}{}
+		go func(sc model.Scope) {
+			defer s.scopeWG.Done()
+			defer func() { <-s.global; <-per }()
+			s.runScope(ctx, p, sc)
+		}(sc)
+	}
+}
+
+// runScope collects one scope with retries and records its run.
+func (s *scan) runScope(ctx context.Context, p Plan, sc model.Scope) {
+	log := s.r.log.With("collector", p.Name, "scope", sc.ID)
+	started := s.r.opts.Now()
+	var (
+		sink    *scopeSink
+		err     error
+		class   model.ErrorClass
+		backoff = s.r.opts.RetryBackoff
+	)
+	for attempt := 0; ; attempt++ {
+		sink = newScopeSink(func() { s.assets.Add(1); s.progress(p.Name, sc.ID) })
+		err = s.attempt(ctx, p.Collector, sc, sink)
+		class = Classify(err, classifierOf(p.Collector))
+		if err == nil || !Retryable(class) || attempt >= s.r.opts.Retries || ctx.Err() != nil {
+			break
+		}
+		log.Info("retrying scope", "attempt", attempt+1, "class", class, "err", err)
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+		}
+		backoff *= 2
+	}
+	run := model.CollectorRun{Collector: p.Name, Scope: sc, Started: started.UTC(), Duration: model.Duration(s.r.opts.Now().Sub(started))}
+	assets, facts, problems, stats := sink.drain()
+	switch {
+	case err != nil && len(assets) > 0:
+		run.Status, run.ErrorClass, run.Error = model.StatusPartial, class, err.Error()
+	case err != nil:
+		run.Status, run.ErrorClass, run.Error = model.StatusFailed, class, err.Error()
+	case len(problems) > 0:
+		run.Status = model.StatusPartial
+		run.ErrorClass = Classify(problems[0], classifierOf(p.Collector))
+		run.Error = summarize(problems)
+	default:
+		run.Status = model.StatusOK
+	}
+	if err != nil {
+		log.Warn("scope failed", "class", class, "err", err)
+	} else if len(problems) > 0 {
+		log.Warn("scope partly collected", "class", run.ErrorClass, "problems", len(problems), "err", problems[0])
+	}
+	run.APICalls = stats["api_calls"]
+	delete(stats, "api_calls")
+	if len(stats) > 0 {
+		run.Stats = stats
+	}
+	run.Assets = len(assets)
+	s.record(run, assets, facts)
+	s.done.Add(1)
+	s.progress(p.Name, sc.ID)
+	log.Debug("scope done", "status", run.Status, "assets", run.Assets, "duration", time.Duration(run.Duration))
+}
+
+// attempt runs Collect once under the scope timeout, recovering panics and
+// giving up on a collector that ignores cancellation.
+func (s *scan) attempt(ctx context.Context, c Collector, sc model.Scope, sink *scopeSink) error {
+	actx, cancel := context.WithTimeout(ctx, s.r.opts.ScopeTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- s.guard(func() error { return c.Collect(actx, sc, sink) }) }()
+	select {
+	case err := <-done:
+		if err != nil && errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+			return Classed(model.ErrUnavailable, fmt.Errorf("timed out after %s: %w", s.r.opts.ScopeTimeout, err))
+		}
+		return err
+	case <-actx.Done():
+	}
+	select {
+	case err := <-done:
+		if err == nil {
+			err = actx.Err()
+		}
+		return Classed(model.ErrUnavailable, fmt.Errorf("timed out after %s: %w", s.r.opts.ScopeTimeout, err))
+	case <-time.After(s.r.opts.AbandonGrace):
+		sink.close()
+		return Classed(model.ErrInternal, fmt.Errorf("collector did not stop within %s of its %s timeout; scope abandoned", s.r.opts.AbandonGrace, s.r.opts.ScopeTimeout))
+	}
+}
+
+// guard turns a panic into an internal error carrying the stack in the log.
+func (s *scan) guard(f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.r.log.Error("collector panicked", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			err = Classedf(model.ErrInternal, "collector panicked: %v", v)
+		}
+	}()
+	return f()
+}
+
+func (s *scan) record(run model.CollectorRun, assets []model.Asset, facts []model.Fact) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inv.Scan.CollectorRuns = append(s.inv.Scan.CollectorRuns, run)
+	for _, a := range assets {
+		if s.seen[a.ID] {
+			s.r.log.Warn("duplicate asset id across scopes; keeping the first", "id", a.ID, "scope", run.Scope.ID)
+			continue
+		}
+		s.seen[a.ID] = true
+		s.inv.Assets = append(s.inv.Assets, a)
+	}
+	if len(facts) > 0 {
+		s.inv.ScopeFacts = append(s.inv.ScopeFacts, model.ScopeFacts{Scope: run.Scope, Facts: facts})
+	}
+}
+
+func (s *scan) progress(collector, scope string) {
+	if s.r.opts.Progress == nil {
+		return
+	}
+	s.r.opts.Progress(Progress{
+		ScopesTotal: int(s.total.Load()), ScopesDone: int(s.done.Load()), Assets: s.assets.Load(),
+		Collector: collector, Scope: scope,
+	})
+}
+
+func classifierOf(c Collector) ErrorClassifier {
+	ec, _ := c.(ErrorClassifier)
+	return ec
+}
+
+func summarize(problems []error) string {
+	const show = 3
+	var parts []string
+	for i, p := range problems {
+		if i == show {
+			parts = append(parts, fmt.Sprintf("and %d more", len(problems)-show))
+			break
+		}
+		parts = append(parts, p.Error())
+	}
+	return strings.Join(parts, "; ")
+}
+
+// scopeSink buffers one attempt at one scope, so that a retried attempt
+// starts clean and an abandoned one cannot write after the fact.
+type scopeSink struct {
+	mu       sync.Mutex
+	closed   bool
+	order    []string
+	assets   map[string]model.Asset
+	facts    map[string]model.Fact
+	problems []error
+	stats    map[string]int64
+	onAsset  func()
+}
+
+func newScopeSink(onAsset func()) *scopeSink {
+	return &scopeSink{assets: map[string]model.Asset{}, facts: map[string]model.Fact{}, stats: map[string]int64{}, onAsset: onAsset}
+}
+
+func (k *scopeSink) Asset(a model.Asset) {
+	k.mu.Lock()
+	if k.closed {
+		k.mu.Unlock()
+		return
+	}
+	_, dup := k.assets[a.ID]
+	if !dup {
+		k.order = append(k.order, a.ID)
+	}
+	k.assets[a.ID] = a
+	k.mu.Unlock()
+	if !dup {
+		k.onAsset()
+	}
+}
+
+func (k *scopeSink) ScopeFact(f model.Fact) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if !k.closed {
+		k.facts[f.Key] = f
+	}
+}
+
+func (k *scopeSink) Problem(err error) {
+	if err == nil {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if !k.closed {
+		k.problems = append(k.problems, err)
+	}
+}
+
+func (k *scopeSink) Count(name string, n int64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if !k.closed {
+		k.stats[name] += n
+	}
+}
+
+func (k *scopeSink) close() {
+	k.mu.Lock()
+	k.closed = true
+	k.mu.Unlock()
+}
+
+func (k *scopeSink) drain() ([]model.Asset, []model.Fact, []error, map[string]int64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.closed = true
+	assets := make([]model.Asset, 0, len(k.order))
+	for _, id := range k.order {
+		assets = append(assets, k.assets[id])
+	}
+	facts := make([]model.Fact, 0, len(k.facts))
+	for _, f := range k.facts {
+		facts = append(facts, f)
+	}
+	sort.Slice(facts, func(i, j int) bool { return facts[i].Key < facts[j].Key })
+	stats := make(map[string]int64, len(k.stats))
+	for n, v := range k.stats {
+		stats[n] = v
+	}
+	return assets, facts, k.problems, stats
+}
