@@ -2,4 +2,11 @@ module github.com/aisight/aisight
 
 go 1.26.0
 
-require go.yaml.in/yaml/v3 v3.0.6 // indirect
+require (
+	github.com/BurntSushi/toml v1.6.0
+	github.com/spf13/cobra v1.10.2
+	github.com/spf13/pflag v1.1.0
+	go.yaml.in/yaml/v3 v3.0.6
+)
+
+require github.com/inconshreveable/mousetrap v1.1.0 // indirect

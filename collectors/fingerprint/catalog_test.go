@@ -238,7 +238,6 @@ func formatCases() map[string][]struct {
 		"keras_v3":    {{"m.keras", append([]byte("PK\x03\x04\x00\x00"), []byte("metadata.json")...)}},
 		"tflite":      {{"m.tflite", []byte("\x1c\x00\x00\x00TFL3\x00\x00")}},
 		"coreml":      {{"m.mlmodel", []byte{0x08, 0x04, 0x12, 0x10, 0x0a}}},
-		"numpy":       {{"w.npy", []byte("\x93NUMPY\x01\x00v\x00")}},
 		"": { // confusables: must not be taken for a model
 			{"README.md", []byte("# GGUF models\nSee PK docs")},
 			{"data.zip", []byte("PK\x03\x04\x00\x00readme.txt")},
@@ -250,6 +249,7 @@ func formatCases() map[string][]struct {
 			{"m.keras", append([]byte("PK\x03\x04"), []byte("other.txt")...)},
 			{"bad.safetensors", st(`{"w":{"dtype":"F16"`)[:10]},
 			{"g.bin", []byte("GGUF\xff\xff\xff\xff")},
+			{"w.npy", []byte("\x93NUMPY\x01\x00v\x00")}, // arrays are data, not models
 		},
 	}
 }

@@ -29,8 +29,6 @@ func SniffFormat(head []byte, name string) string {
 		}
 	case bytes.HasPrefix(head, []byte("\x89HDF\r\n\x1a\n")):
 		return "keras_hdf5"
-	case bytes.HasPrefix(head, []byte("\x93NUMPY")):
-		return "numpy"
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		return sniffZip(head, ext)
 	case len(head) >= 8 && string(head[4:8]) == "TFL3":

@@ -1,0 +1,197 @@
+package source
+
+import (
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aisight/aisight/model"
+)
+
+// Dep is one dependency read from a manifest or a lockfile.
+type Dep struct {
+	Name string
+	// Spec is the version constraint as declared in a manifest ("^4.0.0", ">=1,<2").
+	Spec string
+	// Version is the exact resolved version (lockfiles, or exact manifest pins).
+	Version string
+	Line    int
+	Dev     bool
+	// Indirect marks a dependency a manifest lists as not direct (go.mod "// indirect").
+	Indirect bool
+}
+
+// parser reads one manifest or lockfile format. lock is true for lockfiles.
+type parser struct {
+	parse func([]byte) ([]Dep, error)
+	lock  bool
+}
+
+// manifestParser returns the parser and ecosystem for a file name.
+func manifestParser(base string) (*parser, string) {
+	b := strings.ToLower(base)
+	switch {
+	case b == "go.mod":
+		return &parser{parse: parseGoMod}, "go"
+	case b == "go.sum":
+		return &parser{parse: parseGoSum, lock: true}, "go"
+	case strings.HasPrefix(b, "requirements") && strings.HasSuffix(b, ".txt"), b == "requirements.in":
+		return &parser{parse: parseRequirements}, "pypi"
+	case b == "pyproject.toml":
+		return &parser{parse: parsePyproject}, "pypi"
+	case b == "pipfile":
+		return &parser{parse: parsePipfile}, "pypi"
+	case b == "pipfile.lock":
+		return &parser{parse: parsePipfileLock, lock: true}, "pypi"
+	case b == "poetry.lock", b == "uv.lock", b == "pdm.lock":
+		return &parser{parse: parseTOMLLock, lock: true}, "pypi"
+	case b == "package.json":
+		return &parser{parse: parsePackageJSON}, "npm"
+	case b == "package-lock.json", b == "npm-shrinkwrap.json":
+		return &parser{parse: parsePackageLock, lock: true}, "npm"
+	case b == "pnpm-lock.yaml":
+		return &parser{parse: parsePnpmLock, lock: true}, "npm"
+	case b == "yarn.lock":
+		return &parser{parse: parseYarnLock, lock: true}, "npm"
+	case b == "pom.xml":
+		return &parser{parse: parsePom}, "maven"
+	case b == "build.gradle", b == "build.gradle.kts":
+		return &parser{parse: parseGradle}, "maven"
+	case b == "gradle.lockfile":
+		return &parser{parse: parseGradleLock, lock: true}, "maven"
+	}
+	return nil, ""
+}
+
+// manifest parses a manifest or lockfile and records its AI SDK dependencies.
+func (s *scanner) manifest(f *file, p *parser, eco string) {
+	deps, err := p.parse(f.content)
+	if err != nil {
+		s.count(statParseErrors, 1) // counted in the run's stats; what parsed is still used
+	}
+	dir := path.Dir(f.rel)
+	for _, d := range deps {
+		sdk, ok := s.c.cat.MatchSDK(eco, d.Name)
+		if !ok {
+			continue
+		}
+		s.deps.add(depRecord{dir: dir, eco: eco, file: f.rel, lock: p.lock, dep: d, sdk: sdkInfo{sdk.Provider, sdk.Category, sdk.DeploymentType}})
+	}
+}
+
+type sdkInfo struct {
+	provider, category string
+	dt                 model.DeploymentType
+}
+
+type depRecord struct {
+	dir, eco, file string
+	lock           bool
+	dep            Dep
+	sdk            sdkInfo
+}
+
+// depSet merges what manifests declare and lockfiles resolve, per directory,
+// ecosystem and package, so each dependency is one asset.
+type depSet struct {
+	mu   sync.Mutex
+	recs map[string][]depRecord
+}
+
+func newDepSet() *depSet { return &depSet{recs: map[string][]depRecord{}} }
+
+func (d *depSet) add(r depRecord) {
+	k := r.dir + "\x00" + r.eco + "\x00" + normalizeName(r.eco, r.dep.Name)
+	d.mu.Lock()
+	d.recs[k] = append(d.recs[k], r)
+	d.mu.Unlock()
+}
+
+func normalizeName(eco, name string) string {
+	if eco == "pypi" {
+		return strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(name), "_", "-"), ".", "-")
+	}
+	return name
+}
+
+// assets turns the merged records into sdk_dependency assets.
+func (d *depSet) assets(s *scanner) []model.Asset {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	keys := make([]string, 0, len(d.recs))
+	for k := range d.recs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []model.Asset
+	for _, k := range keys {
+		recs := d.recs[k]
+		sort.Slice(recs, func(i, j int) bool { return recs[i].file < recs[j].file })
+		var decl, lock *depRecord
+		for i := range recs {
+			switch {
+			case recs[i].lock && lock == nil:
+				lock = &recs[i]
+			case !recs[i].lock && (decl == nil || recs[i].dep.Spec != "" && decl.dep.Spec == ""):
+				decl = &recs[i]
+			}
+		}
+		primary := decl
+		if primary == nil {
+			primary = lock
+		}
+		name := primary.dep.Name
+		if decl != nil {
+			name = decl.dep.Name
+		}
+		src := "file:" + primary.file
+		a := model.Asset{
+			ID:       fileURI(s.label, primary.file) + "#" + primary.eco + ":" + normalizeName(primary.eco, name),
+			Provider: primary.sdk.provider, Scope: s.scope, Kind: model.KindSDKDependency,
+			DeploymentType: primary.sdk.dt, Name: name,
+			Location: &model.Location{Path: primary.file, Line: primary.dep.Line},
+			Facts: []model.Fact{
+				model.String("dependency.ecosystem", primary.eco, model.Observed, src),
+				model.String("dependency.package", name, model.Observed, src),
+				model.String("sdk.category", primary.sdk.category, model.Inferred, "fingerprint catalog"),
+				model.String("sdk.provider", primary.sdk.provider, model.Inferred, "fingerprint catalog"),
+				model.Bool("dependency.direct", decl != nil && !decl.dep.Indirect, model.Observed, src),
+				model.Bool("dependency.locked", lock != nil, model.Observed, lockSource(lock)),
+			},
+		}
+		version := ""
+		pinned := false
+		if decl != nil {
+			a.Facts = append(a.Facts, model.String("dependency.manifest", decl.file, model.Observed, src))
+			if decl.dep.Spec != "" {
+				a.Facts = append(a.Facts, model.String("dependency.version_spec", decl.dep.Spec, model.Declared, "file:"+decl.file))
+			}
+			if decl.dep.Version != "" {
+				version, pinned = decl.dep.Version, true
+			}
+			if decl.dep.Dev {
+				a.Facts = append(a.Facts, model.Bool("dependency.dev", true, model.Declared, "file:"+decl.file))
+			}
+		}
+		if lock != nil {
+			a.Facts = append(a.Facts, model.String("dependency.lockfile", lock.file, model.Observed, "file:"+lock.file))
+			if lock.dep.Version != "" {
+				version, pinned = lock.dep.Version, true
+			}
+		}
+		if version != "" {
+			a.Facts = append(a.Facts, model.String("dependency.version", version, model.Observed, src))
+		}
+		a.Facts = append(a.Facts, model.Bool("dependency.pinned", pinned, model.Observed, src))
+		out = append(out, a)
+	}
+	return out
+}
+
+func lockSource(r *depRecord) string {
+	if r == nil {
+		return "no lockfile in the manifest's directory"
+	}
+	return "file:" + r.file
+}

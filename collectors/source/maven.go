@@ -1,0 +1,105 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// parsePom reads a pom.xml's dependencies and managed dependencies,
+// resolving ${property} versions from <properties>.
+func parsePom(b []byte) ([]Dep, error) {
+	type dep struct {
+		GroupID    string `xml:"groupId"`
+		ArtifactID string `xml:"artifactId"`
+		Version    string `xml:"version"`
+		Scope      string `xml:"scope"`
+	}
+	var doc struct {
+		Properties struct {
+			Any []struct {
+				XMLName xml.Name
+				Value   string `xml:",chardata"`
+			} `xml:",any"`
+		} `xml:"properties"`
+		Dependencies []dep `xml:"dependencies>dependency"`
+		Managed      []dep `xml:"dependencyManagement>dependencies>dependency"`
+	}
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	dec.Strict = false
+	dec.Entity = xml.HTMLEntity
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("pom.xml: %w", err)
+	}
+	props := map[string]string{}
+	for _, p := range doc.Properties.Any {
+		props[p.XMLName.Local] = strings.TrimSpace(p.Value)
+	}
+	var out []Dep
+	for _, d := range append(doc.Dependencies, doc.Managed...) {
+		g, a := strings.TrimSpace(d.GroupID), strings.TrimSpace(d.ArtifactID)
+		if g == "" || a == "" {
+			continue
+		}
+		v := strings.TrimSpace(d.Version)
+		if strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}") {
+			if pv, ok := props[v[2:len(v)-1]]; ok {
+				v = pv
+			}
+		}
+		out = append(out, Dep{Name: g + ":" + a, Spec: v, Version: exactMavenVersion(v), Dev: d.Scope == "test", Line: lineOf(b, "<artifactId>"+a+"</artifactId>")})
+	}
+	return out, nil
+}
+
+// exactMavenVersion: a plain version is a pin; ranges, properties and
+// LATEST/RELEASE/SNAPSHOT are not.
+func exactMavenVersion(v string) string {
+	if v == "" || strings.ContainsAny(v, "[]()${},") || v == "LATEST" || v == "RELEASE" || strings.HasSuffix(v, "-SNAPSHOT") || strings.HasSuffix(v, "+") {
+		return ""
+	}
+	return v
+}
+
+var gradleDep = regexp.MustCompile(`(?m)^\s*(implementation|api|compileOnly|runtimeOnly|testImplementation|testRuntimeOnly|annotationProcessor|kapt|ksp|compile|testCompile)\s*\(?\s*(?:platform\()?\s*["']([^:"'\s]+):([^:"'\s]+)(?::([^"'\s]+))?["']`)
+
+// parseGradle reads string-notation dependencies of build.gradle(.kts).
+func parseGradle(b []byte) ([]Dep, error) {
+	var out []Dep
+	for _, m := range gradleDep.FindAllSubmatchIndex(b, -1) {
+		conf := string(b[m[2]:m[3]])
+		g, a := string(b[m[4]:m[5]]), string(b[m[6]:m[7]])
+		v := ""
+		if m[8] >= 0 {
+			v = string(b[m[8]:m[9]])
+		}
+		out = append(out, Dep{Name: g + ":" + a, Spec: v, Version: exactMavenVersion(v), Dev: strings.HasPrefix(conf, "test"), Line: 1 + bytes.Count(b[:m[0]], []byte{'\n'})})
+	}
+	return out, nil
+}
+
+// parseGradleLock reads gradle.lockfile: "group:artifact:version=configurations".
+func parseGradleLock(b []byte) ([]Dep, error) {
+	var out []Dep
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	ln := 0
+	for sc.Scan() {
+		ln++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "empty=") {
+			continue
+		}
+		if i := strings.IndexByte(line, '='); i >= 0 {
+			line = line[:i]
+		}
+		p := strings.Split(line, ":")
+		if len(p) == 3 {
+			out = append(out, Dep{Name: p[0] + ":" + p[1], Version: p[2], Line: ln})
+		}
+	}
+	return out, sc.Err()
+}

@@ -1,0 +1,235 @@
+package source
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"github.com/aisight/aisight/model"
+)
+
+var (
+	hfRepoID    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+	commitSHA   = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	strArg      = regexp.MustCompile(`^\s*(?:repo_id\s*=\s*)?["']([^"'\n]{1,200})["']`)
+	revisionArg = regexp.MustCompile(`revision\s*=\s*["']([^"'\n]{1,100})["']`)
+	cliRevision = regexp.MustCompile(`--revision(?:=|["']?\s*,?\s*["']?|\s+)([A-Za-z0-9._/-]{1,100})`)
+	hfURI       = regexp.MustCompile(`^hf://([A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*)(?:@([A-Za-z0-9._-]+))?`)
+)
+
+// ModelRef is a model reference found in code or config.
+type ModelRef struct {
+	ID       string // "org/name" or a URI
+	Revision string
+	Via      string // from_pretrained, hub_download, hf_uri, cli_arg
+	Offset   int
+}
+
+// modelRefCandidate reports whether a file may hold model references worth
+// reporting: code, config and scripts, not prose.
+func modelRefCandidate(f *file) bool {
+	switch f.ext() {
+	case ".md", ".rst", ".txt", ".adoc", ".html", ".csv", ".lock", ".sum":
+		return false
+	}
+	return true
+}
+
+// FindModelRefs finds literal model references: from_pretrained("org/name",
+// revision=...), snapshot_download/hf_hub_download(repo_id=...), hf:// URIs
+// and --model / --model-id arguments (with a --revision on the same line).
+func FindModelRefs(b []byte) []ModelRef {
+	var out []ModelRef
+	for _, anchor := range []string{"from_pretrained(", "snapshot_download(", "hf_hub_download("} {
+		for off := 0; ; {
+			i := bytes.Index(b[off:], []byte(anchor))
+			if i < 0 {
+				break
+			}
+			at := off + i
+			off = at + len(anchor)
+			call := callText(b[off:])
+			m := strArg.FindSubmatch(call)
+			if m == nil {
+				continue
+			}
+			id := string(m[1])
+			if !hfRepoID.MatchString(id) {
+				continue
+			}
+			r := ModelRef{ID: id, Via: "from_pretrained", Offset: at}
+			if anchor != "from_pretrained(" {
+				r.Via = "hub_download"
+			}
+			if rm := revisionArg.FindSubmatch(call); rm != nil {
+				r.Revision = string(rm[1])
+			}
+			out = append(out, r)
+		}
+	}
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte("hf://"))
+		if i < 0 {
+			break
+		}
+		at := off + i
+		off = at + 5
+		if m := hfURI.FindSubmatch(b[at:min(len(b), at+300)]); m != nil {
+			out = append(out, ModelRef{ID: string(m[1]), Revision: string(m[2]), Via: "hf_uri", Offset: at})
+		}
+	}
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte("--model"))
+		if i < 0 {
+			break
+		}
+		at := off + i
+		off = at + 7
+		if v, ok := cliModelValue(b[off:]); ok {
+			r := ModelRef{ID: v, Via: "cli_arg", Offset: at}
+			if rm := cliRevision.FindSubmatch(lineAround(b, at)); rm != nil {
+				r.Revision = string(rm[1])
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// callText returns the text of a call's arguments up to its closing paren (bounded).
+func callText(b []byte) []byte {
+	depth := 0
+	for i := 0; i < len(b) && i < 600; i++ {
+		switch b[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				return b[:i]
+			}
+			depth--
+		}
+	}
+	return b[:min(len(b), 600)]
+}
+
+// lineAround returns the line holding offset at, or the next few lines for a
+// YAML/JSON argument list.
+func lineAround(b []byte, at int) []byte {
+	s := bytes.LastIndexByte(b[:at], '\n') + 1
+	e := at
+	for n := 0; e < len(b) && n < 4; e++ {
+		if b[e] == '\n' {
+			n++
+		}
+	}
+	return b[s:e]
+}
+
+// cliModelValue reads the value after "--model": "--model X", "--model=X",
+// `"--model", "X"` and a YAML list's next item. Only model-shaped values count:
+// a Hugging Face repo id or a storage URI / absolute path.
+func cliModelValue(b []byte) (string, bool) {
+	for _, suf := range []string{"-id", "_id", "-name", "_name", "-path", "_path"} {
+		if bytes.HasPrefix(b, []byte(suf)) {
+			b = b[len(suf):]
+			break
+		}
+	}
+	if len(b) == 0 || !(b[0] == '=' || b[0] == ' ' || b[0] == '\t' || b[0] == '"' || b[0] == '\'' || b[0] == '\n') {
+		return "", false
+	}
+	i := 0
+	for i < len(b) && i < 80 && strings.IndexByte("=\"' \t,\n\r-", b[i]) >= 0 {
+		if b[i] == '-' && !(i > 0 && (b[i-1] == '\n' || b[i-1] == ' ')) {
+			break
+		}
+		i++
+	}
+	j := i
+	for j < len(b) && strings.IndexByte("\"' \t,\n\r]}", b[j]) < 0 {
+		j++
+	}
+	v := string(b[i:j])
+	return v, modelShaped(v)
+}
+
+// modelShaped accepts a Hugging Face repo id, a storage URI or an absolute path.
+func modelShaped(v string) bool {
+	if hfRepoID.MatchString(v) {
+		return !strings.Contains(v, "..")
+	}
+	for _, p := range []string{"hf://", "s3://", "gs://", "pvc://", "oci://", "azureblob://", "https://huggingface.co/"} {
+		if strings.HasPrefix(v, p) && len(v) > len(p) {
+			return true
+		}
+	}
+	return strings.HasPrefix(v, "/") && len(v) > 1 && !strings.ContainsAny(v, "$*")
+}
+
+// modelAsset builds the model asset of a reference.
+func modelAsset(label, scope, rel string, line int, r ModelRef) model.Asset {
+	ref := describeModel(r.ID, r.Revision)
+	src := "file:" + rel + ":" + itoa(line)
+	return model.Asset{
+		ID: modelAssetID(label, rel, r.ID), Provider: Name, Scope: scope, Kind: model.KindModel,
+		DeploymentType: model.SelfHosted, Name: r.ID, Model: &ref,
+		Location: &model.Location{Path: rel, Line: line},
+		Facts: []model.Fact{
+			model.String("model.id", r.ID, model.Declared, src),
+			model.String("model.source", modelSource(r.ID), model.Inferred, src),
+			model.String("model.reference", r.Via, model.Observed, src),
+			model.Bool("model.revision_pinned", commitSHA.MatchString(r.Revision), model.Observed, src),
+		},
+	}
+}
+
+func modelAssetID(label, rel, id string) string { return fileURI(label, rel) + "#model:" + id }
+
+// describeModel fills a ModelRef from an id and revision; unknown stays empty.
+func describeModel(id, rev string) model.ModelRef {
+	ref := model.ModelRef{Revision: rev}
+	switch {
+	case hfRepoID.MatchString(id):
+		ref.Publisher, ref.Name, _ = strings.Cut(id, "/")
+		ref.SourceURI = "hf://" + id
+	case strings.HasPrefix(id, "hf://"):
+		p := strings.TrimPrefix(id, "hf://")
+		ref.Publisher, ref.Name, _ = strings.Cut(p, "/")
+		ref.SourceURI = id
+	default:
+		ref.SourceURI = id
+		ref.Name = id[strings.LastIndexByte(strings.TrimRight(id, "/"), '/')+1:]
+	}
+	return ref
+}
+
+func modelSource(id string) string {
+	switch {
+	case hfRepoID.MatchString(id), strings.HasPrefix(id, "hf://"), strings.HasPrefix(id, "https://huggingface.co/"):
+		return "huggingface"
+	case strings.HasPrefix(id, "s3://"):
+		return "s3"
+	case strings.HasPrefix(id, "gs://"):
+		return "gcs"
+	case strings.HasPrefix(id, "pvc://"):
+		return "pvc"
+	case strings.HasPrefix(id, "oci://"):
+		return "oci"
+	case strings.HasPrefix(id, "azureblob://"):
+		return "azure_blob"
+	}
+	return "local_path"
+}
+
+// modelRefs reports each distinct model a file references.
+func (s *scanner) modelRefs(f *file) {
+	seen := map[string]bool{}
+	for _, r := range FindModelRefs(f.content) {
+		if seen[r.ID] {
+			continue
+		}
+		seen[r.ID] = true
+		s.sink.Asset(modelAsset(s.label, s.scope, f.rel, f.line(r.Offset), r))
+	}
+}

@@ -1,0 +1,114 @@
+// Package source is the collector for file trees: code repositories, GitOps
+// repositories and model directories. It needs no credentials. It reports AI
+// SDK dependencies (manifests and lockfiles), model files (format sniffed from
+// content, SHA-256), model references in code and config, provider keys (as
+// fingerprints only), MCP server configurations, and AI inference workloads
+// declared in Kubernetes manifests, Helm values, compose files and Dockerfiles.
+//
+// Each file is opened and read at most once. Symlinks are never followed,
+// .git is always skipped and .gitignore rules are honoured unless disabled.
+package source
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/aisight/aisight/collectors"
+	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/model"
+)
+
+// Name is the collector's name.
+const Name = "source"
+
+// Options configure the source collector.
+type Options struct {
+	// Paths are the roots to scan (default ".").
+	Paths []string
+	// NoIgnore scans files that .gitignore rules would skip.
+	NoIgnore bool
+	// MaxFileSize is the largest text file read for findings (default 10 MiB).
+	// Larger files are still sniffed for a model format.
+	MaxFileSize int64
+	// MaxHashSize is the largest model file hashed (default 1 GiB; negative: never hash).
+	MaxHashSize int64
+	// Workers is the number of files processed at once (default GOMAXPROCS).
+	Workers int
+}
+
+// Collector scans file trees.
+type Collector struct {
+	opts Options
+	cat  *fingerprint.Catalog
+}
+
+// New returns a source collector over the given catalog.
+func New(o Options, cat *fingerprint.Catalog) *Collector {
+	if len(o.Paths) == 0 {
+		o.Paths = []string{"."}
+	}
+	if o.MaxFileSize <= 0 {
+		o.MaxFileSize = 10 << 20
+	}
+	if o.MaxHashSize == 0 {
+		o.MaxHashSize = 1 << 30
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	return &Collector{opts: o, cat: cat}
+}
+
+// Name implements collectors.Collector.
+func (c *Collector) Name() string { return Name }
+
+// Scopes returns one directory scope per root. A root that does not exist or
+// is not a directory is an invalid_config error naming it.
+func (c *Collector) Scopes(ctx context.Context) ([]model.Scope, error) {
+	labels := map[string]int{}
+	var out []model.Scope
+	for _, p := range c.opts.Paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, collectors.Classedf(model.ErrInvalidConfig, "scan path %s: %w", p, err)
+		}
+		if !fi.IsDir() {
+			return nil, collectors.Classedf(model.ErrInvalidConfig, "scan path %s is not a directory", p)
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, collectors.Classedf(model.ErrInvalidConfig, "scan path %s: %w", p, err)
+		}
+		label := filepath.Base(abs)
+		if labels[label]++; labels[label] > 1 {
+			label = fmt.Sprintf("%s~%d", label, labels[label])
+		}
+		out = append(out, model.Scope{ID: "source:" + filepath.ToSlash(filepath.Clean(p)), Provider: Name, Kind: "directory", Name: label})
+	}
+	return out, nil
+}
+
+// Collect scans one root.
+func (c *Collector) Collect(ctx context.Context, sc model.Scope, sink collectors.Sink) error {
+	root := strings.TrimPrefix(sc.ID, "source:")
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return collectors.Classed(model.ErrInvalidConfig, fmt.Errorf("open %s: %w", root, err))
+	}
+	defer r.Close()
+	s := &scanner{c: c, root: r, label: sc.Name, scope: sc.ID, sink: sink, deps: newDepSet()}
+	if err := s.run(ctx); err != nil {
+		return err
+	}
+	for _, a := range s.deps.assets(s) {
+		sink.Asset(a)
+	}
+	return nil
+}
+
+// fileURI is the stable ID of a file below a root.
+func fileURI(label, rel string) string { return "file://" + label + "/" + rel }

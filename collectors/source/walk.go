@@ -1,0 +1,320 @@
+package source
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"unicode/utf8"
+
+	"github.com/aisight/aisight/collectors"
+	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/model"
+)
+
+// Counters reported in the run's stats.
+const (
+	statFilesScanned   = "files_scanned"
+	statBytesScanned   = "bytes_scanned"
+	statModelFiles     = "model_files_hashed"
+	statSkipBinary     = "skipped_binary"
+	statSkipTooLarge   = "skipped_too_large"
+	statSkipSymlink    = "skipped_symlink"
+	statSkipUnreadable = "skipped_unreadable"
+	statSkipUTF8       = "skipped_invalid_utf8"
+	statSkipSpecial    = "skipped_special"
+	statSkipIgnored    = "skipped_ignored"
+	statParseErrors    = "parse_errors"
+)
+
+// skipDirs are never descended into: version-control metadata.
+var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true}
+
+// scanner is the state of one Collect over one root.
+type scanner struct {
+	c     *Collector
+	root  *os.Root
+	label string
+	scope string
+	sink  collectors.Sink
+	deps  *depSet
+
+	mu    sync.Mutex
+	stats map[string]*atomic.Int64
+}
+
+func (s *scanner) count(name string, n int64) {
+	s.mu.Lock()
+	if s.stats == nil {
+		s.stats = map[string]*atomic.Int64{}
+	}
+	c, ok := s.stats[name]
+	if !ok {
+		c = new(atomic.Int64)
+		s.stats[name] = c
+	}
+	s.mu.Unlock()
+	c.Add(n)
+}
+
+// run walks the tree on one goroutine and processes files on Workers others.
+func (s *scanner) run(ctx context.Context) error {
+	files := make(chan string, 256)
+	var wg sync.WaitGroup
+	for range s.c.opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := &worker{s: s, buf: make([]byte, 64<<10), hashBuf: make([]byte, 256<<10)}
+			for rel := range files {
+				w.process(rel)
+			}
+		}()
+	}
+	err := s.walk(ctx, ".", &ignoreSet{}, files)
+	close(files)
+	wg.Wait()
+	for name, c := range s.stats {
+		s.sink.Count(name, c.Load())
+	}
+	return err
+}
+
+// walk visits dir (relative to the root) depth first. Directories are read
+// in name order so that results and counts do not depend on the file system.
+func (s *scanner) walk(ctx context.Context, dir string, ign *ignoreSet, files chan<- string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d, err := s.root.Open(dir)
+	if err != nil {
+		if dir == "." {
+			return collectors.Classed(model.ErrDenied, err)
+		}
+		s.count(statSkipUnreadable, 1)
+		return nil
+	}
+	entries, err := d.ReadDir(-1)
+	d.Close()
+	if err != nil {
+		if dir == "." {
+			return collectors.Classed(model.ErrDenied, err)
+		}
+		s.count(statSkipUnreadable, 1)
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	if !s.c.opts.NoIgnore {
+		for _, e := range entries {
+			if e.Name() == ".gitignore" && e.Type().IsRegular() {
+				if b, err := s.readSmall(join(dir, ".gitignore")); err == nil {
+					ign = ign.with(parseGitignore(relBase(dir), b))
+				}
+			}
+		}
+	}
+	for _, e := range entries {
+		name := e.Name()
+		rel := join(dir, name)
+		t := e.Type()
+		switch {
+		case t&fs.ModeSymlink != 0:
+			s.count(statSkipSymlink, 1)
+			continue
+		case t.IsDir():
+			if skipDirs[name] {
+				continue
+			}
+			if !s.c.opts.NoIgnore && ign.ignored(rel, true) {
+				s.count(statSkipIgnored, 1)
+				continue
+			}
+			if err := s.walk(ctx, rel, ign, files); err != nil {
+				return err
+			}
+		case t.IsRegular():
+			if name == ".gitignore" && !s.c.opts.NoIgnore {
+				continue // read above as rules, not content
+			}
+			if !s.c.opts.NoIgnore && ign.ignored(rel, false) {
+				s.count(statSkipIgnored, 1)
+				continue
+			}
+			select {
+			case files <- rel:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		default:
+			s.count(statSkipSpecial, 1)
+		}
+	}
+	return nil
+}
+
+func join(dir, name string) string {
+	if dir == "." {
+		return name
+	}
+	return dir + "/" + name
+}
+
+func relBase(dir string) string {
+	if dir == "." {
+		return ""
+	}
+	return dir
+}
+
+// readSmall reads a small control file (.gitignore) with a size cap.
+func (s *scanner) readSmall(rel string) ([]byte, error) {
+	f, err := s.root.Open(rel)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, 1<<20))
+}
+
+// worker processes files with buffers it reuses.
+type worker struct {
+	s       *scanner
+	buf     []byte
+	hashBuf []byte
+}
+
+// process opens a file once: it sniffs the head for a model format (and then
+// streams the rest into SHA-256), or reads the whole text for findings.
+func (w *worker) process(rel string) {
+	s := w.s
+	f, err := s.root.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		s.count(statSkipUnreadable, 1)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		s.count(statSkipUnreadable, 1)
+		return
+	}
+	if !fi.Mode().IsRegular() {
+		s.count(statSkipSpecial, 1)
+		return
+	}
+	size := fi.Size()
+	headLen := min(size, int64(fingerprint.SniffLen))
+	if int64(cap(w.buf)) < headLen {
+		w.buf = make([]byte, headLen)
+	}
+	head := w.buf[:headLen]
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		s.count(statSkipUnreadable, 1)
+		return
+	}
+	head = head[:n]
+	if format := fingerprint.SniffFormat(head, path.Base(rel)); format != "" {
+		w.modelFile(rel, f, head, size, format)
+		return
+	}
+	if size > s.c.opts.MaxFileSize {
+		s.count(statSkipTooLarge, 1)
+		return
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		s.count(statSkipBinary, 1)
+		return
+	}
+	content, err := w.readRest(f, head, size)
+	if err != nil {
+		s.count(statSkipUnreadable, 1)
+		return
+	}
+	if int64(len(content)) > s.c.opts.MaxFileSize {
+		s.count(statSkipTooLarge, 1) // grew while we read it
+		return
+	}
+	if bytes.IndexByte(content, 0) >= 0 {
+		s.count(statSkipBinary, 1)
+		return
+	}
+	if !utf8.Valid(content) {
+		s.count(statSkipUTF8, 1)
+		return
+	}
+	s.count(statFilesScanned, 1)
+	s.count(statBytesScanned, int64(len(content)))
+	s.analyze(&file{rel: rel, base: path.Base(rel), content: content})
+}
+
+// readRest reads the rest of a text file after its head into the worker's buffer.
+func (w *worker) readRest(f *os.File, head []byte, size int64) ([]byte, error) {
+	limit := w.s.c.opts.MaxFileSize + 1
+	want := min(size+1, limit)
+	if int64(cap(w.buf)) < want {
+		nb := make([]byte, want)
+		copy(nb, head)
+		w.buf = nb
+	}
+	b := w.buf[:len(head)]
+	for int64(len(b)) < limit {
+		if len(b) == cap(b) {
+			nb := make([]byte, len(b), min(int64(2*cap(b))+1, limit))
+			copy(nb, b)
+			b = nb
+			w.buf = nb
+		}
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if errors.Is(err, io.EOF) {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// modelFile reports a model file, hashing it if it is within the size cap.
+func (w *worker) modelFile(rel string, f *os.File, head []byte, size int64, format string) {
+	s := w.s
+	info, _ := s.c.cat.FormatInfo(format)
+	src := "file:" + rel
+	a := model.Asset{
+		ID: fileURI(s.label, rel), Provider: Name, Scope: s.scope, Kind: model.KindModelFile,
+		DeploymentType: model.SelfHosted, Name: rel,
+		Location: &model.Location{Path: rel},
+		Model:    &model.ModelRef{Format: format, Name: path.Base(rel)},
+		Facts: []model.Fact{
+			model.String("model.format", format, model.Observed, src),
+			model.Bool("model.serialization_safe", info.SerializationSafe, model.Observed, src),
+			model.Int("file.size_bytes", size, model.Observed, src),
+		},
+	}
+	if s.c.opts.MaxHashSize >= 0 && size <= s.c.opts.MaxHashSize {
+		h := sha256.New()
+		h.Write(head)
+		if _, err := io.CopyBuffer(h, f, w.hashBuf); err != nil {
+			s.count(statSkipUnreadable, 1)
+			a.Facts = append(a.Facts, model.Bool("file.hash_skipped", true, model.Observed, "read error"))
+		} else {
+			sum := "sha256:" + hex.EncodeToString(h.Sum(nil))
+			a.Model.Digest = sum
+			a.Facts = append(a.Facts, model.String("file.sha256", sum, model.Observed, src))
+			s.count(statModelFiles, 1)
+		}
+	} else {
+		a.Facts = append(a.Facts, model.Bool("file.hash_skipped", true, model.Observed, "larger than --max-hash-size"))
+	}
+	s.sink.Asset(a)
+}

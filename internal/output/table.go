@@ -1,0 +1,112 @@
+package output
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/aisight/aisight/model"
+)
+
+// Table writes the human summary: collectors, inventory by kind and
+// deployment type, and the assessment when there is one.
+func Table(w io.Writer, r model.Report) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	p := func(format string, a ...any) { fmt.Fprintf(tw, format, a...) }
+	d := r.Scan.Finished.Sub(r.Scan.Started).Round(time.Millisecond)
+	p("aisight scan: %d assets in %s\n\n", len(r.Assets), d)
+
+	p("COLLECTOR\tSCOPE\tSTATUS\tASSETS\tDETAIL\n")
+	for _, run := range r.Scan.CollectorRuns {
+		detail := run.Reason
+		if run.Error != "" {
+			detail = string(run.ErrorClass) + ": " + run.Error
+		}
+		if s := statsLine(run.Stats); s != "" {
+			if detail != "" {
+				detail += "; "
+			}
+			detail += s
+		}
+		p("%s\t%s\t%s\t%d\t%s\n", run.Collector, scopeLabel(run.Scope), run.Status, run.Assets, detail)
+	}
+	p("\n")
+
+	counts := map[model.Kind]map[model.DeploymentType]int{}
+	for _, a := range r.Assets {
+		if counts[a.Kind] == nil {
+			counts[a.Kind] = map[model.DeploymentType]int{}
+		}
+		counts[a.Kind][a.DeploymentType]++
+	}
+	kinds := make([]string, 0, len(counts))
+	for k := range counts {
+		kinds = append(kinds, string(k))
+	}
+	sort.Strings(kinds)
+	p("KIND\tSELF_HOSTED\tPAAS\tAPI_SAAS\tTOTAL\n")
+	var tot [3]int
+	for _, k := range kinds {
+		c := counts[model.Kind(k)]
+		row := [3]int{c[model.SelfHosted], c[model.PaaS], c[model.APISaaS]}
+		for i := range tot {
+			tot[i] += row[i]
+		}
+		p("%s\t%d\t%d\t%d\t%d\n", k, row[0], row[1], row[2], row[0]+row[1]+row[2])
+	}
+	p("total\t%d\t%d\t%d\t%d\n", tot[0], tot[1], tot[2], tot[0]+tot[1]+tot[2])
+	if r.Assessment != nil {
+		p("\n")
+		assessmentTable(p, r.Assessment)
+	}
+	return tw.Flush()
+}
+
+func scopeLabel(s model.Scope) string {
+	if s.Name != "" && s.Kind == "directory" {
+		return strings.TrimPrefix(s.ID, "source:")
+	}
+	return s.ID
+}
+
+// statsLine summarises a run's counters: files scanned and skips by reason.
+func statsLine(stats map[string]int64) string {
+	if len(stats) == 0 {
+		return ""
+	}
+	var parts []string
+	if n, ok := stats["files_scanned"]; ok {
+		parts = append(parts, fmt.Sprintf("%d files scanned", n))
+	}
+	var skips []string
+	var total int64
+	keys := make([]string, 0, len(stats))
+	for k := range stats {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if reason, ok := strings.CutPrefix(k, "skipped_"); ok && stats[k] > 0 {
+			skips = append(skips, fmt.Sprintf("%s %d", strings.ReplaceAll(reason, "_", " "), stats[k]))
+			total += stats[k]
+		}
+	}
+	if total > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped (%s)", total, strings.Join(skips, ", ")))
+	}
+	if n := stats["parse_errors"]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d unparsable manifests", n))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// assessmentTable is filled in by the scoring renderer.
+func assessmentTable(p func(string, ...any), a *model.Assessment) {
+	p("CATEGORY\tDOMAIN\tLEVEL\tCOVERAGE\tPOTENTIAL\n")
+	for _, c := range a.Categories {
+		p("%s %s\t%s\t%s\t%.0f%%\t%s\n", c.ID, c.Name, c.Domain, c.Level, c.Coverage*100, c.PotentialLevel)
+	}
+}
