@@ -37,7 +37,7 @@ func SniffFormat(head []byte, name string) string {
 	if isSafetensors(head) {
 		return "safetensors"
 	}
-	if isPickle(head) {
+	if isPickle(head, ext) {
 		return "pickle"
 	}
 	if ext == ".onnx" && isONNX(head) {
@@ -94,7 +94,7 @@ func isSafetensors(head []byte) bool {
 // isPickle recognises a pickle stream by its PROTO opcode (protocol 2-5)
 // followed by a plausible opcode, or by a protocol 0/1 stream that starts
 // with a MARK/GLOBAL/dict opcode and ends a STOP. It reads bytes only.
-func isPickle(head []byte) bool {
+func isPickle(head []byte, ext string) bool {
 	if len(head) >= 3 && head[0] == 0x80 && head[1] >= 2 && head[1] <= 5 {
 		switch head[2] {
 		case 0x95, // FRAME
@@ -103,18 +103,25 @@ func isPickle(head []byte) bool {
 		}
 		return false
 	}
-	// Protocol 0/1: text-ish opcodes. Require GLOBAL ("c<module>\n<name>\n")
-	// at the start, the shape of every pickled object graph that imports code.
-	if len(head) > 4 && head[0] == 'c' {
-		nl := bytes.IndexByte(head, '\n')
-		if nl > 1 && nl < 200 && isDotted(head[1:nl]) {
-			rest := head[nl+1:]
-			nl2 := bytes.IndexByte(rest, '\n')
-			return nl2 > 0 && nl2 < 200 && isDotted(rest[:nl2])
-		}
+	// Protocol 0/1 is text-like, so it is only considered in files named like
+	// pickles: GLOBAL ("c<module>\n<name>\n") then a pickle opcode.
+	if !pickleExt[ext] || len(head) < 5 || head[0] != 'c' {
+		return false
 	}
-	return false
+	nl := bytes.IndexByte(head, '\n')
+	if nl <= 1 || nl >= 200 || !isDotted(head[1:nl]) {
+		return false
+	}
+	rest := head[nl+1:]
+	nl2 := bytes.IndexByte(rest, '\n')
+	if nl2 <= 0 || nl2 >= 200 || !isDotted(rest[:nl2]) || nl2+1 >= len(rest) {
+		return false
+	}
+	return bytes.IndexByte([]byte("(pq)RSV}]NI.ct"), rest[nl2+1]) >= 0
 }
+
+// pickleExt are the names pickled objects and models usually carry.
+var pickleExt = map[string]bool{"": true, ".pkl": true, ".pickle": true, ".joblib": true, ".bin": true, ".pt": true, ".pth": true, ".ckpt": true, ".model": true, ".sav": true, ".dat": true, ".p": true}
 
 func isDotted(b []byte) bool {
 	for _, c := range b {

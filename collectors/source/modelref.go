@@ -13,7 +13,7 @@ var (
 	commitSHA   = regexp.MustCompile(`^[0-9a-f]{40}$`)
 	strArg      = regexp.MustCompile(`^\s*(?:repo_id\s*=\s*)?["']([^"'\n]{1,200})["']`)
 	revisionArg = regexp.MustCompile(`revision\s*=\s*["']([^"'\n]{1,100})["']`)
-	cliRevision = regexp.MustCompile(`--revision(?:=|["']?\s*,?\s*["']?|\s+)([A-Za-z0-9._/-]{1,100})`)
+	cliRevision = regexp.MustCompile(`--revision(?:=|[\s"',]+(?:-\s+)?)([A-Za-z0-9._/][A-Za-z0-9._/-]{0,99})`)
 	hfURI       = regexp.MustCompile(`^hf://([A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*)(?:@([A-Za-z0-9._-]+))?`)
 )
 
