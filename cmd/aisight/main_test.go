@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/aisight/aisight/model"
+)
+
+const (
+	fixture  = "../../testdata/repos/acme-assistant"
+	negative = "../../testdata/repos/negative"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+func plantedSecrets(t *testing.T) []string {
+	t.Helper()
+	f, err := os.Open("../../testdata/planted-secrets.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	if len(out) < 5 {
+		t.Fatalf("only %d planted secrets", len(out))
+	}
+	return out
+}
+
+func TestScanJSONMatchesSchema(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	sch, err := c.Compile("../../docs/schema/aisight-output.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{fixture, negative} {
+		r := runCLI(t, "scan", "-o", "json", dir)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		doc, err := jsonschema.UnmarshalJSON(strings.NewReader(r.stdout))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(doc); err != nil {
+			t.Errorf("%s: output does not match docs/schema: %v", dir, err)
+		}
+		var rep model.Report
+		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.SchemaVersion != model.SchemaVersion {
+			t.Errorf("schema_version %q", rep.SchemaVersion)
+		}
+		if dir == fixture && len(rep.Assets) < 30 {
+			t.Errorf("fixture: only %d assets", len(rep.Assets))
+		}
+	}
+	// The schema is strict: an unknown field is rejected, so it cannot drift silently.
+	bad, _ := jsonschema.UnmarshalJSON(strings.NewReader(`{"schema_version":"1.0","scan":{"started":"2026-01-01T00:00:00Z","finished":"2026-01-01T00:00:00Z","collector_runs":[]},"assets":[],"scope_facts":[],"extra":1}`))
+	if sch.Validate(bad) == nil {
+		t.Error("schema accepted an unknown top-level field")
+	}
+}
+
+// TestSecretsNeverLeave greps every output form and the debug log for each
+// planted secret value.
+func TestSecretsNeverLeave(t *testing.T) {
+	secrets := plantedSecrets(t)
+	outFile := filepath.Join(t.TempDir(), "scan.json")
+	var all strings.Builder
+	for _, args := range [][]string{
+		{"scan", "-o", "json", "--log-level", "debug", "--no-ignore", fixture},
+		{"scan", "-o", "table", "--log-level", "debug", fixture},
+		{"scan", "-o", "json", "--out", outFile, fixture},
+	} {
+		r := runCLI(t, args...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+		}
+		all.WriteString(r.stdout + r.stderr)
+	}
+	b, err := os.ReadFile(outFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all.Write(b)
+	text := all.String()
+	if !strings.Contains(text, "api_key") || !strings.Contains(text, "sha256_prefix") {
+		t.Fatal("outputs hold no key findings: the test would prove nothing")
+	}
+	for _, s := range secrets {
+		for _, part := range []string{s, s[len(s)/2:], s[4:20]} {
+			if strings.Contains(text, part) {
+				t.Errorf("secret material %q…%q leaked into an output", part[:4], part[len(part)-2:])
+			}
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfg, []byte("output: json\nmax-file-sise: 1MiB\n"), 0o644)
+	badVal := filepath.Join(dir, "v.yaml")
+	os.WriteFile(badVal, []byte("output: xml\n"), 0o644)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"scan", "--config", cfg, fixture}, `unknown key "max-file-sise" (line 2)`},
+		{[]string{"scan", "--config", badVal, fixture}, `key "output" (line 1): invalid argument "xml"`},
+		{[]string{"scan", "--config", filepath.Join(dir, "missing.yaml")}, "config:"},
+		{[]string{"scan", "-o", "xml"}, "must be one of"},
+		{[]string{"scan", "--bogus"}, "unknown flag: --bogus"},
+		{[]string{"scan", "/no/such/dir"}, "scan path /no/such/dir: no such file or directory"},
+		{[]string{"scan", "--max-file-size", "ten"}, "not a size"},
+		{[]string{"scan", "--concurrency", "0", fixture}, "--concurrency"},
+	}
+	for _, tt := range tests {
+		r := runCLI(t, tt.args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 with %q", tt.args, r.code, r.stderr, tt.want)
+		}
+		if n := strings.Count(strings.TrimSpace(r.stderr), "\n"); n != 0 {
+			t.Errorf("%v: want one line, got %d: %q", tt.args, n+1, r.stderr)
+		}
+	}
+}
+
+func TestConfigAndEnvPrecedence(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(cfg, []byte("output: json\nno-ignore: true\n"), 0o644)
+	// config file alone: json, and --no-ignore finds the ignored files
+	r := runCLI(t, "scan", "--config", cfg, fixture)
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "{") || !strings.Contains(r.stdout, "ignored/leak.env") {
+		t.Fatalf("config not applied: exit %d %q", r.code, r.stderr)
+	}
+	// environment beats config
+	t.Setenv("AISIGHT_OUTPUT", "table")
+	if r := runCLI(t, "scan", "--config", cfg, fixture); !strings.Contains(r.stdout, "COLLECTOR") {
+		t.Errorf("AISIGHT_OUTPUT did not win over the config file: %q", r.stdout[:min(40, len(r.stdout))])
+	}
+	// flag beats environment
+	if r := runCLI(t, "scan", "-o", "json", fixture); !strings.HasPrefix(r.stdout, "{") {
+		t.Error("flag did not win over AISIGHT_OUTPUT")
+	}
+	t.Setenv("AISIGHT_CONFIG", cfg)
+	t.Setenv("AISIGHT_OUTPUT", "")
+	if r := runCLI(t, "scan", fixture); !strings.Contains(r.stdout, "ignored/leak.env") {
+		t.Error("AISIGHT_CONFIG was not read")
+	}
+}
+
+func TestOutFileIsAtomicAndComplete(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "scan.json")
+	os.WriteFile(out, []byte("old"), 0o644)
+	r := runCLI(t, "scan", "-o", "json", "--out", out, fixture)
+	if r.code != 0 || r.stdout != "" {
+		t.Fatalf("exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+	var rep model.Report
+	b, _ := os.ReadFile(out)
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("--out holds no complete JSON: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	// an unwritable destination fails cleanly and leaves nothing
+	r = runCLI(t, "scan", "--out", filepath.Join(dir, "no", "such", "dir", "x.json"), fixture)
+	if r.code != exitInternal || !strings.Contains(r.stderr, "write ") {
+		t.Errorf("exit %d %q", r.code, r.stderr)
+	}
+}
+
+func TestTableShowsCollectorsAndInventory(t *testing.T) {
+	r := runCLI(t, "scan", fixture)
+	for _, want := range []string{"source", "ok", "files scanned", "skipped (ignored 2)", "inference_workload", "api_key", "total"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if r.stderr != "" {
+		t.Errorf("stderr not empty on a non-terminal: %q", r.stderr)
+	}
+}
+
+// TestBinary builds the real command and runs it as a user would.
+func TestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "aisight")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil || !strings.HasPrefix(string(out), "aisight ") {
+		t.Errorf("version: %q %v", out, err)
+	}
+	cmd := exec.Command(bin, "scan", "/no/such/dir")
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
+		t.Errorf("bad path: %v, want exit 2", err)
+	}
+	out, err = exec.Command(bin, "scan", "-o", "json", fixture).Output()
+	if err != nil || !json.Valid(out) {
+		t.Errorf("scan: %v", err)
+	}
+}

@@ -1,0 +1,159 @@
+package source
+
+import (
+	"bufio"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// benchTree builds (once, cached on disk) a tree of n text files averaging
+// about 3 KiB: code, config and docs in directories of 50 files, with a key
+// planted in every 1,000th file and an AI manifest in every 100th directory.
+// AISIGHT_BENCH_DIR chooses where it is cached (default: the OS temp dir).
+func benchTree(b *testing.B, n int) string {
+	b.Helper()
+	base := os.Getenv("AISIGHT_BENCH_DIR")
+	if base == "" {
+		base = os.TempDir()
+	}
+	dir := filepath.Join(base, fmt.Sprintf("aisight-bench-tree-%d", n))
+	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
+		return dir
+	}
+	os.RemoveAll(dir)
+	rng := rand.New(rand.NewPCG(uint64(n), 42))
+	words := strings.Fields("def return import class self value result config client request response error handler token model data index user items count string print async await const let func package struct interface yield lambda")
+	exts := []string{".py", ".js", ".go", ".ts", ".md", ".yaml", ".json", ".txt"}
+	buf := make([]byte, 0, 16<<10)
+	for i := range n {
+		d := filepath.Join(dir, fmt.Sprintf("d%03d", i/5000), fmt.Sprintf("s%03d", (i/50)%100))
+		if i%50 == 0 {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				b.Fatal(err)
+			}
+			if (i/50)%100 == 0 {
+				os.WriteFile(filepath.Join(d, "requirements.txt"), []byte("openai==1.54.0\nrequests\n"), 0o644)
+			}
+		}
+		buf = buf[:0]
+		size := 1024 + rng.IntN(4096)
+		for len(buf) < size {
+			indent := rng.IntN(3) * 4
+			buf = append(buf, strings.Repeat(" ", indent)...)
+			for w := 0; w < 4+rng.IntN(8); w++ {
+				buf = append(buf, words[rng.IntN(len(words))]...)
+				buf = append(buf, ' ')
+			}
+			buf = append(buf, '\n')
+		}
+		if i%1000 == 0 {
+			buf = append(buf, "OPENAI_API_KEY=sk-proj-"...)
+			for range 64 {
+				buf = append(buf, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[rng.IntN(62)])
+			}
+			buf = append(buf, '\n')
+		}
+		if err := os.WriteFile(filepath.Join(d, "f"+strconv.Itoa(i)+exts[i%len(exts)]), buf, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("*.tmp\nbuild/\nnode_modules/\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, ".complete"), nil, 0o644)
+	return dir
+}
+
+// peakHeap samples the live heap while f runs and returns the peak in bytes.
+func peakHeap(f func()) uint64 {
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	go func() {
+		defer close(done)
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	f()
+	close(stop)
+	<-done
+	return peak.Load()
+}
+
+// rgPatterns is the key-pattern union ripgrep searches for in the comparison.
+const rgPatterns = `sk-(proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-ant-(api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,}|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{34}|ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{20,}|bedrock-api-key-[A-Za-z0-9+/]{40,}|[A-Za-z0-9]{52}JQQJ9[9DH]`
+
+// BenchmarkSourceScan scans generated trees and reports files/s, MB/s, the
+// peak live heap, and the ratio of its time to `rg -l --hidden` searching
+// the same tree for the key patterns (when ripgrep is installed).
+func BenchmarkSourceScan(b *testing.B) {
+	sizes := []int{10_000, 100_000}
+	if s := os.Getenv("AISIGHT_BENCH_FILES"); s != "" {
+		n, _ := strconv.Atoi(s)
+		sizes = []int{n}
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
+			dir := benchTree(b, n)
+			_ = scan(b, Options{Paths: []string{dir}}) // warm the page cache for both tools
+			var files, bytes int64
+			var peak uint64
+			b.ResetTimer()
+			start := time.Now()
+			for range b.N {
+				runtime.GC()
+				peak = max(peak, peakHeap(func() {
+					inv := scan(b, Options{Paths: []string{dir}})
+					run := inv.Scan.CollectorRuns[0]
+					files, bytes = run.Stats["files_scanned"], run.Stats["bytes_scanned"]
+					if len(inv.Assets) == 0 {
+						b.Fatal("no assets found in the bench tree")
+					}
+				}))
+			}
+			elapsed := time.Since(start) / time.Duration(b.N)
+			b.StopTimer()
+			b.ReportMetric(float64(files)/elapsed.Seconds(), "files/s")
+			b.ReportMetric(float64(bytes)/elapsed.Seconds()/1e6, "MB/s")
+			b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+			if rg, err := exec.LookPath("rg"); err == nil {
+				var rgTime time.Duration
+				for range b.N {
+					t0 := time.Now()
+					cmd := exec.Command(rg, "-l", "--hidden", "-e", rgPatterns, dir)
+					cmd.Stdout = bufio.NewWriter(nopWriter{})
+					if err := cmd.Run(); err != nil {
+						b.Fatalf("rg: %v", err)
+					}
+					rgTime += time.Since(t0)
+				}
+				rgTime /= time.Duration(b.N)
+				b.ReportMetric(elapsed.Seconds()/rgTime.Seconds(), "x-rg-time")
+			}
+		})
+	}
+}
+
+type nopWriter struct{}
+
+func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }
