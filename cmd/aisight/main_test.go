@@ -238,3 +238,36 @@ func TestBinary(t *testing.T) {
 		t.Errorf("scan: %v", err)
 	}
 }
+
+// TestEveryFactKeyIsDocumented fails when a collector emits a fact key that
+// docs/facts.md does not list.
+func TestEveryFactKeyIsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/facts.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "scan", "-o", "json", "--no-ignore", fixture)
+	var rep model.Report
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, a := range rep.Assets {
+		for _, f := range a.Facts {
+			if !seen[f.Key] && !strings.Contains(string(doc), "`"+f.Key+"`") {
+				t.Errorf("fact key %s (on %s) is not documented in docs/facts.md", f.Key, a.Kind)
+			}
+			seen[f.Key] = true
+		}
+	}
+	if len(seen) < 30 {
+		t.Errorf("only %d distinct fact keys seen", len(seen))
+	}
+}
+
+func TestMaxHashSizeZeroNeverHashes(t *testing.T) {
+	r := runCLI(t, "scan", "-o", "json", "--max-hash-size", "0", fixture)
+	if r.code != 0 || strings.Contains(r.stdout, `"file.sha256"`) || !strings.Contains(r.stdout, `"file.hash_skipped"`) {
+		t.Errorf("--max-hash-size 0 still hashed (exit %d)", r.code)
+	}
+}

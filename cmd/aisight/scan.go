@@ -53,9 +53,13 @@ func availableCollectors() map[string]collectorFactory {
 			if len(o.paths) == 0 {
 				reason = "scans the current directory (no PATH given)"
 			}
+			maxHash := int64(o.maxHashSize)
+			if maxHash == 0 {
+				maxHash = -1 // the flag's 0 means never hash
+			}
 			return source.New(source.Options{
 				Paths: o.paths, NoIgnore: o.noIgnore,
-				MaxFileSize: int64(o.maxFileSize), MaxHashSize: int64(o.maxHashSize),
+				MaxFileSize: int64(o.maxFileSize), MaxHashSize: maxHash,
 			}, d.catalog), reason, nil
 		},
 	}

@@ -190,7 +190,7 @@ func parsePipfile(b []byte) ([]Dep, error) {
 		DevPackages map[string]any `toml:"dev-packages"`
 	}
 	if _, err := toml.Decode(string(b), &doc); err != nil {
-		return nil, fmt.Errorf("Pipfile: %w", err)
+		return nil, fmt.Errorf("pipfile: %w", err)
 	}
 	var out []Dep
 	for _, set := range []struct {
@@ -221,7 +221,7 @@ func parsePipfile(b []byte) ([]Dep, error) {
 func parsePipfileLock(b []byte) ([]Dep, error) {
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("Pipfile.lock: %w", err)
+		return nil, fmt.Errorf("pipfile.lock: %w", err)
 	}
 	var out []Dep
 	for _, sec := range []string{"default", "develop"} {
@@ -230,7 +230,7 @@ func parsePipfileLock(b []byte) ([]Dep, error) {
 		}
 		if raw, ok := doc[sec]; ok {
 			if err := json.Unmarshal(raw, &pkgs); err != nil {
-				return out, fmt.Errorf("Pipfile.lock %s: %w", sec, err)
+				return out, fmt.Errorf("pipfile.lock %s: %w", sec, err)
 			}
 		}
 		for _, name := range sortedKeys(pkgs) {

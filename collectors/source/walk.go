@@ -314,7 +314,11 @@ func (w *worker) modelFile(rel string, f *os.File, head []byte, size int64, form
 			s.count(statModelFiles, 1)
 		}
 	} else {
-		a.Facts = append(a.Facts, model.Bool("file.hash_skipped", true, model.Observed, "larger than --max-hash-size"))
+		why := "larger than --max-hash-size"
+		if s.c.opts.MaxHashSize < 0 {
+			why = "hashing disabled"
+		}
+		a.Facts = append(a.Facts, model.Bool("file.hash_skipped", true, model.Observed, why))
 	}
 	s.sink.Asset(a)
 }

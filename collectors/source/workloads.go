@@ -283,9 +283,7 @@ func ParseDockerfile(b []byte) (Container, int) {
 			line = ln
 		case "CMD", "ENTRYPOINT":
 			rest := strings.TrimSpace(t[len(f[0]):])
-			for _, a := range strings.FieldsFunc(rest, func(r rune) bool { return r == '[' || r == ']' || r == ',' || r == ' ' || r == '"' }) {
-				c.Args = append(c.Args, a)
-			}
+			c.Args = append(c.Args, strings.FieldsFunc(rest, func(r rune) bool { return r == '[' || r == ']' || r == ',' || r == ' ' || r == '"' })...)
 		}
 	}
 	return c, line
