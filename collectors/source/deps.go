@@ -1,6 +1,8 @@
 package source
 
 import (
+	"bufio"
+	"bytes"
 	"path"
 	"sort"
 	"strings"
@@ -194,4 +196,11 @@ func lockSource(r *depRecord) string {
 		return "no lockfile in the manifest's directory"
 	}
 	return "file:" + r.file
+}
+
+// lineScanner scans b by lines, allowing lines up to 1 MiB.
+func lineScanner(b []byte) *bufio.Scanner {
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	return sc
 }

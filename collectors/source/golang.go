@@ -1,8 +1,6 @@
 package source
 
 import (
-	"bufio"
-	"bytes"
 	"strings"
 )
 
@@ -10,8 +8,7 @@ import (
 // are exact by construction (minimal version selection).
 func parseGoMod(b []byte) ([]Dep, error) {
 	var out []Dep
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	sc := lineScanner(b)
 	inBlock := false
 	ln := 0
 	for sc.Scan() {
@@ -48,8 +45,7 @@ func parseGoMod(b []byte) ([]Dep, error) {
 func parseGoSum(b []byte) ([]Dep, error) {
 	var out []Dep
 	seen := map[string]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	sc := lineScanner(b)
 	ln := 0
 	for sc.Scan() {
 		ln++

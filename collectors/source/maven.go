@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/xml"
 	"fmt"
@@ -84,8 +83,7 @@ func parseGradle(b []byte) ([]Dep, error) {
 // parseGradleLock reads gradle.lockfile: "group:artifact:version=configurations".
 func parseGradleLock(b []byte) ([]Dep, error) {
 	var out []Dep
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	sc := lineScanner(b)
 	ln := 0
 	for sc.Scan() {
 		ln++

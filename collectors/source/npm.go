@@ -1,8 +1,6 @@
 package source
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -125,8 +123,7 @@ func parsePnpmLock(b []byte) ([]Dep, error) {
 // one or more "name@range" descriptors, then an indented version line.
 func parseYarnLock(b []byte) ([]Dep, error) {
 	var out []Dep
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	sc := lineScanner(b)
 	var names []string
 	entryLine, ln := 0, 0
 	for sc.Scan() {

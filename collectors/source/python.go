@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -48,8 +47,7 @@ func exactPyVersion(spec string) string {
 // comments, options (-r, -e, --hash) and line continuations.
 func parseRequirements(b []byte) ([]Dep, error) {
 	var out []Dep
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	sc := lineScanner(b)
 	ln, start := 0, 0
 	var cur strings.Builder
 	for sc.Scan() {

@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -260,8 +259,7 @@ func composeGPU(svc map[string]any) (int64, []string) {
 func ParseDockerfile(b []byte) (Container, int) {
 	var c Container
 	line := 0
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	sc := lineScanner(b)
 	ln := 0
 	for sc.Scan() {
 		ln++
