@@ -271,3 +271,31 @@ func TestMaxHashSizeZeroNeverHashes(t *testing.T) {
 		t.Errorf("--max-hash-size 0 still hashed (exit %d)", r.code)
 	}
 }
+
+// TestProgressOnlyOnATerminal runs the binary under a pseudo-terminal
+// (util-linux script) and checks that the progress line appears there, while
+// TestTableShowsCollectorsAndInventory checks that a pipe gets none.
+func TestProgressOnlyOnATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Fatal("util-linux script is needed to give the binary a terminal")
+	}
+	bin := filepath.Join(t.TempDir(), "aisight")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(script, "-qec", bin+" scan -o json --out "+filepath.Join(t.TempDir(), "x.json")+" "+fixture, "/dev/null").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.Contains(string(out), "scanning: 1/1 scopes done") {
+		t.Errorf("no progress line on a terminal: %q", out)
+	}
+	out, err = exec.Command(script, "-qec", bin+" scan -q -o json --out "+filepath.Join(t.TempDir(), "y.json")+" "+fixture, "/dev/null").CombinedOutput()
+	if err != nil || strings.Contains(string(out), "scanning:") {
+		t.Errorf("--quiet still drew progress: %q %v", out, err)
+	}
+}

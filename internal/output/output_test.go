@@ -1,0 +1,105 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aisight/aisight/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func sampleReport() model.Report {
+	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	inv := model.Inventory{
+		Scan: model.Scan{Started: t0, Finished: t0.Add(1500 * time.Millisecond), CollectorRuns: []model.CollectorRun{
+			{Collector: "source", Scope: model.Scope{ID: "source:repo", Provider: "source", Kind: "directory", Name: "repo"}, Status: model.StatusOK, Started: t0,
+				Duration: model.Duration(time.Second), Assets: 3, Stats: map[string]int64{"files_scanned": 120, "skipped_binary": 2, "skipped_ignored": 5, "parse_errors": 1}},
+			{Collector: "aws", Scope: model.Scope{ID: "aws:111122223333:eu-west-1", Provider: "aws", Kind: "account_region"}, Status: model.StatusFailed,
+				ErrorClass: model.ErrDenied, Error: "list custom models: AccessDenied", Started: t0},
+			{Collector: "kubernetes", Scope: model.Scope{ID: "kubernetes", Provider: "kubernetes", Kind: "collector"}, Status: model.StatusSkipped, Reason: "no kubeconfig", Started: t0},
+		}},
+		Assets: []model.Asset{
+			{ID: "file://repo/.env#key-0123456789ab", Provider: "openai", Kind: model.KindAPIKey, DeploymentType: model.APISaaS, Name: "k",
+				Secret: &model.Fingerprint{Kind: "openai_project_key", Prefix: "sk-p", SHA256: "0123456789ab", Location: ".env:2"}},
+			{ID: "file://repo/requirements.txt#pypi:openai", Provider: "openai", Kind: model.KindSDKDependency, DeploymentType: model.APISaaS, Name: "openai",
+				Facts: []model.Fact{model.Bool("dependency.pinned", true, model.Observed, "file:requirements.txt")}},
+			{ID: "file://repo/deploy/vllm.yaml#deployment/ml/chat", Provider: "source", Kind: model.KindInferenceWorkload, DeploymentType: model.SelfHosted, Name: "chat",
+				Facts: []model.Fact{model.Int("gpu.requested", 1, model.Declared, "")}},
+		},
+	}
+	return model.NewReport(inv, nil)
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/output -update)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", name, diff)
+	}
+}
+
+func TestTableGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := Render(&b, "table", sampleReport()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report.table.golden", b.Bytes())
+}
+
+func TestJSONGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := Render(&b, "json", sampleReport()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report.json.golden", b.Bytes())
+	var back model.Report
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sampleReport(), back); diff != "" {
+		t.Errorf("JSON does not round-trip (-want +got):\n%s", diff)
+	}
+}
+
+func TestRenderUnknownFormat(t *testing.T) {
+	if err := Render(&bytes.Buffer{}, "xml", sampleReport()); err == nil {
+		t.Error("unknown format accepted")
+	}
+}
+
+func TestWriteFileAtomicKeepsOldFileOnError(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out.json")
+	os.WriteFile(p, []byte("previous"), 0o644)
+	err := WriteFileAtomic(p, func(w io.Writer) error {
+		w.Write([]byte("half"))
+		return os.ErrClosed
+	})
+	if err == nil {
+		t.Fatal("error swallowed")
+	}
+	if b, _ := os.ReadFile(p); string(b) != "previous" {
+		t.Errorf("file = %q, want the previous content kept", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary file left: %v", entries)
+	}
+}
