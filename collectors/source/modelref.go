@@ -41,23 +41,13 @@ func modelRefCandidate(f *file) bool {
 func FindModelRefs(b []byte) []ModelRef {
 	var out []ModelRef
 	for _, anchor := range []string{"from_pretrained(", "snapshot_download(", "hf_hub_download("} {
-		for off := 0; ; {
-			i := bytes.Index(b[off:], []byte(anchor))
-			if i < 0 {
-				break
-			}
-			at := off + i
-			off = at + len(anchor)
-			call := callText(b[off:])
+		eachIndex(b, anchor, func(at int) {
+			call := callText(b[at+len(anchor):])
 			m := strArg.FindSubmatch(call)
-			if m == nil {
-				continue
+			if m == nil || !hfRepoID.Match(m[1]) {
+				return
 			}
-			id := string(m[1])
-			if !hfRepoID.MatchString(id) {
-				continue
-			}
-			r := ModelRef{ID: id, Via: "from_pretrained", Offset: at}
+			r := ModelRef{ID: string(m[1]), Via: "from_pretrained", Offset: at}
 			if anchor != "from_pretrained(" {
 				r.Via = "hub_download"
 			}
@@ -65,35 +55,36 @@ func FindModelRefs(b []byte) []ModelRef {
 				r.Revision = string(rm[1])
 			}
 			out = append(out, r)
-		}
+		})
 	}
-	for off := 0; ; {
-		i := bytes.Index(b[off:], []byte("hf://"))
-		if i < 0 {
-			break
-		}
-		at := off + i
-		off = at + 5
+	eachIndex(b, "hf://", func(at int) {
 		if m := hfURI.FindSubmatch(b[at:min(len(b), at+300)]); m != nil {
 			out = append(out, ModelRef{ID: string(m[1]), Revision: string(m[2]), Via: "hf_uri", Offset: at})
 		}
-	}
-	for off := 0; ; {
-		i := bytes.Index(b[off:], []byte("--model"))
-		if i < 0 {
-			break
-		}
-		at := off + i
-		off = at + 7
-		if v, ok := cliModelValue(b[off:]); ok {
+	})
+	eachIndex(b, "--model", func(at int) {
+		if v, ok := cliModelValue(b[at+len("--model"):]); ok {
 			r := ModelRef{ID: v, Via: "cli_arg", Offset: at}
 			if rm := cliRevision.FindSubmatch(lineAround(b, at)); rm != nil {
 				r.Revision = string(rm[1])
 			}
 			out = append(out, r)
 		}
-	}
+	})
 	return out
+}
+
+// eachIndex calls f with the offset of every occurrence of anchor in b.
+func eachIndex(b []byte, anchor string, f func(at int)) {
+	a := []byte(anchor)
+	for off := 0; ; {
+		i := bytes.Index(b[off:], a)
+		if i < 0 {
+			return
+		}
+		f(off + i)
+		off += i + len(a)
+	}
 }
 
 // callText returns the text of a call's arguments up to its closing paren (bounded).
