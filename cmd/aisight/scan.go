@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -161,7 +163,7 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	}
 	d := deps{catalog: cat, log: log}
 	factories := availableCollectors()
-	names := sortedNames(factories)
+	names := slices.Sorted(maps.Keys(factories))
 	var plans []collectors.Plan
 	for _, name := range names {
 		c, reason, err := factories[name](o, d)
@@ -189,17 +191,4 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 		return nil
 	}
 	return render(stdout)
-}
-
-func sortedNames(m map[string]collectorFactory) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/aisight/aisight/model"
@@ -21,7 +22,7 @@ type KeyMatch struct {
 // any anchor costs one fast scan per anchor.
 func (c *Catalog) FindKeys(content []byte) []KeyMatch {
 	var out []KeyMatch
-	taken := map[int]bool{}
+	var taken map[int]bool // allocated on the first hit: most files have none
 	for _, g := range c.anchors {
 		off := 0
 		for {
@@ -44,6 +45,9 @@ func (c *Catalog) FindKeys(content []byte) []KeyMatch {
 				if end < len(content) && isKeyByte(content[end]) {
 					continue
 				}
+				if taken == nil {
+					taken = map[int]bool{}
+				}
 				taken[start] = true
 				out = append(out, KeyMatch{Key: k, Start: start, End: end})
 				off = end
@@ -51,7 +55,7 @@ func (c *Catalog) FindKeys(content []byte) []KeyMatch {
 			}
 		}
 	}
-	sortMatches(out)
+	slices.SortStableFunc(out, func(a, b KeyMatch) int { return a.Start - b.Start })
 	return out
 }
 
@@ -60,14 +64,6 @@ func window(b []byte, start int) []byte {
 	const maxKey = 512
 	end := min(start+maxKey, len(b))
 	return b[start:end]
-}
-
-func sortMatches(m []KeyMatch) {
-	for i := 1; i < len(m); i++ {
-		for j := i; j > 0 && m[j].Start < m[j-1].Start; j-- {
-			m[j], m[j-1] = m[j-1], m[j]
-		}
-	}
 }
 
 func isAlnum(b byte) bool {

@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/aisight/aisight/collectors/fingerprint"
@@ -69,7 +70,7 @@ func (s *scanner) keys(f *file) {
 	}
 	for _, k := range all {
 		ln := f.line(k.start)
-		loc := f.rel + ":" + itoa(ln)
+		loc := f.rel + ":" + strconv.Itoa(ln)
 		fp := fingerprint.Fingerprint(k.kind, f.content[k.start:k.end], loc)
 		src := "file:" + loc
 		a := model.Asset{
@@ -122,18 +123,4 @@ func isYAML(base string) bool {
 func isDockerfile(base string) bool {
 	b := strings.ToLower(base)
 	return b == "dockerfile" || b == "containerfile" || strings.HasPrefix(b, "dockerfile.") || strings.HasSuffix(b, ".dockerfile")
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/model"
 )
 
@@ -104,17 +105,10 @@ type depSet struct {
 func newDepSet() *depSet { return &depSet{recs: map[string][]depRecord{}} }
 
 func (d *depSet) add(r depRecord) {
-	k := r.dir + "\x00" + r.eco + "\x00" + normalizeName(r.eco, r.dep.Name)
+	k := r.dir + "\x00" + r.eco + "\x00" + fingerprint.NormalizePackage(r.eco, r.dep.Name)
 	d.mu.Lock()
 	d.recs[k] = append(d.recs[k], r)
 	d.mu.Unlock()
-}
-
-func normalizeName(eco, name string) string {
-	if eco == "pypi" {
-		return strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(name), "_", "-"), ".", "-")
-	}
-	return name
 }
 
 // assets turns the merged records into sdk_dependency assets.
@@ -149,7 +143,7 @@ func (d *depSet) assets(s *scanner) []model.Asset {
 		}
 		src := "file:" + primary.file
 		a := model.Asset{
-			ID:       fileURI(s.label, primary.file) + "#" + primary.eco + ":" + normalizeName(primary.eco, name),
+			ID:       fileURI(s.label, primary.file) + "#" + primary.eco + ":" + fingerprint.NormalizePackage(primary.eco, name),
 			Provider: primary.sdk.provider, Scope: s.scope, Kind: model.KindSDKDependency,
 			DeploymentType: primary.sdk.dt, Name: name,
 			Location: &model.Location{Path: primary.file, Line: primary.dep.Line},

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/url"
 	"path"
@@ -172,9 +173,4 @@ func (s *scanner) mcpConfig(f *file) {
 	}
 }
 
-func indexOr0(b []byte, s string) int {
-	if i := strings.Index(string(b), s); i >= 0 {
-		return i
-	}
-	return 0
-}
+func indexOr0(b []byte, s string) int { return max(0, bytes.Index(b, []byte(s))) }

@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/aisight/aisight/model"
@@ -161,7 +162,7 @@ func modelShaped(v string) bool {
 // modelAsset builds the model asset of a reference.
 func modelAsset(label, scope, rel string, line int, r ModelRef) model.Asset {
 	ref := describeModel(r.ID, r.Revision)
-	src := "file:" + rel + ":" + itoa(line)
+	src := "file:" + rel + ":" + strconv.Itoa(line)
 	return model.Asset{
 		ID: modelAssetID(label, rel, r.ID), Provider: Name, Scope: scope, Kind: model.KindModel,
 		DeploymentType: model.SelfHosted, Name: r.ID, Model: &ref,

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -157,7 +158,7 @@ func fuzzParser(f *testing.F, parse func([]byte) ([]Dep, error), seeds ...string
 func seedsFor(name string) []string {
 	var out []string
 	for _, c := range parserCases {
-		if c.name == name || len(c.name) > len(name) && c.name[:len(name)] == name {
+		if strings.HasPrefix(c.name, name) {
 			out = append(out, c.in)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -223,7 +224,7 @@ func containerOf(m map[string]any) Container {
 				if n > c.GPU {
 					c.GPU = n
 				}
-				if !contains(c.GPUKeys, g) {
+				if !slices.Contains(c.GPUKeys, g) {
 					c.GPUKeys = append(c.GPUKeys, g)
 				}
 			}
@@ -239,7 +240,7 @@ func composeGPU(svc map[string]any) (int64, []string) {
 	var keys []string
 	for _, d := range devs {
 		dm := asMap(d)
-		if !contains(anyStrings(dm["capabilities"]), "gpu") {
+		if !slices.Contains(anyStrings(dm["capabilities"]), "gpu") {
 			continue
 		}
 		keys = append(keys, "compose:gpu")
@@ -371,7 +372,7 @@ func (s *scanner) workload(f *file, w Workload) {
 	if ai == nil && w.ServingKind == "" && !(w.StorageURI != "" && w.Kind != "helm_values") {
 		return
 	}
-	src := "file:" + f.rel + ":" + itoa(w.Line)
+	src := "file:" + f.rel + ":" + strconv.Itoa(w.Line)
 	id := fileURI(s.label, f.rel) + "#" + workloadFragment(w)
 	a := model.Asset{
 		ID: id, Provider: Name, Scope: s.scope, Kind: model.KindInferenceWorkload, DeploymentType: model.SelfHosted,
@@ -413,7 +414,7 @@ func (s *scanner) workload(f *file, w Workload) {
 	a.Facts = append(a.Facts, model.Int("gpu.requested", gpu, model.Declared, src))
 	if len(gpuKeys) > 0 {
 		sort.Strings(gpuKeys)
-		a.Facts = append(a.Facts, model.Strings("gpu.resources", dedupe(gpuKeys), model.Declared, src))
+		a.Facts = append(a.Facts, model.Strings("gpu.resources", slices.Compact(gpuKeys), model.Declared, src))
 	}
 	s.credentialEnv(&a, w, src)
 	if strings.Contains(w.Kind, "compose") || w.Kind == "helm_values" || w.Kind == "dockerfile" {
@@ -453,7 +454,7 @@ func (s *scanner) credentialEnv(a *model.Asset, w Workload, src string) {
 	}
 	sort.Strings(names)
 	a.Facts = append(a.Facts,
-		model.Strings("env.credential_vars", dedupe(names), model.Declared, src),
+		model.Strings("env.credential_vars", slices.Compact(names), model.Declared, src),
 		model.Bool("env.credential_literal", literal, model.Declared, src),
 		model.Bool("env.credential_from_secret", fromSecret, model.Declared, src))
 }
@@ -535,25 +536,6 @@ func anyStrings(v any) []string {
 	var out []string
 	for _, x := range asList(v) {
 		out = append(out, fmt.Sprint(x))
-	}
-	return out
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func dedupe(l []string) []string {
-	var out []string
-	for i, x := range l {
-		if i == 0 || x != l[i-1] {
-			out = append(out, x)
-		}
 	}
 	return out
 }
