@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/aisight/aisight/collectors/source"
 	"github.com/aisight/aisight/internal/output"
 	"github.com/aisight/aisight/model"
+	"github.com/aisight/aisight/scoring"
 )
 
 // scanOptions is everything the scan command reads from flags, environment
@@ -34,7 +36,12 @@ type scanOptions struct {
 	concurrency  int
 	perCollector int
 	scopeTimeout time.Duration
+	attestations string
+	controlsDir  string
+	failUnder    []string
 	paths        []string
+
+	targets map[string]model.Level // parsed --fail-under
 }
 
 // deps are what collector constructors may use.
@@ -77,7 +84,8 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scan [flags] [PATH...]",
 		Short: "Inventory AI assets and print what was found",
-		Long: `Scan runs every enabled collector and prints an inventory summary.
+		Long: `Scan runs every enabled collector, scores what it found against the AISMM
+control catalog and prints the inventory and each category's maturity level.
 
 PATHs (default ".") are scanned by the source collector for AI SDK dependencies,
 model files, model references, provider keys (reported as fingerprints only),
@@ -87,10 +95,17 @@ Every flag can also be set in a YAML config file (--config; keys are the flag
 names) or in the environment as AISIGHT_<FLAG_NAME> (e.g. AISIGHT_OUTPUT=json).
 Flags win over the environment, which wins over the config file.
 
-Exit codes: 0 done, 1 internal error, 2 bad usage or configuration.`,
+Each of the 12 AISMM categories gets a level (L1-L5; "not assessed" when there
+is nothing to judge), its coverage (the share of controls with a definite
+result) and the level that would hold if every unknown control passed. A
+control whose evidence could not be gathered is unknown, never a pass.
+
+Exit codes: 0 done, 1 internal error, 2 bad usage or configuration,
+3 a --fail-under target was not met.`,
 		Example: `  aisight scan                       # scan the current directory, print a table
   aisight scan -o json --out scan.json ./repo
-  aisight scan --config aisight.yaml`,
+  aisight scan --config aisight.yaml
+  aisight scan --attestations attest.yaml --fail-under ORG=3,IAM=2 ./repo`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg := o.configPath
 			if cfg == "" {
@@ -115,6 +130,9 @@ Exit codes: 0 done, 1 internal error, 2 bad usage or configuration.`,
 	f.IntVar(&o.concurrency, "concurrency", 8, "scopes collected at once across all collectors")
 	f.IntVar(&o.perCollector, "per-collector", 4, "scopes of one collector collected at once")
 	f.DurationVar(&o.scopeTimeout, "scope-timeout", 10*time.Minute, "time limit for collecting one scope")
+	f.StringVar(&o.attestations, "attestations", "", "YAML file of attestations for manual controls (see docs/scoring.md)")
+	f.StringVar(&o.controlsDir, "controls", "", "directory of YAML control files that add to or override the built-in catalog")
+	f.StringSliceVar(&o.failUnder, "fail-under", nil, "exit 3 when a category is below a level, e.g. ORG=3,IAM=2")
 	return cmd
 }
 
@@ -128,6 +146,15 @@ func (o *scanOptions) validate() error {
 	}
 	if o.maxFileSize <= 0 {
 		return usagef("--max-file-size must be positive")
+	}
+	o.targets = map[string]model.Level{}
+	for _, t := range o.failUnder {
+		cat, lvl, ok := strings.Cut(t, "=")
+		n, err := strconv.Atoi(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(lvl)), "L"))
+		if !ok || err != nil || n < 1 || n > 5 {
+			return usagef("--fail-under %q: want CATEGORY=LEVEL with a level 1-5, e.g. ORG=3", t)
+		}
+		o.targets[strings.ToUpper(strings.TrimSpace(cat))] = model.Level(n)
 	}
 	for _, p := range o.paths {
 		fi, err := os.Stat(p)
@@ -157,6 +184,25 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 		level = slog.LevelError
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	controls, err := scoring.Load(o.controlsDir)
+	if err != nil {
+		return usageError{err}
+	}
+	for c := range o.targets {
+		if _, ok := categoryByID(controls, c); !ok {
+			return usagef("--fail-under: unknown category %q (the AISMM categories are %s)", c, strings.Join(categoryIDs(controls), ", "))
+		}
+	}
+	var atts []scoring.Attestation
+	if o.attestations != "" {
+		b, err := os.ReadFile(o.attestations)
+		if err != nil {
+			return usagef("attestations: %v", err)
+		}
+		if atts, err = scoring.ParseAttestations(o.attestations, b, controls); err != nil {
+			return usageError{err}
+		}
+	}
 	cat, err := fingerprint.Load()
 	if err != nil {
 		return err
@@ -182,13 +228,50 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("scan interrupted: %w", err)
 	}
-	report := model.NewReport(inv, nil)
+	current, rejected := scoring.Current(atts, inv.Scan.Started)
+	for _, line := range rejected {
+		fmt.Fprintln(stderr, "aisight: warning: "+line)
+	}
+	assessment := scoring.Assess(inv, controls, current)
+	report := model.NewReport(inv, &assessment)
 	render := func(w io.Writer) error { return output.Render(w, o.output.value, report) }
 	if o.out != "" {
 		if err := output.WriteFileAtomic(o.out, render); err != nil {
 			return fmt.Errorf("write %s: %w", o.out, err)
 		}
+	} else if err := render(stdout); err != nil {
+		return err
+	}
+	return checkTargets(assessment, o.targets)
+}
+
+// checkTargets returns exit code 3 naming every category below its target.
+func checkTargets(a model.Assessment, targets map[string]model.Level) error {
+	var short []string
+	for _, c := range a.Categories {
+		if want, ok := targets[c.ID]; ok && c.Level < want {
+			short = append(short, fmt.Sprintf("%s is L%d, target L%d", c.ID, c.Level, want))
+		}
+	}
+	if len(short) == 0 {
 		return nil
 	}
-	return render(stdout)
+	return exitError{exitShort, fmt.Errorf("below --fail-under: %s", strings.Join(short, "; "))}
+}
+
+func categoryByID(cat *scoring.Catalog, id string) (scoring.CategoryInfo, bool) {
+	for _, c := range cat.Categories {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return scoring.CategoryInfo{}, false
+}
+
+func categoryIDs(cat *scoring.Catalog) []string {
+	var out []string
+	for _, c := range cat.Categories {
+		out = append(out, c.ID)
+	}
+	return out
 }

@@ -84,6 +84,7 @@ func (s *scanner) keys(f *file) {
 				model.String("key.provider", k.provider, k.conf, src),
 				model.Bool("key.literal_in_source", true, model.Observed, src),
 				model.String("key.file_class", fileClass(f), model.Inferred, src),
+				model.Bool("key.short_lived", k.kind == "aws_bedrock_short_term_key", model.Inferred, "key kind "+k.kind),
 			},
 		}
 		if k.envVar != "" {

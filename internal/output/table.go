@@ -103,10 +103,54 @@ func statsLine(stats map[string]int64) string {
 	return strings.Join(parts, ", ")
 }
 
-// assessmentTable is filled in by the scoring renderer.
+// maxNextSteps bounds the next-steps list of the table; the JSON has all.
+const maxNextSteps = 10
+
+// assessmentTable shows each category's level, coverage and potential level,
+// then the top next steps: failing controls first, then missing evidence.
 func assessmentTable(p func(string, ...any), a *model.Assessment) {
 	p("CATEGORY\tDOMAIN\tLEVEL\tCOVERAGE\tPOTENTIAL\n")
 	for _, c := range a.Categories {
 		p("%s %s\t%s\t%s\t%.0f%%\t%s\n", c.ID, c.Name, c.Domain, c.Level, c.Coverage*100, c.PotentialLevel)
+	}
+	type step struct {
+		cat    string
+		s      model.NextStep
+		result model.Result
+		manual bool
+	}
+	var steps []step
+	for _, c := range a.Categories {
+		for _, s := range c.NextSteps {
+			st := step{cat: c.ID, s: s, result: model.Unknown}
+			for _, cr := range c.Controls {
+				if cr.ID == s.Control {
+					st.result, st.manual = cr.Result, cr.Mode == "manual"
+				}
+			}
+			steps = append(steps, st)
+		}
+	}
+	if len(steps) == 0 {
+		return
+	}
+	sort.SliceStable(steps, func(i, j int) bool {
+		return steps[i].result == model.Fail && steps[j].result != model.Fail
+	})
+	p("\nNEXT STEPS\tTO\tCONTROL\tWHY\tWHAT TO DO\n")
+	for i, st := range steps {
+		if i == maxNextSteps {
+			p("... %d more in the JSON output (--output json)\n", len(steps)-maxNextSteps)
+			break
+		}
+		why := "failing"
+		switch {
+		case st.result == model.Fail:
+		case st.manual:
+			why = "not attested"
+		default:
+			why = "no evidence"
+		}
+		p("%s\tL%d\t%s\t%s\t%s\n", st.cat, st.s.Level, st.s.Control, why, st.s.Remediation)
 	}
 }

@@ -1,0 +1,357 @@
+// Package scoring turns a model.Inventory into a model.Assessment: per AISMM
+// category a maturity level, its coverage, the level that would hold if every
+// unknown passed, each control's result with its evidence, and next steps.
+//
+// It owns the control catalog (controls.yaml, embedded; overridable with a
+// directory of YAML files), the CEL environment controls are written in,
+// attestations for manual controls, and the level rules. Assess is a pure
+// function: no I/O, and no clock but the scan time the inventory records.
+package scoring
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"cel.dev/cel-go/cel"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/aisight/aisight/model"
+)
+
+//go:embed controls.yaml
+var controlsYAML []byte
+
+// Modes of assessment.
+const (
+	Automated = "automated"
+	Manual    = "manual"
+)
+
+// Subjects a control judges.
+const (
+	SubjectAsset = "asset"
+	SubjectScope = "scope"
+)
+
+// CategoryInfo is one AISMM category.
+type CategoryInfo struct {
+	ID     string `yaml:"id"`
+	Name   string `yaml:"name"`
+	Domain string `yaml:"domain"`
+}
+
+// AICMRef cites a CSA AI Controls Matrix control with the matrix version.
+type AICMRef struct {
+	ID      string `yaml:"id"`
+	Version string `yaml:"version"`
+}
+
+func (r AICMRef) String() string { return "AICM " + r.ID + " (v" + r.Version + ")" }
+
+// Control is one entry of the catalog.
+type Control struct {
+	ID              string                 `yaml:"id"`
+	Title           string                 `yaml:"title"`
+	Category        string                 `yaml:"category"`
+	Level           model.Level            `yaml:"level"`
+	Mode            string                 `yaml:"mode"`
+	Subject         string                 `yaml:"subject"`
+	Kinds           []model.Kind           `yaml:"kinds"`
+	DeploymentTypes []model.DeploymentType `yaml:"deployment_types"`
+	AppliesTo       string                 `yaml:"applies_to"`
+	Check           string                 `yaml:"check"`
+	Threshold       *float64               `yaml:"threshold"`
+	EvidenceFrom    []string               `yaml:"evidence_from"`
+	AICM            []AICMRef              `yaml:"aicm"`
+	AISMMObjectives []string               `yaml:"aismm_objectives"`
+	Rationale       string                 `yaml:"rationale"`
+	Remediation     string                 `yaml:"remediation"`
+
+	// Source is the file the control was loaded from.
+	Source string `yaml:"-"`
+
+	appliesTo cel.Program
+	check     cel.Program
+	factKeys  []string // fact keys the check reads, for evidence
+	scopeKeys []string
+}
+
+// MinShare is the share of applicable subjects that must pass.
+func (c *Control) MinShare() float64 {
+	if c.Threshold == nil {
+		return 1
+	}
+	return *c.Threshold
+}
+
+// Catalog is a loaded, compiled set of controls.
+type Catalog struct {
+	Version    string
+	Categories []CategoryInfo
+	Controls   []*Control
+	byID       map[string]*Control
+}
+
+// Control returns the control with the given id.
+func (c *Catalog) Control(id string) (*Control, bool) {
+	ctl, ok := c.byID[id]
+	return ctl, ok
+}
+
+type catalogFile struct {
+	Version    string         `yaml:"version"`
+	Categories []CategoryInfo `yaml:"categories"`
+	Controls   []*Control     `yaml:"controls"`
+}
+
+// Load compiles the embedded catalog, then adds or overrides controls from
+// every *.yaml / *.yml file in dir (if dir is not empty). Errors name the
+// file, the control and the CEL message.
+func Load(dir string) (*Catalog, error) {
+	base, err := parseFile("controls.yaml (embedded)", controlsYAML)
+	if err != nil {
+		return nil, err
+	}
+	cat := &Catalog{Version: base.Version, Categories: base.Categories, byID: map[string]*Control{}}
+	add := func(c *Control) {
+		if old, ok := cat.byID[c.ID]; ok {
+			*old = *c
+			return
+		}
+		cat.byID[c.ID] = c
+		cat.Controls = append(cat.Controls, c)
+	}
+	for _, c := range base.Controls {
+		add(c)
+	}
+	if dir != "" {
+		files, err := customFiles(dir)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return nil, fmt.Errorf("controls: %w", err)
+			}
+			cf, err := parseFile(f, b)
+			if err != nil {
+				return nil, err
+			}
+			if len(cf.Categories) > 0 {
+				return nil, fmt.Errorf("controls %s: categories are fixed by the AISMM and cannot be redefined", f)
+			}
+			for _, c := range cf.Controls {
+				add(c)
+			}
+			cat.Version += "+custom"
+		}
+	}
+	env, err := newEnvs()
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, ci := range cat.Categories {
+		known[ci.ID] = true
+	}
+	for _, c := range cat.Controls {
+		if err := c.compile(env, known); err != nil {
+			return nil, fmt.Errorf("controls %s: control %s: %w", c.Source, c.ID, err)
+		}
+	}
+	sort.SliceStable(cat.Controls, func(i, j int) bool {
+		a, b := cat.Controls[i], cat.Controls[j]
+		if a.Category != b.Category {
+			return categoryIndex(cat, a.Category) < categoryIndex(cat, b.Category)
+		}
+		if a.Level != b.Level {
+			return a.Level < b.Level
+		}
+		return a.ID < b.ID
+	})
+	return cat, nil
+}
+
+func categoryIndex(cat *Catalog, id string) int {
+	return slices.IndexFunc(cat.Categories, func(c CategoryInfo) bool { return c.ID == id })
+}
+
+func customFiles(dir string) ([]string, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("controls: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("controls: %s is not a directory", dir)
+	}
+	var out []string
+	for _, pat := range []string{"*.yaml", "*.yml"} {
+		m, _ := filepath.Glob(filepath.Join(dir, pat))
+		out = append(out, m...)
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return nil, fmt.Errorf("controls: no *.yaml files in %s", dir)
+	}
+	return out, nil
+}
+
+func parseFile(name string, b []byte) (*catalogFile, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var f catalogFile
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("controls %s: %w", name, err)
+	}
+	seen := map[string]bool{}
+	for _, c := range f.Controls {
+		if c.ID == "" {
+			return nil, fmt.Errorf("controls %s: a control has no id", name)
+		}
+		if seen[c.ID] {
+			return nil, fmt.Errorf("controls %s: control %s is defined twice", name, c.ID)
+		}
+		seen[c.ID] = true
+		c.Source = name
+	}
+	return &f, nil
+}
+
+var (
+	idShape    = regexp.MustCompile(`^[A-Z]{2,3}\.[2-5]\.[a-z0-9-]+$`)
+	factRef    = regexp.MustCompile(`\bfacts\[\s*"([^"]+)"\s*\]`)
+	scopeRef   = regexp.MustCompile(`\bscope_facts\[\s*"([^"]+)"\s*\]`)
+	collectors = []string{"source", "aws", "gcp", "azure", "kubernetes", "saas"}
+)
+
+// compile validates a control and compiles and type-checks its expressions.
+func (c *Control) compile(env *envs, categories map[string]bool) error {
+	switch {
+	case !idShape.MatchString(c.ID):
+		return fmt.Errorf("id must look like CAT.<level>.name (e.g. ORG.3.owner-tags)")
+	case !categories[c.Category]:
+		return fmt.Errorf("unknown category %q", c.Category)
+	case c.Level < 2 || c.Level > 5:
+		return fmt.Errorf("level must be 2..5 (L1 has no objectives)")
+	case !strings.HasPrefix(c.ID, c.Category+"."+string(rune('0'+c.Level))+"."):
+		return fmt.Errorf("id must start with its category and level (%s.%d.)", c.Category, c.Level)
+	case c.Title == "" || c.Remediation == "":
+		return fmt.Errorf("title and remediation are required")
+	}
+	if c.Mode == "" {
+		c.Mode = Automated
+	}
+	if c.Subject == "" {
+		c.Subject = SubjectAsset
+	}
+	for _, r := range c.AICM {
+		if r.ID == "" || r.Version == "" {
+			return fmt.Errorf("every AICM reference needs an id and a version")
+		}
+	}
+	switch c.Mode {
+	case Manual:
+		if c.Check != "" || c.AppliesTo != "" {
+			return fmt.Errorf("a manual control has no expressions; it is decided by attestation")
+		}
+		return nil
+	case Automated:
+	default:
+		return fmt.Errorf("mode must be automated or manual")
+	}
+	if c.Subject != SubjectAsset && c.Subject != SubjectScope {
+		return fmt.Errorf("subject must be asset or scope")
+	}
+	if c.Check == "" {
+		return fmt.Errorf("an automated control needs a check expression")
+	}
+	if t := c.MinShare(); t <= 0 || t > 1 {
+		return fmt.Errorf("threshold must be in (0, 1]")
+	}
+	if len(c.EvidenceFrom) == 0 {
+		return fmt.Errorf("evidence_from must name the collectors that can evidence it")
+	}
+	for _, e := range c.EvidenceFrom {
+		if !slices.Contains(collectors, e) {
+			return fmt.Errorf("evidence_from: unknown collector %q (known: %s)", e, strings.Join(collectors, ", "))
+		}
+	}
+	for _, dt := range c.DeploymentTypes {
+		if !dt.Valid() {
+			return fmt.Errorf("unknown deployment type %q", dt)
+		}
+	}
+	e := env.asset
+	if c.Subject == SubjectScope {
+		if len(c.Kinds) > 0 || len(c.DeploymentTypes) > 0 {
+			return fmt.Errorf("kinds and deployment_types filter assets; a scope control uses applies_to")
+		}
+		e = env.scope
+	}
+	var err error
+	if c.AppliesTo != "" {
+		if c.appliesTo, err = compileBool(e, c.AppliesTo); err != nil {
+			return fmt.Errorf("applies_to: %w", err)
+		}
+	}
+	if c.check, err = compileBool(e, c.Check); err != nil {
+		return fmt.Errorf("check: %w", err)
+	}
+	for _, m := range factRef.FindAllStringSubmatch(c.Check, -1) {
+		c.factKeys = appendUnique(c.factKeys, m[1])
+	}
+	for _, m := range scopeRef.FindAllStringSubmatch(c.Check, -1) {
+		c.scopeKeys = appendUnique(c.scopeKeys, m[1])
+	}
+	return nil
+}
+
+func appendUnique(l []string, s string) []string {
+	if slices.Contains(l, s) {
+		return l
+	}
+	return append(l, s)
+}
+
+// envs are the two CEL environments: one per subject.
+type envs struct{ asset, scope *cel.Env }
+
+func newEnvs() (*envs, error) {
+	strMap := cel.MapType(cel.StringType, cel.StringType)
+	dynMap := cel.MapType(cel.StringType, cel.DynType)
+	scopeVars := []cel.EnvOption{cel.Variable("scope", strMap), cel.Variable("scope_facts", dynMap)}
+	scope, err := cel.NewEnv(scopeVars...)
+	if err != nil {
+		return nil, err
+	}
+	assetVars := append(slices.Clone(scopeVars),
+		cel.Variable("id", cel.StringType), cel.Variable("kind", cel.StringType), cel.Variable("provider", cel.StringType),
+		cel.Variable("region", cel.StringType), cel.Variable("deployment_type", cel.StringType), cel.Variable("name", cel.StringType),
+		cel.Variable("owner", cel.StringType), cel.Variable("identity", cel.StringType),
+		cel.Variable("tags", strMap), cel.Variable("model", strMap), cel.Variable("facts", dynMap))
+	asset, err := cel.NewEnv(assetVars...)
+	if err != nil {
+		return nil, err
+	}
+	return &envs{asset: asset, scope: scope}, nil
+}
+
+func compileBool(env *cel.Env, expr string) (cel.Program, error) {
+	ast, iss := env.Compile(expr)
+	if iss != nil && iss.Err() != nil {
+		return nil, errors.New(strings.ReplaceAll(iss.Err().Error(), "\n", " "))
+	}
+	if !ast.OutputType().IsExactType(cel.BoolType) && !ast.OutputType().IsExactType(cel.DynType) {
+		return nil, fmt.Errorf("%q must be a boolean expression, not %s", expr, ast.OutputType())
+	}
+	return env.Program(ast, cel.EvalOptions(cel.OptOptimize))
+}
