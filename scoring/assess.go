@@ -197,6 +197,9 @@ func (t *tally) unknownFor(subject string, c *Control, vars map[string]any, why 
 // deciding returns the facts the check reads, as they were for this subject.
 func deciding(c *Control, subject string, vars map[string]any) []model.Evidence {
 	var out []model.Evidence
+	for _, f := range c.fields {
+		out = append(out, model.Evidence{Subject: subject, Key: f, Value: vars[f]})
+	}
 	for _, set := range []struct {
 		keys []string
 		name string

@@ -82,6 +82,7 @@ type Control struct {
 	check     cel.Program
 	factKeys  []string // fact keys the check reads, for evidence
 	scopeKeys []string
+	fields    []string // asset fields (owner, tags, ...) the check reads
 }
 
 // MinShare is the share of applicable subjects that must pass.
@@ -230,6 +231,7 @@ var (
 	idShape    = regexp.MustCompile(`^[A-Z]{2,3}\.[2-5]\.[a-z0-9-]+$`)
 	factRef    = regexp.MustCompile(`\bfacts\[\s*"([^"]+)"\s*\]`)
 	scopeRef   = regexp.MustCompile(`\bscope_facts\[\s*"([^"]+)"\s*\]`)
+	fieldRef   = regexp.MustCompile(`\b(owner|tags|identity|model|name|region)\b`)
 	collectors = []string{"source", "aws", "gcp", "azure", "kubernetes", "saas"}
 )
 
@@ -311,6 +313,13 @@ func (c *Control) compile(env *envs, categories map[string]bool) error {
 	}
 	for _, m := range scopeRef.FindAllStringSubmatch(c.Check, -1) {
 		c.scopeKeys = appendUnique(c.scopeKeys, m[1])
+	}
+	if c.Subject == SubjectAsset {
+		// Field names inside quoted fact keys are not references.
+		bare := factRef.ReplaceAllString(scopeRef.ReplaceAllString(c.Check, ""), "")
+		for _, m := range fieldRef.FindAllStringSubmatch(bare, -1) {
+			c.fields = appendUnique(c.fields, m[1])
+		}
 	}
 	return nil
 }

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aisight/aisight/scoring"
+)
+
+func newControlsCmd(stdout io.Writer) *cobra.Command {
+	var dir string
+	format := enumValue{value: "table", allowed: []string{"table", "json", "markdown"}}
+	cmd := &cobra.Command{
+		Use:   "controls",
+		Short: "List and explain the controls the maturity scores are built from",
+		Long: `The control catalog maps observed facts to AISMM categories and levels.
+Controls are aisight's own (not official AISMM objectives); each names the
+category and level it evidences and the AICM controls it supports.
+
+--controls DIR adds or overrides controls with the YAML files in DIR; every
+expression is compiled and type-checked when the catalog loads.`,
+	}
+	cmd.PersistentFlags().StringVar(&dir, "controls", "", "directory of YAML control files that add to or override the built-in catalog")
+	load := func() (*scoring.Catalog, error) {
+		cat, err := scoring.Load(dir)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		return cat, nil
+	}
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List every control (table, json or markdown)",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			cat, err := load()
+			if err != nil {
+				return err
+			}
+			switch format.value {
+			case "markdown":
+				_, err = stdout.Write(cat.Markdown())
+				return err
+			case "json":
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(controlsJSON(cat))
+			}
+			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tCATEGORY\tLEVEL\tMODE\tTITLE")
+			for _, c := range cat.Controls {
+				fmt.Fprintf(tw, "%s\t%s\tL%d\t%s\t%s\n", c.ID, c.Category, c.Level, c.Mode, c.Title)
+			}
+			return tw.Flush()
+		},
+	}
+	list.Flags().VarP(&format, "output", "o", "output format: table, json, markdown")
+	explain := &cobra.Command{
+		Use:   "explain ID",
+		Short: "Show everything about one control",
+		Args:  exactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			cat, err := load()
+			if err != nil {
+				return err
+			}
+			c, ok := cat.Control(args[0])
+			if !ok {
+				return usagef("no control %q (see aisight controls list)", args[0])
+			}
+			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			row := func(k, v string) {
+				if v != "" {
+					fmt.Fprintf(tw, "%s\t%s\n", k, v)
+				}
+			}
+			row("id", c.ID)
+			row("title", c.Title)
+			row("category", c.Category)
+			row("level", fmt.Sprintf("L%d", c.Level))
+			row("mode", c.Mode)
+			if c.Mode == scoring.Automated {
+				row("subject", c.Subject)
+				row("kinds", joinKinds(c))
+				row("applies_to", c.AppliesTo)
+				row("check", c.Check)
+				row("threshold", fmt.Sprintf("%.0f%% of applicable subjects", c.MinShare()*100))
+				row("evidence_from", strings.Join(c.EvidenceFrom, ", "))
+			}
+			var refs []string
+			for _, r := range c.AICM {
+				refs = append(refs, r.String())
+			}
+			row("supports", strings.Join(refs, ", "))
+			row("rationale", c.Rationale)
+			row("remediation", c.Remediation)
+			row("defined in", c.Source)
+			return tw.Flush()
+		},
+	}
+	cmd.AddCommand(list, explain)
+	return cmd
+}
+
+func joinKinds(c *scoring.Control) string {
+	var ks []string
+	for _, k := range c.Kinds {
+		ks = append(ks, string(k))
+	}
+	return strings.Join(ks, ", ")
+}
+
+type controlJSON struct {
+	ID           string   `json:"id"`
+	Title        string   `json:"title"`
+	Category     string   `json:"category"`
+	Level        int      `json:"level"`
+	Mode         string   `json:"mode"`
+	Subject      string   `json:"subject,omitempty"`
+	Kinds        string   `json:"kinds,omitempty"`
+	AppliesTo    string   `json:"applies_to,omitempty"`
+	Check        string   `json:"check,omitempty"`
+	Threshold    float64  `json:"threshold,omitempty"`
+	EvidenceFrom []string `json:"evidence_from,omitempty"`
+	AICM         []string `json:"aicm,omitempty"`
+	Rationale    string   `json:"rationale,omitempty"`
+	Remediation  string   `json:"remediation"`
+}
+
+func controlsJSON(cat *scoring.Catalog) map[string]any {
+	var out []controlJSON
+	for _, c := range cat.Controls {
+		j := controlJSON{ID: c.ID, Title: c.Title, Category: c.Category, Level: int(c.Level), Mode: c.Mode,
+			Rationale: c.Rationale, Remediation: c.Remediation}
+		if c.Mode == scoring.Automated {
+			j.Subject, j.Kinds, j.AppliesTo, j.Check, j.Threshold, j.EvidenceFrom = c.Subject, joinKinds(c), c.AppliesTo, c.Check, c.MinShare(), c.EvidenceFrom
+		}
+		for _, r := range c.AICM {
+			j.AICM = append(j.AICM, r.String())
+		}
+		out = append(out, j)
+	}
+	return map[string]any{"catalog_version": cat.Version, "controls": out}
+}
+
+// noArgs and exactArgs make argument mistakes usage errors (exit 2).
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments", cmd.CommandPath())
+	}
+	return nil
+}
+
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}

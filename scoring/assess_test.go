@@ -1,0 +1,207 @@
+package scoring
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aisight/aisight/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func catalog(t testing.TB) *Catalog {
+	t.Helper()
+	c, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func inventory(t testing.TB, name string) model.Inventory {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name+".inventory.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inv model.Inventory
+	if err := json.Unmarshal(b, &inv); err != nil {
+		t.Fatal(err)
+	}
+	return inv
+}
+
+func attestations(t testing.TB, cat *Catalog) []Attestation {
+	t.Helper()
+	b, err := os.ReadFile("testdata/attestations.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ParseAttestations("attestations.yaml", b, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func category(t testing.TB, a model.Assessment, id string) model.Category {
+	t.Helper()
+	for _, c := range a.Categories {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("no category %s", id)
+	return model.Category{}
+}
+
+func control(t testing.TB, a model.Assessment, id string) model.ControlResult {
+	t.Helper()
+	for _, c := range a.Categories {
+		for _, r := range c.Controls {
+			if r.ID == id {
+				return r
+			}
+		}
+	}
+	t.Fatalf("no control %s", id)
+	return model.ControlResult{}
+}
+
+// TestGoldenEstates scores the testdata estates. Each golden file is the
+// whole assessment (regenerate with go test ./scoring -update); the levels
+// the estates were built to show are asserted explicitly as well.
+func TestGoldenEstates(t *testing.T) {
+	cat := catalog(t)
+	type lv struct {
+		level, potential model.Level
+	}
+	tests := []struct {
+		name   string
+		attest bool
+		want   map[string]lv
+	}{
+		{"empty", false, map[string]lv{"ORG": {0, 0}, "IAM": {0, 0}, "GOV": {0, 0}, "DEV": {0, 0}}},
+		{"well-run", true, map[string]lv{"ORG": {4, 4}, "IAM": {4, 4}, "DEV": {4, 4}, "MON": {5, 5}, "MOD": {4, 4}, "GOV": {3, 3}, "IR": {1, 1}, "RSK": {1, 3}}},
+		{"shadow-ai", false, map[string]lv{"ORG": {1, 1}, "IAM": {1, 1}, "DEV": {1, 1}, "MOD": {1, 1}, "GOV": {1, 3}, "MON": {1, 5}}},
+		{"aws-denied", true, map[string]lv{"ORG": {1, 4}, "IAM": {2, 4}, "DEV": {4, 4}, "MON": {1, 5}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := inventory(t, tt.name)
+			var atts []Attestation
+			if tt.attest {
+				atts = attestations(t, cat)
+			}
+			a := Assess(inv, cat, atts)
+			if len(a.Categories) != 12 {
+				t.Fatalf("%d categories, want all 12", len(a.Categories))
+			}
+			for id, w := range tt.want {
+				c := category(t, a, id)
+				if c.Level != w.level || c.PotentialLevel != w.potential {
+					t.Errorf("%s: level %d potential %d, want %d and %d; next steps %+v", id, c.Level, c.PotentialLevel, w.level, w.potential, c.NextSteps)
+				}
+				if c.PotentialLevel < c.Level {
+					t.Errorf("%s: potential below level", id)
+				}
+			}
+			got, _ := json.MarshalIndent(a, "", " ")
+			got = append(got, '\n')
+			path := filepath.Join("testdata", tt.name+".assessment.golden.json")
+			if *update {
+				os.WriteFile(path, got, 0o644)
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (go test ./scoring -update)", err)
+			}
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("assessment differs from %s (-want +got):\n%s", path, diff)
+			}
+		})
+	}
+}
+
+// TestDeniedRegionIsUnknownNotPass: the estate that lost one region to
+// AccessDenied keeps the same facts elsewhere, yet its PaaS controls become
+// unknown (never pass), the level falls and the coverage says why.
+func TestDeniedRegionIsUnknownNotPass(t *testing.T) {
+	cat := catalog(t)
+	full := Assess(inventory(t, "well-run"), cat, nil)
+	denied := Assess(inventory(t, "aws-denied"), cat, nil)
+	for _, id := range []string{"ORG.2.invocation-logging-some", "ORG.3.paas-logging", "IAM.3.no-ai-wildcards", "MON.3.guardrails-attached"} {
+		if r := control(t, full, id); r.Result != model.Pass {
+			t.Errorf("well-run %s = %s (%s), want pass", id, r.Result, r.Reason)
+		}
+		r := control(t, denied, id)
+		if r.Result != model.Unknown || !strings.Contains(r.Reason, "aws:111122223333:eu-west-1") {
+			t.Errorf("aws-denied %s = %s (%s), want unknown naming the denied scope", id, r.Result, r.Reason)
+		}
+	}
+	if f, d := category(t, full, "ORG"), category(t, denied, "ORG"); d.Level >= f.Level || d.Coverage >= f.Coverage || d.PotentialLevel != f.Level {
+		t.Errorf("ORG: full L%d cov %.2f, denied L%d cov %.2f potential L%d", f.Level, f.Coverage, d.Level, d.Coverage, d.PotentialLevel)
+	}
+}
+
+func TestEveryCategoryAndEnoughAutomatedControls(t *testing.T) {
+	cat := catalog(t)
+	if len(cat.Categories) != 12 {
+		t.Fatalf("%d categories", len(cat.Categories))
+	}
+	auto := map[string]map[model.Level]int{}
+	for _, c := range cat.Controls {
+		if auto[c.Category] == nil {
+			auto[c.Category] = map[model.Level]int{}
+		}
+		if c.Mode == Automated {
+			auto[c.Category][c.Level]++
+		}
+		if len(c.AICM) == 0 && c.Mode == Automated {
+			t.Errorf("%s cites no AICM control", c.ID)
+		}
+	}
+	for _, cat := range []string{"ORG", "IAM", "DEV", "MOD", "MON"} {
+		n := 0
+		for l := model.Level(2); l <= 5; l++ {
+			if auto[cat][l] == 0 {
+				t.Errorf("%s has no automated control at L%d", cat, l)
+			}
+			n += auto[cat][l]
+		}
+		if n < 6 {
+			t.Errorf("%s has %d automated controls, want at least 6", cat, n)
+		}
+	}
+}
+
+func TestClimb(t *testing.T) {
+	r := func(l model.Level, res model.Result, mode string) model.ControlResult {
+		return model.ControlResult{Level: l, Result: res, Mode: mode}
+	}
+	tests := []struct {
+		name             string
+		results          []model.ControlResult
+		level, potential model.Level
+	}{
+		{"nothing", nil, 1, 1},
+		{"pass L2 only", []model.ControlResult{r(2, model.Pass, Automated)}, 2, 2},
+		{"fail blocks", []model.ControlResult{r(2, model.Pass, Automated), r(2, model.Fail, Automated), r(3, model.Pass, Automated)}, 1, 1},
+		{"unknown blocks, potential passes", []model.ControlResult{r(2, model.Unknown, Automated), r(3, model.Pass, Automated)}, 1, 3},
+		{"n/a alone does not make a level", []model.ControlResult{r(2, model.NotApplicable, Automated)}, 1, 1},
+		{"n/a beside a pass", []model.ControlResult{r(2, model.NotApplicable, Automated), r(2, model.Pass, Automated)}, 2, 2},
+		{"unattested manual neither blocks nor evidences", []model.ControlResult{r(2, model.Pass, Automated), r(2, model.Unknown, Manual), r(3, model.Unknown, Manual)}, 2, 3},
+		{"a gap in levels stops the climb", []model.ControlResult{r(2, model.Pass, Automated), r(4, model.Pass, Automated)}, 2, 2},
+	}
+	for _, tt := range tests {
+		if l, p := climb(tt.results, false), climb(tt.results, true); l != tt.level || p != tt.potential {
+			t.Errorf("%s: level %d potential %d, want %d %d", tt.name, l, p, tt.level, tt.potential)
+		}
+	}
+}
