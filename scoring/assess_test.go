@@ -205,3 +205,17 @@ func TestClimb(t *testing.T) {
 		}
 	}
 }
+
+// TestAssessIsDeterministic: the parallel evaluation merges in asset order,
+// so the same inventory always gives the same assessment.
+func TestAssessIsDeterministic(t *testing.T) {
+	cat := catalog(t)
+	inv := syntheticInventory(20_000)
+	first, _ := json.Marshal(Assess(inv, cat, nil))
+	for range 3 {
+		again, _ := json.Marshal(Assess(inv, cat, nil))
+		if string(again) != string(first) {
+			t.Fatal("two assessments of one inventory differ")
+		}
+	}
+}

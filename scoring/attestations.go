@@ -49,7 +49,7 @@ func ParseAttestations(name string, b []byte, cat *Catalog) ([]Attestation, erro
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("attestations %s: %w", name, err)
+		return nil, fmt.Errorf("attestations %s: %s", name, oneLine(err))
 	}
 	seen := map[string]bool{}
 	for i, a := range doc.Attestations {

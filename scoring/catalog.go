@@ -211,7 +211,7 @@ func parseFile(name string, b []byte) (*catalogFile, error) {
 	dec.KnownFields(true)
 	var f catalogFile
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("controls %s: %w", name, err)
+		return nil, fmt.Errorf("controls %s: %s", name, oneLine(err))
 	}
 	seen := map[string]bool{}
 	for _, c := range f.Controls {
@@ -363,4 +363,10 @@ func compileBool(env *cel.Env, expr string) (cel.Program, error) {
 		return nil, fmt.Errorf("%q must be a boolean expression, not %s", expr, ast.OutputType())
 	}
 	return env.Program(ast, cel.EvalOptions(cel.OptOptimize))
+}
+
+// oneLine folds a multi-line error (yaml lists unmarshal errors on lines of
+// their own) into one line for the CLI's one-line error contract.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
 }
