@@ -8,8 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/aisight/aisight/internal/goldentest"
 	"github.com/aisight/aisight/model"
 )
 
@@ -114,17 +113,7 @@ func TestGoldenEstates(t *testing.T) {
 			}
 			got, _ := json.MarshalIndent(a, "", " ")
 			got = append(got, '\n')
-			path := filepath.Join("testdata", tt.name+".assessment.golden.json")
-			if *update {
-				os.WriteFile(path, got, 0o644)
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (go test ./scoring -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("assessment differs from %s (-want +got):\n%s", path, diff)
-			}
+			goldentest.Compare(t, filepath.Join("testdata", tt.name+".assessment.golden.json"), got, *update)
 		})
 	}
 }
