@@ -6,16 +6,14 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aisight/aisight/collectors/workload"
 	"github.com/aisight/aisight/model"
 )
 
 var (
-	hfRepoID    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$`)
-	commitSHA   = regexp.MustCompile(`^[0-9a-f]{40}$`)
 	strArg      = regexp.MustCompile(`^\s*(?:repo_id\s*=\s*)?["']([^"'\n]{1,200})["']`)
 	revisionArg = regexp.MustCompile(`revision\s*=\s*["']([^"'\n]{1,100})["']`)
 	cliRevision = regexp.MustCompile(`--revision(?:=|[\s"',]+(?:-\s+)?)([A-Za-z0-9._/][A-Za-z0-9._/-]{0,99})`)
-	hfURI       = regexp.MustCompile(`^hf://([A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*)(?:@([A-Za-z0-9._-]+))?`)
 )
 
 // ModelRef is a model reference found in code or config.
@@ -45,7 +43,7 @@ func FindModelRefs(b []byte) []ModelRef {
 		eachIndex(b, anchor, func(at int) {
 			call := callText(b[at+len(anchor):])
 			m := strArg.FindSubmatch(call)
-			if m == nil || !hfRepoID.Match(m[1]) {
+			if m == nil || !workload.HFRepoID.Match(m[1]) {
 				return
 			}
 			r := ModelRef{ID: string(m[1]), Via: "from_pretrained", Offset: at}
@@ -59,7 +57,7 @@ func FindModelRefs(b []byte) []ModelRef {
 		})
 	}
 	eachIndex(b, "hf://", func(at int) {
-		if m := hfURI.FindSubmatch(b[at:min(len(b), at+300)]); m != nil {
+		if m := workload.HFURI.FindSubmatch(b[at:min(len(b), at+300)]); m != nil {
 			out = append(out, ModelRef{ID: string(m[1]), Revision: string(m[2]), Via: "hf_uri", Offset: at})
 		}
 	})
@@ -143,25 +141,12 @@ func cliModelValue(b []byte) (string, bool) {
 		j++
 	}
 	v := string(b[i:j])
-	return v, modelShaped(v)
-}
-
-// modelShaped accepts a Hugging Face repo id, a storage URI or an absolute path.
-func modelShaped(v string) bool {
-	if hfRepoID.MatchString(v) {
-		return !strings.Contains(v, "..")
-	}
-	for _, p := range []string{"hf://", "s3://", "gs://", "pvc://", "oci://", "azureblob://", "https://huggingface.co/"} {
-		if strings.HasPrefix(v, p) && len(v) > len(p) {
-			return true
-		}
-	}
-	return strings.HasPrefix(v, "/") && len(v) > 1 && !strings.ContainsAny(v, "$*")
+	return v, workload.ModelShaped(v)
 }
 
 // modelAsset builds the model asset of a reference.
 func modelAsset(label, scope, rel string, line int, r ModelRef) model.Asset {
-	ref := describeModel(r.ID, r.Revision)
+	ref := workload.DescribeModel(r.ID, r.Revision)
 	src := "file:" + rel + ":" + strconv.Itoa(line)
 	return model.Asset{
 		ID: modelAssetID(label, rel, r.ID), Provider: Name, Scope: scope, Kind: model.KindModel,
@@ -169,50 +154,14 @@ func modelAsset(label, scope, rel string, line int, r ModelRef) model.Asset {
 		Location: &model.Location{Path: rel, Line: line},
 		Facts: []model.Fact{
 			model.String("model.id", r.ID, model.Declared, src),
-			model.String("model.source", modelSource(r.ID), model.Inferred, src),
+			model.String("model.source", workload.ModelSource(r.ID), model.Inferred, src),
 			model.String("model.reference", r.Via, model.Observed, src),
-			model.Bool("model.revision_pinned", commitSHA.MatchString(r.Revision), model.Observed, src),
+			model.Bool("model.revision_pinned", workload.RevisionPinned(r.Revision), model.Observed, src),
 		},
 	}
 }
 
 func modelAssetID(label, rel, id string) string { return fileURI(label, rel) + "#model:" + id }
-
-// describeModel fills a ModelRef from an id and revision; unknown stays empty.
-func describeModel(id, rev string) model.ModelRef {
-	ref := model.ModelRef{Revision: rev}
-	switch {
-	case hfRepoID.MatchString(id):
-		ref.Publisher, ref.Name, _ = strings.Cut(id, "/")
-		ref.SourceURI = "hf://" + id
-	case strings.HasPrefix(id, "hf://"):
-		p := strings.TrimPrefix(id, "hf://")
-		ref.Publisher, ref.Name, _ = strings.Cut(p, "/")
-		ref.SourceURI = id
-	default:
-		ref.SourceURI = id
-		ref.Name = id[strings.LastIndexByte(strings.TrimRight(id, "/"), '/')+1:]
-	}
-	return ref
-}
-
-func modelSource(id string) string {
-	switch {
-	case hfRepoID.MatchString(id), strings.HasPrefix(id, "hf://"), strings.HasPrefix(id, "https://huggingface.co/"):
-		return "huggingface"
-	case strings.HasPrefix(id, "s3://"):
-		return "s3"
-	case strings.HasPrefix(id, "gs://"):
-		return "gcs"
-	case strings.HasPrefix(id, "pvc://"):
-		return "pvc"
-	case strings.HasPrefix(id, "oci://"):
-		return "oci"
-	case strings.HasPrefix(id, "azureblob://"):
-		return "azure_blob"
-	}
-	return "local_path"
-}
 
 // modelRefs reports each distinct model a file references.
 func (s *scanner) modelRefs(f *file) {

@@ -139,13 +139,6 @@ func TestMCPPackage(t *testing.T) {
 	}
 }
 
-func TestParseYAMLWorkloadsTemplatesYieldNothing(t *testing.T) {
-	ws, err := ParseYAMLWorkloads([]byte("image: {{ .Values.image }}\n"))
-	if err != nil || len(ws) != 0 {
-		t.Errorf("got %v %v", ws, err)
-	}
-}
-
 // Fuzz targets: one per parser and detector. Each must return without
 // panicking or hanging on any input.
 func fuzzParser(f *testing.F, parse func([]byte) ([]Dep, error), seeds ...string) {
@@ -180,17 +173,6 @@ func FuzzParseGoMod(f *testing.F)       { fuzzParser(f, parseGoMod, seedsFor("go
 func FuzzParseGoSum(f *testing.F)       { fuzzParser(f, parseGoSum, seedsFor("go.sum")...) }
 func FuzzParsePom(f *testing.F)         { fuzzParser(f, parsePom, seedsFor("pom")...) }
 func FuzzParseGradle(f *testing.F)      { fuzzParser(f, parseGradle, seedsFor("gradle")...) }
-
-func FuzzParseYAMLWorkloads(f *testing.F) {
-	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: [{name: a, image: vllm/vllm-openai, args: [--model, org/m]}]\n"))
-	f.Add([]byte("services:\n  a: {image: ollama/ollama, deploy: {resources: {reservations: {devices: [{capabilities: [gpu], count: 2}]}}}}\n"))
-	f.Fuzz(func(t *testing.T, b []byte) { _, _ = ParseYAMLWorkloads(b) })
-}
-
-func FuzzParseDockerfile(f *testing.F) {
-	f.Add([]byte("FROM --platform=x vllm/vllm-openai AS s\nCMD [\"--model\", \"org/m\"]\n"))
-	f.Fuzz(func(t *testing.T, b []byte) { _, _ = ParseDockerfile(b) })
-}
 
 func FuzzParseMCPConfig(f *testing.F) {
 	f.Add([]byte(`{"mcpServers":{"a":{"command":"npx","args":["-y","x"]},"b":{"url":"https://h/p?t=1"}}}`))

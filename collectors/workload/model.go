@@ -1,0 +1,103 @@
+package workload
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/aisight/aisight/model"
+)
+
+var (
+	// HFRepoID matches a Hugging Face repository id ("org/name").
+	HFRepoID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+	// HFURI matches hf://org/name[@revision] and captures the id and revision.
+	HFURI     = regexp.MustCompile(`^hf://([A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*)(?:@([A-Za-z0-9._-]+))?`)
+	commitSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
+)
+
+// RevisionPinned reports whether a model revision is an immutable commit hash
+// (a branch or tag name such as "main" or "v1" can move).
+func RevisionPinned(rev string) bool { return commitSHA.MatchString(rev) }
+
+// ModelShaped accepts a Hugging Face repo id, a storage URI or an absolute path.
+func ModelShaped(v string) bool {
+	if HFRepoID.MatchString(v) {
+		return !strings.Contains(v, "..")
+	}
+	for _, p := range []string{"hf://", "s3://", "gs://", "pvc://", "oci://", "azureblob://", "https://huggingface.co/"} {
+		if strings.HasPrefix(v, p) && len(v) > len(p) {
+			return true
+		}
+	}
+	return strings.HasPrefix(v, "/") && len(v) > 1 && !strings.ContainsAny(v, "$*")
+}
+
+// SplitModelURI turns "hf://org/name@rev" into ("org/name", "rev"); any other
+// id is returned unchanged with an empty revision.
+func SplitModelURI(id string) (string, string) {
+	if m := HFURI.FindStringSubmatch(id); m != nil {
+		return m[1], m[2]
+	}
+	return id, ""
+}
+
+// DescribeModel fills a ModelRef from an id and revision; unknown stays empty.
+func DescribeModel(id, rev string) model.ModelRef {
+	ref := model.ModelRef{Revision: rev}
+	switch {
+	case HFRepoID.MatchString(id):
+		ref.Publisher, ref.Name, _ = strings.Cut(id, "/")
+		ref.SourceURI = "hf://" + id
+	case strings.HasPrefix(id, "hf://"):
+		p := strings.TrimPrefix(id, "hf://")
+		ref.Publisher, ref.Name, _ = strings.Cut(p, "/")
+		ref.SourceURI = id
+	default:
+		ref.SourceURI = id
+		ref.Name = id[strings.LastIndexByte(strings.TrimRight(id, "/"), '/')+1:]
+	}
+	return ref
+}
+
+// ModelSource names where a model id points: huggingface, s3, gcs, pvc, oci,
+// azure_blob or local_path.
+func ModelSource(id string) string {
+	switch {
+	case HFRepoID.MatchString(id), strings.HasPrefix(id, "hf://"), strings.HasPrefix(id, "https://huggingface.co/"):
+		return "huggingface"
+	case strings.HasPrefix(id, "s3://"):
+		return "s3"
+	case strings.HasPrefix(id, "gs://"):
+		return "gcs"
+	case strings.HasPrefix(id, "pvc://"):
+		return "pvc"
+	case strings.HasPrefix(id, "oci://"):
+		return "oci"
+	case strings.HasPrefix(id, "azureblob://"):
+		return "azure_blob"
+	}
+	return "local_path"
+}
+
+// ModelArg finds a model id in container args (--model X, --model=X,
+// --model-id X, ...) and a --revision beside it.
+func ModelArg(args []string) (id, rev string) {
+	for i, a := range args {
+		name, val, hasVal := strings.Cut(a, "=")
+		switch name {
+		case "--model", "--model-id", "--model_id", "--model-name", "--model-path", "--model_path":
+			if !hasVal && i+1 < len(args) {
+				val = args[i+1]
+			}
+			if ModelShaped(val) && id == "" {
+				id = val
+			}
+		case "--revision":
+			if !hasVal && i+1 < len(args) {
+				val = args[i+1]
+			}
+			rev = val
+		}
+	}
+	return id, rev
+}

@@ -1,0 +1,245 @@
+// Package workload owns the detection of AI workloads from a pod-spec-like
+// description: the shared types, parsers for declared workloads (Kubernetes
+// YAML, compose, Helm values, Dockerfiles), the model-id helpers, and
+// Analyze, which decides whether a workload is AI and what the common facts
+// about it are. The source collector (files) and the kube collector (live
+// clusters) both build on it, so a workload gets the same facts whether it is
+// found in a repository or running in a cluster.
+package workload
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/model"
+)
+
+// ServingKinds are custom resource kinds that serve or host models whatever
+// image they name (KServe, Ray, Seldon, NVIDIA NIM, KubeAI, Kubeflow), mapped
+// to the runtime they declare.
+var ServingKinds = map[string]string{
+	"InferenceService": "kserve", "ServingRuntime": "kserve", "ClusterServingRuntime": "kserve", "LLMInferenceService": "kserve",
+	"RayService": "ray", "RayCluster": "ray", "RayJob": "ray", "SeldonDeployment": "seldon", "NIMService": "nim",
+	"Model": "kubeai", "Notebook": "kubeflow-notebook",
+}
+
+// acceleratorResources are extended resource names of GPUs and other AI accelerators.
+var acceleratorResources = []string{"nvidia.com/gpu", "amd.com/gpu", "gpu.intel.com/i915", "gpu.intel.com/xe", "habana.ai/gaudi", "aws.amazon.com/neuron", "aws.amazon.com/neuroncore", "google.com/tpu"}
+
+// IsAccelerator reports whether a resource name is a GPU or AI accelerator.
+func IsAccelerator(name string) bool { return slices.Contains(acceleratorResources, name) }
+
+// modelEnv are env var names whose model-shaped value names the served model;
+// revisionEnv name its revision. Their values are kept (they are not secrets).
+var (
+	modelEnv    = []string{"MODEL_ID", "HF_MODEL_ID", "MODEL_NAME", "MODEL", "MODEL_PATH"}
+	revisionEnv = []string{"REVISION", "HF_REVISION", "MODEL_REVISION"}
+)
+
+// Container is what the detectors read of one container spec.
+type Container struct {
+	Name    string
+	Image   string
+	Args    []string
+	Env     []EnvVar
+	GPU     int64
+	GPUKeys []string
+	// ImageID is the running image's resolved reference ("...@sha256:...")
+	// from pod status, when the workload was observed running.
+	ImageID string
+}
+
+// EnvVar is an env entry. A value is kept only for model and revision names
+// (ModelValue); for everything else only whether it is a literal survives.
+type EnvVar struct {
+	Name       string
+	Literal    bool
+	FromSecret bool
+	ModelValue string
+}
+
+// NewEnvVar builds an EnvVar, dropping the value unless the name is a model
+// or revision variable.
+func NewEnvVar(name, value string, fromSecret bool) EnvVar {
+	e := EnvVar{Name: name, Literal: value != "", FromSecret: fromSecret}
+	if slices.Contains(modelEnv, name) || slices.Contains(revisionEnv, name) {
+		e.ModelValue = value
+	}
+	return e
+}
+
+// Workload is a declared or running workload.
+type Workload struct {
+	Kind, Namespace, Name string
+	Labels                map[string]string
+	ServiceAccount        string
+	AutomountToken        *bool
+	Containers            []Container
+	StorageURI            string
+	// ServingKind is set when the workload is a serving custom resource.
+	ServingKind string
+	// Line is where a declared workload starts in its file.
+	Line int
+}
+
+// Analysis is what Analyze found out about a workload.
+type Analysis struct {
+	// AI is true when the workload carries an AI signal: a serving image, a
+	// model argument, env var or storage URI, a GPU request, or a serving kind.
+	AI bool
+	// Runtime is the serving image family, nil when no image matched.
+	Runtime *fingerprint.Image
+	// Image is the reference of the container that carries the AI signal.
+	Image, ImageID string
+	Images         []string
+	ModelID, Rev   string
+	ModelVia       string // arg, env, storage_uri
+	GPU            int64
+	GPUKeys        []string
+	CredentialVars []string
+	CredLiteral    bool
+	CredFromSecret bool
+}
+
+// Analyze decides whether w is an AI workload and gathers what the facts need.
+func Analyze(w Workload, cat *fingerprint.Catalog) Analysis {
+	var an Analysis
+	aiIdx := -1
+	for i := range w.Containers {
+		c := &w.Containers[i]
+		if c.Image != "" {
+			an.Images = append(an.Images, c.Image)
+		}
+		im, isAI := cat.MatchImage(c.Image)
+		id, rev, via := containerModel(c)
+		if (isAI || id != "" || c.GPU > 0) && aiIdx < 0 {
+			aiIdx = i
+		}
+		if isAI && an.Runtime == nil {
+			an.Runtime = im
+			aiIdx = i
+		}
+		if id != "" && an.ModelID == "" {
+			an.ModelID, an.Rev, an.ModelVia = id, rev, via
+		}
+		an.GPU += c.GPU
+		an.GPUKeys = append(an.GPUKeys, c.GPUKeys...)
+		for _, e := range c.Env {
+			if _, ok := cat.EnvVar(e.Name); !ok {
+				continue
+			}
+			an.CredentialVars = append(an.CredentialVars, e.Name)
+			an.CredLiteral = an.CredLiteral || e.Literal
+			an.CredFromSecret = an.CredFromSecret || e.FromSecret
+		}
+	}
+	if w.StorageURI != "" && an.ModelID == "" {
+		an.ModelID, an.Rev = SplitModelURI(w.StorageURI)
+		an.ModelVia = "storage_uri"
+	}
+	if aiIdx >= 0 {
+		an.Image, an.ImageID = w.Containers[aiIdx].Image, w.Containers[aiIdx].ImageID
+	}
+	sort.Strings(an.GPUKeys)
+	an.GPUKeys = slices.Compact(an.GPUKeys)
+	sort.Strings(an.CredentialVars)
+	an.CredentialVars = slices.Compact(an.CredentialVars)
+	an.AI = aiIdx >= 0 || w.ServingKind != "" || (w.StorageURI != "" && w.Kind != "helm_values")
+	return an
+}
+
+// containerModel reads a model id from a container's args, then its env.
+func containerModel(c *Container) (id, rev, via string) {
+	if id, rev = ModelArg(c.Args); id != "" {
+		return id, rev, "arg"
+	}
+	for _, e := range c.Env {
+		if slices.Contains(modelEnv, e.Name) && ModelShaped(e.ModelValue) && id == "" {
+			id = e.ModelValue
+		}
+		if slices.Contains(revisionEnv, e.Name) && e.ModelValue != "" {
+			rev = e.ModelValue
+		}
+	}
+	if id == "" {
+		return "", "", ""
+	}
+	return id, rev, "env"
+}
+
+// Facts are the facts every collector reports for an AI workload: runtime,
+// image, model, GPU and provider-credential env vars. src says where they were
+// read ("file:k8s/vllm.yaml:3", "k8s:prod/deployment/vllm").
+func (an Analysis) Facts(w Workload, src string) []model.Fact {
+	var fs []model.Fact
+	switch {
+	case an.Runtime != nil:
+		fs = append(fs, model.String("runtime.name", an.Runtime.Runtime, model.Inferred, "image "+an.Image),
+			model.String("runtime.category", an.Runtime.Category, model.Inferred, "fingerprint catalog"))
+	case w.ServingKind != "":
+		fs = append(fs, model.String("runtime.name", w.ServingKind, model.Declared, "kind "+w.Kind))
+	}
+	if an.Image != "" {
+		ref := fingerprint.ParseImage(an.Image)
+		fs = append(fs,
+			model.String("image.ref", an.Image, model.Declared, src),
+			model.Bool("image.pinned_digest", ref.PinnedByDigest(), model.Observed, src),
+			model.Bool("image.registry_public", ref.PublicRegistry(), model.Inferred, src))
+		if ref.Tag != "" && an.Runtime != nil {
+			fs = append(fs, model.String("runtime.version", ref.Tag, model.Inferred, "image tag"))
+		}
+		if d := runningDigest(an.ImageID); d != "" {
+			fs = append(fs, model.String("image.running_digest", d, model.Observed, "pod status imageID"))
+		}
+	}
+	if len(an.Images) > 1 {
+		fs = append(fs, model.Strings("workload.images", an.Images, model.Declared, src))
+	}
+	if an.ModelID != "" {
+		fs = append(fs,
+			model.String("model.id", an.ModelID, model.Declared, src),
+			model.String("model.source", ModelSource(an.ModelID), model.Inferred, src),
+			model.Bool("model.revision_pinned", RevisionPinned(an.Rev), model.Observed, src))
+	}
+	fs = append(fs, model.Int("gpu.requested", an.GPU, model.Declared, src))
+	if len(an.GPUKeys) > 0 {
+		fs = append(fs, model.Strings("gpu.resources", an.GPUKeys, model.Declared, src))
+	}
+	if len(an.CredentialVars) > 0 {
+		fs = append(fs,
+			model.Strings("env.credential_vars", an.CredentialVars, model.Declared, src),
+			model.Bool("env.credential_literal", an.CredLiteral, model.Declared, src),
+			model.Bool("env.credential_from_secret", an.CredFromSecret, model.Declared, src))
+	}
+	return fs
+}
+
+// ModelRef is the served model's reference, nil when none is known.
+func (an Analysis) ModelRef() *model.ModelRef {
+	if an.ModelID == "" {
+		return nil
+	}
+	r := DescribeModel(an.ModelID, an.Rev)
+	return &r
+}
+
+// runningDigest extracts "sha256:..." from a pod status imageID such as
+// "docker-pullable://repo@sha256:..." or "sha256:...".
+func runningDigest(imageID string) string {
+	if i := strings.LastIndex(imageID, "sha256:"); i >= 0 && len(imageID)-i == len("sha256:")+64 {
+		return imageID[i:]
+	}
+	return ""
+}
+
+// Owner reads an owner from common label keys.
+func Owner(labels map[string]string) string {
+	for _, k := range []string{"owner", "team", "app.kubernetes.io/owner", "aisight.io/owner"} {
+		if v := labels[k]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
