@@ -1,0 +1,79 @@
+package kube
+
+import (
+	"context"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/aisight/aisight/collectors/workload"
+)
+
+// listCustom lists the AI custom resources the cluster serves. Each is an
+// AI workload by kind; containers of objects and pods it owns are added so
+// the image, model and GPU facts reflect what actually runs.
+func (p *pass) listCustom(ctx context.Context) {
+	for _, r := range aiResources {
+		gvr, ok := p.served.get(r.group, r.resource)
+		if !ok {
+			continue
+		}
+		err := pages(ctx, p.c.opts.PageSize, p.dyn.Resource(gvr).List, func(l *unstructured.UnstructuredList) {
+			for i := range l.Items {
+				obj := &l.Items[i]
+				if obj.GetKind() == "" {
+					obj.SetKind(r.kind)
+				}
+				if obj.GetAPIVersion() == "" {
+					obj.SetAPIVersion(gvr.GroupVersion().String())
+				}
+				w := workload.FromObject(obj.Object)
+				w.Containers = append(w.Containers, p.children[obj.GetUID()]...)
+				key := workloadKey(obj.GetNamespace(), r.kind, obj.GetName())
+				p.found[key] = &found{key: key, w: w, podLabels: p.childPods[obj.GetUID()], uid: obj.GetUID(), seenPod: true}
+			}
+		})
+		if err != nil && ctx.Err() == nil {
+			problem(p.sink, r.resource+"."+r.group, err)
+		}
+	}
+}
+
+// loadDRA maps each ResourceClaimTemplate to the GPU device classes it
+// requests (DRA, resource.k8s.io), so pods claiming GPUs through DRA count.
+func (p *pass) loadDRA(ctx context.Context) (map[string][]string, error) {
+	out := map[string][]string{}
+	gvr, ok := p.served.get("resource.k8s.io", "resourceclaimtemplates")
+	if !ok {
+		return out, nil
+	}
+	err := pages(ctx, p.c.opts.PageSize, p.dyn.Resource(gvr).List, func(l *unstructured.UnstructuredList) {
+		for _, t := range l.Items {
+			reqs, _, _ := unstructured.NestedSlice(t.Object, "spec", "spec", "devices", "requests")
+			for _, r := range reqs {
+				m := asObj(r)
+				class, _, _ := unstructured.NestedString(m, "deviceClassName")
+				if class == "" {
+					class, _, _ = unstructured.NestedString(m, "exactly", "deviceClassName")
+				}
+				if gpuClass(class) {
+					k := t.GetNamespace() + "/" + t.GetName()
+					out[k] = append(out[k], class)
+				}
+			}
+		}
+	})
+	return out, err
+}
+
+// gpuClass recognises GPU and accelerator DRA device classes by name
+// (gpu.nvidia.com, gpu.amd.com, neuron.amazonaws.com, tpu.google.com, ...).
+func gpuClass(class string) bool {
+	c := strings.ToLower(class)
+	for _, s := range []string{"gpu", "nvidia", "amd.com", "neuron", "tpu", "gaudi"} {
+		if strings.Contains(c, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,91 @@
+package kube
+
+import (
+	"sort"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/discovery"
+)
+
+// servedResources maps "group/resource" to the preferred served version.
+type servedResources map[string]schema.GroupVersionResource
+
+// aiResource is a custom resource that serves or hosts models.
+type aiResource struct {
+	group, resource, kind string
+}
+
+// aiResources are the AI custom resources listed when a cluster serves them.
+var aiResources = []aiResource{
+	{"serving.kserve.io", "inferenceservices", "InferenceService"},
+	{"serving.kserve.io", "servingruntimes", "ServingRuntime"},
+	{"serving.kserve.io", "clusterservingruntimes", "ClusterServingRuntime"},
+	{"serving.kserve.io", "llminferenceservices", "LLMInferenceService"},
+	{"ray.io", "rayservices", "RayService"},
+	{"ray.io", "rayclusters", "RayCluster"},
+	{"ray.io", "rayjobs", "RayJob"},
+	{"machinelearning.seldon.io", "seldondeployments", "SeldonDeployment"},
+	{"apps.nvidia.com", "nimservices", "NIMService"},
+	{"kubeai.org", "models", "Model"},
+	{"kubeflow.org", "notebooks", "Notebook"},
+}
+
+// discover lists the served resources (aggregated discovery: two requests)
+// and the server version. A group whose discovery failed (an aggregated API
+// that is down) is left out; everything else is used.
+func discover(d discovery.DiscoveryInterface) (servedResources, string, error) {
+	_, lists, err := d.ServerGroupsAndResources()
+	if err != nil && !discovery.IsGroupDiscoveryFailedError(err) {
+		return nil, "", err
+	}
+	out := servedResources{}
+	for _, l := range lists {
+		gv, perr := schema.ParseGroupVersion(l.GroupVersion)
+		if perr != nil {
+			continue
+		}
+		for _, r := range l.APIResources {
+			if strings.Contains(r.Name, "/") {
+				continue // a subresource (status, scale)
+			}
+			key := gv.Group + "/" + r.Name
+			if _, dup := out[key]; !dup {
+				out[key] = gv.WithResource(r.Name)
+			}
+		}
+	}
+	version := ""
+	if v, verr := d.ServerVersion(); verr == nil {
+		version = v.GitVersion
+	}
+	return out, version, nil
+}
+
+func (s servedResources) get(group, resource string) (schema.GroupVersionResource, bool) {
+	gvr, ok := s[group+"/"+resource]
+	return gvr, ok
+}
+
+// inGroup lists the served resources of a group (e.g. Gatekeeper constraints).
+func (s servedResources) inGroup(group string) []schema.GroupVersionResource {
+	var out []schema.GroupVersionResource
+	for _, gvr := range s {
+		if gvr.Group == group {
+			out = append(out, gvr)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Resource < out[j].Resource })
+	return out
+}
+
+// aiKinds names the AI custom resources this cluster serves.
+func (s servedResources) aiKinds() []string {
+	var out []string
+	for _, r := range aiResources {
+		if _, ok := s.get(r.group, r.resource); ok {
+			out = append(out, r.kind+"."+r.group)
+		}
+	}
+	return out
+}

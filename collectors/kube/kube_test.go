@@ -1,0 +1,273 @@
+package kube_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aisight/aisight/collectors"
+	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/collectors/kube"
+	"github.com/aisight/aisight/internal/kubetest"
+	"github.com/aisight/aisight/model"
+)
+
+// thirdPartyCRDs are the AI, policy and Gateway API resources the estate uses.
+var thirdPartyCRDs = []kubetest.CRD{
+	{Group: "serving.kserve.io", Version: "v1beta1", Kind: "InferenceService", Plural: "inferenceservices"},
+	{Group: "serving.kserve.io", Version: "v1alpha1", Kind: "ServingRuntime", Plural: "servingruntimes"},
+	{Group: "serving.kserve.io", Version: "v1alpha1", Kind: "ClusterServingRuntime", Plural: "clusterservingruntimes", ClusterScoped: true},
+	{Group: "serving.kserve.io", Version: "v1alpha1", Kind: "LLMInferenceService", Plural: "llminferenceservices"},
+	{Group: "ray.io", Version: "v1", Kind: "RayService", Plural: "rayservices"},
+	{Group: "ray.io", Version: "v1", Kind: "RayCluster", Plural: "rayclusters"},
+	{Group: "ray.io", Version: "v1", Kind: "RayJob", Plural: "rayjobs"},
+	{Group: "machinelearning.seldon.io", Version: "v1", Kind: "SeldonDeployment", Plural: "seldondeployments"},
+	{Group: "apps.nvidia.com", Version: "v1alpha1", Kind: "NIMService", Plural: "nimservices"},
+	{Group: "kubeai.org", Version: "v1", Kind: "Model", Plural: "models"},
+	{Group: "kubeflow.org", Version: "v1", Kind: "Notebook", Plural: "notebooks"},
+	{Group: "kyverno.io", Version: "v1", Kind: "ClusterPolicy", Plural: "clusterpolicies", ClusterScoped: true},
+	{Group: "kyverno.io", Version: "v1", Kind: "Policy", Plural: "policies"},
+	{Group: "constraints.gatekeeper.sh", Version: "v1beta1", Kind: "K8sImageDigests", Plural: "k8simagedigests", ClusterScoped: true},
+	{Group: "constraints.gatekeeper.sh", Version: "v1beta1", Kind: "K8sRequiredLabels", Plural: "k8srequiredlabels", ClusterScoped: true},
+	{Group: "policy.sigstore.dev", Version: "v1beta1", Kind: "ClusterImagePolicy", Plural: "clusterimagepolicies", ClusterScoped: true},
+	{Group: "gateway.networking.k8s.io", Version: "v1", Kind: "HTTPRoute", Plural: "httproutes"},
+}
+
+var (
+	estateOnce sync.Once
+	estateErr  error
+)
+
+// applyEstate installs the CRDs, testdata/estate.yaml and the shipped
+// ClusterRole once per package.
+func applyEstate(t *testing.T, s *kubetest.Server) {
+	t.Helper()
+	estateOnce.Do(func() {
+		ctx := context.Background()
+		if estateErr = s.Apply(ctx, kubetest.CRDManifest(thirdPartyCRDs...)); estateErr != nil {
+			return
+		}
+		var b []byte
+		if b, estateErr = os.ReadFile("testdata/estate.yaml"); estateErr != nil {
+			return
+		}
+		if estateErr = s.Apply(ctx, b); estateErr != nil {
+			return
+		}
+		if b, estateErr = os.ReadFile(filepath.Join("..", "..", "deploy", "kubernetes", "base", "clusterrole.yaml")); estateErr != nil {
+			return
+		}
+		estateErr = s.Apply(ctx, b)
+	})
+	if estateErr != nil {
+		t.Fatal(estateErr)
+	}
+}
+
+// collectorAs binds a new service account to the named ClusterRole, writes
+// a kubeconfig for it and runs the collector through the runner.
+func collectorAs(t *testing.T, s *kubetest.Server, sa, clusterRole string, pageSize int64) model.Inventory {
+	t.Helper()
+	ctx := context.Background()
+	binding := "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: " + sa + "}\n" +
+		"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: " + clusterRole + "}\n" +
+		"subjects: [{kind: ServiceAccount, name: " + sa + ", namespace: aisight}]\n"
+	token, err := s.ServiceAccountToken(ctx, "aisight", sa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Apply(ctx, []byte(binding)); err != nil {
+		t.Fatal(err)
+	}
+	return runCollector(t, s, map[string]string{"test": token}, pageSize)
+}
+
+func runCollector(t *testing.T, s *kubetest.Server, tokens map[string]string, pageSize int64) model.Inventory {
+	t.Helper()
+	kc := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := s.WriteKubeconfig(kc, tokens); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := fingerprint.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kube.New(kube.Options{Kubeconfig: kc, PageSize: pageSize}, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := collectors.NewRunner(collectors.Options{ScopeTimeout: time.Minute}).Run(context.Background(), []collectors.Plan{{Name: kube.Name, Collector: c}})
+	inv.Normalize()
+	return inv
+}
+
+func facts(a model.Asset) map[string]any {
+	m := map[string]any{}
+	for _, f := range a.Facts {
+		m[f.Key] = f.Value
+	}
+	return m
+}
+
+func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
+	s := server(t)
+	applyEstate(t, s)
+	inv := collectorAs(t, s, "aisight", "aisight-reader", 2)
+
+	if len(inv.Scan.CollectorRuns) != 1 {
+		t.Fatalf("runs: %+v", inv.Scan.CollectorRuns)
+	}
+	run := inv.Scan.CollectorRuns[0]
+	if run.Status != model.StatusOK || run.Scope.ID != "kubernetes:test" || run.Scope.Kind != "cluster" {
+		t.Fatalf("run = %+v", run)
+	}
+	var ids []string
+	byID := map[string]model.Asset{}
+	for _, a := range inv.Assets {
+		ids = append(ids, a.ID)
+		byID[a.ID] = a
+		if a.Kind != model.KindInferenceWorkload || a.DeploymentType != model.SelfHosted || a.Provider != kube.Name {
+			t.Errorf("%s: kind %s, type %s, provider %s", a.ID, a.Kind, a.DeploymentType, a.Provider)
+		}
+	}
+	want := []string{
+		"k8s://test/chat/deployment/ollama",
+		"k8s://test/kserve/inferenceservice/llama",
+		"k8s://test/llm/cronjob/nightly-eval",
+		"k8s://test/llm/deployment/vllm",
+		"k8s://test/llm/pod/llm-debug",
+		"k8s://test/ops/deployment/tgi-admin",
+		"k8s://test/rag/statefulset/qdrant",
+		"k8s://test/ray/rayservice/summarizer",
+		"k8s://test/training/deployment/dra-infer",
+		"k8s://test/training/job/finetune",
+	}
+	if d := cmp.Diff(want, ids); d != "" {
+		t.Fatalf("AI workloads (-want +got):\n%s", d)
+	}
+
+	digest := "sha256:4c9e1b2f0a7d6e5c3b8a9f1e2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c"
+	cases := map[string]map[string]any{
+		"k8s://test/llm/deployment/vllm": {
+			"runtime.name": "vllm", "runtime.version": "v0.6.3", "image.pinned_digest": true, "image.registry_public": true,
+			"image.running_digest": digest, "model.id": "meta-llama/Llama-3.1-8B-Instruct", "model.revision_pinned": true,
+			"gpu.requested": int64(1), "gpu.resources": []string{"nvidia.com/gpu"},
+			"env.credential_vars": []string{"HF_TOKEN"}, "env.credential_from_secret": true, "env.credential_literal": false,
+			"identity.service_account": "vllm", "identity.dedicated": true, "identity.automount_token": false,
+			"identity.cloud_bindings": []string{"aws:arn:aws:iam::111122223333:role/vllm-s3-models"},
+			"rbac.cluster_admin":      false, "rbac.wildcard_verbs": false, "rbac.secrets_read": false,
+			"exposure.service_types": []string{"LoadBalancer"}, "exposure.ingresses": []string{"llm-api"}, "exposure.external": true,
+			"network.egress_restricted": true, "namespace.pod_security": "baseline", "workload.kind": "Deployment",
+		},
+		"k8s://test/chat/deployment/ollama": {
+			"runtime.name": "ollama", "image.registry_public": false, "image.pinned_digest": false,
+			"identity.service_account": "default", "identity.dedicated": false,
+			"env.credential_vars": []string{"OPENAI_API_KEY"}, "env.credential_literal": true, "env.credential_from_secret": false,
+			"exposure.service_types": []string{"ClusterIP"}, "exposure.http_routes": []string{"chat/chat"}, "exposure.external": true,
+			"network.egress_restricted": false, "namespace.pod_security": "none",
+		},
+		"k8s://test/kserve/inferenceservice/llama": {
+			"runtime.name": "kserve", "model.id": "meta-llama/Llama-3.1-8B-Instruct", "model.source": "huggingface",
+			"model.revision_pinned": false, "identity.service_account": "kserve-sa", "gpu.requested": int64(0),
+		},
+		"k8s://test/ray/rayservice/summarizer":     {"runtime.name": "ray", "gpu.requested": int64(1)},
+		"k8s://test/training/job/finetune":         {"gpu.requested": int64(4), "image.registry_public": true},
+		"k8s://test/training/deployment/dra-infer": {"gpu.requested": int64(1), "gpu.resources": []string{"dra:gpu.nvidia.com"}},
+		"k8s://test/ops/deployment/tgi-admin": {
+			"runtime.name": "tgi", "rbac.cluster_admin": true, "rbac.wildcard_verbs": true, "rbac.secrets_read": true,
+			"rbac.roles": []string{"ClusterRole/cluster-admin"},
+		},
+		"k8s://test/llm/cronjob/nightly-eval": {"runtime.name": "vllm", "model.id": "mistralai/Mistral-7B-Instruct-v0.3", "workload.kind": "CronJob"},
+		"k8s://test/llm/pod/llm-debug":        {"runtime.name": "ollama", "runtime.version": "latest", "workload.kind": "Pod", "identity.automount_token": true},
+		"k8s://test/rag/statefulset/qdrant":   {"runtime.name": "qdrant"},
+	}
+	for id, wantFacts := range cases {
+		got := facts(byID[id])
+		for k, v := range wantFacts {
+			if d := cmp.Diff(v, got[k]); d != "" {
+				t.Errorf("%s fact %s (-want +got):\n%s", id, k, d)
+			}
+		}
+	}
+	// Unknown stays unknown: the InferenceService's pods are not known, so
+	// neither its exposure nor (with no namespace-wide policy) its egress is.
+	for _, k := range []string{"exposure.external", "network.egress_restricted", "image.ref"} {
+		if v, ok := facts(byID["k8s://test/kserve/inferenceservice/llama"])[k]; ok {
+			t.Errorf("inferenceservice has %s = %v, want it unknown", k, v)
+		}
+	}
+	if a := byID["k8s://test/llm/deployment/vllm"]; a.Owner != "ml-platform" || a.Model == nil || a.Model.Publisher != "meta-llama" {
+		t.Errorf("vllm owner %q model %+v", a.Owner, a.Model)
+	}
+
+	sf := map[string]any{}
+	for _, s := range inv.ScopeFacts {
+		for _, f := range s.Facts {
+			sf[f.Key] = f.Value
+		}
+	}
+	wantScope := map[string]any{
+		"admission.requires_labels": true, "admission.verifies_image_signatures": false, "admission.requires_pinned_images": false,
+		"admission.policies": []string{"vap:require-owner-label"}, "cluster.version": kubetest.Version,
+	}
+	for k, v := range wantScope {
+		if d := cmp.Diff(v, sf[k]); d != "" {
+			t.Errorf("scope fact %s (-want +got):\n%s", k, d)
+		}
+	}
+	if ai, _ := sf["cluster.ai_resources"].([]string); !slices.Contains(ai, "InferenceService.serving.kserve.io") || !slices.Contains(ai, "RayService.ray.io") {
+		t.Errorf("cluster.ai_resources = %v", sf["cluster.ai_resources"])
+	}
+
+	// The audit log: only get/list/watch, on exactly the ClusterRole's resources, page by page.
+	events, err := s.Audit("system:serviceaccount:aisight:aisight")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) == 0 {
+		t.Fatal("no audit events for the collector's service account")
+	}
+	listed := map[string]bool{}
+	continued := 0
+	for _, e := range events {
+		if e.Verb != "get" && e.Verb != "list" && e.Verb != "watch" {
+			t.Errorf("collector sent %s %s", e.Verb, e.RequestURI)
+		}
+		if e.ResponseStatus != nil && e.ResponseStatus.Code >= 400 {
+			t.Errorf("collector got %d for %s", e.ResponseStatus.Code, e.RequestURI)
+		}
+		if e.ObjectRef != nil && e.Verb == "list" {
+			listed[e.ObjectRef.APIGroup+"/"+e.ObjectRef.Resource] = true
+			if strings.Contains(e.RequestURI, "continue=") {
+				continued++
+			}
+		}
+	}
+	if continued == 0 {
+		t.Error("no list request followed a continue token: pagination not exercised")
+	}
+	if run.APICalls < int64(len(events)) {
+		t.Errorf("run counted %d API calls, audit log has %d", run.APICalls, len(events))
+	}
+	granted := clusterRoleResources(t)
+	var got, wantRes []string
+	for r := range listed {
+		got = append(got, r)
+	}
+	for r := range granted {
+		wantRes = append(wantRes, r)
+	}
+	sort.Strings(got)
+	sort.Strings(wantRes)
+	if d := cmp.Diff(wantRes, got); d != "" {
+		t.Errorf("resources listed vs the shipped ClusterRole (-role +listed):\n%s", d)
+	}
+}

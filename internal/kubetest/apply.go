@@ -1,0 +1,191 @@
+package kubetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/restmapper"
+)
+
+var uidRef = regexp.MustCompile(`\{\{uid:([A-Za-z]+)/([a-z0-9.-]*)/([a-z0-9.-]+)\}\}`)
+
+// Apply creates every object of a multi-document YAML stream as the admin,
+// in order. "{{uid:Kind/namespace/name}}" is replaced by the UID of an
+// object created earlier in the same call (for ownerReferences), and an
+// object's "status" is written through its /status subresource afterwards
+// (no controllers run to do it).
+func (s *Server) Apply(ctx context.Context, manifest []byte) error {
+	dyn, err := dynamic.NewForConfig(s.AdminConfig())
+	if err != nil {
+		return err
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(s.AdminConfig())
+	if err != nil {
+		return err
+	}
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))
+	uids := map[string]string{}
+	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(manifest), 4096)
+	for {
+		var obj unstructured.Unstructured
+		if err := dec.Decode(&obj.Object); errors.Is(err, io.EOF) {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("decode manifest: %w", err)
+		}
+		if len(obj.Object) == 0 {
+			continue
+		}
+		if err := substituteUIDs(&obj, uids); err != nil {
+			return err
+		}
+		created, err := createObject(ctx, dyn, mapper, &obj)
+		if err != nil {
+			return fmt.Errorf("create %s %s/%s: %w", obj.GetKind(), obj.GetNamespace(), obj.GetName(), err)
+		}
+		uids[obj.GetKind()+"/"+obj.GetNamespace()+"/"+obj.GetName()] = string(created.GetUID())
+	}
+}
+
+func substituteUIDs(obj *unstructured.Unstructured, uids map[string]string) error {
+	var missing error
+	refs := obj.GetOwnerReferences()
+	for i, r := range refs {
+		if m := uidRef.FindStringSubmatch(string(r.UID)); m != nil {
+			uid, ok := uids[m[1]+"/"+m[2]+"/"+m[3]]
+			if !ok {
+				missing = fmt.Errorf("%s refers to %s/%s/%s, not created before it", obj.GetName(), m[1], m[2], m[3])
+			}
+			refs[i].UID = typesUID(uid)
+		}
+	}
+	if len(refs) > 0 {
+		obj.SetOwnerReferences(refs)
+	}
+	return missing
+}
+
+// createObject creates obj (retrying while a just-created CRD becomes
+// served) and then writes its status, if it has one.
+func createObject(ctx context.Context, dyn dynamic.Interface, mapper *restmapper.DeferredDiscoveryRESTMapper, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	gvk := obj.GroupVersionKind()
+	status, hasStatus := obj.Object["status"]
+	delete(obj.Object, "status")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		mapping, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+		if err != nil {
+			if time.Now().After(deadline) {
+				return nil, err
+			}
+			mapper.Reset()
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		ri := resourceFor(dyn, mapping, obj.GetNamespace())
+		created, err := ri.Create(ctx, obj, metav1.CreateOptions{})
+		if apierrors.IsNotFound(err) && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if hasStatus {
+			created.Object["status"] = status
+			if created, err = ri.UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
+				return nil, fmt.Errorf("status: %w", err)
+			}
+		}
+		if gvk.Kind == "CustomResourceDefinition" {
+			if err := waitEstablished(ctx, ri, obj.GetName()); err != nil {
+				return nil, err
+			}
+			mapper.Reset()
+		}
+		return created, nil
+	}
+}
+
+func resourceFor(dyn dynamic.Interface, m *meta.RESTMapping, ns string) dynamic.ResourceInterface {
+	if m.Scope.Name() == meta.RESTScopeNameNamespace {
+		return dyn.Resource(m.Resource).Namespace(ns)
+	}
+	return dyn.Resource(m.Resource)
+}
+
+func waitEstablished(ctx context.Context, ri dynamic.ResourceInterface, name string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		crd, err := ri.Get(ctx, name, metav1.GetOptions{})
+		if err == nil {
+			conds, _, _ := unstructured.NestedSlice(crd.Object, "status", "conditions")
+			for _, c := range conds {
+				m, _ := c.(map[string]any)
+				if m["type"] == "Established" && m["status"] == "True" {
+					return nil
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("CRD %s not established: %w", name, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// CRD is a CustomResourceDefinition that accepts any content: enough to
+// serve a third party's resources (KServe, Ray, Kyverno, ...) in tests.
+type CRD struct {
+	Group, Version, Kind, Plural string
+	ClusterScoped                bool
+}
+
+// CRDManifest renders CRDs as YAML documents for Apply.
+func CRDManifest(crds ...CRD) []byte {
+	var b bytes.Buffer
+	for _, c := range crds {
+		scope := "Namespaced"
+		if c.ClusterScoped {
+			scope = "Cluster"
+		}
+		// Groups under k8s.io need the approval annotation real projects carry.
+		fmt.Fprintf(&b, `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: %[4]s.%[1]s, annotations: {api-approved.kubernetes.io: "https://github.com/kubernetes-sigs/gateway-api/pull/2466"}}
+spec:
+  group: %[1]s
+  scope: %[5]s
+  names: {kind: %[3]s, plural: %[4]s, listKind: %[3]sList}
+  versions:
+  - name: %[2]s
+    served: true
+    storage: true
+    subresources: {status: {}}
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+---
+`, c.Group, c.Version, c.Kind, c.Plural, scope)
+	}
+	return b.Bytes()
+}
+
+// GVR is a convenience for tests.
+func GVR(group, version, resource string) schema.GroupVersionResource {
+	return schema.GroupVersionResource{Group: group, Version: version, Resource: resource}
+}
