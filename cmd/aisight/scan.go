@@ -16,6 +16,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/collectors/kube"
 	"github.com/aisight/aisight/collectors/source"
 	"github.com/aisight/aisight/internal/output"
 	"github.com/aisight/aisight/model"
@@ -40,6 +41,12 @@ type scanOptions struct {
 	controlsDir  string
 	failUnder    []string
 	paths        []string
+	source       enumValue
+	kube         enumValue
+	kubeconfig   string
+	kubeContexts []string
+	kubeCluster  string
+	kubePageSize int64
 
 	targets map[string]model.Level // parsed --fail-under
 }
@@ -57,7 +64,11 @@ type collectorFactory func(o *scanOptions, d deps) (collectors.Collector, string
 // availableCollectors is the explicit list of collectors in this build.
 func availableCollectors() map[string]collectorFactory {
 	return map[string]collectorFactory{
+		kube.Name: kubeFactory,
 		source.Name: func(o *scanOptions, d deps) (collectors.Collector, string, error) {
+			if o.source.value == "off" {
+				return nil, "disabled by --source=off", nil
+			}
 			reason := "scans the given paths"
 			if len(o.paths) == 0 {
 				reason = "scans the current directory (no PATH given)"
@@ -80,6 +91,8 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 		logLevel:    enumValue{value: "warn", allowed: []string{"debug", "info", "warn", "error"}},
 		maxFileSize: 10 << 20,
 		maxHashSize: 1 << 30,
+		source:      enumValue{value: "on", allowed: []string{"on", "off"}},
+		kube:        enumValue{value: "auto", allowed: []string{"auto", "on", "off"}},
 	}
 	cmd := &cobra.Command{
 		Use:   "scan [flags] [PATH...]",
@@ -90,6 +103,14 @@ control catalog and prints the inventory and each category's maturity level.
 PATHs (default ".") are scanned by the source collector for AI SDK dependencies,
 model files, model references, provider keys (reported as fingerprints only),
 MCP server configurations and AI workloads in Kubernetes/compose/Helm/Dockerfiles.
+--source=off turns it off (a CronJob scanning only clusters and clouds).
+
+The Kubernetes collector scans every context of the kubeconfig (--kubeconfig,
+else $KUBECONFIG, else ~/.kube/config; --kube-contexts to choose), or the
+cluster it runs in when started in a pod. With --kube=auto (the default) it
+runs only when one of those exists; --kube=on makes a missing or broken
+kubeconfig an error; --kube=off never contacts a cluster. It only reads
+(get/list/watch; deploy/kubernetes/base/clusterrole.yaml) and never reads Secrets.
 
 Every flag can also be set in a YAML config file (--config; keys are the flag
 names) or in the environment as AISIGHT_<FLAG_NAME> (e.g. AISIGHT_OUTPUT=json).
@@ -132,6 +153,12 @@ Exit codes: 0 done, 1 internal error, 2 bad usage or configuration,
 	f.DurationVar(&o.scopeTimeout, "scope-timeout", 10*time.Minute, "time limit for collecting one scope")
 	f.StringVar(&o.attestations, "attestations", "", "YAML file of attestations for manual controls (see docs/scoring.md)")
 	f.StringVar(&o.controlsDir, "controls", "", "directory of YAML control files that add to or override the built-in catalog")
+	f.Var(&o.source, "source", "source collector: on (scan PATHs, default .) or off")
+	f.Var(&o.kube, "kube", "Kubernetes collector: auto (when a kubeconfig or in-cluster config exists), on, off")
+	f.StringVar(&o.kubeconfig, "kubeconfig", "", "kubernetes: kubeconfig file (default $KUBECONFIG or ~/.kube/config)")
+	f.StringSliceVar(&o.kubeContexts, "kube-contexts", nil, "kubernetes: contexts to scan (default every context)")
+	f.StringVar(&o.kubeCluster, "kube-cluster-name", "", "kubernetes: scope name of the in-cluster cluster (default in-cluster)")
+	f.Int64Var(&o.kubePageSize, "kube-page-size", 500, "kubernetes: objects per list request")
 	f.StringSliceVar(&o.failUnder, "fail-under", nil, "exit 3 when a category is below a level, e.g. ORG=3,IAM=2")
 	return cmd
 }
@@ -143,6 +170,9 @@ func (o *scanOptions) validate() error {
 	}
 	if o.scopeTimeout <= 0 {
 		return usagef("--scope-timeout must be positive")
+	}
+	if o.kubePageSize < 1 {
+		return usagef("--kube-page-size must be at least 1")
 	}
 	if o.maxFileSize <= 0 {
 		return usagef("--max-file-size must be positive")

@@ -271,3 +271,31 @@ func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
 		t.Errorf("resources listed vs the shipped ClusterRole (-role +listed):\n%s", d)
 	}
 }
+
+// TestEveryKubeFactIsDocumented fails when the collector emits a fact key
+// (asset or scope) that docs/facts.md does not list.
+func TestEveryKubeFactIsDocumented(t *testing.T) {
+	s := server(t)
+	applyEstate(t, s)
+	doc, err := os.ReadFile("../../docs/facts.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := collectorAs(t, s, "aisight-docs", "aisight-reader", 500)
+	var keys []string
+	for _, a := range inv.Assets {
+		for _, f := range a.Facts {
+			keys = append(keys, f.Key)
+		}
+	}
+	for _, sf := range inv.ScopeFacts {
+		for _, f := range sf.Facts {
+			keys = append(keys, f.Key)
+		}
+	}
+	for _, k := range keys {
+		if !strings.Contains(string(doc), "`"+k+"`") {
+			t.Errorf("fact key %s is not documented in docs/facts.md", k)
+		}
+	}
+}

@@ -241,7 +241,9 @@ func (s *Server) ConfigFor(token string) *rest.Config {
 }
 
 // Admin is a clientset with system:masters rights.
-func (s *Server) Admin() (*kubernetes.Clientset, error) { return kubernetes.NewForConfig(s.AdminConfig()) }
+func (s *Server) Admin() (*kubernetes.Clientset, error) {
+	return kubernetes.NewForConfig(s.AdminConfig())
+}
 
 // ServiceAccountToken creates namespace and service account when missing and
 // returns a token for the account from the TokenRequest API.
