@@ -44,6 +44,11 @@ const (
 	KindIdentity          Kind = "identity"
 )
 
+// RegistrableKinds are the kinds an organisation's AI registry is expected to
+// list: an asset of these kinds that the registry lacks is shadow AI
+// (control ORG.3.registered reads the same list).
+var RegistrableKinds = []Kind{KindEndpoint, KindModelDeployment, KindAgent, KindInferenceWorkload, KindKnowledgeBase, KindProject, KindModel}
+
 // Asset is one AI asset found by a collector.
 //
 // ID is stable across scans: an ARN, a GCP resource name, an Azure resource ID,

@@ -3,6 +3,7 @@ package scoring
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -142,5 +143,24 @@ func TestAttestations(t *testing.T) {
 	}
 	if r := control(t, as, "GOV.2.ai-policy"); r.Result != model.Pass || len(r.Evidence) != 1 {
 		t.Errorf("attested control: %+v", r)
+	}
+}
+
+// The registry marks exactly the kinds the registration control judges.
+func TestRegisteredControlKindsMatchRegistrableKinds(t *testing.T) {
+	cat, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := cat.Control("ORG.3.registered")
+	if !ok {
+		t.Fatal("ORG.3.registered missing")
+	}
+	got := slices.Clone(c.Kinds)
+	want := slices.Clone(model.RegistrableKinds)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("ORG.3.registered kinds %v, model.RegistrableKinds %v", got, want)
 	}
 }

@@ -14,6 +14,12 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The test binary doubles as the aisight binary for tests that need a
+	// real process (signals): they re-run it with AISIGHT_TEST_AS_CLI=1.
+	if os.Getenv("AISIGHT_TEST_AS_CLI") == "1" {
+		main()
+		return
+	}
 	// Hermetic: no test may scan a cluster from the developer's kubeconfig.
 	os.Setenv("AISIGHT_KUBE", "off")
 	os.Exit(m.Run())

@@ -95,7 +95,7 @@ Run "aisight scan" in a repository to start; it needs no credentials.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return flagError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newScanCmd(stdout, stderr), newControlsCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newScanCmd(stdout, stderr), newServeCmd(stderr), newControlsCmd(stdout), newVersionCmd(stdout))
 	return root
 }
 

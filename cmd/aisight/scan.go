@@ -13,12 +13,14 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/collectors/kube"
 	"github.com/aisight/aisight/collectors/source"
 	"github.com/aisight/aisight/internal/output"
+	"github.com/aisight/aisight/internal/registry"
 	"github.com/aisight/aisight/model"
 	"github.com/aisight/aisight/scoring"
 )
@@ -47,8 +49,16 @@ type scanOptions struct {
 	kubeContexts []string
 	kubeCluster  string
 	kubePageSize int64
+	registry     string
+	target       []string
+	pushGateway  string
+	pushJob      string
+	pushGrouping []string
+	metricsFile  string
 
-	targets map[string]model.Level // parsed --fail-under
+	targets      map[string]model.Level // parsed --fail-under
+	levelTargets map[string]model.Level // --target and --fail-under, for the metrics
+	grouping     map[string]string      // parsed --push-grouping
 }
 
 // deps are what collector constructors may use.
@@ -86,14 +96,7 @@ func availableCollectors() map[string]collectorFactory {
 }
 
 func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
-	o := &scanOptions{
-		output:      enumValue{value: "table", allowed: output.Formats},
-		logLevel:    enumValue{value: "warn", allowed: []string{"debug", "info", "warn", "error"}},
-		maxFileSize: 10 << 20,
-		maxHashSize: 1 << 30,
-		source:      enumValue{value: "on", allowed: []string{"on", "off"}},
-		kube:        enumValue{value: "auto", allowed: []string{"auto", "on", "off"}},
-	}
+	o := newScanOptions()
 	cmd := &cobra.Command{
 		Use:   "scan [flags] [PATH...]",
 		Short: "Inventory AI assets and print what was found",
@@ -140,9 +143,33 @@ Exit codes: 0 done, 1 internal error, 2 bad usage or configuration,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.configPath, "config", "", "YAML config file (keys are flag names; unknown keys are errors)")
 	f.VarP(&o.output, "output", "o", "output format: "+strings.Join(output.Formats, ", "))
 	f.StringVar(&o.out, "out", "", "write the output to this file (atomically) instead of stdout")
+	o.addCollectFlags(f)
+	f.StringVar(&o.pushGateway, "push-gateway", "", "push the metrics to this Prometheus Pushgateway URL after the scan (CronJob mode)")
+	f.StringVar(&o.pushJob, "push-job", "aisight", "Pushgateway job name")
+	f.StringSliceVar(&o.pushGrouping, "push-grouping", nil, "Pushgateway grouping labels k=v (default scopeset=<hash of the scanned scopes>)")
+	f.StringVar(&o.metricsFile, "metrics-file", "", "write the metrics to this file atomically (node_exporter textfile collector; name it *.prom)")
+	f.StringSliceVar(&o.failUnder, "fail-under", nil, "exit 3 when a category is below a level, e.g. ORG=3,IAM=2")
+	return cmd
+}
+
+// newScanOptions has the defaults of every scan setting.
+func newScanOptions() *scanOptions {
+	return &scanOptions{
+		output:      enumValue{value: "table", allowed: output.Formats},
+		logLevel:    enumValue{value: "warn", allowed: []string{"debug", "info", "warn", "error"}},
+		maxFileSize: 10 << 20,
+		maxHashSize: 1 << 30,
+		source:      enumValue{value: "on", allowed: []string{"on", "off"}},
+		kube:        enumValue{value: "auto", allowed: []string{"auto", "on", "off"}},
+	}
+}
+
+// addCollectFlags declares the settings scan and serve share: what to
+// collect and how to score it.
+func (o *scanOptions) addCollectFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.configPath, "config", "", "YAML config file (keys are flag names; unknown keys are errors)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line and only errors in the log")
 	f.Var(&o.logLevel, "log-level", "log level on stderr: debug, info, warn, error")
 	f.BoolVar(&o.noIgnore, "no-ignore", false, "source: also scan files that .gitignore rules exclude")
@@ -159,8 +186,8 @@ Exit codes: 0 done, 1 internal error, 2 bad usage or configuration,
 	f.StringSliceVar(&o.kubeContexts, "kube-contexts", nil, "kubernetes: contexts to scan (default every context)")
 	f.StringVar(&o.kubeCluster, "kube-cluster-name", "", "kubernetes: scope name of the in-cluster cluster (default in-cluster)")
 	f.Int64Var(&o.kubePageSize, "kube-page-size", 500, "kubernetes: objects per list request")
-	f.StringSliceVar(&o.failUnder, "fail-under", nil, "exit 3 when a category is below a level, e.g. ORG=3,IAM=2")
-	return cmd
+	f.StringVar(&o.registry, "registry", "", "YAML file of the AI assets the organisation has registered; others are shadow AI (see docs/metrics.md)")
+	f.StringSliceVar(&o.target, "target", nil, "target levels shown in metrics and dashboards, e.g. ORG=3,IAM=3 (no effect on the exit code)")
 }
 
 // validate checks cross-field rules in one place.
@@ -177,14 +204,20 @@ func (o *scanOptions) validate() error {
 	if o.maxFileSize <= 0 {
 		return usagef("--max-file-size must be positive")
 	}
-	o.targets = map[string]model.Level{}
-	for _, t := range o.failUnder {
-		cat, lvl, ok := strings.Cut(t, "=")
-		n, err := strconv.Atoi(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(lvl)), "L"))
-		if !ok || err != nil || n < 1 || n > 5 {
-			return usagef("--fail-under %q: want CATEGORY=LEVEL with a level 1-5, e.g. ORG=3", t)
+	var err error
+	if o.targets, err = parseLevels("--fail-under", o.failUnder); err != nil {
+		return err
+	}
+	if o.levelTargets, err = parseLevels("--target", o.target); err != nil {
+		return err
+	}
+	for c, l := range o.targets {
+		if _, set := o.levelTargets[c]; !set {
+			o.levelTargets[c] = l
 		}
-		o.targets[strings.ToUpper(strings.TrimSpace(cat))] = model.Level(n)
+	}
+	if err := o.validatePush(); err != nil {
+		return err
 	}
 	for _, p := range o.paths {
 		fi, err := os.Stat(p)
@@ -206,64 +239,14 @@ func unwrapPathErr(err error) error {
 }
 
 func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) error {
-	if err := o.validate(); err != nil {
-		return err
-	}
-	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[o.logLevel.value]
-	if o.quiet {
-		level = slog.LevelError
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	controls, err := scoring.Load(o.controlsDir)
-	if err != nil {
-		return usageError{err}
-	}
-	for c := range o.targets {
-		if _, ok := categoryByID(controls, c); !ok {
-			return usagef("--fail-under: unknown category %q (the AISMM categories are %s)", c, strings.Join(categoryIDs(controls), ", "))
-		}
-	}
-	var atts []scoring.Attestation
-	if o.attestations != "" {
-		b, err := os.ReadFile(o.attestations)
-		if err != nil {
-			return usagef("attestations: %v", err)
-		}
-		if atts, err = scoring.ParseAttestations(o.attestations, b, controls); err != nil {
-			return usageError{err}
-		}
-	}
-	cat, err := fingerprint.Load()
+	sc, err := prepareScan(o, stderr)
 	if err != nil {
 		return err
 	}
-	d := deps{catalog: cat, log: log}
-	factories := availableCollectors()
-	names := slices.Sorted(maps.Keys(factories))
-	var plans []collectors.Plan
-	for _, name := range names {
-		c, reason, err := factories[name](o, d)
-		if err != nil {
-			return usagef("%s collector: %v", name, err)
-		}
-		plans = append(plans, collectors.Plan{Name: name, Collector: c, Reason: reason})
+	report, err := sc.run(ctx, !o.quiet)
+	if err != nil {
+		return err
 	}
-	prog := newProgress(stderr, !o.quiet)
-	runner := collectors.NewRunner(collectors.Options{
-		Concurrency: o.concurrency, PerCollector: o.perCollector, ScopeTimeout: o.scopeTimeout,
-		Logger: log, Progress: prog.update,
-	})
-	inv := runner.Run(ctx, plans)
-	prog.done()
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("scan interrupted: %w", err)
-	}
-	current, rejected := scoring.Current(atts, inv.Scan.Started)
-	for _, line := range rejected {
-		fmt.Fprintln(stderr, "aisight: warning: "+line)
-	}
-	assessment := scoring.Assess(inv, controls, current)
-	report := model.NewReport(inv, &assessment)
 	render := func(w io.Writer) error { return output.Render(w, o.output.value, report) }
 	if o.out != "" {
 		if err := output.WriteFileAtomic(o.out, render); err != nil {
@@ -272,7 +255,110 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	} else if err := render(stdout); err != nil {
 		return err
 	}
-	return checkTargets(assessment, o.targets)
+	if err := sc.exportMetrics(ctx, report); err != nil {
+		return err
+	}
+	return checkTargets(*report.Assessment, o.targets)
+}
+
+// scanner is a validated scan configuration that can run many times (serve).
+type scanner struct {
+	o        *scanOptions
+	log      *slog.Logger
+	stderr   io.Writer
+	controls *scoring.Catalog
+	atts     []scoring.Attestation
+	catalog  *fingerprint.Catalog
+	registry *registry.Registry
+}
+
+// prepareScan validates the options and loads everything a scan needs once:
+// the control catalog, attestations, the fingerprint catalog, the registry.
+func prepareScan(o *scanOptions, stderr io.Writer) (*scanner, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[o.logLevel.value]
+	if o.quiet {
+		level = slog.LevelError
+	}
+	sc := &scanner{o: o, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))}
+	controls, err := scoring.Load(o.controlsDir)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	sc.controls = controls
+	for c := range o.levelTargets {
+		if _, ok := categoryByID(controls, c); !ok {
+			return nil, usagef("--fail-under/--target: unknown category %q (the AISMM categories are %s)", c, strings.Join(categoryIDs(controls), ", "))
+		}
+	}
+	if o.attestations != "" {
+		b, err := os.ReadFile(o.attestations)
+		if err != nil {
+			return nil, usagef("attestations: %v", err)
+		}
+		if sc.atts, err = scoring.ParseAttestations(o.attestations, b, controls); err != nil {
+			return nil, usageError{err}
+		}
+	}
+	if o.registry != "" {
+		if sc.registry, err = registry.Load(o.registry); err != nil {
+			return nil, usageError{err}
+		}
+	}
+	if sc.catalog, err = fingerprint.Load(); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+// run collects, applies the registry, scores and returns the report.
+func (sc *scanner) run(ctx context.Context, showProgress bool) (model.Report, error) {
+	d := deps{catalog: sc.catalog, log: sc.log}
+	factories := availableCollectors()
+	names := slices.Sorted(maps.Keys(factories))
+	var plans []collectors.Plan
+	for _, name := range names {
+		c, reason, err := factories[name](sc.o, d)
+		if err != nil {
+			return model.Report{}, usagef("%s collector: %v", name, err)
+		}
+		plans = append(plans, collectors.Plan{Name: name, Collector: c, Reason: reason})
+	}
+	prog := newProgress(sc.stderr, showProgress)
+	runner := collectors.NewRunner(collectors.Options{
+		Concurrency: sc.o.concurrency, PerCollector: sc.o.perCollector, ScopeTimeout: sc.o.scopeTimeout,
+		Logger: sc.log, Progress: prog.update,
+	})
+	inv := runner.Run(ctx, plans)
+	prog.done()
+	if err := ctx.Err(); err != nil {
+		return model.Report{}, fmt.Errorf("scan interrupted: %w", err)
+	}
+	if sc.registry != nil {
+		sc.registry.Mark(&inv)
+	}
+	current, rejected := scoring.Current(sc.atts, inv.Scan.Started)
+	for _, line := range rejected {
+		fmt.Fprintln(sc.stderr, "aisight: warning: "+line)
+	}
+	assessment := scoring.Assess(inv, sc.controls, current)
+	return model.NewReport(inv, &assessment), nil
+}
+
+// parseLevels reads CATEGORY=LEVEL lists.
+func parseLevels(flag string, list []string) (map[string]model.Level, error) {
+	out := map[string]model.Level{}
+	for _, t := range list {
+		cat, lvl, ok := strings.Cut(t, "=")
+		n, err := strconv.Atoi(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(lvl)), "L"))
+		if !ok || err != nil || n < 1 || n > 5 {
+			return nil, usagef("%s %q: want CATEGORY=LEVEL with a level 1-5, e.g. ORG=3", flag, t)
+		}
+		out[strings.ToUpper(strings.TrimSpace(cat))] = model.Level(n)
+	}
+	return out, nil
 }
 
 // checkTargets returns exit code 3 naming every category below its target.

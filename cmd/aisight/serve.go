@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+
+	"github.com/aisight/aisight/internal/metrics"
+)
+
+func newServeCmd(stderr io.Writer) *cobra.Command {
+	o := newScanOptions()
+	listen, interval := ":9812", time.Hour
+	cmd := &cobra.Command{
+		Use:   "serve [flags] [PATH...]",
+		Short: "Scan on an interval and serve the results as Prometheus metrics",
+		Long: `Serve scans now and then every --interval (a scan never overlaps the
+previous one; a scan that takes longer than the interval delays the next),
+and serves:
+
+  /metrics             the metrics of the last completed scan (docs/metrics.md)
+  /healthz             200 while the process runs
+  /readyz              200 once the first scan has completed, 503 before
+  /api/v1/assessment   the JSON report of the last completed scan (as scan -o json)
+
+It takes the same collection and scoring flags as scan. SIGTERM or SIGINT
+stops it: the scan in progress is cancelled and open HTTP requests finish.`,
+		Example: `  aisight serve --source=off --interval 30m --listen :9812
+  aisight serve --config /etc/aisight/config.yaml`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg := o.configPath
+			if cfg == "" {
+				cfg = os.Getenv(envName("config"))
+			}
+			if err := applySources(cmd.Flags(), cfg, os.Getenv); err != nil {
+				return err
+			}
+			o.paths = args
+			if interval < time.Second {
+				return usagef("--interval must be at least 1s")
+			}
+			// main's context ends on SIGTERM or SIGINT.
+			return runServe(cmd.Context(), o, listen, interval, stderr)
+		},
+	}
+	f := cmd.Flags()
+	o.addCollectFlags(f)
+	f.StringVar(&listen, "listen", listen, "address to serve HTTP on")
+	f.DurationVar(&interval, "interval", interval, "time between the starts of two scans")
+	return cmd
+}
+
+// daemon is the state serve shares between its scan loop and HTTP handlers.
+type daemon struct {
+	sc    *scanner
+	col   *metrics.Collector
+	scans *prometheus.CounterVec
+	ready atomic.Bool
+	mu    sync.RWMutex
+	last  []byte // JSON report of the last completed scan
+}
+
+func runServe(ctx context.Context, o *scanOptions, listen string, interval time.Duration, stderr io.Writer) error {
+	sc, err := prepareScan(o, stderr)
+	if err != nil {
+		return err
+	}
+	d := &daemon{sc: sc, col: metrics.New(version), scans: prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "aisight", Subsystem: "serve", Name: "scans_total", Help: "Scans run by serve, by result (ok or error).",
+	}, []string{"result"})}
+	reg := metrics.Registry(d.col)
+	reg.MustRegister(d.scans, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return usagef("--listen: %v", err)
+	}
+	srv := &http.Server{Handler: d.routes(reg), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(stderr, "aisight: serving on %s\n", ln.Addr())
+
+	for {
+		started := time.Now()
+		d.scanOnce(ctx)
+		wait := time.Until(started.Add(interval))
+		select {
+		case <-ctx.Done():
+		case err := <-served:
+			return fmt.Errorf("http server: %w", err)
+		case <-time.After(wait):
+			continue
+		}
+		break
+	}
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	fmt.Fprintln(stderr, "aisight: stopped")
+	return nil
+}
+
+// scanOnce runs one scan and publishes it; a cancelled scan publishes nothing.
+func (d *daemon) scanOnce(ctx context.Context) {
+	report, err := d.sc.run(ctx, false)
+	if err != nil {
+		if ctx.Err() == nil {
+			d.scans.WithLabelValues("error").Inc()
+			d.sc.log.Error("scan failed", "err", err)
+		}
+		return
+	}
+	b, err := json.MarshalIndent(report, "", "  ")
+	if err != nil {
+		d.scans.WithLabelValues("error").Inc()
+		d.sc.log.Error("encode report", "err", err)
+		return
+	}
+	d.col.Set(d.sc.snapshot(report))
+	d.mu.Lock()
+	d.last = b
+	d.mu.Unlock()
+	d.ready.Store(true)
+	d.scans.WithLabelValues("ok").Inc()
+	d.sc.log.Info("scan done", "assets", len(report.Assets), "duration", report.Scan.Finished.Sub(report.Scan.Started).String())
+}
+
+func (d *daemon) routes(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if !d.ready.Load() {
+			http.Error(w, "first scan not completed", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /api/v1/assessment", func(w http.ResponseWriter, _ *http.Request) {
+		d.mu.RLock()
+		b := d.last
+		d.mu.RUnlock()
+		if b == nil {
+			http.Error(w, "first scan not completed", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(b)
+	})
+	return mux
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aisight/aisight/model"
+)
+
+// syncBuffer is a bytes buffer safe for one writer and concurrent readers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var servingOn = regexp.MustCompile(`serving on (\S+)`)
+
+func waitAddr(t *testing.T, out func() string) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := servingOn.FindStringSubmatch(out()); m != nil {
+			return "http://" + m[1]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("serve did not start: %s", out())
+	return ""
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestServeScansOnAnIntervalAndStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--interval", "1s", fixture}, strings.NewReader(""), io.Discard, &stderr)
+	}()
+	base := waitAddr(t, stderr.String)
+	if code, _ := get(t, base+"/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz = %d", code)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		code, _ := get(t, base+"/readyz")
+		if code == http.StatusOK {
+			break
+		}
+		if code != http.StatusServiceUnavailable || time.Now().After(deadline) {
+			t.Fatalf("/readyz = %d", code)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	code, body := get(t, base+"/api/v1/assessment")
+	var rep model.Report
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &rep) != nil || len(rep.Assets) != 39 || rep.Assessment == nil {
+		t.Fatalf("/api/v1/assessment: %d, %d assets", code, len(rep.Assets))
+	}
+	// Rescans: the scans counter grows, and each scan replaces the last.
+	scans := regexp.MustCompile(`aisight_serve_scans_total\{result="ok"\} (\d+)`)
+	var first string
+	for i := 0; ; i++ {
+		_, m := get(t, base+"/metrics")
+		got := scans.FindStringSubmatch(m)
+		if got == nil || !strings.Contains(m, `aisight_assets{deployment_type="self_hosted",kind="inference_workload",provider="source",scope="source:`) || !strings.Contains(m, "go_goroutines") {
+			t.Fatalf("/metrics lacks the scan metrics:\n%.2000s", m)
+		}
+		if first == "" {
+			first = got[1]
+		} else if got[1] != first {
+			break
+		}
+		if i > 100 {
+			t.Fatal("no second scan within 10s at a 1s interval")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK || !strings.Contains(stderr.String(), "aisight: stopped") {
+			t.Errorf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop after cancel")
+	}
+}
+
+// SIGTERM to a real process: it stops cleanly with exit 0.
+func TestServeDrainsOnSIGTERM(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "serve", "--listen", "127.0.0.1:0", "--interval", "1h", negative)
+	cmd.Env = append(os.Environ(), "AISIGHT_TEST_AS_CLI=1", "AISIGHT_KUBE=off")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var out syncBuffer
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			out.Write([]byte(sc.Text() + "\n"))
+		}
+	}()
+	base := waitAddr(t, out.String)
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if code, _ := get(t, base+"/readyz"); code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("never ready")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("serve exited with %v after SIGTERM: %s", err, out.String())
+		}
+	case <-time.After(15 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("serve did not exit within 15s of SIGTERM")
+	}
+}
+
+func TestServeRefusesBadFlags(t *testing.T) {
+	if r := runCLI(t, "serve", "--interval", "10ms", negative); r.code != exitUsage {
+		t.Errorf("--interval 10ms: exit %d", r.code)
+	}
+	if r := runCLI(t, "serve", "--listen", "256.0.0.1:99999", negative); r.code != exitUsage || !strings.Contains(r.stderr, "--listen") {
+		t.Errorf("bad --listen: exit %d %s", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,64 @@
+package metrics
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/push"
+
+	"github.com/aisight/aisight/model"
+)
+
+// Registry returns a registry holding c (and nothing else: pushed and
+// textfile metrics describe the scan, not the short-lived process).
+func Registry(c *Collector) *prometheus.Registry {
+	r := prometheus.NewRegistry()
+	r.MustRegister(c)
+	return r
+}
+
+// ScopeSetKey names the set of scopes a scan covered: a 12-hex hash of the
+// sorted scope IDs. Jobs that scan different scope sets (shards) push to
+// different groups, so they never overwrite each other; a rerun of the same
+// shard replaces its own group.
+func ScopeSetKey(r model.Report) string {
+	ids := make([]string, 0, len(r.Scan.CollectorRuns))
+	for _, run := range r.Scan.CollectorRuns {
+		ids = append(ids, run.Collector+"|"+run.Scope.ID)
+	}
+	sort.Strings(ids)
+	sum := sha256.Sum256([]byte(strings.Join(ids, "\n")))
+	return hex.EncodeToString(sum[:6])
+}
+
+// Push replaces the metrics of one Pushgateway group (HTTP PUT) with the
+// registry's. grouping is the grouping key beside the job.
+func Push(ctx context.Context, url, job string, grouping map[string]string, g prometheus.Gatherer) error {
+	p := push.New(url, job).Gatherer(g)
+	keys := make([]string, 0, len(grouping))
+	for k := range grouping {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p = p.Grouping(k, grouping[k])
+	}
+	if err := p.PushContext(ctx); err != nil {
+		return fmt.Errorf("push to %s (job %s): %w", url, job, err)
+	}
+	return nil
+}
+
+// WriteTextfile writes the exposition for node_exporter's textfile
+// collector, atomically (a temporary file renamed into place).
+func WriteTextfile(path string, g prometheus.Gatherer) error {
+	if err := prometheus.WriteToTextfile(path, g); err != nil {
+		return fmt.Errorf("write metrics file %s: %w", path, err)
+	}
+	return nil
+}

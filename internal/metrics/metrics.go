@@ -1,0 +1,305 @@
+// Package metrics renders a scan (its model.Report: inventory, collector
+// runs and assessment) as Prometheus metrics, and pushes them to a
+// Pushgateway or writes them for node_exporter's textfile collector.
+//
+// Metrics are computed from the last report on every scrape by pure
+// functions (the kube-state-metrics pattern); the package keeps no other
+// state. Names follow docs/metrics.md: namespace aisight_, units as suffixes,
+// closed label value sets (an unknown value becomes "other"), no free text.
+package metrics
+
+import (
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aisight/aisight/model"
+)
+
+const namespace = "aisight"
+
+// Snapshot is what one scan gives the metrics.
+type Snapshot struct {
+	Report model.Report
+	// Targets are the target levels per category (--target, --fail-under).
+	Targets map[string]model.Level
+	// RegistryLoaded says whether a registry was given, so that shadow
+	// asset counts are known (0 is then a real zero).
+	RegistryLoaded bool
+}
+
+// Collector is a prometheus.Collector over the latest Snapshot.
+type Collector struct {
+	version string
+	mu      sync.RWMutex
+	snap    *Snapshot
+}
+
+// New returns a Collector reporting the given aisight version in build info.
+func New(version string) *Collector { return &Collector{version: version} }
+
+// Set replaces the snapshot the next scrape renders.
+func (c *Collector) Set(s *Snapshot) {
+	c.mu.Lock()
+	c.snap = s
+	c.mu.Unlock()
+}
+
+func desc(subsystem, name, help string, labels ...string) *prometheus.Desc {
+	return prometheus.NewDesc(prometheus.BuildFQName(namespace, subsystem, name), help, labels, nil)
+}
+
+var (
+	buildInfo     = desc("", "build_info", "aisight build information; always 1.", "version", "goversion")
+	scanStart     = desc("scan", "start_timestamp_seconds", "When the last scan started (Unix time).")
+	scanEnd       = desc("scan", "end_timestamp_seconds", "When the last scan finished (Unix time).")
+	scanDuration  = desc("scan", "duration_seconds", "How long the last scan took.")
+	assets        = desc("", "assets", "AI assets found by the last scan.", "provider", "deployment_type", "kind", "scope")
+	unowned       = desc("", "unowned_assets", "AI assets of registrable kinds with no owner (owner field, or owner/team label or tag).", "provider", "deployment_type", "kind")
+	shadow        = desc("", "shadow_assets", "AI assets of registrable kinds missing from the declared registry (--registry); absent without a registry.", "provider", "deployment_type", "kind")
+	apiKeys       = desc("", "api_keys", "AI provider keys found, by age bucket (unknown when the source cannot tell the age).", "provider", "age")
+	apiKeyMaxAge  = desc("", "api_key_max_age_seconds", "Age of the oldest AI provider key whose age is known.", "provider")
+	catLevel      = desc("category", "maturity_level", "AISMM maturity level (0 not assessed, 1-5) per category.", "category", "domain")
+	catPotential  = desc("category", "potential_level", "Level the category would have if every unknown control passed.", "category", "domain")
+	catCoverage   = desc("category", "coverage_ratio", "Share of applicable controls with a definite result (0-1).", "category", "domain")
+	catTarget     = desc("category", "target_level", "Target level set with --target or --fail-under.", "category", "domain")
+	domLevel      = desc("domain", "maturity_level", "Lowest level among the domain's assessed categories (0 when none is assessed).", "domain")
+	domCoverage   = desc("domain", "coverage_ratio", "Mean coverage of the domain's categories (0-1).", "domain")
+	controlResult = desc("control", "result", "Control result as a state set: 1 for the current result.", "control", "category", "level", "result")
+	colSuccess    = desc("collector", "success", "1 when the collector's run over the scope succeeded (ok or partial), 0 when it failed or was skipped.", "collector", "scope")
+	colDuration   = desc("collector", "duration_seconds", "How long the collector took for the scope.", "collector", "scope")
+	colCalls      = desc("collector", "api_calls", "API requests the collector sent for the scope in the last scan.", "collector", "scope")
+	colAssets     = desc("collector", "assets", "Assets the collector found in the scope.", "collector", "scope")
+	colStatus     = desc("collector", "status", "Run status as a state set: 1 for the current status.", "collector", "scope", "status")
+	colErrorClass = desc("collector", "error_class", "Error class as a state set (none when the run had no error).", "collector", "scope", "class")
+)
+
+var allDescs = []*prometheus.Desc{buildInfo, scanStart, scanEnd, scanDuration, assets, unowned, shadow, apiKeys, apiKeyMaxAge,
+	catLevel, catPotential, catCoverage, catTarget, domLevel, domCoverage, controlResult,
+	colSuccess, colDuration, colCalls, colAssets, colStatus, colErrorClass}
+
+// Describe implements prometheus.Collector.
+func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range allDescs {
+		ch <- d
+	}
+}
+
+// Collect implements prometheus.Collector.
+func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.MustNewConstMetric(buildInfo, prometheus.GaugeValue, 1, c.version, runtime.Version())
+	c.mu.RLock()
+	s := c.snap
+	c.mu.RUnlock()
+	if s == nil {
+		return
+	}
+	for _, m := range Render(s) {
+		ch <- m
+	}
+}
+
+// Render is the pure function from a snapshot to its metrics (build info aside).
+func Render(s *Snapshot) []prometheus.Metric {
+	var out []prometheus.Metric
+	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
+		out = append(out, prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...))
+	}
+	r := s.Report
+	if !r.Scan.Started.IsZero() {
+		gauge(scanStart, float64(r.Scan.Started.UnixMilli())/1000)
+		gauge(scanEnd, float64(r.Scan.Finished.UnixMilli())/1000)
+		gauge(scanDuration, r.Scan.Finished.Sub(r.Scan.Started).Seconds())
+	}
+	renderAssets(s, gauge)
+	renderRuns(r.Scan.CollectorRuns, gauge)
+	if r.Assessment != nil {
+		renderAssessment(r.Assessment, s.Targets, gauge)
+	}
+	return out
+}
+
+type gaugeFunc func(d *prometheus.Desc, v float64, labels ...string)
+
+func renderAssets(s *Snapshot, gauge gaugeFunc) {
+	type key struct{ provider, dt, kind, scope string }
+	counts := map[key]int{}
+	type akey struct{ provider, dt, kind string }
+	unownedN, shadowN := map[akey]int{}, map[akey]int{}
+	type kkey struct{ provider, age string }
+	keys := map[kkey]int{}
+	maxAge := map[string]int64{}
+	for _, a := range s.Report.Assets {
+		p, dt, k := provider(a.Provider), deploymentType(a.DeploymentType), kind(a.Kind)
+		counts[key{p, dt, k, a.Scope}]++
+		ak := akey{p, dt, k}
+		if slices.Contains(model.RegistrableKinds, a.Kind) {
+			unownedN[ak] += 0
+			if !hasOwner(a) {
+				unownedN[ak]++
+			}
+			if s.RegistryLoaded {
+				shadowN[ak] += 0
+				if f, ok := a.Fact("registry.registered"); !ok || f.Value != true {
+					shadowN[ak]++
+				}
+			}
+		}
+		if a.Kind == model.KindAPIKey {
+			kp := provider(a.Provider)
+			if f, ok := a.Fact("key.provider"); ok {
+				if v, ok := f.Value.(string); ok {
+					kp = provider(v)
+				}
+			}
+			age, known := int64(0), false
+			if f, ok := a.Fact("key.age_days"); ok {
+				age, known = f.Value.(int64)
+			}
+			keys[kkey{kp, ageBucket(age, known)}]++
+			if known && age >= maxAge[kp] {
+				maxAge[kp] = age
+			}
+		}
+	}
+	for k, n := range counts {
+		gauge(assets, float64(n), k.provider, k.dt, k.kind, k.scope)
+	}
+	for k, n := range unownedN {
+		gauge(unowned, float64(n), k.provider, k.dt, k.kind)
+	}
+	for k, n := range shadowN {
+		gauge(shadow, float64(n), k.provider, k.dt, k.kind)
+	}
+	for k, n := range keys {
+		gauge(apiKeys, float64(n), k.provider, k.age)
+	}
+	for p, age := range maxAge {
+		gauge(apiKeyMaxAge, float64(age)*86400, p)
+	}
+}
+
+func hasOwner(a model.Asset) bool {
+	return a.Owner != "" || a.Tags["owner"] != "" || a.Tags["team"] != ""
+}
+
+func ageBucket(days int64, known bool) string {
+	switch {
+	case !known:
+		return "unknown"
+	case days < 90:
+		return "under_90d"
+	case days < 365:
+		return "90d_to_1y"
+	}
+	return "over_1y"
+}
+
+func renderRuns(runs []model.CollectorRun, gauge gaugeFunc) {
+	for _, r := range runs {
+		col, scope := r.Collector, r.Scope.ID
+		ok := 0.0
+		if r.Status == model.StatusOK || r.Status == model.StatusPartial {
+			ok = 1
+		}
+		gauge(colSuccess, ok, col, scope)
+		gauge(colDuration, seconds(r.Duration), col, scope)
+		gauge(colCalls, float64(r.APICalls), col, scope)
+		gauge(colAssets, float64(r.Assets), col, scope)
+		for _, st := range []model.Status{model.StatusOK, model.StatusPartial, model.StatusFailed, model.StatusSkipped} {
+			gauge(colStatus, boolf(r.Status == st), col, scope, string(st))
+		}
+		class := r.ErrorClass
+		if r.Status == model.StatusSkipped {
+			class = model.ErrNone // skipped is a decision, not an error
+		}
+		gauge(colErrorClass, boolf(class == model.ErrNone), col, scope, "none")
+		for _, c := range model.ErrorClasses {
+			gauge(colErrorClass, boolf(class == c), col, scope, string(c))
+		}
+	}
+}
+
+func renderAssessment(a *model.Assessment, targets map[string]model.Level, gauge gaugeFunc) {
+	type dom struct {
+		level    model.Level
+		assessed bool
+		coverage float64
+		n        int
+	}
+	doms := map[string]*dom{}
+	var order []string
+	results := []model.Result{model.Pass, model.Fail, model.Unknown, model.NotApplicable}
+	for _, c := range a.Categories {
+		gauge(catLevel, float64(c.Level), c.ID, c.Domain)
+		gauge(catPotential, float64(c.PotentialLevel), c.ID, c.Domain)
+		gauge(catCoverage, c.Coverage, c.ID, c.Domain)
+		if t, ok := targets[c.ID]; ok {
+			gauge(catTarget, float64(t), c.ID, c.Domain)
+		}
+		d := doms[c.Domain]
+		if d == nil {
+			d = &dom{}
+			doms[c.Domain] = d
+			order = append(order, c.Domain)
+		}
+		d.n++
+		d.coverage += c.Coverage
+		if c.Level > 0 && (!d.assessed || c.Level < d.level) {
+			d.level, d.assessed = c.Level, true
+		}
+		for _, cr := range c.Controls {
+			for _, res := range results {
+				gauge(controlResult, boolf(cr.Result == res), cr.ID, c.ID, strconv.Itoa(int(cr.Level)), string(res))
+			}
+		}
+	}
+	for _, name := range order {
+		d := doms[name]
+		gauge(domLevel, float64(d.level), name)
+		gauge(domCoverage, d.coverage/float64(d.n), name)
+	}
+}
+
+func boolf(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func seconds(d model.Duration) float64 { return float64(d) / 1e9 }
+
+// Closed label value sets: anything else is "other".
+var (
+	providers = []string{"aws", "gcp", "azure", "kubernetes", "source", "openai", "anthropic", "google", "huggingface",
+		"mistral", "cohere", "groq", "together", "replicate", "langchain", "mcp", "saas"}
+)
+
+func provider(p string) string {
+	if slices.Contains(providers, p) {
+		return p
+	}
+	return "other"
+}
+
+func deploymentType(d model.DeploymentType) string {
+	if d.Valid() {
+		return string(d)
+	}
+	return "other"
+}
+
+var kinds = []model.Kind{model.KindModel, model.KindEndpoint, model.KindModelDeployment, model.KindAgent, model.KindKnowledgeBase,
+	model.KindGuardrail, model.KindNotebook, model.KindInferenceWorkload, model.KindAPIKey, model.KindProject,
+	model.KindSDKDependency, model.KindModelFile, model.KindMCPServer, model.KindIdentity}
+
+func kind(k model.Kind) string {
+	if slices.Contains(kinds, k) {
+		return string(k)
+	}
+	return "other"
+}

@@ -1,0 +1,114 @@
+package metrics
+
+import (
+	"bytes"
+	"flag"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/aisight/aisight/internal/goldentest"
+	"github.com/aisight/aisight/internal/promtest"
+	"github.com/aisight/aisight/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func fixtureSnapshot() *Snapshot {
+	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	owner := model.Asset{ID: "k8s://prod/llm/deployment/vllm", Provider: "kubernetes", Scope: "kubernetes:prod", Kind: model.KindInferenceWorkload, DeploymentType: model.SelfHosted, Owner: "ml"}
+	owner.SetFact(model.Bool("registry.registered", true, model.Observed, "registry r.yaml"))
+	shadow := model.Asset{ID: "k8s://prod/chat/deployment/ollama", Provider: "kubernetes", Scope: "kubernetes:prod", Kind: model.KindInferenceWorkload, DeploymentType: model.SelfHosted}
+	shadow.SetFact(model.Bool("registry.registered", false, model.Observed, "registry r.yaml"))
+	key := model.Asset{ID: "file://repo/.env#key-1", Provider: "openai", Scope: "source:repo", Kind: model.KindAPIKey, DeploymentType: model.APISaaS}
+	oldKey := model.Asset{ID: "arn:aws:iam::1:user/ci#key", Provider: "aws", Scope: "aws:1", Kind: model.KindAPIKey, DeploymentType: model.PaaS,
+		Facts: []model.Fact{model.Int("key.age_days", 400, model.Observed, "iam")}}
+	odd := model.Asset{ID: "x://1", Provider: "some-new-saas", Scope: "saas:x", Kind: "widget", DeploymentType: model.APISaaS}
+	return &Snapshot{
+		RegistryLoaded: true,
+		Targets:        map[string]model.Level{"ORG": 3},
+		Report: model.Report{
+			Scan: model.Scan{Started: t0, Finished: t0.Add(90 * time.Second), CollectorRuns: []model.CollectorRun{
+				{Collector: "kubernetes", Scope: model.Scope{ID: "kubernetes:prod"}, Status: model.StatusOK, Duration: model.Duration(2 * time.Second), APICalls: 40, Assets: 2},
+				{Collector: "kubernetes", Scope: model.Scope{ID: "kubernetes:stale"}, Status: model.StatusFailed, ErrorClass: model.ErrDenied},
+				{Collector: "aws", Scope: model.Scope{ID: "aws"}, Status: model.StatusSkipped, Reason: "no credentials"},
+			}},
+			Assets: []model.Asset{owner, shadow, key, oldKey, odd},
+			Assessment: &model.Assessment{Categories: []model.Category{
+				{ID: "ORG", Domain: "Foundational", Level: 2, PotentialLevel: 3, Coverage: 0.5, Controls: []model.ControlResult{
+					{ID: "ORG.2.owner-tags", Level: 2, Result: model.Pass}, {ID: "ORG.3.registered", Level: 3, Result: model.Fail}}},
+				{ID: "IAM", Domain: "Foundational", Level: 1, PotentialLevel: 3, Coverage: 0.25, Controls: []model.ControlResult{
+					{ID: "IAM.3.no-cluster-admin", Level: 3, Result: model.Unknown}}},
+				{ID: "GOV", Domain: "Foundational", Level: 0, Coverage: 0},
+				{ID: "DEV", Domain: "Procedural", Level: 0, Coverage: 0},
+			}},
+		},
+	}
+}
+
+func exposition(t *testing.T, s *Snapshot) []byte {
+	t.Helper()
+	c := New("v1.2.3")
+	c.Set(s)
+	var buf bytes.Buffer
+	mfs, err := Registry(c).Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if err := writeText(&buf, mf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The Go version in build info differs between machines.
+	return []byte(goVersion.ReplaceAllString(buf.String(), `goversion="GO"`))
+}
+
+func TestExpositionGolden(t *testing.T) {
+	got := exposition(t, fixtureSnapshot())
+	goldentest.Compare(t, "testdata/metrics.golden.prom", got, *update)
+	for _, want := range []string{
+		`aisight_shadow_assets{deployment_type="self_hosted",kind="inference_workload",provider="kubernetes"} 1`,
+		`aisight_unowned_assets{deployment_type="self_hosted",kind="inference_workload",provider="kubernetes"} 1`,
+		`aisight_assets{deployment_type="api_saas",kind="other",provider="other",scope="saas:x"} 1`,
+		`aisight_api_keys{age="over_1y",provider="aws"} 1`,
+		`aisight_api_keys{age="unknown",provider="openai"} 1`,
+		`aisight_collector_success{collector="kubernetes",scope="kubernetes:stale"} 0`,
+		`aisight_collector_error_class{class="denied",collector="kubernetes",scope="kubernetes:stale"} 1`,
+		`aisight_control_result{category="IAM",control="IAM.3.no-cluster-admin",level="3",result="unknown"} 1`,
+		`aisight_domain_maturity_level{domain="Foundational"} 1`,
+		`aisight_domain_maturity_level{domain="Procedural"} 0`,
+		`aisight_category_target_level{category="ORG",domain="Foundational"} 3`,
+	} {
+		if !strings.Contains(string(got), want+"\n") {
+			t.Errorf("exposition lacks %s", want)
+		}
+	}
+}
+
+func TestPromtoolCheckMetrics(t *testing.T) {
+	promtool := promtest.Binary(t, "promtool")
+	cmd := exec.Command(promtool, "check", "metrics")
+	cmd.Stdin = bytes.NewReader(exposition(t, fixtureSnapshot()))
+	if out, err := cmd.CombinedOutput(); err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Errorf("promtool check metrics: %v\n%s", err, out)
+	}
+}
+
+func TestNoRegistryMeansNoShadowSeries(t *testing.T) {
+	s := fixtureSnapshot()
+	s.RegistryLoaded = false
+	if strings.Contains(string(exposition(t, s)), "aisight_shadow_assets{") {
+		t.Error("shadow assets reported without a registry: they are unknown, not zero")
+	}
+}
+
+func TestBuildInfoWithoutScan(t *testing.T) {
+	c := New("v9")
+	if n := testutil.CollectAndCount(c); n != 1 {
+		t.Errorf("before the first scan: %d series, want only build info", n)
+	}
+}
