@@ -9,7 +9,7 @@ STATICCHECK := $(TOOLS)/staticcheck
 FUZZTIME ?= 20s
 EXAMPLE := testdata/repos/acme-assistant
 
-.PHONY: help build test lint scan bench fuzz e2e-deps generate clean
+.PHONY: help build test lint scan bench fuzz e2e-deps generate image clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -49,5 +49,9 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 20s); findings are kep
 clean: ## remove build output
 	rm -rf bin
 
-generate: ## regenerate docs/controls.md from the control catalog
+generate: ## regenerate docs/controls.md and the Grafana dashboard (deploy/grafana)
 	$(GO) run ./cmd/aisight controls list -o markdown > docs/controls.md.tmp && mv docs/controls.md.tmp docs/controls.md
+	$(GO) run ./internal/dashboard/gen > deploy/grafana/aisight-dashboard.json.tmp && mv deploy/grafana/aisight-dashboard.json.tmp deploy/grafana/aisight-dashboard.json
+
+image: ## build the container image aisight:$(VERSION) (needs a Docker daemon)
+	docker build --build-arg VERSION=$(VERSION) -t aisight:$(VERSION) .

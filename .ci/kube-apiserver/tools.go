@@ -1,6 +1,9 @@
 //go:build tools
 
-// Package kubeapiserverbuild pins the kube-apiserver command for the build script.
+// Package kubeapiserverbuild pins the commands the build script builds.
 package kubeapiserverbuild
 
-import _ "k8s.io/kubernetes/cmd/kube-apiserver"
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kubectl"
+)

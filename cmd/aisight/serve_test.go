@@ -171,3 +171,18 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		t.Errorf("bad --listen: exit %d %s", r.code, r.stderr)
 	}
 }
+
+// The config files shipped in deploy/kubernetes parse for their command.
+func TestShippedConfigsAreValid(t *testing.T) {
+	noEnv := func(string) string { return "" }
+	if err := applySources(newScanCmd(io.Discard, io.Discard).Flags(), "../../deploy/kubernetes/base/config.yaml", noEnv); err != nil {
+		t.Errorf("base config for scan: %v", err)
+	}
+	if err := applySources(newServeCmd(io.Discard).Flags(), "../../deploy/kubernetes/overlays/serve/config.yaml", noEnv); err != nil {
+		t.Errorf("serve overlay config for serve: %v", err)
+	}
+	// And they are not interchangeable: serve has no push settings.
+	if err := applySources(newServeCmd(io.Discard).Flags(), "../../deploy/kubernetes/base/config.yaml", noEnv); err == nil || !strings.Contains(err.Error(), "push-gateway") {
+		t.Errorf("serve accepted the CronJob config: %v", err)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/collectors/kube"
+	"github.com/aisight/aisight/internal/kubetest"
 )
 
 const (
@@ -62,7 +63,7 @@ func BenchmarkClusterScale(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	kubectl, kubectlErr := exec.LookPath("kubectl")
+	kubectl, kubectlErr := kubetest.KubectlPath()
 	var tCollect, tRaw, tKubectl time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

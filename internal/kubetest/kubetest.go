@@ -61,6 +61,25 @@ var ErrMissing = errors.New("kubetest: component missing")
 // APIServerPath finds the kube-apiserver binary: $AISIGHT_KUBE_DIR, then the
 // per-machine cache .ci/build-kube writes to.
 func APIServerPath() (string, error) {
+	if p := cached("kube-apiserver"); p != "" {
+		return p, nil
+	}
+	return "", fmt.Errorf("%w: kube-apiserver not built (run .ci/build-kube or make test)", ErrMissing)
+}
+
+// KubectlPath finds kubectl: the one .ci/build-kube built beside the API
+// server (same version), else the one on PATH.
+func KubectlPath() (string, error) {
+	if p := cached("kubectl"); p != "" {
+		return p, nil
+	}
+	if p, err := exec.LookPath("kubectl"); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("%w: kubectl not built (run .ci/build-kube or make test)", ErrMissing)
+}
+
+func cached(name string) string {
 	dirs := []string{os.Getenv("AISIGHT_KUBE_DIR"), os.Getenv("AISIGHT_KUBE_CACHE")}
 	cache := os.Getenv("XDG_CACHE_HOME")
 	if cache == "" {
@@ -73,12 +92,12 @@ func APIServerPath() (string, error) {
 		if d == "" {
 			continue
 		}
-		p := filepath.Join(d, "kube-apiserver")
+		p := filepath.Join(d, name)
 		if fi, err := os.Stat(p); err == nil && fi.Mode()&0o111 != 0 {
-			return p, nil
+			return p
 		}
 	}
-	return "", fmt.Errorf("%w: kube-apiserver not built (run .ci/build-kube or make test)", ErrMissing)
+	return ""
 }
 
 // Start runs etcd and kube-apiserver in dir and waits until /readyz answers.

@@ -3,6 +3,7 @@ package metrics
 import (
 	"bytes"
 	"flag"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -110,5 +111,21 @@ func TestBuildInfoWithoutScan(t *testing.T) {
 	c := New("v9")
 	if n := testutil.CollectAndCount(c); n != 1 {
 		t.Errorf("before the first scan: %d series, want only build info", n)
+	}
+}
+
+// Every metric the exposition has is documented in docs/metrics.md.
+func TestEveryMetricIsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/metrics.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(exposition(t, fixtureSnapshot())), "\n") {
+		if name, ok := strings.CutPrefix(line, "# TYPE "); ok {
+			name = strings.Fields(name)[0]
+			if !strings.Contains(string(doc), "`"+name+"`") {
+				t.Errorf("%s is not documented in docs/metrics.md", name)
+			}
+		}
 	}
 }

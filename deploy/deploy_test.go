@@ -1,0 +1,168 @@
+// Package deploy_test checks the deployment artifacts: the Prometheus rules
+// with promtool, the kustomize base and overlay against a real kube-apiserver
+// with Pod Security admission, and that the container build yields a static
+// binary. (deploy/ holds no Go code; these tests are its CI.)
+package deploy_test
+
+import (
+	"bytes"
+	"context"
+	"debug/elf"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/aisight/aisight/internal/kubetest"
+	"github.com/aisight/aisight/internal/promtest"
+)
+
+func TestAlertRules(t *testing.T) {
+	promtool := promtest.Binary(t, "promtool")
+	for _, args := range [][]string{
+		{"check", "rules", "prometheus/aisight-rules.yaml"},
+		{"test", "rules", "prometheus/aisight-rules.test.yaml"},
+	} {
+		if out, err := exec.Command(promtool, args...).CombinedOutput(); err != nil {
+			t.Errorf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+}
+
+// The kustomize output of the base (CronJob) and the serve overlay is
+// applied with server-side dry-run to a real API server into a namespace
+// enforcing the restricted Pod Security Standard: admitted, with no
+// warnings, and each pod template is admitted as a Pod.
+func TestKustomizeIsAdmittedUnderRestrictedPodSecurity(t *testing.T) {
+	kubectl, err := kubetest.KubectlPath()
+	if err == nil {
+		var s *kubetest.Server
+		s, err = kubetest.Start(context.Background(), t.TempDir())
+		if err == nil {
+			defer s.Stop()
+			checkKustomize(t, kubectl, s)
+			return
+		}
+	}
+	if errors.Is(err, kubetest.ErrMissing) && os.Getenv("AISIGHT_E2E") != "1" {
+		t.Skip(err)
+	}
+	t.Fatal(err)
+}
+
+func checkKustomize(t *testing.T, kubectl string, s *kubetest.Server) {
+	ctx := context.Background()
+	// The namespace and service account exist for real (a dry run creates
+	// nothing), so the pod templates can be admitted into them.
+	ns := "apiVersion: v1\nkind: Namespace\nmetadata: {name: aisight, labels: {pod-security.kubernetes.io/enforce: restricted, pod-security.kubernetes.io/warn: restricted}}\n---\n" +
+		"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: aisight, namespace: aisight}\n---\n"
+	crd := kubetest.CRDManifest(kubetest.CRD{Group: "monitoring.coreos.com", Version: "v1", Kind: "ServiceMonitor", Plural: "servicemonitors"})
+	if err := s.Apply(ctx, append([]byte(ns), crd...)); err != nil {
+		t.Fatal(err)
+	}
+	kc := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := s.WriteKubeconfig(kc, map[string]string{"admin": s.AdminToken}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"kubernetes/base", "kubernetes/overlays/serve"} {
+		manifest, err := exec.Command(kubectl, "kustomize", dir).Output()
+		if err != nil {
+			t.Fatalf("kubectl kustomize %s: %v", dir, err)
+		}
+		apply := exec.Command(kubectl, "--kubeconfig", kc, "apply", "--server-side", "--dry-run=server", "-f", "-")
+		apply.Stdin = bytes.NewReader(manifest)
+		var stdout, stderr bytes.Buffer
+		apply.Stdout, apply.Stderr = &stdout, &stderr
+		if err := apply.Run(); err != nil || strings.Contains(stderr.String(), "Warning") {
+			t.Errorf("%s: server-side dry-run apply: %v\n%s%s", dir, err, stdout.String(), stderr.String())
+		}
+		pods := podTemplates(t, manifest)
+		if len(pods) != 1 {
+			t.Fatalf("%s: %d pod templates, want 1", dir, len(pods))
+		}
+		for _, p := range pods {
+			p.Namespace = "aisight"
+			if _, err := cs.CoreV1().Pods("aisight").Create(ctx, p, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}); err != nil {
+				t.Errorf("%s: pod template of %s refused: %v", dir, p.Name, err)
+			}
+		}
+	}
+}
+
+// podTemplates turns the CronJob and Deployment pod templates of a manifest into Pods.
+func podTemplates(t *testing.T, manifest []byte) []*corev1.Pod {
+	t.Helper()
+	var out []*corev1.Pod
+	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(manifest), 4096)
+	for {
+		var obj unstructured.Unstructured
+		if err := dec.Decode(&obj.Object); err != nil {
+			break
+		}
+		var path []string
+		switch obj.GetKind() {
+		case "CronJob":
+			path = []string{"spec", "jobTemplate", "spec", "template"}
+		case "Deployment":
+			path = []string{"spec", "template"}
+		default:
+			continue
+		}
+		tmpl, found, err := unstructured.NestedMap(obj.Object, path...)
+		if err != nil || !found {
+			t.Fatalf("%s has no pod template: %v", obj.GetName(), err)
+		}
+		var spec corev1.PodTemplateSpec
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(tmpl, &spec); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: strings.ToLower(obj.GetKind()) + "-" + obj.GetName(), Labels: spec.Labels}, Spec: spec.Spec})
+	}
+	return out
+}
+
+// The Dockerfile's build command gives a static binary, as distroless/static needs.
+func TestContainerBuildIsStatic(t *testing.T) {
+	df, err := os.ReadFile("../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const build = `CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/aisight ./cmd/aisight`
+	for _, want := range []string{build, "FROM gcr.io/distroless/static-debian12:nonroot", "USER 65532:65532"} {
+		if !strings.Contains(string(df), want) {
+			t.Fatalf("Dockerfile lacks %q", want)
+		}
+	}
+	bin := filepath.Join(t.TempDir(), "aisight")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=test", "-o", bin, "./cmd/aisight")
+	cmd.Dir = ".."
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Error("the binary needs a dynamic loader; distroless/static has none")
+		}
+	}
+	if libs, _ := f.ImportedLibraries(); len(libs) > 0 {
+		t.Errorf("the binary links %v", libs)
+	}
+}
