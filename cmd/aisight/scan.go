@@ -131,14 +131,9 @@ Exit codes: 0 done, 1 internal error, 2 bad usage or configuration,
   aisight scan --config aisight.yaml
   aisight scan --attestations attest.yaml --fail-under ORG=3,IAM=2 ./repo`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg := o.configPath
-			if cfg == "" {
-				cfg = os.Getenv(envName("config"))
-			}
-			if err := applySources(cmd.Flags(), cfg, os.Getenv); err != nil {
+			if err := o.load(cmd, args); err != nil {
 				return err
 			}
-			o.paths = args
 			return runScan(cmd.Context(), o, stdout, stderr)
 		},
 	}
@@ -152,6 +147,20 @@ Exit codes: 0 done, 1 internal error, 2 bad usage or configuration,
 	f.StringVar(&o.metricsFile, "metrics-file", "", "write the metrics to this file atomically (node_exporter textfile collector; name it *.prom)")
 	f.StringSliceVar(&o.failUnder, "fail-under", nil, "exit 3 when a category is below a level, e.g. ORG=3,IAM=2")
 	return cmd
+}
+
+// load fills the options from the environment and the config file (for
+// flags the command line left unset) and takes the PATH arguments.
+func (o *scanOptions) load(cmd *cobra.Command, args []string) error {
+	cfg := o.configPath
+	if cfg == "" {
+		cfg = os.Getenv(envName("config"))
+	}
+	if err := applySources(cmd.Flags(), cfg, os.Getenv); err != nil {
+		return err
+	}
+	o.paths = args
+	return nil
 }
 
 // newScanOptions has the defaults of every scan setting.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,14 +39,9 @@ stops it: the scan in progress is cancelled and open HTTP requests finish.`,
 		Example: `  aisight serve --source=off --interval 30m --listen :9812
   aisight serve --config /etc/aisight/config.yaml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg := o.configPath
-			if cfg == "" {
-				cfg = os.Getenv(envName("config"))
-			}
-			if err := applySources(cmd.Flags(), cfg, os.Getenv); err != nil {
+			if err := o.load(cmd, args); err != nil {
 				return err
 			}
-			o.paths = args
 			if interval < time.Second {
 				return usagef("--interval must be at least 1s")
 			}

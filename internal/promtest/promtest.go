@@ -150,15 +150,6 @@ func (s Sample) Float() float64 {
 // Query evaluates PromQL now through the HTTP API. A query Prometheus
 // rejects is an error.
 func (s *Stack) Query(ctx context.Context, q string) ([]Sample, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.PrometheusURL+"/api/v1/query?query="+url.QueryEscape(q), nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
 	var body struct {
 		Status    string `json:"status"`
 		Error     string `json:"error"`
@@ -168,7 +159,7 @@ func (s *Stack) Query(ctx context.Context, q string) ([]Sample, error) {
 			Result     json.RawMessage `json:"result"`
 		} `json:"data"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+	if err := s.getJSON(ctx, "/api/v1/query?query="+url.QueryEscape(q), &body); err != nil {
 		return nil, err
 	}
 	if body.Status != "success" {
@@ -208,15 +199,6 @@ func (s *Stack) WaitFor(ctx context.Context, q string, timeout time.Duration, co
 
 // Rules returns each loaded rule's name, health and evaluation error.
 func (s *Stack) Rules(ctx context.Context) ([]Rule, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.PrometheusURL+"/api/v1/rules", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
 	var body struct {
 		Data struct {
 			Groups []struct {
@@ -224,7 +206,7 @@ func (s *Stack) Rules(ctx context.Context) ([]Rule, error) {
 			} `json:"groups"`
 		} `json:"data"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+	if err := s.getJSON(ctx, "/api/v1/rules", &body); err != nil {
 		return nil, err
 	}
 	var out []Rule
@@ -242,4 +224,18 @@ type Rule struct {
 	LastError string `json:"lastError"`
 	Type      string `json:"type"`
 	State     string `json:"state"`
+}
+
+// getJSON decodes the JSON answer of a GET to Prometheus' API.
+func (s *Stack) getJSON(ctx context.Context, path string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.PrometheusURL+path, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return json.NewDecoder(resp.Body).Decode(v)
 }
