@@ -67,6 +67,7 @@ var (
 	catCoverage   = desc("category", "coverage_ratio", "Share of applicable controls with a definite result (0-1).", "category", "domain")
 	catTarget     = desc("category", "target_level", "Target level set with --target or --fail-under.", "category", "domain")
 	domLevel      = desc("domain", "maturity_level", "Lowest level among the domain's assessed categories (0 when none is assessed).", "domain")
+	domPotential  = desc("domain", "potential_level", "Lowest potential level among the domain's assessed categories.", "domain")
 	domCoverage   = desc("domain", "coverage_ratio", "Mean coverage of the domain's categories (0-1).", "domain")
 	controlResult = desc("control", "result", "Control result as a state set: 1 for the current result.", "control", "category", "level", "result")
 	colSuccess    = desc("collector", "success", "1 when the collector's run over the scope succeeded (ok or partial), 0 when it failed or was skipped.", "collector", "scope")
@@ -78,7 +79,7 @@ var (
 )
 
 var allDescs = []*prometheus.Desc{buildInfo, scanStart, scanEnd, scanDuration, assets, unowned, shadow, apiKeys, apiKeyMaxAge,
-	catLevel, catPotential, catCoverage, catTarget, domLevel, domCoverage, controlResult,
+	catLevel, catPotential, catCoverage, catTarget, domLevel, domPotential, domCoverage, controlResult,
 	colSuccess, colDuration, colCalls, colAssets, colStatus, colErrorClass}
 
 // Describe implements prometheus.Collector.
@@ -225,10 +226,11 @@ func renderRuns(runs []model.CollectorRun, gauge gaugeFunc) {
 
 func renderAssessment(a *model.Assessment, targets map[string]model.Level, gauge gaugeFunc) {
 	type dom struct {
-		level    model.Level
-		assessed bool
-		coverage float64
-		n        int
+		level     model.Level
+		potential model.Level
+		assessed  bool
+		coverage  float64
+		n         int
 	}
 	doms := map[string]*dom{}
 	var order []string
@@ -248,8 +250,14 @@ func renderAssessment(a *model.Assessment, targets map[string]model.Level, gauge
 		}
 		d.n++
 		d.coverage += c.Coverage
-		if c.Level > 0 && (!d.assessed || c.Level < d.level) {
-			d.level, d.assessed = c.Level, true
+		if c.Level > 0 {
+			if !d.assessed || c.Level < d.level {
+				d.level = c.Level
+			}
+			if !d.assessed || c.PotentialLevel < d.potential {
+				d.potential = c.PotentialLevel
+			}
+			d.assessed = true
 		}
 		for _, cr := range c.Controls {
 			for _, res := range results {
@@ -260,6 +268,7 @@ func renderAssessment(a *model.Assessment, targets map[string]model.Level, gauge
 	for _, name := range order {
 		d := doms[name]
 		gauge(domLevel, float64(d.level), name)
+		gauge(domPotential, float64(d.potential), name)
 		gauge(domCoverage, d.coverage/float64(d.n), name)
 	}
 }
