@@ -8,10 +8,12 @@ import (
 	"bytes"
 	"context"
 	"debug/elf"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -164,5 +166,52 @@ func TestContainerBuildIsStatic(t *testing.T) {
 	}
 	if libs, _ := f.ImportedLibraries(); len(libs) > 0 {
 		t.Errorf("the binary links %v", libs)
+	}
+}
+
+// The member-account role template grants exactly the read-only policy's
+// actions minus the management-account ones.
+func TestMemberRoleTemplateMatchesPolicy(t *testing.T) {
+	b, err := os.ReadFile("aws/aisight-readonly-policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pol struct {
+		Statement []struct {
+			Action []string `json:"Action"`
+		} `json:"Statement"`
+	}
+	if err := json.Unmarshal(b, &pol); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, st := range pol.Statement {
+		for _, a := range st.Action {
+			if !strings.HasPrefix(a, "organizations:") && a != "sts:AssumeRole" {
+				want = append(want, a)
+			}
+		}
+	}
+	cfn, err := os.ReadFile("aws/aisight-member-role.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	in := false
+	for _, line := range strings.Split(string(cfn), "\n") {
+		l := strings.TrimSpace(line)
+		switch {
+		case l == "Action:":
+			in = true
+		case in && strings.HasPrefix(l, "- "):
+			got = append(got, strings.TrimPrefix(l, "- "))
+		case in:
+			in = false
+		}
+	}
+	sort.Strings(want)
+	sort.Strings(got)
+	if strings.Join(want, ",") != strings.Join(got, ",") {
+		t.Errorf("member role actions differ from the policy:\nwant %v\ngot  %v", want, got)
 	}
 }

@@ -42,6 +42,9 @@ const (
 	KindModelFile         Kind = "model_file"
 	KindMCPServer         Kind = "mcp_server"
 	KindIdentity          Kind = "identity"
+	KindFlow              Kind = "flow"
+	KindPrompt            Kind = "prompt"
+	KindModelRegistry     Kind = "model_registry"
 )
 
 // RegistrableKinds are the kinds an organisation's AI registry is expected to

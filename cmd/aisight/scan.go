@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/aisight/aisight/collectors"
+	awscol "github.com/aisight/aisight/collectors/aws"
 	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/collectors/kube"
 	"github.com/aisight/aisight/collectors/source"
@@ -28,33 +29,40 @@ import (
 // scanOptions is everything the scan command reads from flags, environment
 // and config file.
 type scanOptions struct {
-	configPath   string
-	output       enumValue
-	out          string
-	quiet        bool
-	logLevel     enumValue
-	noIgnore     bool
-	maxFileSize  byteSize
-	maxHashSize  byteSize
-	concurrency  int
-	perCollector int
-	scopeTimeout time.Duration
-	attestations string
-	controlsDir  string
-	failUnder    []string
-	paths        []string
-	source       enumValue
-	kube         enumValue
-	kubeconfig   string
-	kubeContexts []string
-	kubeCluster  string
-	kubePageSize int64
-	registry     string
-	target       []string
-	pushGateway  string
-	pushJob      string
-	pushGrouping []string
-	metricsFile  string
+	configPath    string
+	output        enumValue
+	out           string
+	quiet         bool
+	logLevel      enumValue
+	noIgnore      bool
+	maxFileSize   byteSize
+	maxHashSize   byteSize
+	concurrency   int
+	perCollector  int
+	scopeTimeout  time.Duration
+	attestations  string
+	controlsDir   string
+	failUnder     []string
+	paths         []string
+	source        enumValue
+	kube          enumValue
+	kubeconfig    string
+	kubeContexts  []string
+	kubeCluster   string
+	kubePageSize  int64
+	aws           enumValue
+	awsOrg        bool
+	awsRoleName   string
+	awsExternalID string
+	awsRegions    []string
+	awsRate       float64
+	awsOwnerTags  []string
+	registry      string
+	target        []string
+	pushGateway   string
+	pushJob       string
+	pushGrouping  []string
+	metricsFile   string
 
 	targets      map[string]model.Level // parsed --fail-under
 	levelTargets map[string]model.Level // --target and --fail-under, for the metrics
@@ -74,7 +82,8 @@ type collectorFactory func(o *scanOptions, d deps) (collectors.Collector, string
 // availableCollectors is the explicit list of collectors in this build.
 func availableCollectors() map[string]collectorFactory {
 	return map[string]collectorFactory{
-		kube.Name: kubeFactory,
+		kube.Name:   kubeFactory,
+		awscol.Name: awsFactory,
 		source.Name: func(o *scanOptions, d deps) (collectors.Collector, string, error) {
 			if o.source.value == "off" {
 				return nil, "disabled by --source=off", nil
@@ -107,6 +116,14 @@ PATHs (default ".") are scanned by the source collector for AI SDK dependencies,
 model files, model references, provider keys (reported as fingerprints only),
 MCP server configurations and AI workloads in Kubernetes/compose/Helm/Dockerfiles.
 --source=off turns it off (a CronJob scanning only clusters and clouds).
+
+The AWS collector scans the caller's account (or, with --aws-org and
+--aws-role-name, every account of the organisation) in every enabled region:
+Bedrock, Bedrock Agents and AgentCore, SageMaker, IAM and organisation
+policies, read-only (deploy/aws/aisight-readonly-policy.json). With --aws=auto
+it runs only when AWS credentials are explicitly present and never probes
+instance metadata. AWS_ENDPOINT_URL[_<SERVICE>] and shared config endpoints
+are honoured (VPC endpoints, FIPS, proxies).
 
 The Kubernetes collector scans every context of the kubeconfig (--kubeconfig,
 else $KUBECONFIG, else ~/.kube/config; --kube-contexts to choose), or the
@@ -172,6 +189,7 @@ func newScanOptions() *scanOptions {
 		maxHashSize: 1 << 30,
 		source:      enumValue{value: "on", allowed: []string{"on", "off"}},
 		kube:        enumValue{value: "auto", allowed: []string{"auto", "on", "off"}},
+		aws:         enumValue{value: "auto", allowed: []string{"auto", "on", "off"}},
 	}
 }
 
@@ -195,6 +213,13 @@ func (o *scanOptions) addCollectFlags(f *pflag.FlagSet) {
 	f.StringSliceVar(&o.kubeContexts, "kube-contexts", nil, "kubernetes: contexts to scan (default every context)")
 	f.StringVar(&o.kubeCluster, "kube-cluster-name", "", "kubernetes: scope name of the in-cluster cluster (default in-cluster)")
 	f.Int64Var(&o.kubePageSize, "kube-page-size", 500, "kubernetes: objects per list request")
+	f.Var(&o.aws, "aws", "AWS collector: auto (when AWS credentials are explicitly present), on, off")
+	f.BoolVar(&o.awsOrg, "aws-org", false, "aws: scan every account of the organisation (run from the management account)")
+	f.StringVar(&o.awsRoleName, "aws-role-name", "", "aws: role to assume in member accounts with --aws-org (deploy/aws/aisight-member-role.yaml)")
+	f.StringVar(&o.awsExternalID, "aws-external-id", "", "aws: external id for assuming --aws-role-name")
+	f.StringSliceVar(&o.awsRegions, "aws-regions", nil, "aws: regions to scan (default each account's enabled regions)")
+	f.Float64Var(&o.awsRate, "aws-rate", 20, "aws: most requests per second per account")
+	f.StringSliceVar(&o.awsOwnerTags, "aws-owner-tags", []string{"owner", "team", "aisight:owner"}, "aws: tag keys read as the owner, in order")
 	f.StringVar(&o.registry, "registry", "", "YAML file of the AI assets the organisation has registered; others are shadow AI (see docs/metrics.md)")
 	f.StringSliceVar(&o.target, "target", nil, "target levels shown in metrics and dashboards, e.g. ORG=3,IAM=3 (no effect on the exit code)")
 }
@@ -206,6 +231,12 @@ func (o *scanOptions) validate() error {
 	}
 	if o.scopeTimeout <= 0 {
 		return usagef("--scope-timeout must be positive")
+	}
+	if o.awsOrg && o.awsRoleName == "" {
+		return usagef("--aws-org needs --aws-role-name, the role to assume in member accounts")
+	}
+	if o.awsRate <= 0 {
+		return usagef("--aws-rate must be positive")
 	}
 	if o.kubePageSize < 1 {
 		return usagef("--kube-page-size must be at least 1")

@@ -304,7 +304,7 @@ func deploymentType(d model.DeploymentType) string {
 
 var kinds = []model.Kind{model.KindModel, model.KindEndpoint, model.KindModelDeployment, model.KindAgent, model.KindKnowledgeBase,
 	model.KindGuardrail, model.KindNotebook, model.KindInferenceWorkload, model.KindAPIKey, model.KindProject,
-	model.KindSDKDependency, model.KindModelFile, model.KindMCPServer, model.KindIdentity}
+	model.KindSDKDependency, model.KindModelFile, model.KindMCPServer, model.KindIdentity, model.KindFlow, model.KindPrompt, model.KindModelRegistry}
 
 func kind(k model.Kind) string {
 	if slices.Contains(kinds, k) {

@@ -1,0 +1,407 @@
+// Package aws is the AWS collector: Bedrock (custom and imported models,
+// provisioned throughput, inference profiles, guardrails, invocation
+// logging), Bedrock Agents (agents, aliases, knowledge bases and their data
+// sources, flows, prompts), Bedrock AgentCore (agent runtimes, gateways),
+// SageMaker (endpoints, models, notebooks, domains, model registries), IAM
+// (AI roles, users, access keys, Bedrock API keys) and the organisation's AI
+// guardrails, across every account of an organisation and every enabled
+// region.
+//
+// It is read-only by construction: a middleware on every client refuses any
+// operation that is not List*, Get*, Describe* or BatchGet* (plus
+// sts:AssumeRole into member accounts), and deploy/aws lists exactly the
+// IAM actions it calls. Endpoints come from the SDK's standard settings
+// (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, shared config).
+//
+// Files: aws.go (options, scopes, clients, error classes), readonly.go,
+// org.go, iam.go, policy.go (IAM policy analysis), bedrock.go, agents.go
+// (Bedrock Agents and AgentCore), sagemaker.go.
+package aws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"golang.org/x/time/rate"
+
+	"github.com/aisight/aisight/collectors"
+	"github.com/aisight/aisight/model"
+)
+
+// Name is the collector's name.
+const Name = "aws"
+
+// Options configure the collector.
+type Options struct {
+	// Org scans every active account of the organisation (the caller must be
+	// the management account or a delegated administrator).
+	Org bool
+	// RoleName is the role assumed in each member account (default
+	// OrganizationAccountAccessRole is NOT assumed: set it explicitly;
+	// deploy/aws ships aisight-readonly).
+	RoleName   string
+	ExternalID string
+	// Regions to scan; empty means each account's enabled regions.
+	Regions []string
+	// OwnerTags are tag keys read as the owner, in order (case-insensitive).
+	OwnerTags []string
+	// RatePerAccount bounds requests per second per account (default 20).
+	RatePerAccount float64
+	// MaxAttempts and MaxBackoff tune the SDK's adaptive retry (defaults 8, 20s).
+	MaxAttempts int
+	MaxBackoff  time.Duration
+	// ConfigOptions are extra config.LoadDefaultConfig options (tests).
+	ConfigOptions []func(*config.LoadOptions) error
+	Logger        *slog.Logger
+}
+
+// Collector implements collectors.Collector for AWS.
+type Collector struct {
+	opts   Options
+	base   aws.Config
+	caller string // the caller's account id
+	org    string // organisation id with --aws-org
+
+	mu       sync.Mutex
+	accounts map[string]aws.Config // per account, with its credentials and rate limit
+}
+
+// New loads the default credential chain (env, profiles, SSO, IRSA, ...)
+// with adaptive retry and the read-only guard.
+func New(ctx context.Context, o Options) (*Collector, error) {
+	if o.RatePerAccount <= 0 {
+		o.RatePerAccount = 20
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 8
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 20 * time.Second
+	}
+	if len(o.OwnerTags) == 0 {
+		o.OwnerTags = []string{"owner", "team", "aisight:owner"}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Org && o.RoleName == "" {
+		return nil, collectors.Classedf(model.ErrInvalidConfig, "--aws-org needs --aws-role-name, the role to assume in member accounts (deploy/aws/aisight-member-role.yaml creates aisight-readonly)")
+	}
+	opts := append([]func(*config.LoadOptions) error{
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewAdaptiveMode(func(a *retry.AdaptiveModeOptions) {
+				a.StandardOptions = append(a.StandardOptions, func(s *retry.StandardOptions) {
+					s.MaxAttempts = o.MaxAttempts
+					s.MaxBackoff = o.MaxBackoff
+					s.RateLimiter = ratelimit.None // throttling is paced by the adaptive bucket and the per-account limit
+				})
+			})
+		}),
+		config.WithAPIOptions([]func(*middleware.Stack) error{readOnlyGuard(), countAttempts()}),
+	}, o.ConfigOptions...)
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, collectors.Classed(model.ErrInvalidConfig, fmt.Errorf("aws config: %w", err))
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1" // global endpoints (STS, IAM, Organizations)
+	}
+	return &Collector{opts: o, base: cfg, accounts: map[string]aws.Config{}}, nil
+}
+
+// Name implements collectors.Collector.
+func (c *Collector) Name() string { return Name }
+
+// Scopes: the organisation (with --aws-org), one scope per account for the
+// global services (IAM), and one per account and enabled region.
+func (c *Collector) Scopes(ctx context.Context) ([]model.Scope, error) {
+	id, err := sts.NewFromConfig(c.base).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, fmt.Errorf("sts get-caller-identity: %w", err)
+	}
+	c.caller = aws.ToString(id.Account)
+	accounts := []string{c.caller}
+	var scopes []model.Scope
+	if c.opts.Org {
+		orgs := organizations.NewFromConfig(c.base)
+		o, err := orgs.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+		if err != nil {
+			return nil, fmt.Errorf("organizations describe-organization: %w", err)
+		}
+		c.org = aws.ToString(o.Organization.Id)
+		scopes = append(scopes, model.Scope{ID: "aws:org:" + c.org, Provider: Name, Kind: "organization", Account: c.caller, Name: c.org})
+		accounts = nil
+		p := organizations.NewListAccountsPaginator(orgs, &organizations.ListAccountsInput{})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("organizations list-accounts: %w", err)
+			}
+			for _, a := range page.Accounts {
+				if a.Status == "ACTIVE" || a.State == "ACTIVE" {
+					accounts = append(accounts, aws.ToString(a.Id))
+				}
+			}
+		}
+		sort.Strings(accounts)
+	}
+	for _, acct := range accounts {
+		scopes = append(scopes, model.Scope{ID: "aws:" + acct, Provider: Name, Kind: "account", Account: acct})
+		regions, err := c.regions(ctx, acct)
+		if err != nil {
+			// The account's global scope still runs and reports the failure.
+			c.opts.Logger.Warn("cannot list regions; scanning the default region only", "account", acct, "err", err)
+			regions = []string{c.base.Region}
+		}
+		for _, r := range regions {
+			scopes = append(scopes, model.Scope{ID: "aws:" + acct + ":" + r, Provider: Name, Kind: "account_region", Account: acct, Region: r})
+		}
+	}
+	return scopes, nil
+}
+
+// regions are --aws-regions, or the account's enabled regions.
+func (c *Collector) regions(ctx context.Context, acct string) ([]string, error) {
+	if len(c.opts.Regions) > 0 {
+		return c.opts.Regions, nil
+	}
+	cfg, err := c.config(acct)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	p := account.NewListRegionsPaginator(account.NewFromConfig(cfg), &account.ListRegionsInput{
+		RegionOptStatusContains: []accounttypes.RegionOptStatus{accounttypes.RegionOptStatusEnabled, accounttypes.RegionOptStatusEnabledByDefault},
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("account list-regions: %w", err)
+		}
+		for _, r := range page.Regions {
+			if r.RegionOptStatus == accounttypes.RegionOptStatusEnabled || r.RegionOptStatus == accounttypes.RegionOptStatusEnabledByDefault {
+				out = append(out, aws.ToString(r.RegionName))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// config is the account's configuration: its credentials (the caller's own,
+// or the assumed member role) and its own request rate limit.
+func (c *Collector) config(acct string) (aws.Config, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cfg, ok := c.accounts[acct]; ok {
+		return cfg, nil
+	}
+	cfg := c.base.Copy()
+	if acct != c.caller {
+		role := "arn:aws:iam::" + acct + ":role/" + c.opts.RoleName
+		cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(c.base), role, func(o *stscreds.AssumeRoleOptions) {
+			o.RoleSessionName = "aisight"
+			if c.opts.ExternalID != "" {
+				o.ExternalID = aws.String(c.opts.ExternalID)
+			}
+		}))
+	}
+	limiter := rate.NewLimiter(rate.Limit(c.opts.RatePerAccount), max(1, int(c.opts.RatePerAccount)))
+	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), rateLimit(limiter))
+	c.accounts[acct] = cfg
+	return cfg, nil
+}
+
+// Collect inventories one scope.
+func (c *Collector) Collect(ctx context.Context, scope model.Scope, sink collectors.Sink) error {
+	calls := &callCounter{}
+	ctx = withCounter(ctx, calls)
+	defer func() { sink.Count("api_calls", calls.n.Load()) }()
+	cfg, err := c.config(scope.Account)
+	if err != nil {
+		return err
+	}
+	s := &scan{c: c, cfg: cfg, scope: scope, sink: sink}
+	switch scope.Kind {
+	case "organization":
+		return s.run(ctx, s.organization)
+	case "account":
+		return s.run(ctx, s.iam)
+	case "account_region":
+		cfg.Region = scope.Region
+		s.cfg = cfg
+		return s.run(ctx, s.bedrock, s.agents, s.agentCore, s.sagemaker)
+	}
+	return collectors.Classedf(model.ErrInvalidConfig, "unknown scope kind %s", scope.Kind)
+}
+
+// scan is one scope's collection.
+type scan struct {
+	c       *Collector
+	cfg     aws.Config
+	scope   model.Scope
+	sink    collectors.Sink
+	pending []*model.Asset
+	roleOf  map[string]string // asset ID -> role ARN
+}
+
+// run runs the resource families of a scope. A family that fails is a
+// problem of the scope (partial); when every family fails the scope fails
+// with the first error's class.
+func (s *scan) run(ctx context.Context, families ...func(context.Context) error) error {
+	defer s.flush()
+	var errs []error
+	for _, f := range families {
+		if err := f(ctx); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) == len(families) {
+		return errs[0]
+	}
+	for _, err := range errs {
+		s.sink.Problem(collectors.Classed(classify(err), err))
+	}
+	return nil
+}
+
+// family runs the listing steps of one service; a step whose operation is
+// not offered in the region is counted, not a problem.
+func (s *scan) steps(ctx context.Context, steps ...func(context.Context) error) error {
+	var firstErr error
+	failed := 0
+	for _, st := range steps {
+		err := st(ctx)
+		switch {
+		case err == nil:
+		case notOffered(err):
+			s.sink.Count("operations_not_offered", 1)
+		default:
+			failed++
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	if failed == len(steps) || (firstErr != nil && classify(firstErr) != model.ErrDenied) {
+		return firstErr
+	}
+	if firstErr != nil {
+		s.sink.Problem(collectors.Classed(classify(firstErr), firstErr))
+	}
+	return nil
+}
+
+// ClassifyError maps AWS errors to error classes.
+func (c *Collector) ClassifyError(err error) model.ErrorClass { return classify(err) }
+
+func classify(err error) model.ErrorClass {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException",
+			"InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException", "SignatureDoesNotMatch", "MissingAuthenticationTokenException":
+			return model.ErrDenied
+		case "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "ThrottledException":
+			return model.ErrThrottled
+		case "OptInRequired", "SubscriptionRequiredException", "AWSOrganizationsNotInUseException":
+			return model.ErrNotEnabled
+		}
+		if notOffered(err) {
+			return model.ErrNotEnabled
+		}
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.HTTPStatusCode() >= 500 {
+		return model.ErrUnavailable
+	}
+	if strings.Contains(err.Error(), "retry quota exceeded") || strings.Contains(err.Error(), "exceeded maximum number of attempts") {
+		return model.ErrThrottled
+	}
+	return model.ErrNone
+}
+
+// notOffered recognises an operation a region does not offer (Bedrock
+// answers ValidationException "Unknown Operation" for custom models in some
+// regions).
+func notOffered(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && (ae.ErrorCode() == "UnknownOperationException" ||
+		(ae.ErrorCode() == "ValidationException" && strings.Contains(strings.ToLower(ae.ErrorMessage()), "unknown operation")))
+}
+
+// add buffers an asset of a regional scope until the scope is done, so the
+// facts that compare assets (shared roles) can be set.
+func (s *scan) add(a *model.Asset) { s.pending = append(s.pending, a) }
+
+// runsAs records the role an asset runs as.
+func (s *scan) runsAs(a *model.Asset, role string) {
+	if role == "" {
+		return
+	}
+	a.Identity = role
+	a.Relations = append(a.Relations, model.Relation{Type: "runs_as", Target: role})
+	if s.roleOf == nil {
+		s.roleOf = map[string]string{}
+	}
+	s.roleOf[a.ID] = role
+}
+
+// flush sets identity.dedicated (no other AI asset of the region runs as the
+// role) and, on agents, identity.shared_with_agents, then emits the assets.
+func (s *scan) flush() {
+	users := map[string][]*model.Asset{}
+	for _, a := range s.pending {
+		if a.Identity != "" {
+			users[a.Identity] = append(users[a.Identity], a)
+		}
+	}
+	for _, a := range s.pending {
+		if a.Identity != "" {
+			others := 0
+			agents := 0
+			for _, o := range users[a.Identity] {
+				if o == a || related(a, o) || related(o, a) {
+					continue // an endpoint runs as its model's role by design
+				}
+				others++
+				if o.Kind == model.KindAgent {
+					agents++
+				}
+			}
+			src := "roles of the AI assets in " + s.scope.Region
+			a.SetFact(model.Bool("identity.dedicated", others == 0, model.Observed, src))
+			if a.Kind == model.KindAgent {
+				a.SetFact(model.Int("identity.shared_with_agents", int64(agents), model.Observed, src))
+			}
+		}
+		s.sink.Asset(*a)
+	}
+	s.pending = nil
+}
+
+func related(a, b *model.Asset) bool {
+	return slices.ContainsFunc(a.Relations, func(r model.Relation) bool { return r.Type == "serves" && r.Target == b.ID })
+}

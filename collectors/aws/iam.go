@@ -1,0 +1,191 @@
+package aws
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/aisight/aisight/model"
+)
+
+// iam reports, per account, the roles and users that can use AI services
+// (identity assets), the long-lived credentials of those users (access keys
+// and Bedrock API keys, as api_key assets), from one paginated
+// GetAccountAuthorizationDetails plus per-user key listings.
+func (s *scan) iam(ctx context.Context) error {
+	client := iam.NewFromConfig(s.cfg)
+	local := map[string]string{} // customer managed policy ARN -> default version document
+	var roles []iamtypes.RoleDetail
+	var users []iamtypes.UserDetail
+	p := iam.NewGetAccountAuthorizationDetailsPaginator(client, &iam.GetAccountAuthorizationDetailsInput{
+		Filter: []iamtypes.EntityType{iamtypes.EntityTypeUser, iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("iam get-account-authorization-details in %s: %w", s.scope.Account, err)
+		}
+		roles = append(roles, page.RoleDetailList...)
+		users = append(users, page.UserDetailList...)
+		for _, pol := range page.Policies {
+			for _, v := range pol.PolicyVersionList {
+				if v.IsDefaultVersion {
+					local[aws.ToString(pol.Arn)] = aws.ToString(v.Document)
+				}
+			}
+		}
+	}
+	grantsOf := func(inline []iamtypes.PolicyDetail, attached []iamtypes.AttachedPolicy) (grants, bool) {
+		var g grants
+		full := false
+		for _, d := range inline {
+			g.add(aws.ToString(d.PolicyDocument))
+		}
+		for _, a := range attached {
+			if doc, ok := local[aws.ToString(a.PolicyArn)]; ok {
+				g.add(doc)
+				continue
+			}
+			name := aws.ToString(a.PolicyName)
+			if aiManagedPolicies[name] {
+				full, g.ai = true, true
+			} else if aiManagedName(name) {
+				g.ai = true
+			}
+		}
+		return g, full
+	}
+	for _, r := range roles {
+		g, full := grantsOf(r.RolePolicyList, r.AttachedManagedPolicies)
+		trusts := trustsAIService(aws.ToString(r.AssumeRolePolicyDocument))
+		if !g.ai && !trusts {
+			continue
+		}
+		a := s.identity(aws.ToString(r.Arn), aws.ToString(r.RoleName), "role", g, full)
+		a.SetFact(model.Bool("iam.trusts_ai_service", trusts, model.Observed, "trust policy"))
+		a.SetFact(model.Bool("iam.long_lived_ai_credentials", false, model.Observed, "roles have temporary credentials only"))
+		s.sink.Asset(a)
+	}
+	for _, u := range users {
+		g, full := grantsOf(u.UserPolicyList, u.AttachedManagedPolicies)
+		if !g.ai {
+			continue
+		}
+		a := s.identity(aws.ToString(u.Arn), aws.ToString(u.UserName), "user", g, full)
+		keys, err := s.userKeys(ctx, client, u)
+		if err != nil {
+			return err
+		}
+		a.SetFact(model.Bool("iam.long_lived_ai_credentials", keys > 0, model.Observed, "access keys and Bedrock API keys of the user"))
+		s.sink.Asset(a)
+	}
+	return nil
+}
+
+func (s *scan) identity(arn, name, principal string, g grants, full bool) model.Asset {
+	src := "iam " + principal + " " + name
+	a := model.Asset{ID: arn, Provider: Name, Scope: s.scope.ID, Kind: model.KindIdentity, DeploymentType: model.PaaS, Name: name,
+		Facts: []model.Fact{
+			model.String("iam.principal_type", principal, model.Observed, src),
+			model.Bool("iam.ai_wildcard_actions", g.wildcard, model.Observed, src),
+			model.Bool("iam.ai_full_access_policy", full, model.Observed, src),
+		}}
+	if len(g.actions) > 0 {
+		var acts []string
+		for k := range g.actions {
+			acts = append(acts, k)
+		}
+		sort.Strings(acts)
+		a.SetFact(model.Strings("iam.ai_actions", acts, model.Observed, src))
+	}
+	return a
+}
+
+// userKeys reports a user's active access keys and Bedrock API keys and
+// returns how many there are.
+func (s *scan) userKeys(ctx context.Context, client *iam.Client, u iamtypes.UserDetail) (int, error) {
+	user := aws.ToString(u.UserName)
+	n := 0
+	p := iam.NewListAccessKeysPaginator(client, &iam.ListAccessKeysInput{UserName: u.UserName})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("iam list-access-keys %s: %w", user, err)
+		}
+		for _, k := range page.AccessKeyMetadata {
+			if k.Status != iamtypes.StatusTypeActive {
+				continue
+			}
+			n++
+			last, err := client.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: k.AccessKeyId})
+			if err != nil {
+				return 0, fmt.Errorf("iam get-access-key-last-used: %w", err)
+			}
+			var lastUsed *time.Time
+			if last.AccessKeyLastUsed != nil {
+				lastUsed = last.AccessKeyLastUsed.LastUsedDate
+			}
+			s.sink.Asset(s.keyAsset(u, "aws_access_key", aws.ToString(k.AccessKeyId), k.CreateDate, lastUsed, true))
+		}
+	}
+	creds, err := client.ListServiceSpecificCredentials(ctx, &iam.ListServiceSpecificCredentialsInput{UserName: u.UserName, ServiceName: aws.String("bedrock.amazonaws.com")})
+	if err != nil {
+		return 0, fmt.Errorf("iam list-service-specific-credentials %s: %w", user, err)
+	}
+	for _, c := range creds.ServiceSpecificCredentials {
+		if c.Status != iamtypes.StatusTypeActive {
+			continue
+		}
+		n++
+		s.sink.Asset(s.keyAsset(u, "aws_bedrock_api_key", aws.ToString(c.ServiceSpecificCredentialId), c.CreateDate, nil, false))
+	}
+	return n, nil
+}
+
+// keyAsset describes a long-lived credential by fingerprint only: its id
+// never appears in output.
+func (s *scan) keyAsset(u iamtypes.UserDetail, kind, id string, created, lastUsed *time.Time, lastUseKnown bool) model.Asset {
+	sum := sha256.Sum256([]byte(id))
+	fp := hex.EncodeToString(sum[:6])
+	userArn := aws.ToString(u.Arn)
+	src := "iam user " + aws.ToString(u.UserName)
+	a := model.Asset{ID: userArn + "#" + kind + "-" + fp, Provider: Name, Scope: s.scope.ID, Kind: model.KindAPIKey, DeploymentType: model.PaaS,
+		Name: kind + " of " + aws.ToString(u.UserName), Identity: userArn,
+		Secret:    &model.Fingerprint{Kind: kind, Prefix: prefix4(id), SHA256: fp, Location: userArn},
+		Relations: []model.Relation{{Type: "belongs_to", Target: userArn}},
+		Facts: []model.Fact{
+			model.String("key.kind", kind, model.Observed, src),
+			model.String("key.provider", "aws", model.Observed, src),
+			model.Bool("key.short_lived", false, model.Observed, src),
+			model.Bool("iam.long_lived_ai_credentials", true, model.Observed, src),
+		}}
+	now := time.Now()
+	if created != nil {
+		a.Facts = append(a.Facts, model.Int("key.age_days", int64(now.Sub(*created).Hours()/24), model.Observed, src))
+	}
+	if lastUseKnown {
+		switch {
+		case lastUsed != nil:
+			a.Facts = append(a.Facts, model.Int("key.last_used_days", int64(now.Sub(*lastUsed).Hours()/24), model.Observed, "iam get-access-key-last-used"))
+		case created != nil: // never used: unused since it was created
+			a.Facts = append(a.Facts, model.Int("key.last_used_days", int64(now.Sub(*created).Hours()/24), model.Observed, "never used"),
+				model.Bool("key.never_used", true, model.Observed, "iam get-access-key-last-used"))
+		}
+	}
+	return a
+}
+
+func prefix4(s string) string {
+	if len(s) > 4 {
+		return s[:4]
+	}
+	return strings.Repeat("*", len(s))
+}

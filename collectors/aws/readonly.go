@@ -1,0 +1,85 @@
+package aws
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go/middleware"
+	"golang.org/x/time/rate"
+
+	"github.com/aisight/aisight/collectors"
+	"github.com/aisight/aisight/model"
+)
+
+// readOnlyPrefixes are the operation name prefixes the collector may call.
+var readOnlyPrefixes = []string{"List", "Get", "Describe", "BatchGet"}
+
+// Allowed reports whether an operation may be sent: a read (List*, Get*,
+// Describe*, BatchGet*), or sts:AssumeRole, which only yields temporary
+// credentials for the member-account role.
+func Allowed(service, operation string) bool {
+	if service == "STS" && operation == "AssumeRole" {
+		return true
+	}
+	for _, p := range readOnlyPrefixes {
+		if strings.HasPrefix(operation, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// readOnlyGuard refuses, before anything is sent, every operation Allowed
+// rejects. It is added to every client the collector builds.
+func readOnlyGuard() func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("aisightReadOnly",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				svc, op := awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx)
+				if !Allowed(svc, op) {
+					return middleware.InitializeOutput{}, middleware.Metadata{},
+						collectors.Classed(model.ErrInternal, fmt.Errorf("aisight is read-only: refused %s %s", svc, op))
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.After) // after the SDK registered the service and operation names
+	}
+}
+
+// rateLimit waits for the account's limiter before each operation.
+func rateLimit(l *rate.Limiter) func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		return st.Finalize.Add(middleware.FinalizeMiddlewareFunc("aisightRateLimit",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				if err := l.Wait(ctx); err != nil {
+					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+				}
+				return next.HandleFinalize(ctx, in)
+			}), middleware.Before)
+	}
+}
+
+// callCounter counts HTTP requests (retries included) of one scope.
+type callCounter struct{ n atomic.Int64 }
+
+type counterKey struct{}
+
+func withCounter(ctx context.Context, c *callCounter) context.Context {
+	return context.WithValue(ctx, counterKey{}, c)
+}
+
+// countAttempts counts every attempt (retries included) against the scope
+// in the context; it sits after the retry middleware, so it runs per attempt.
+func countAttempts() func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		return st.Finalize.Add(middleware.FinalizeMiddlewareFunc("aisightCountCalls",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				if n, ok := ctx.Value(counterKey{}).(*callCounter); ok {
+					n.n.Add(1)
+				}
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+	}
+}
