@@ -491,3 +491,36 @@ func TestEveryAWSFactIsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// One service denied in a region: the scope is partial (denied), the other
+// services' assets are reported, the denied service's are not.
+func TestOneServiceDeniedIsPartial(t *testing.T) {
+	estate, err := sim.LoadEstate("testdata/org.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	estate.Faults = sim.Faults{Denied: []sim.Where{{Account: "111111111111", Region: "us-east-1", Service: "sagemaker"}}}
+	srv := sim.Start(estate)
+	defer srv.Close()
+	env(t, srv, "111111111111")
+	inv := collect(t, awscol.Options{Regions: []string{"us-east-1"}})
+	for _, r := range inv.Scan.CollectorRuns {
+		want := model.StatusOK
+		if r.Scope.ID == "aws:111111111111:us-east-1" {
+			want = model.StatusPartial
+			if r.ErrorClass != model.ErrDenied || !strings.Contains(r.Error, "sagemaker") {
+				t.Errorf("%s: class %s error %q", r.Scope.ID, r.ErrorClass, r.Error)
+			}
+		}
+		if r.Status != want {
+			t.Errorf("%s: %s, want %s", r.Scope.ID, r.Status, want)
+		}
+	}
+	kinds := map[string]int{}
+	for _, a := range inv.Assets {
+		kinds[strings.Split(a.ID, ":")[2]]++
+	}
+	if kinds["sagemaker"] != 0 || kinds["bedrock"] == 0 {
+		t.Errorf("assets by service: %v", kinds)
+	}
+}
