@@ -21,6 +21,7 @@ import (
 	"github.com/aisight/aisight/collectors"
 	awscol "github.com/aisight/aisight/collectors/aws"
 	sim "github.com/aisight/aisight/internal/cloudsim/aws"
+	"github.com/aisight/aisight/internal/goldentest"
 	"github.com/aisight/aisight/model"
 	"github.com/aisight/aisight/scoring"
 )
@@ -38,6 +39,21 @@ func env(t *testing.T, srv *sim.Server, account string) {
 	} {
 		t.Setenv(k, v)
 	}
+}
+
+// startSim serves testdata/org.yaml with the given faults and points the
+// SDK at it with the account's credentials.
+func startSim(t *testing.T, faults sim.Faults, account string) *sim.Server {
+	t.Helper()
+	estate, err := sim.LoadEstate("testdata/org.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	estate.Faults = faults
+	srv := sim.Start(estate)
+	t.Cleanup(srv.Close)
+	env(t, srv, account)
+	return srv
 }
 
 func collect(t *testing.T, o awscol.Options) model.Inventory {
@@ -151,9 +167,7 @@ func TestOrganisationInventoryEqualsGroundTruth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := sim.Start(estate)
-	defer srv.Close()
-	env(t, srv, "111111111111")
+	srv := startSim(t, estate.Faults, "111111111111")
 	inv := collect(t, awscol.Options{Org: true, RoleName: "aisight-readonly"})
 
 	var got []string
@@ -352,14 +366,7 @@ func checkPolicy(t *testing.T, calls []sim.Call) {
 
 // The read-only guard refuses a write before it is sent.
 func TestReadOnlyGuardRefusesWrites(t *testing.T) {
-	estate, err := sim.LoadEstate("testdata/org.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	estate.Faults = sim.Faults{}
-	srv := sim.Start(estate)
-	defer srv.Close()
-	env(t, srv, "111111111111")
+	srv := startSim(t, sim.Faults{}, "111111111111")
 	for _, op := range []string{"ListGuardrails", "GetAgent", "DescribeEndpoint", "BatchGetThing"} {
 		if !awscol.Allowed("Bedrock", op) {
 			t.Errorf("%s refused", op)
@@ -385,14 +392,7 @@ func TestReadOnlyGuardRefusesWrites(t *testing.T) {
 
 // Without --aws-org the caller's account is scanned in the given regions.
 func TestSingleAccount(t *testing.T) {
-	estate, err := sim.LoadEstate("testdata/org.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	estate.Faults = sim.Faults{}
-	srv := sim.Start(estate)
-	defer srv.Close()
-	env(t, srv, "333333333333")
+	startSim(t, sim.Faults{}, "333333333333")
 	inv := collect(t, awscol.Options{Regions: []string{"us-east-1"}})
 	var scopes []string
 	for _, r := range inv.Scan.CollectorRuns {
@@ -409,14 +409,7 @@ func TestSingleAccount(t *testing.T) {
 
 // 5xx answers are retried by the SDK; nothing is lost.
 func TestServerErrorsAreRetried(t *testing.T) {
-	estate, err := sim.LoadEstate("testdata/org.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	estate.Faults = sim.Faults{ServerErrorRate: 0.2, Seed: 3}
-	srv := sim.Start(estate)
-	defer srv.Close()
-	env(t, srv, "111111111111")
+	srv := startSim(t, sim.Faults{ServerErrorRate: 0.2, Seed: 3}, "111111111111")
 	inv := collect(t, awscol.Options{Regions: []string{"us-east-1"}})
 	for _, r := range inv.Scan.CollectorRuns {
 		if r.Status != model.StatusOK {
@@ -439,14 +432,7 @@ func TestServerErrorsAreRetried(t *testing.T) {
 
 // An API slower than the scope timeout fails the scope as unavailable.
 func TestSlowAPIHitsTheScopeTimeout(t *testing.T) {
-	estate, err := sim.LoadEstate("testdata/org.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	estate.Faults = sim.Faults{SlowMillis: 300}
-	srv := sim.Start(estate)
-	defer srv.Close()
-	env(t, srv, "333333333333")
+	startSim(t, sim.Faults{SlowMillis: 300}, "333333333333")
 	c, err := awscol.New(context.Background(), awscol.Options{Regions: []string{"us-east-1"}, MaxAttempts: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -461,48 +447,14 @@ func TestSlowAPIHitsTheScopeTimeout(t *testing.T) {
 
 // Every fact key the collector emits is documented.
 func TestEveryAWSFactIsDocumented(t *testing.T) {
-	estate, err := sim.LoadEstate("testdata/org.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	estate.Faults = sim.Faults{}
-	srv := sim.Start(estate)
-	defer srv.Close()
-	env(t, srv, "111111111111")
-	inv := collect(t, awscol.Options{Org: true, RoleName: "aisight-readonly"})
-	doc, err := os.ReadFile("../../docs/facts.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var keys []string
-	for _, a := range inv.Assets {
-		for _, f := range a.Facts {
-			keys = append(keys, f.Key)
-		}
-	}
-	for _, sf := range inv.ScopeFacts {
-		for _, f := range sf.Facts {
-			keys = append(keys, f.Key)
-		}
-	}
-	for _, k := range keys {
-		if !strings.Contains(string(doc), "`"+k+"`") {
-			t.Errorf("fact key %s is not documented in docs/facts.md", k)
-		}
-	}
+	startSim(t, sim.Faults{}, "111111111111")
+	goldentest.FactsDocumented(t, "../../docs/facts.md", collect(t, awscol.Options{Org: true, RoleName: "aisight-readonly"}))
 }
 
 // One service denied in a region: the scope is partial (denied), the other
 // services' assets are reported, the denied service's are not.
 func TestOneServiceDeniedIsPartial(t *testing.T) {
-	estate, err := sim.LoadEstate("testdata/org.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	estate.Faults = sim.Faults{Denied: []sim.Where{{Account: "111111111111", Region: "us-east-1", Service: "sagemaker"}}}
-	srv := sim.Start(estate)
-	defer srv.Close()
-	env(t, srv, "111111111111")
+	startSim(t, sim.Faults{Denied: []sim.Where{{Account: "111111111111", Region: "us-east-1", Service: "sagemaker"}}}, "111111111111")
 	inv := collect(t, awscol.Options{Regions: []string{"us-east-1"}})
 	for _, r := range inv.Scan.CollectorRuns {
 		want := model.StatusOK

@@ -16,6 +16,7 @@ import (
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/collectors/kube"
+	"github.com/aisight/aisight/internal/goldentest"
 	"github.com/aisight/aisight/internal/kubetest"
 	"github.com/aisight/aisight/model"
 )
@@ -277,25 +278,5 @@ func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
 func TestEveryKubeFactIsDocumented(t *testing.T) {
 	s := server(t)
 	applyEstate(t, s)
-	doc, err := os.ReadFile("../../docs/facts.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inv := collectorAs(t, s, "aisight-docs", "aisight-reader", 500)
-	var keys []string
-	for _, a := range inv.Assets {
-		for _, f := range a.Facts {
-			keys = append(keys, f.Key)
-		}
-	}
-	for _, sf := range inv.ScopeFacts {
-		for _, f := range sf.Facts {
-			keys = append(keys, f.Key)
-		}
-	}
-	for _, k := range keys {
-		if !strings.Contains(string(doc), "`"+k+"`") {
-			t.Errorf("fact key %s is not documented in docs/facts.md", k)
-		}
-	}
+	goldentest.FactsDocumented(t, "../../docs/facts.md", collectorAs(t, s, "aisight-docs", "aisight-reader", 500))
 }
