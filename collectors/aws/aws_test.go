@@ -216,6 +216,7 @@ func TestOrganisationInventoryEqualsGroundTruth(t *testing.T) {
 	if throttled == 0 {
 		t.Error("no call was throttled: the 30% fault was not exercised")
 	}
+	t.Logf("%d assets in %d scopes; %d requests, %d of them throttled", len(inv.Assets), len(runs), len(srv.Calls()), throttled)
 
 	facts := func(id string) map[string]any {
 		m := map[string]any{}
