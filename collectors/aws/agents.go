@@ -58,15 +58,7 @@ func (s *scan) agents(ctx context.Context) error {
 						}
 					}
 					a.Facts = append(a.Facts, model.Strings("agent.aliases", aliases, model.Observed, "bedrock-agent list-agent-aliases"))
-					if t, err := tagClient.ListTagsForResource(ctx, &bedrock.ListTagsForResourceInput{ResourceARN: ag.AgentArn}); err == nil {
-						m := map[string]string{}
-						for _, tg := range t.Tags {
-							m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
-						}
-						s.tag(a, m)
-					} else {
-						s.sink.Count("tags_unreadable", 1)
-					}
+					s.tag(a, s.bedrockTags(ctx, tagClient, aws.ToString(ag.AgentArn)))
 					s.add(a)
 				}
 			}

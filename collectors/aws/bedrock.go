@@ -32,23 +32,26 @@ func (s *scan) tag(a *model.Asset, tags map[string]string) {
 	}
 }
 
+// bedrockTags reads a Bedrock resource's tags (agents included); a failure
+// is counted and the asset is reported without tags.
+func (s *scan) bedrockTags(ctx context.Context, client *bedrock.Client, arn string) map[string]string {
+	out, err := client.ListTagsForResource(ctx, &bedrock.ListTagsForResourceInput{ResourceARN: aws.String(arn)})
+	if err != nil {
+		s.sink.Count("tags_unreadable", 1)
+		return nil
+	}
+	m := map[string]string{}
+	for _, t := range out.Tags {
+		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return m
+}
+
 // bedrock reports custom and imported models, provisioned throughput,
 // application inference profiles, guardrails and the region's model
 // invocation logging configuration.
 func (s *scan) bedrock(ctx context.Context) error {
 	client := bedrock.NewFromConfig(s.cfg)
-	tags := func(arn string) map[string]string {
-		out, err := client.ListTagsForResource(ctx, &bedrock.ListTagsForResourceInput{ResourceARN: aws.String(arn)})
-		if err != nil {
-			s.sink.Count("tags_unreadable", 1)
-			return nil
-		}
-		m := map[string]string{}
-		for _, t := range out.Tags {
-			m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-		}
-		return m
-	}
 	return s.steps(ctx,
 		func(ctx context.Context) error {
 			p := bedrock.NewListCustomModelsPaginator(client, &bedrock.ListCustomModelsInput{})
@@ -63,7 +66,7 @@ func (s *scan) bedrock(ctx context.Context) error {
 					a.Facts = append(a.Facts,
 						model.String("model.customization", string(m.CustomizationType), model.Observed, "bedrock"),
 						model.String("model.base", aws.ToString(m.BaseModelArn), model.Observed, "bedrock"))
-					s.tag(a, tags(aws.ToString(m.ModelArn)))
+					s.tag(a, s.bedrockTags(ctx, client, aws.ToString(m.ModelArn)))
 					s.add(a)
 				}
 			}
