@@ -83,6 +83,9 @@ type Collector struct {
 
 	mu       sync.Mutex
 	accounts map[string]aws.Config // per account, with its credentials and rate limit
+	// regionErr holds why an account's regions could not be listed; its
+	// account scope reports it, so the report shows the gap.
+	regionErr map[string]error
 }
 
 // New loads the default credential chain (env, profiles, SSO, IRSA, ...)
@@ -125,7 +128,7 @@ func New(ctx context.Context, o Options) (*Collector, error) {
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1" // global endpoints (STS, IAM, Organizations)
 	}
-	return &Collector{opts: o, base: cfg, accounts: map[string]aws.Config{}}, nil
+	return &Collector{opts: o, base: cfg, accounts: map[string]aws.Config{}, regionErr: map[string]error{}}, nil
 }
 
 // Name implements collectors.Collector.
@@ -164,15 +167,32 @@ func (c *Collector) Scopes(ctx context.Context) ([]model.Scope, error) {
 		}
 		sort.Strings(accounts)
 	}
-	for _, acct := range accounts {
+	// Regions per account, looked up 8 accounts at a time (each may assume a role).
+	regions := make([][]string, len(accounts))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, acct := range accounts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r, err := c.regions(ctx, acct)
+			if err != nil {
+				// The account's global scope still runs and shows its own errors.
+				c.opts.Logger.Warn("cannot list regions; scanning the default region only", "account", acct, "err", err)
+				r = []string{c.base.Region}
+				c.mu.Lock()
+				c.regionErr[acct] = fmt.Errorf("regions of %s not listed, only %s scanned: %w", acct, c.base.Region, err)
+				c.mu.Unlock()
+			}
+			regions[i] = r
+		}()
+	}
+	wg.Wait()
+	for i, acct := range accounts {
 		scopes = append(scopes, model.Scope{ID: "aws:" + acct, Provider: Name, Kind: "account", Account: acct})
-		regions, err := c.regions(ctx, acct)
-		if err != nil {
-			// The account's global scope still runs and reports the failure.
-			c.opts.Logger.Warn("cannot list regions; scanning the default region only", "account", acct, "err", err)
-			regions = []string{c.base.Region}
-		}
-		for _, r := range regions {
+		for _, r := range regions[i] {
 			scopes = append(scopes, model.Scope{ID: "aws:" + acct + ":" + r, Provider: Name, Kind: "account_region", Account: acct, Region: r})
 		}
 	}
@@ -245,6 +265,12 @@ func (c *Collector) Collect(ctx context.Context, scope model.Scope, sink collect
 	case "organization":
 		return s.run(ctx, s.organization)
 	case "account":
+		c.mu.Lock()
+		rerr := c.regionErr[scope.Account]
+		c.mu.Unlock()
+		if rerr != nil {
+			sink.Problem(collectors.Classed(classify(rerr), rerr))
+		}
 		return s.run(ctx, s.iam)
 	case "account_region":
 		cfg.Region = scope.Region

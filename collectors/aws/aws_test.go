@@ -477,3 +477,20 @@ func TestOneServiceDeniedIsPartial(t *testing.T) {
 		t.Errorf("assets by service: %v", kinds)
 	}
 }
+
+// An account whose regions cannot be listed is scanned in the default
+// region, and its account scope says so (partial, denied).
+func TestRegionsNotListedIsReported(t *testing.T) {
+	startSim(t, sim.Faults{Denied: []sim.Where{{Account: "333333333333", Region: "us-east-1", Service: "account"}}}, "333333333333")
+	inv := collect(t, awscol.Options{})
+	runs := map[string]model.CollectorRun{}
+	for _, r := range inv.Scan.CollectorRuns {
+		runs[r.Scope.ID] = r
+	}
+	if r := runs["aws:333333333333"]; r.Status != model.StatusPartial || r.ErrorClass != model.ErrDenied || !strings.Contains(r.Error, "regions of 333333333333 not listed") {
+		t.Errorf("account scope: %s/%s %q", r.Status, r.ErrorClass, r.Error)
+	}
+	if _, ok := runs["aws:333333333333:us-east-1"]; !ok || len(runs) != 2 {
+		t.Errorf("scopes %v, want the account and its default region", slices.Sorted(mapsKeys(runs)))
+	}
+}
