@@ -1,0 +1,61 @@
+package aws
+
+import (
+	"net/url"
+	"testing"
+)
+
+func TestGrants(t *testing.T) {
+	for _, c := range []struct {
+		name, doc    string
+		ai, wildcard bool
+	}{
+		{"single action string", `{"Statement":{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*"}}`, true, false},
+		{"service wildcard", `{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","SageMaker:*"],"Resource":"*"}]}`, true, true},
+		{"star", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, true, true},
+		{"agentcore", `{"Statement":[{"Effect":"Allow","Action":["bedrock-agentcore:InvokeAgentRuntime"]}]}`, true, false},
+		{"deny is not a grant", `{"Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*"}]}`, false, false},
+		{"not AI", `{"Statement":[{"Effect":"Allow","Action":["s3:*","ec2:Describe*"]}]}`, false, false},
+		{"url-encoded as IAM returns it", url.QueryEscape(`{"Statement":[{"Effect":"Allow","Action":"bedrock:*"}]}`), true, true},
+		{"garbage", `{not json`, false, false},
+	} {
+		var g grants
+		g.add(c.doc)
+		if g.ai != c.ai || g.wildcard != c.wildcard {
+			t.Errorf("%s: ai %v wildcard %v, want %v %v", c.name, g.ai, g.wildcard, c.ai, c.wildcard)
+		}
+	}
+}
+
+func TestSCPRestrictsAI(t *testing.T) {
+	for doc, want := range map[string]bool{
+		`{"Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1"]}}}]}`:          true,
+		`{"Statement":[{"Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1"]}}}]}`: true,
+		`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`:                                                                                       false,
+		`{"Statement":[{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}`:                                                                          false,
+	} {
+		if got := scpRestrictsAI(doc); got != want {
+			t.Errorf("scpRestrictsAI(%s) = %v, want %v", doc, got, want)
+		}
+	}
+}
+
+func TestTrustsAIService(t *testing.T) {
+	if !trustsAIService(url.QueryEscape(`{"Statement":[{"Principal":{"Service":"bedrock.amazonaws.com"}}]}`)) {
+		t.Error("bedrock trust not seen")
+	}
+	if trustsAIService(`{"Statement":[{"Principal":{"Service":"ec2.amazonaws.com"}}]}`) {
+		t.Error("ec2 trust taken for AI")
+	}
+}
+
+func FuzzPolicyDocument(f *testing.F) {
+	f.Add(`{"Statement":[{"Effect":"Allow","Action":["bedrock:*"],"Resource":"*"}]}`)
+	f.Add(`{"Statement":{"Effect":"Deny","NotAction":"iam:*"}}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		var g grants
+		g.add(doc)
+		_ = scpRestrictsAI(doc)
+		_ = trustsAIService(doc)
+	})
+}
