@@ -2,6 +2,7 @@ package kube_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -204,6 +205,10 @@ func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
 		if v, ok := facts(byID["k8s://test/kserve/inferenceservice/llama"])[k]; ok {
 			t.Errorf("inferenceservice has %s = %v, want it unknown", k, v)
 		}
+	}
+	// A literal credential value in a pod spec never reaches the inventory.
+	if b, _ := json.Marshal(inv); strings.Contains(string(b), "placeholder-not-a-key") {
+		t.Error("the literal OPENAI_API_KEY value of the ollama Deployment is in the inventory")
 	}
 	if a := byID["k8s://test/llm/deployment/vllm"]; a.Owner != "ml-platform" || a.Model == nil || a.Model.Publisher != "meta-llama" {
 		t.Errorf("vllm owner %q model %+v", a.Owner, a.Model)
