@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/url"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -125,11 +124,7 @@ func classify(err error) model.ErrorClass {
 		return model.ErrNotEnabled
 	case apierrors.IsServiceUnavailable(err), apierrors.IsServerTimeout(err), apierrors.IsTimeout(err), apierrors.IsInternalError(err):
 		return model.ErrUnavailable
-	case errors.As(err, &ue):
-		var ne net.Error
-		if errors.As(err, &ne) || ue.Timeout() {
-			return model.ErrUnavailable
-		}
+	case errors.As(err, &ue): // the server could not be reached or answered garbage
 		return model.ErrUnavailable
 	}
 	return model.ErrNone

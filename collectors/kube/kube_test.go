@@ -122,6 +122,7 @@ func facts(a model.Asset) map[string]any {
 func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
 	s := server(t)
 	applyEstate(t, s)
+	started := time.Now().Truncate(time.Microsecond) // audit timestamps have microsecond precision
 	inv := collectorAs(t, s, "aisight", "aisight-reader", 2)
 
 	if len(inv.Scan.CollectorRuns) != 1 {
@@ -234,7 +235,7 @@ func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
 	}
 
 	// The audit log: only get/list/watch, on exactly the ClusterRole's resources, page by page.
-	events, err := s.Audit("system:serviceaccount:aisight:aisight")
+	events, err := s.Audit("system:serviceaccount:aisight:aisight", started)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,8 @@ import (
 var uidRef = regexp.MustCompile(`\{\{uid:([A-Za-z]+)/([a-z0-9.-]*)/([a-z0-9.-]+)\}\}`)
 
 // Apply creates every object of a multi-document YAML stream as the admin,
-// in order. "{{uid:Kind/namespace/name}}" is replaced by the UID of an
+// in order; an object that already exists is left as it is, so applying
+// the same manifest twice (tests run with -count) is harmless. "{{uid:Kind/namespace/name}}" is replaced by the UID of an
 // object created earlier in the same call (for ownerReferences), and an
 // object's "status" is written through its /status subresource afterwards
 // (no controllers run to do it).
@@ -98,6 +99,9 @@ func createObject(ctx context.Context, dyn dynamic.Interface, mapper *restmapper
 		}
 		ri := resourceFor(dyn, mapping, obj.GetNamespace())
 		created, err := ri.Create(ctx, obj, metav1.CreateOptions{})
+		if apierrors.IsAlreadyExists(err) {
+			return ri.Get(ctx, obj.GetName(), metav1.GetOptions{})
+		}
 		if apierrors.IsNotFound(err) && time.Now().Before(deadline) {
 			time.Sleep(200 * time.Millisecond)
 			continue

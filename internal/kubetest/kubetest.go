@@ -300,9 +300,10 @@ func (s *Server) WriteKubeconfig(path string, tokens map[string]string) error {
 
 // AuditEvent is the part of an audit event the tests read.
 type AuditEvent struct {
-	Verb       string `json:"verb"`
-	RequestURI string `json:"requestURI"`
-	User       struct {
+	Verb           string    `json:"verb"`
+	StageTimestamp time.Time `json:"stageTimestamp"`
+	RequestURI     string    `json:"requestURI"`
+	User           struct {
 		Username string `json:"username"`
 	} `json:"user"`
 	ObjectRef *struct {
@@ -315,8 +316,8 @@ type AuditEvent struct {
 	} `json:"responseStatus"`
 }
 
-// Audit reads the audit log's events by user name.
-func (s *Server) Audit(user string) ([]AuditEvent, error) {
+// Audit reads the audit log's events of a user completed at or after since.
+func (s *Server) Audit(user string, since time.Time) ([]AuditEvent, error) {
 	f, err := os.Open(s.AuditLog)
 	if err != nil {
 		return nil, err
@@ -330,7 +331,7 @@ func (s *Server) Audit(user string) ([]AuditEvent, error) {
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			return nil, fmt.Errorf("audit log: %w", err)
 		}
-		if e.User.Username == user {
+		if e.User.Username == user && !e.StageTimestamp.Before(since) {
 			out = append(out, e)
 		}
 	}
