@@ -146,7 +146,10 @@ Exit codes: 0 done, 1 internal error, 2 bad usage or configuration,
 		Example: `  aisight scan                       # scan the current directory, print a table
   aisight scan -o json --out scan.json ./repo
   aisight scan --config aisight.yaml
-  aisight scan --attestations attest.yaml --fail-under ORG=3,IAM=2 ./repo`,
+  aisight scan --attestations attest.yaml --fail-under ORG=3,IAM=2 ./repo
+  aisight scan --source=off --kube-contexts prod,staging
+  aisight scan --source=off --aws-org --aws-role-name aisight-readonly
+  aisight scan --source=off --push-gateway http://pushgateway:9091 --registry registry.yaml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.load(cmd, args); err != nil {
 				return err
