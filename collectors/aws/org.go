@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -21,6 +22,10 @@ func (s *scan) organization(ctx context.Context) error {
 		p := organizations.NewListPoliciesPaginator(client, &organizations.ListPoliciesInput{Filter: t})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
+			var notEnabled *orgtypes.PolicyTypeNotEnabledException
+			if errors.As(err, &notEnabled) {
+				return nil, nil // the policy type is not enabled: there are none
+			}
 			if err != nil {
 				return nil, fmt.Errorf("organizations list-policies %s: %w", t, err)
 			}

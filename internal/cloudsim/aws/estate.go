@@ -15,6 +15,9 @@ type Estate struct {
 		Management string `yaml:"management"`
 		// Policies are organisation policies (SCPs, AI opt-out, Bedrock).
 		Policies []OrgPolicy `yaml:"policies"`
+		// EnabledPolicyTypes, when set, are the only types ListPolicies
+		// accepts; others answer PolicyTypeNotEnabledException.
+		EnabledPolicyTypes []string `yaml:"enabled_policy_types"`
 	} `yaml:"organization"`
 	Accounts []Account `yaml:"accounts"`
 	// PageSize is the most items any list returns per page (default 2).

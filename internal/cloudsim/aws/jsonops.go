@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -62,6 +63,9 @@ func listPolicies(q *request) (any, error) {
 		return nil, err
 	}
 	filter, _ := q.input()["Filter"].(string)
+	if en := q.s.e.Organization.EnabledPolicyTypes; len(en) > 0 && !slices.Contains(en, filter) {
+		return nil, &apiError{status: 400, code: "PolicyTypeNotEnabledException", msg: "This operation can be performed only for enabled policy types."}
+	}
 	var match []OrgPolicy
 	for _, p := range q.s.e.Organization.Policies {
 		if p.Type == filter {
