@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"slices"
 	"sort"
 	"strings"
@@ -369,10 +370,15 @@ func classify(err error) model.ErrorClass {
 	return model.ErrNone
 }
 
-// notOffered recognises an operation a region does not offer (Bedrock
-// answers ValidationException "Unknown Operation" for custom models in some
-// regions).
+// notOffered recognises an operation or service a region does not offer:
+// Bedrock answers ValidationException "Unknown Operation" for custom models
+// in some regions, and a service absent from a region has no endpoint (its
+// host name does not resolve).
 func notOffered(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return true
+	}
 	var ae smithy.APIError
 	return errors.As(err, &ae) && (ae.ErrorCode() == "UnknownOperationException" ||
 		(ae.ErrorCode() == "ValidationException" && strings.Contains(strings.ToLower(ae.ErrorMessage()), "unknown operation")))

@@ -1,8 +1,12 @@
 package aws
 
 import (
+	"net"
 	"net/url"
 	"testing"
+
+	"github.com/aisight/aisight/model"
+	"github.com/aws/smithy-go"
 )
 
 func TestGrants(t *testing.T) {
@@ -58,4 +62,21 @@ func FuzzPolicyDocument(f *testing.F) {
 		_ = scpRestrictsAI(doc)
 		_ = trustsAIService(doc)
 	})
+}
+
+func TestNotOffered(t *testing.T) {
+	noHost := &smithy.OperationError{ServiceID: "Bedrock", OperationName: "ListGuardrails",
+		Err: &url.Error{Op: "Get", URL: "https://bedrock.af-south-1.amazonaws.com/guardrails", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "bedrock.af-south-1.amazonaws.com", IsNotFound: true}}}}
+	unknownOp := &smithy.GenericAPIError{Code: "ValidationException", Message: "Unknown Operation"}
+	otherValidation := &smithy.GenericAPIError{Code: "ValidationException", Message: "1 validation error detected"}
+	timeout := &smithy.OperationError{Err: &net.DNSError{Err: "i/o timeout", IsTimeout: true}}
+	for err, want := range map[error]bool{noHost: true, unknownOp: true, otherValidation: false, timeout: false} {
+		if got := notOffered(err); got != want {
+			t.Errorf("notOffered(%v) = %v, want %v", err, got, want)
+		}
+	}
+	if classify(unknownOp) != model.ErrNotEnabled || classify(&smithy.GenericAPIError{Code: "ThrottlingException"}) != model.ErrThrottled ||
+		classify(&smithy.GenericAPIError{Code: "AccessDeniedException"}) != model.ErrDenied {
+		t.Error("classify")
+	}
 }
