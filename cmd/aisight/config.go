@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -125,47 +124,4 @@ func scalarValues(n yaml.Node) ([]string, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("expected a scalar or a list")
-}
-
-// byteSize is a flag value in bytes that accepts KiB/MiB/GiB (and KB/MB/GB) suffixes.
-type byteSize int64
-
-func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
-func (b *byteSize) Type() string   { return "bytes" }
-func (b *byteSize) Set(s string) error {
-	s = strings.TrimSpace(s)
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"B", 1}} {
-		if v, ok := strings.CutSuffix(s, u.suffix); ok {
-			s, mult = strings.TrimSpace(v), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return fmt.Errorf("not a size: use bytes or a KiB/MiB/GiB suffix")
-	}
-	*b = byteSize(n * mult)
-	return nil
-}
-
-// enumValue is a string flag restricted to a closed set.
-type enumValue struct {
-	value   string
-	allowed []string
-}
-
-func (e *enumValue) String() string { return e.value }
-func (e *enumValue) Type() string   { return "string" }
-func (e *enumValue) Set(s string) error {
-	for _, a := range e.allowed {
-		if s == a {
-			e.value = s
-			return nil
-		}
-	}
-	return fmt.Errorf("must be one of %s", strings.Join(e.allowed, ", "))
 }

@@ -9,12 +9,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aisight/aisight/internal/flagvalue"
 	"github.com/aisight/aisight/scoring"
 )
 
 func newControlsCmd(stdout io.Writer) *cobra.Command {
 	var dir string
-	format := enumValue{value: "table", allowed: []string{"table", "json", "markdown"}}
+	format := flagvalue.NewEnum("table", "table", "json", "markdown")
 	cmd := &cobra.Command{
 		Use:   "controls",
 		Short: "List and explain the controls the maturity scores are built from",
@@ -42,7 +43,7 @@ expression is compiled and type-checked when the catalog loads.`,
 			if err != nil {
 				return err
 			}
-			switch format.value {
+			switch format.Value {
 			case "markdown":
 				_, err = stdout.Write(cat.Markdown())
 				return err
@@ -59,7 +60,7 @@ expression is compiled and type-checked when the catalog loads.`,
 			return tw.Flush()
 		},
 	}
-	list.Flags().VarP(&format, "output", "o", "output format: table, json, markdown")
+	list.Flags().VarP(format, "output", "o", "output format: table, json, markdown")
 	explain := &cobra.Command{
 		Use:   "explain ID",
 		Short: "Show everything about one control",

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,10 +14,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/aisight/aisight/collectors"
-	awscol "github.com/aisight/aisight/collectors/aws"
 	"github.com/aisight/aisight/collectors/fingerprint"
-	"github.com/aisight/aisight/collectors/kube"
-	"github.com/aisight/aisight/collectors/source"
+	"github.com/aisight/aisight/internal/flagvalue"
 	"github.com/aisight/aisight/internal/output"
 	"github.com/aisight/aisight/internal/registry"
 	"github.com/aisight/aisight/model"
@@ -27,81 +23,31 @@ import (
 )
 
 // scanOptions is everything the scan command reads from flags, environment
-// and config file.
+// and config file. Collector options live in their collectors' Specs.
 type scanOptions struct {
-	configPath    string
-	output        enumValue
-	out           string
-	quiet         bool
-	logLevel      enumValue
-	noIgnore      bool
-	maxFileSize   byteSize
-	maxHashSize   byteSize
-	concurrency   int
-	perCollector  int
-	scopeTimeout  time.Duration
-	attestations  string
-	controlsDir   string
-	failUnder     []string
-	paths         []string
-	source        enumValue
-	kube          enumValue
-	kubeconfig    string
-	kubeContexts  []string
-	kubeCluster   string
-	kubePageSize  int64
-	aws           enumValue
-	awsOrg        bool
-	awsRoleName   string
-	awsExternalID string
-	awsRegions    []string
-	awsRate       float64
-	awsOwnerTags  []string
-	registry      string
-	target        []string
-	pushGateway   string
-	pushJob       string
-	pushGrouping  []string
-	metricsFile   string
+	configPath   string
+	output       *flagvalue.Enum
+	out          string
+	quiet        bool
+	logLevel     *flagvalue.Enum
+	concurrency  int
+	perCollector int
+	scopeTimeout time.Duration
+	attestations string
+	controlsDir  string
+	failUnder    []string
+	paths        []string
+	registry     string
+	target       []string
+	pushGateway  string
+	pushJob      string
+	pushGrouping []string
+	metricsFile  string
+	specs        []collectors.Spec
 
 	targets      map[string]model.Level // parsed --fail-under
 	levelTargets map[string]model.Level // --target and --fail-under, for the metrics
 	grouping     map[string]string      // parsed --push-grouping
-}
-
-// deps are what collector constructors may use.
-type deps struct {
-	catalog *fingerprint.Catalog
-	log     *slog.Logger
-}
-
-// collectorFactory decides whether a collector runs and builds it. A nil
-// collector with a reason means skipped.
-type collectorFactory func(o *scanOptions, d deps) (collectors.Collector, string, error)
-
-// availableCollectors is the explicit list of collectors in this build.
-func availableCollectors() map[string]collectorFactory {
-	return map[string]collectorFactory{
-		kube.Name:   kubeFactory,
-		awscol.Name: awsFactory,
-		source.Name: func(o *scanOptions, d deps) (collectors.Collector, string, error) {
-			if o.source.value == "off" {
-				return nil, "disabled by --source=off", nil
-			}
-			reason := "scans the given paths"
-			if len(o.paths) == 0 {
-				reason = "scans the current directory (no PATH given)"
-			}
-			maxHash := int64(o.maxHashSize)
-			if maxHash == 0 {
-				maxHash = -1 // the flag's 0 means never hash
-			}
-			return source.New(source.Options{
-				Paths: o.paths, NoIgnore: o.noIgnore,
-				MaxFileSize: int64(o.maxFileSize), MaxHashSize: maxHash,
-			}, d.catalog), reason, nil
-		},
-	}
 }
 
 func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -158,9 +104,10 @@ Exit codes: 0 done, 1 internal error, 2 bad usage or configuration,
 		},
 	}
 	f := cmd.Flags()
-	f.VarP(&o.output, "output", "o", "output format: "+strings.Join(output.Formats, ", "))
+	f.VarP(o.output, "output", "o", "output format: "+strings.Join(output.Formats, ", "))
 	f.StringVar(&o.out, "out", "", "write the output to this file (atomically) instead of stdout")
 	o.addCollectFlags(f)
+	groupedHelp(cmd, o.specs)
 	f.StringVar(&o.pushGateway, "push-gateway", "", "push the metrics to this Prometheus Pushgateway URL after the scan (CronJob mode)")
 	f.StringVar(&o.pushJob, "push-job", "aisight", "Pushgateway job name")
 	f.StringSliceVar(&o.pushGrouping, "push-grouping", nil, "Pushgateway grouping labels k=v (default scopeset=<hash of the scanned scopes>)")
@@ -186,45 +133,26 @@ func (o *scanOptions) load(cmd *cobra.Command, args []string) error {
 // newScanOptions has the defaults of every scan setting.
 func newScanOptions() *scanOptions {
 	return &scanOptions{
-		output:      enumValue{value: "table", allowed: output.Formats},
-		logLevel:    enumValue{value: "warn", allowed: []string{"debug", "info", "warn", "error"}},
-		maxFileSize: 10 << 20,
-		maxHashSize: 1 << 30,
-		source:      enumValue{value: "on", allowed: []string{"on", "off"}},
-		kube:        enumValue{value: "auto", allowed: []string{"auto", "on", "off"}},
-		aws:         enumValue{value: "auto", allowed: []string{"auto", "on", "off"}},
+		output:   flagvalue.NewEnum("table", output.Formats...),
+		logLevel: flagvalue.NewEnum("warn", "debug", "info", "warn", "error"),
+		specs:    collectorSpecs(),
 	}
 }
 
 // addCollectFlags declares the settings scan and serve share: what to
-// collect and how to score it.
+// collect and how to score it, then each collector's own options.
 func (o *scanOptions) addCollectFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.configPath, "config", "", "YAML config file (keys are flag names; unknown keys are errors)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line and only errors in the log")
-	f.Var(&o.logLevel, "log-level", "log level on stderr: debug, info, warn, error")
-	f.BoolVar(&o.noIgnore, "no-ignore", false, "source: also scan files that .gitignore rules exclude")
-	f.Var(&o.maxFileSize, "max-file-size", "source: largest text file read for findings (e.g. 10MiB)")
-	f.Var(&o.maxHashSize, "max-hash-size", "source: largest model file hashed with SHA-256 (e.g. 4GiB; 0 never hashes)")
+	f.Var(o.logLevel, "log-level", "log level on stderr: debug, info, warn, error")
 	f.IntVar(&o.concurrency, "concurrency", 8, "scopes collected at once across all collectors")
 	f.IntVar(&o.perCollector, "per-collector", 4, "scopes of one collector collected at once")
 	f.DurationVar(&o.scopeTimeout, "scope-timeout", 10*time.Minute, "time limit for collecting one scope")
 	f.StringVar(&o.attestations, "attestations", "", "YAML file of attestations for manual controls (see docs/scoring.md)")
 	f.StringVar(&o.controlsDir, "controls", "", "directory of YAML control files that add to or override the built-in catalog")
-	f.Var(&o.source, "source", "source collector: on (scan PATHs, default .) or off")
-	f.Var(&o.kube, "kube", "Kubernetes collector: auto (when a kubeconfig or in-cluster config exists), on, off")
-	f.StringVar(&o.kubeconfig, "kubeconfig", "", "kubernetes: kubeconfig file (default $KUBECONFIG or ~/.kube/config)")
-	f.StringSliceVar(&o.kubeContexts, "kube-contexts", nil, "kubernetes: contexts to scan (default every context)")
-	f.StringVar(&o.kubeCluster, "kube-cluster-name", "", "kubernetes: scope name of the in-cluster cluster (default in-cluster)")
-	f.Int64Var(&o.kubePageSize, "kube-page-size", 500, "kubernetes: objects per list request")
-	f.Var(&o.aws, "aws", "AWS collector: auto (when AWS credentials are explicitly present), on, off")
-	f.BoolVar(&o.awsOrg, "aws-org", false, "aws: scan every account of the organisation (run from the management account)")
-	f.StringVar(&o.awsRoleName, "aws-role-name", "", "aws: role to assume in member accounts with --aws-org (deploy/aws/aisight-member-role.yaml)")
-	f.StringVar(&o.awsExternalID, "aws-external-id", "", "aws: external id for assuming --aws-role-name")
-	f.StringSliceVar(&o.awsRegions, "aws-regions", nil, "aws: regions to scan (default each account's enabled regions)")
-	f.Float64Var(&o.awsRate, "aws-rate", 20, "aws: most requests per second per account")
-	f.StringSliceVar(&o.awsOwnerTags, "aws-owner-tags", []string{"owner", "team", "aisight:owner"}, "aws: tag keys read as the owner, in order")
 	f.StringVar(&o.registry, "registry", "", "YAML file of the AI assets the organisation has registered; others are shadow AI (see docs/metrics.md)")
 	f.StringSliceVar(&o.target, "target", nil, "target levels shown in metrics and dashboards, e.g. ORG=3,IAM=3 (no effect on the exit code)")
+	addSpecFlags(f, o.specs)
 }
 
 // validate checks cross-field rules in one place.
@@ -235,17 +163,10 @@ func (o *scanOptions) validate() error {
 	if o.scopeTimeout <= 0 {
 		return usagef("--scope-timeout must be positive")
 	}
-	if o.awsOrg && o.awsRoleName == "" {
-		return usagef("--aws-org needs --aws-role-name, the role to assume in member accounts")
-	}
-	if o.awsRate <= 0 {
-		return usagef("--aws-rate must be positive")
-	}
-	if o.kubePageSize < 1 {
-		return usagef("--kube-page-size must be at least 1")
-	}
-	if o.maxFileSize <= 0 {
-		return usagef("--max-file-size must be positive")
+	for _, s := range o.specs {
+		if err := s.Validate(); err != nil {
+			return usageError{fmt.Errorf("%s collector: %w", s.Name(), err)}
+		}
 	}
 	var err error
 	if o.targets, err = parseLevels("--fail-under", o.failUnder); err != nil {
@@ -290,7 +211,7 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	render := func(w io.Writer) error { return output.Render(w, o.output.value, report) }
+	render := func(w io.Writer) error { return output.Render(w, o.output.Value, report) }
 	if o.out != "" {
 		if err := output.WriteFileAtomic(o.out, render); err != nil {
 			return fmt.Errorf("write %s: %w", o.out, err)
@@ -321,7 +242,7 @@ func prepareScan(o *scanOptions, stderr io.Writer) (*scanner, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[o.logLevel.value]
+	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[o.logLevel.Value]
 	if o.quiet {
 		level = slog.LevelError
 	}
@@ -358,16 +279,9 @@ func prepareScan(o *scanOptions, stderr io.Writer) (*scanner, error) {
 
 // run collects, applies the registry, scores and returns the report.
 func (sc *scanner) run(ctx context.Context, showProgress bool) (model.Report, error) {
-	d := deps{catalog: sc.catalog, log: sc.log}
-	factories := availableCollectors()
-	names := slices.Sorted(maps.Keys(factories))
-	var plans []collectors.Plan
-	for _, name := range names {
-		c, reason, err := factories[name](sc.o, d)
-		if err != nil {
-			return model.Report{}, usagef("%s collector: %v", name, err)
-		}
-		plans = append(plans, collectors.Plan{Name: name, Collector: c, Reason: reason})
+	plans, err := sc.plans(ctx)
+	if err != nil {
+		return model.Report{}, err
 	}
 	prog := newProgress(sc.stderr, showProgress)
 	runner := collectors.NewRunner(collectors.Options{

@@ -51,6 +51,7 @@ stops it: the scan in progress is cancelled and open HTTP requests finish.`,
 	}
 	f := cmd.Flags()
 	o.addCollectFlags(f)
+	groupedHelp(cmd, o.specs)
 	f.StringVar(&listen, "listen", listen, "address to serve HTTP on")
 	f.DurationVar(&interval, "interval", interval, "time between the starts of two scans")
 	return cmd

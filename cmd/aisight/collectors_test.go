@@ -1,0 +1,133 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+)
+
+// sampleValue is a valid value of a flag other than its default, derived
+// from the flag's type, so the test needs no per-flag table.
+func sampleValue(t *testing.T, fl *pflag.Flag) string {
+	t.Helper()
+	switch typ := fl.Value.Type(); typ {
+	case "bool":
+		if fl.DefValue == "true" {
+			return "false"
+		}
+		return "true"
+	case "string":
+		return "sample-value"
+	case "stringSlice":
+		return "one,two"
+	case "int", "int64":
+		return "7"
+	case "float64":
+		return "3.5"
+	case "duration":
+		return "3s"
+	case "bytes":
+		return "5242880"
+	default:
+		if strings.Contains(typ, "|") { // an enum: another allowed value
+			for _, v := range strings.Split(typ, "|") {
+				if v != fl.DefValue {
+					return v
+				}
+			}
+		}
+		t.Fatalf("--%s: no sample for flag type %q", fl.Name, typ)
+		return ""
+	}
+}
+
+// Every collector of the CLI's list: its flags appear under its own group
+// in scan --help, are documented in its docs/collectors page, and can be
+// set from a config file and from AISIGHT_* environment variables.
+func TestEveryCollectorOptionIsReachable(t *testing.T) {
+	help := runCLI(t, "scan", "--help")
+	if help.code != 0 {
+		t.Fatalf("scan --help: exit %d %s", help.code, help.stderr)
+	}
+	for _, spec := range collectorSpecs() {
+		fs := pflag.NewFlagSet(spec.Name(), pflag.ContinueOnError)
+		spec.AddFlags(fs)
+		if !fs.HasFlags() {
+			t.Errorf("%s: declares no flags (at least its enablement)", spec.Name())
+		}
+		section := groupSection(help.stdout, spec.Title()+" flags:")
+		if section == "" {
+			t.Errorf("scan --help has no %q section", spec.Title()+" flags:")
+		}
+		doc, err := os.ReadFile("../../docs/collectors/" + spec.Name() + ".md")
+		if err != nil {
+			t.Errorf("%s: %v", spec.Name(), err)
+		}
+		fs.VisitAll(func(fl *pflag.Flag) {
+			if !strings.Contains(section, "--"+fl.Name+" ") && !strings.Contains(section, "--"+fl.Name+"[") {
+				t.Errorf("--%s is not in the %q section of scan --help", fl.Name, spec.Title())
+			}
+			if !strings.Contains(string(doc), "`--"+fl.Name) {
+				t.Errorf("--%s is not documented in docs/collectors/%s.md", fl.Name, spec.Name())
+			}
+			v := sampleValue(t, fl)
+			for _, via := range []string{"config", "env"} {
+				fresh := pflag.NewFlagSet("fresh", pflag.ContinueOnError)
+				collectorSpecsByName(t, spec.Name()).AddFlags(fresh)
+				cfg, env := "", map[string]string{}
+				if via == "config" {
+					cfg = writeFile(t, fl.Name+": "+v+"\n")
+				} else {
+					env[envName(fl.Name)] = v
+				}
+				if err := applySources(fresh, cfg, func(k string) string { return env[k] }); err != nil {
+					t.Errorf("--%s from %s: %v", fl.Name, via, err)
+					continue
+				}
+				val := fresh.Lookup(fl.Name).Value
+				got := val.String()
+				if sv, ok := val.(pflag.SliceValue); ok {
+					got = strings.Join(sv.GetSlice(), ",")
+				}
+				if got != v {
+					t.Errorf("--%s from %s: got %q, want %q", fl.Name, via, got, v)
+				}
+			}
+		})
+	}
+}
+
+func collectorSpecsByName(t *testing.T, name string) interface{ AddFlags(*pflag.FlagSet) } {
+	t.Helper()
+	for _, s := range collectorSpecs() {
+		if s.Name() == name {
+			return s
+		}
+	}
+	t.Fatalf("no collector %s", name)
+	return nil
+}
+
+// groupSection returns the lines of a --help section up to the next blank line.
+func groupSection(help, title string) string {
+	i := strings.Index(help, "\n"+title+"\n")
+	if i < 0 {
+		return ""
+	}
+	rest := help[i+len(title)+2:]
+	if j := strings.Index(rest, "\n\n"); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	p := t.TempDir() + "/config.yaml"
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
