@@ -199,15 +199,20 @@ func (s *scan) runScope(ctx context.Context, p Plan, sc model.Scope) {
 		run.Status, run.ErrorClass, run.Error = model.StatusFailed, class, err.Error()
 	case len(problems) > 0:
 		run.Status = model.StatusPartial
-		run.ErrorClass = Classify(problems[0], classifierOf(p.Collector))
+		classes := make([]model.ErrorClass, len(problems))
+		for i, pr := range problems {
+			classes[i] = Classify(pr, classifierOf(p.Collector))
+		}
+		run.ErrorClass = DominantClass(classes)
 		run.Error = summarize(problems)
 	default:
 		run.Status = model.StatusOK
 	}
+	run.Problems = distinctMessages(err, problems)
 	if err != nil {
 		log.Warn("scope failed", "class", class, "err", err)
 	} else if len(problems) > 0 {
-		log.Warn("scope partly collected", "class", run.ErrorClass, "problems", len(problems), "err", problems[0])
+		log.Warn("scope partly collected", "class", run.ErrorClass, "problems", len(problems), "err", run.Error)
 	}
 	run.APICalls = stats["api_calls"]
 	delete(stats, "api_calls")
@@ -289,6 +294,53 @@ func (s *scan) progress(collector, scope string) {
 func classifierOf(c Collector) ErrorClassifier {
 	ec, _ := c.(ErrorClassifier)
 	return ec
+}
+
+// maxProblems bounds the problems one run lists; the rest are counted.
+const maxProblems = 100
+
+// distinctMessages lists every distinct error of a run (its failure, or
+// each problem, a joined error split into its parts), in order, at most
+// maxProblems and then a count of the rest.
+func distinctMessages(err error, problems []error) []string {
+	var out []string
+	seen := map[string]bool{}
+	more := 0
+	var add func(e error)
+	add = func(e error) {
+		if ce, ok := e.(*ClassError); ok {
+			e = ce.Err
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				add(x)
+			}
+			return
+		}
+		m := e.Error()
+		if seen[m] {
+			return
+		}
+		seen[m] = true
+		if len(out) == maxProblems {
+			more++
+			return
+		}
+		out = append(out, m)
+	}
+	if err != nil {
+		add(err)
+	}
+	for _, p := range problems {
+		add(p)
+	}
+	if more > 0 {
+		out = append(out, fmt.Sprintf("and %d more", more))
+	}
+	if len(out) <= 1 {
+		return nil // the run's error says it all
+	}
+	return out
 }
 
 func summarize(problems []error) string {

@@ -7,7 +7,7 @@ import (
 
 // SchemaVersion is the version of the JSON output contract. It changes major on
 // any incompatible change; additive fields bump the minor part.
-const SchemaVersion = "1.0"
+const SchemaVersion = "1.1"
 
 // Scope is one unit of collection: an account×region, a project×location, a
 // subscription, a cluster, an organisation, or a directory tree.
@@ -59,8 +59,11 @@ type CollectorRun struct {
 	ErrorClass ErrorClass `json:"error_class,omitempty"`
 	// Error says why the run failed or was partial; Reason why it was skipped.
 	// Neither ever contains a secret.
-	Error    string    `json:"error,omitempty"`
-	Reason   string    `json:"reason,omitempty"`
+	Error  string `json:"error,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	// Problems lists every distinct error of a partial or failed run (its
+	// Error summarises them), when there is more than one.
+	Problems []string  `json:"problems,omitempty"`
 	Started  time.Time `json:"started"`
 	Duration Duration  `json:"duration_seconds"`
 	APICalls int64     `json:"api_calls"`

@@ -7,19 +7,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagent"
-	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+	agenttypes "github.com/aws/aws-sdk-go-v2/service/bedrockagent/types"
 
+	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/model"
 )
 
-// agents reports Bedrock agents (role, foundation model, guardrail,
-// aliases), knowledge bases (role, embedding model, data sources), flows and
-// prompts.
-func (s *scan) agents(ctx context.Context) error {
+// agentFamilies are Bedrock Agents' resource families in a region: agents
+// (role, foundation model, guardrail, aliases), knowledge bases (role,
+// embedding model, data sources), flows and prompts.
+func (s *scan) agentFamilies() []collectors.Family {
 	client := bedrockagent.NewFromConfig(s.cfg)
 	tagClient := bedrock.NewFromConfig(s.cfg)
-	return s.steps(ctx,
-		func(ctx context.Context) error {
+	return []collectors.Family{
+		{Name: "bedrock_agent.agents", Collect: func(ctx context.Context) error {
 			p := bedrockagent.NewListAgentsPaginator(client, &bedrockagent.ListAgentsInput{})
 			for p.HasMorePages() {
 				page, err := p.NextPage(ctx)
@@ -29,42 +30,21 @@ func (s *scan) agents(ctx context.Context) error {
 				for _, sum := range page.AgentSummaries {
 					out, err := client.GetAgent(ctx, &bedrockagent.GetAgentInput{AgentId: sum.AgentId})
 					if err != nil {
-						return fmt.Errorf("bedrock-agent get-agent %s: %w", aws.ToString(sum.AgentId), err)
+						s.itemFailed(ctx, fmt.Errorf("bedrock-agent get-agent %s in %s: %w", aws.ToString(sum.AgentId), s.scope.Region, err))
+						continue
 					}
-					ag := out.Agent
-					a := s.asset(aws.ToString(ag.AgentArn), model.KindAgent, aws.ToString(ag.AgentName))
-					src := "bedrock-agent get-agent"
-					a.Facts = append(a.Facts, model.String("agent.platform", "bedrock_agents", model.Observed, src),
-						model.String("agent.foundation_model", aws.ToString(ag.FoundationModel), model.Observed, src))
-					if fm := aws.ToString(ag.FoundationModel); fm != "" {
-						a.Model = &model.ModelRef{Name: fm}
-						a.Relations = append(a.Relations, model.Relation{Type: "uses_model", Target: fm})
+					aliases, err := s.agentAliases(ctx, client, sum.AgentId)
+					if err != nil {
+						s.itemFailed(ctx, err)
 					}
-					attached := ag.GuardrailConfiguration != nil && aws.ToString(ag.GuardrailConfiguration.GuardrailIdentifier) != ""
-					a.Facts = append(a.Facts, model.Bool("guardrail.attached", attached, model.Observed, src))
-					if attached {
-						a.Relations = append(a.Relations, model.Relation{Type: "guarded_by", Target: aws.ToString(ag.GuardrailConfiguration.GuardrailIdentifier)})
-					}
-					s.runsAs(a, aws.ToString(ag.AgentResourceRoleArn))
-					var aliases []string
-					ap := bedrockagent.NewListAgentAliasesPaginator(client, &bedrockagent.ListAgentAliasesInput{AgentId: sum.AgentId})
-					for ap.HasMorePages() {
-						apage, err := ap.NextPage(ctx)
-						if err != nil {
-							return fmt.Errorf("bedrock-agent list-agent-aliases %s: %w", aws.ToString(sum.AgentId), err)
-						}
-						for _, al := range apage.AgentAliasSummaries {
-							aliases = append(aliases, aws.ToString(al.AgentAliasName))
-						}
-					}
-					a.Facts = append(a.Facts, model.Strings("agent.aliases", aliases, model.Observed, "bedrock-agent list-agent-aliases"))
-					s.tag(a, s.bedrockTags(ctx, tagClient, aws.ToString(ag.AgentArn)))
+					a := s.agentAsset(out.Agent, aliases, err == nil)
+					s.tag(a, s.bedrockTags(ctx, tagClient, aws.ToString(out.Agent.AgentArn)))
 					s.add(a)
 				}
 			}
 			return nil
-		},
-		func(ctx context.Context) error {
+		}},
+		{Name: "bedrock_agent.knowledge_bases", Collect: func(ctx context.Context) error {
 			p := bedrockagent.NewListKnowledgeBasesPaginator(client, &bedrockagent.ListKnowledgeBasesInput{})
 			for p.HasMorePages() {
 				page, err := p.NextPage(ctx)
@@ -74,38 +54,19 @@ func (s *scan) agents(ctx context.Context) error {
 				for _, sum := range page.KnowledgeBaseSummaries {
 					out, err := client.GetKnowledgeBase(ctx, &bedrockagent.GetKnowledgeBaseInput{KnowledgeBaseId: sum.KnowledgeBaseId})
 					if err != nil {
-						return fmt.Errorf("bedrock-agent get-knowledge-base %s: %w", aws.ToString(sum.KnowledgeBaseId), err)
+						s.itemFailed(ctx, fmt.Errorf("bedrock-agent get-knowledge-base %s in %s: %w", aws.ToString(sum.KnowledgeBaseId), s.scope.Region, err))
+						continue
 					}
-					kb := out.KnowledgeBase
-					a := s.asset(aws.ToString(kb.KnowledgeBaseArn), model.KindKnowledgeBase, aws.ToString(kb.Name))
-					src := "bedrock-agent get-knowledge-base"
-					if c := kb.KnowledgeBaseConfiguration; c != nil && c.VectorKnowledgeBaseConfiguration != nil {
-						em := aws.ToString(c.VectorKnowledgeBaseConfiguration.EmbeddingModelArn)
-						a.Facts = append(a.Facts, model.String("kb.embedding_model", em, model.Observed, src))
-						a.Relations = append(a.Relations, model.Relation{Type: "uses_model", Target: em})
+					sources, err := s.dataSources(ctx, client, sum.KnowledgeBaseId)
+					if err != nil {
+						s.itemFailed(ctx, err)
 					}
-					if kb.StorageConfiguration != nil {
-						a.Facts = append(a.Facts, model.String("kb.storage_type", string(kb.StorageConfiguration.Type), model.Observed, src))
-					}
-					s.runsAs(a, aws.ToString(kb.RoleArn))
-					var sources []string
-					dp := bedrockagent.NewListDataSourcesPaginator(client, &bedrockagent.ListDataSourcesInput{KnowledgeBaseId: sum.KnowledgeBaseId})
-					for dp.HasMorePages() {
-						dpage, err := dp.NextPage(ctx)
-						if err != nil {
-							return fmt.Errorf("bedrock-agent list-data-sources %s: %w", aws.ToString(sum.KnowledgeBaseId), err)
-						}
-						for _, d := range dpage.DataSourceSummaries {
-							sources = append(sources, aws.ToString(d.Name))
-						}
-					}
-					a.Facts = append(a.Facts, model.Strings("kb.data_sources", sources, model.Observed, "bedrock-agent list-data-sources"))
-					s.add(a)
+					s.add(s.knowledgeBaseAsset(out.KnowledgeBase, sources, err == nil))
 				}
 			}
 			return nil
-		},
-		func(ctx context.Context) error {
+		}},
+		{Name: "bedrock_agent.flows", Collect: func(ctx context.Context) error {
 			p := bedrockagent.NewListFlowsPaginator(client, &bedrockagent.ListFlowsInput{})
 			for p.HasMorePages() {
 				page, err := p.NextPage(ctx)
@@ -117,8 +78,8 @@ func (s *scan) agents(ctx context.Context) error {
 				}
 			}
 			return nil
-		},
-		func(ctx context.Context) error {
+		}},
+		{Name: "bedrock_agent.prompts", Collect: func(ctx context.Context) error {
 			p := bedrockagent.NewListPromptsPaginator(client, &bedrockagent.ListPromptsInput{})
 			for p.HasMorePages() {
 				page, err := p.NextPage(ctx)
@@ -130,48 +91,79 @@ func (s *scan) agents(ctx context.Context) error {
 				}
 			}
 			return nil
-		},
-	)
+		}},
+	}
 }
 
-// agentCore reports Bedrock AgentCore agent runtimes (agents) and gateways
-// (remote MCP servers).
-func (s *scan) agentCore(ctx context.Context) error {
-	client := bedrockagentcorecontrol.NewFromConfig(s.cfg)
-	return s.steps(ctx,
-		func(ctx context.Context) error {
-			p := bedrockagentcorecontrol.NewListAgentRuntimesPaginator(client, &bedrockagentcorecontrol.ListAgentRuntimesInput{})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
-				if err != nil {
-					return fmt.Errorf("bedrock-agentcore list-agent-runtimes in %s: %w", s.scope.Region, err)
-				}
-				for _, r := range page.AgentRuntimes {
-					a := s.asset(aws.ToString(r.AgentRuntimeArn), model.KindAgent, aws.ToString(r.AgentRuntimeName))
-					a.Facts = append(a.Facts, model.String("agent.platform", "agentcore_runtime", model.Observed, "bedrock-agentcore list-agent-runtimes"))
-					s.add(a)
-				}
-			}
-			return nil
-		},
-		func(ctx context.Context) error {
-			p := bedrockagentcorecontrol.NewListGatewaysPaginator(client, &bedrockagentcorecontrol.ListGatewaysInput{})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
-				if err != nil {
-					return fmt.Errorf("bedrock-agentcore list-gateways in %s: %w", s.scope.Region, err)
-				}
-				for _, g := range page.Items {
-					id := "arn:aws:bedrock-agentcore:" + s.scope.Region + ":" + s.scope.Account + ":gateway/" + aws.ToString(g.GatewayId)
-					a := s.asset(id, model.KindMCPServer, aws.ToString(g.Name))
-					src := "bedrock-agentcore list-gateways"
-					a.Facts = append(a.Facts, model.Bool("mcp.remote", true, model.Observed, src),
-						model.String("mcp.transport", "agentcore_gateway", model.Observed, src),
-						model.String("gateway.authorizer_type", string(g.AuthorizerType), model.Observed, src))
-					s.add(a)
-				}
-			}
-			return nil
-		},
-	)
+func (s *scan) agentAliases(ctx context.Context, client *bedrockagent.Client, agentID *string) ([]string, error) {
+	var aliases []string
+	p := bedrockagent.NewListAgentAliasesPaginator(client, &bedrockagent.ListAgentAliasesInput{AgentId: agentID})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("bedrock-agent list-agent-aliases %s in %s: %w", aws.ToString(agentID), s.scope.Region, err)
+		}
+		for _, al := range page.AgentAliasSummaries {
+			aliases = append(aliases, aws.ToString(al.AgentAliasName))
+		}
+	}
+	return aliases, nil
+}
+
+func (s *scan) dataSources(ctx context.Context, client *bedrockagent.Client, kbID *string) ([]string, error) {
+	var sources []string
+	p := bedrockagent.NewListDataSourcesPaginator(client, &bedrockagent.ListDataSourcesInput{KnowledgeBaseId: kbID})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("bedrock-agent list-data-sources %s in %s: %w", aws.ToString(kbID), s.scope.Region, err)
+		}
+		for _, d := range page.DataSourceSummaries {
+			sources = append(sources, aws.ToString(d.Name))
+		}
+	}
+	return sources, nil
+}
+
+// agentAsset maps a Bedrock agent; its aliases are a fact only when they
+// could be listed (aliasesKnown), else the fact is unknown.
+func (s *scan) agentAsset(ag *agenttypes.Agent, aliases []string, aliasesKnown bool) *model.Asset {
+	a := s.asset(aws.ToString(ag.AgentArn), model.KindAgent, aws.ToString(ag.AgentName))
+	src := "bedrock-agent get-agent"
+	a.Facts = append(a.Facts, model.String("agent.platform", "bedrock_agents", model.Observed, src),
+		model.String("agent.foundation_model", aws.ToString(ag.FoundationModel), model.Observed, src))
+	if fm := aws.ToString(ag.FoundationModel); fm != "" {
+		a.Model = &model.ModelRef{Name: fm}
+		a.Relations = append(a.Relations, model.Relation{Type: "uses_model", Target: fm})
+	}
+	attached := ag.GuardrailConfiguration != nil && aws.ToString(ag.GuardrailConfiguration.GuardrailIdentifier) != ""
+	a.Facts = append(a.Facts, model.Bool("guardrail.attached", attached, model.Observed, src))
+	if attached {
+		a.Relations = append(a.Relations, model.Relation{Type: "guarded_by", Target: aws.ToString(ag.GuardrailConfiguration.GuardrailIdentifier)})
+	}
+	s.runsAs(a, aws.ToString(ag.AgentResourceRoleArn))
+	if aliasesKnown {
+		a.Facts = append(a.Facts, model.Strings("agent.aliases", aliases, model.Observed, "bedrock-agent list-agent-aliases"))
+	}
+	return a
+}
+
+// knowledgeBaseAsset maps a knowledge base; its data sources are a fact
+// only when they could be listed.
+func (s *scan) knowledgeBaseAsset(kb *agenttypes.KnowledgeBase, sources []string, sourcesKnown bool) *model.Asset {
+	a := s.asset(aws.ToString(kb.KnowledgeBaseArn), model.KindKnowledgeBase, aws.ToString(kb.Name))
+	src := "bedrock-agent get-knowledge-base"
+	if c := kb.KnowledgeBaseConfiguration; c != nil && c.VectorKnowledgeBaseConfiguration != nil {
+		em := aws.ToString(c.VectorKnowledgeBaseConfiguration.EmbeddingModelArn)
+		a.Facts = append(a.Facts, model.String("kb.embedding_model", em, model.Observed, src))
+		a.Relations = append(a.Relations, model.Relation{Type: "uses_model", Target: em})
+	}
+	if kb.StorageConfiguration != nil {
+		a.Facts = append(a.Facts, model.String("kb.storage_type", string(kb.StorageConfiguration.Type), model.Observed, src))
+	}
+	s.runsAs(a, aws.ToString(kb.RoleArn))
+	if sourcesKnown {
+		a.Facts = append(a.Facts, model.Strings("kb.data_sources", sources, model.Observed, "bedrock-agent list-data-sources"))
+	}
+	return a
 }

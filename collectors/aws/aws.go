@@ -264,7 +264,7 @@ func (c *Collector) Collect(ctx context.Context, scope model.Scope, sink collect
 	s := &scan{c: c, cfg: cfg, scope: scope, sink: sink}
 	switch scope.Kind {
 	case "organization":
-		return s.run(ctx, s.organization)
+		return s.run(ctx, s.orgFamilies())
 	case "account":
 		c.mu.Lock()
 		rerr := c.regionErr[scope.Account]
@@ -272,11 +272,11 @@ func (c *Collector) Collect(ctx context.Context, scope model.Scope, sink collect
 		if rerr != nil {
 			sink.Problem(collectors.Classed(classify(rerr), rerr))
 		}
-		return s.run(ctx, s.iam)
+		return s.run(ctx, s.iamFamilies())
 	case "account_region":
 		cfg.Region = scope.Region
 		s.cfg = cfg
-		return s.run(ctx, s.bedrock, s.agents, s.agentCore, s.sagemaker)
+		return s.run(ctx, s.bedrockFamilies(), s.agentFamilies(), s.agentCoreFamilies(), s.sagemakerFamilies())
 	}
 	return collectors.Classedf(model.ErrInvalidConfig, "unknown scope kind %s", scope.Kind)
 }
@@ -291,54 +291,45 @@ type scan struct {
 	roleOf  map[string]string // asset ID -> role ARN
 }
 
-// run runs the resource families of a scope. A family that fails is a
-// problem of the scope (partial); when every family fails the scope fails
-// with the first error's class.
-func (s *scan) run(ctx context.Context, families ...func(context.Context) error) error {
+// run runs the resource families of a scope (collectors.Families: a failed
+// family is a problem, every error is kept, the scope fails only when no
+// family succeeds), then emits the buffered assets.
+func (s *scan) run(ctx context.Context, groups ...[]collectors.Family) error {
 	defer s.flush()
-	var errs []error
-	for _, f := range families {
-		if err := f(ctx); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			errs = append(errs, err)
-		}
+	var fams []collectors.Family
+	for _, g := range groups {
+		fams = append(fams, g...)
 	}
-	if len(errs) == len(families) {
-		return errs[0]
-	}
-	for _, err := range errs {
-		s.sink.Problem(collectors.Classed(classify(err), err))
-	}
-	return nil
+	return collectors.Families{Sink: s.sink, Classify: classify, NotOffered: notOffered}.Run(ctx, fams...)
 }
 
-// family runs the listing steps of one service; a step whose operation is
-// not offered in the region is counted, not a problem.
-func (s *scan) steps(ctx context.Context, steps ...func(context.Context) error) error {
-	var firstErr error
-	failed := 0
-	for _, st := range steps {
-		err := st(ctx)
-		switch {
-		case err == nil:
-		case notOffered(err):
-			s.sink.Count("operations_not_offered", 1)
-		default:
-			failed++
-			if firstErr == nil {
-				firstErr = err
+// itemFailed records one item of a listing that could not be read; the
+// listing goes on. A cancelled scan is not an item failure.
+func (s *scan) itemFailed(ctx context.Context, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	collectors.ItemFailed(s.sink, classify, err)
+}
+
+// asset starts a PaaS asset of this scope.
+func (s *scan) asset(arn string, kind model.Kind, name string) *model.Asset {
+	return &model.Asset{ID: arn, Provider: Name, Scope: s.scope.ID, Region: s.scope.Region, Kind: kind, DeploymentType: model.PaaS, Name: name}
+}
+
+// tag sets tags and the owner (first of the owner tag keys, case-insensitive).
+func (s *scan) tag(a *model.Asset, tags map[string]string) {
+	if len(tags) == 0 {
+		return
+	}
+	a.Tags = tags
+	for _, want := range s.c.opts.OwnerTags {
+		for k, v := range tags {
+			if strings.EqualFold(k, want) && v != "" && a.Owner == "" {
+				a.Owner = v
 			}
 		}
 	}
-	if failed == len(steps) || (firstErr != nil && classify(firstErr) != model.ErrDenied) {
-		return firstErr
-	}
-	if firstErr != nil {
-		s.sink.Problem(collectors.Classed(classify(firstErr), firstErr))
-	}
-	return nil
 }
 
 // ClassifyError maps AWS errors to error classes.

@@ -494,3 +494,63 @@ func TestRegionsNotListedIsReported(t *testing.T) {
 		t.Errorf("scopes %v, want the account and its default region", slices.Sorted(mapsKeys(runs)))
 	}
 }
+
+// One item of a listing that cannot be read (a denied Get or Describe, a
+// user's key listing) is counted and named; the rest of the listing is
+// still reported, and the item itself is reported from its summary with the
+// facts that needed the failed call left unknown.
+func TestOneFailedItemIsNamedAndTheRestReported(t *testing.T) {
+	startSim(t, sim.Faults{FailActions: []sim.ActionFault{
+		{Action: "bedrock:GetGuardrail", Match: "gr-empty"},
+		{Action: "sagemaker:DescribeModel", Match: "llama-tgi"},
+		{Action: "iam:ListAccessKeys", Match: "ci-bot"},
+		{Action: "bedrock:ListAgentAliases", Match: "AG2", Status: 500},
+	}}, "111111111111")
+	inv := collect(t, awscol.Options{Regions: []string{"us-east-1"}})
+	runs := map[string]model.CollectorRun{}
+	for _, r := range inv.Scan.CollectorRuns {
+		runs[r.Scope.ID] = r
+	}
+	region := runs["aws:111111111111:us-east-1"]
+	if region.Status != model.StatusPartial || region.Stats["items_failed"] != 3 {
+		t.Errorf("region run: %s, items_failed %d, problems %q", region.Status, region.Stats["items_failed"], region.Problems)
+	}
+	// Every distinct problem is kept, not only the first; a server error
+	// among denials makes the run's class the transient one.
+	for _, want := range []string{"get-guardrail gr-empty", "describe-model llama-tgi", "list-agent-aliases AG2"} {
+		if !slices.ContainsFunc(region.Problems, func(p string) bool { return strings.Contains(p, want) }) {
+			t.Errorf("region problems %q lack %q", region.Problems, want)
+		}
+	}
+	if region.ErrorClass != model.ErrUnavailable {
+		t.Errorf("region class %s, want unavailable (one 500 among denials)", region.ErrorClass)
+	}
+	account := runs["aws:111111111111"]
+	if account.Status != model.StatusPartial || account.ErrorClass != model.ErrDenied || !strings.Contains(account.Error, "list-access-keys ci-bot") {
+		t.Errorf("account run: %s/%s %q", account.Status, account.ErrorClass, account.Error)
+	}
+	byID := map[string]model.Asset{}
+	for _, a := range inv.Assets {
+		byID[a.ID] = a
+	}
+	has := func(id, key string) bool { a := byID[id]; _, ok := a.Fact(key); return ok }
+	for id, want := range map[string]map[string]bool{
+		"arn:aws:bedrock:us-east-1:111111111111:guardrail/gr-empty":  {"guardrail.content_filters": false},
+		"arn:aws:bedrock:us-east-1:111111111111:guardrail/gr-strict": {"guardrail.content_filters": true},
+		"arn:aws:sagemaker:us-east-1:111111111111:model/llama-tgi":   {"image.pinned_digest": false},
+		"arn:aws:sagemaker:us-east-1:111111111111:model/churn-xgb":   {"image.pinned_digest": true},
+		"arn:aws:bedrock:us-east-1:111111111111:agent/AG2":           {"agent.aliases": false, "guardrail.attached": true},
+		"arn:aws:bedrock:us-east-1:111111111111:agent/AG1":           {"agent.aliases": true},
+		"arn:aws:iam::111111111111:user/ci-bot":                      {"iam.long_lived_ai_credentials": false, "iam.ai_full_access_policy": true},
+	} {
+		if _, ok := byID[id]; !ok {
+			t.Errorf("%s is missing: a failed item must still be listed", id)
+			continue
+		}
+		for k, known := range want {
+			if has(id, k) != known {
+				t.Errorf("%s: fact %s present=%v, want %v", id, k, !known, known)
+			}
+		}
+	}
+}

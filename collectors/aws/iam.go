@@ -13,90 +13,118 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/model"
 )
 
-// iam reports, per account, the roles and users that can use AI services
-// (identity assets), the long-lived credentials of those users (access keys
-// and Bedrock API keys, as api_key assets), from one paginated
-// GetAccountAuthorizationDetails plus per-user key listings.
-func (s *scan) iam(ctx context.Context) error {
+// iamFamilies are the account's IAM families: the roles and users that can
+// use AI services (identity assets) and the long-lived credentials of those
+// users (access keys and Bedrock API keys, as api_key assets), from one
+// paginated GetAccountAuthorizationDetails plus per-user key listings.
+func (s *scan) iamFamilies() []collectors.Family {
 	client := iam.NewFromConfig(s.cfg)
-	local := map[string]string{} // customer managed policy ARN -> default version document
-	var roles []iamtypes.RoleDetail
-	var users []iamtypes.UserDetail
-	p := iam.NewGetAccountAuthorizationDetailsPaginator(client, &iam.GetAccountAuthorizationDetailsInput{
-		Filter: []iamtypes.EntityType{iamtypes.EntityTypeUser, iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("iam get-account-authorization-details in %s: %w", s.scope.Account, err)
-		}
-		roles = append(roles, page.RoleDetailList...)
-		users = append(users, page.UserDetailList...)
-		for _, pol := range page.Policies {
-			for _, v := range pol.PolicyVersionList {
-				if v.IsDefaultVersion {
-					local[aws.ToString(pol.Arn)] = aws.ToString(v.Document)
+	return []collectors.Family{{Name: "iam.principals", Collect: func(ctx context.Context) error {
+		local := map[string]string{} // customer managed policy ARN -> default version document
+		var roles []iamtypes.RoleDetail
+		var users []iamtypes.UserDetail
+		p := iam.NewGetAccountAuthorizationDetailsPaginator(client, &iam.GetAccountAuthorizationDetailsInput{
+			Filter: []iamtypes.EntityType{iamtypes.EntityTypeUser, iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
+		})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return fmt.Errorf("iam get-account-authorization-details in %s: %w", s.scope.Account, err)
+			}
+			roles = append(roles, page.RoleDetailList...)
+			users = append(users, page.UserDetailList...)
+			for _, pol := range page.Policies {
+				for _, v := range pol.PolicyVersionList {
+					if v.IsDefaultVersion {
+						local[aws.ToString(pol.Arn)] = aws.ToString(v.Document)
+					}
 				}
 			}
 		}
-	}
-	grantsOf := func(inline []iamtypes.PolicyDetail, attached []iamtypes.AttachedPolicy) (grants, bool) {
-		var g grants
-		full := false
-		for _, d := range inline {
-			g.add(aws.ToString(d.PolicyDocument))
+		for _, r := range roles {
+			if a := s.roleAsset(r, local); a != nil {
+				s.sink.Asset(*a)
+			}
 		}
-		for _, a := range attached {
-			if doc, ok := local[aws.ToString(a.PolicyArn)]; ok {
-				g.add(doc)
+		for _, u := range users {
+			a := s.userAsset(u, local)
+			if a == nil {
 				continue
 			}
-			name := aws.ToString(a.PolicyName)
-			if aiManagedPolicies[name] {
-				full, g.ai = true, true
-			} else if aiManagedName(name) {
-				g.ai = true
+			if keys, err := s.userKeys(ctx, client, u); err != nil {
+				s.itemFailed(ctx, err) // the user is reported; whether it holds keys is unknown
+			} else {
+				a.SetFact(model.Bool("iam.long_lived_ai_credentials", keys > 0, model.Observed, "access keys and Bedrock API keys of the user"))
 			}
+			s.sink.Asset(*a)
 		}
-		return g, full
-	}
-	for _, r := range roles {
-		g, full := grantsOf(r.RolePolicyList, r.AttachedManagedPolicies)
-		trusts := trustsAIService(aws.ToString(r.AssumeRolePolicyDocument))
-		if !g.ai && !trusts {
-			continue
-		}
-		a := s.identity(aws.ToString(r.Arn), aws.ToString(r.RoleName), "role", g, full)
-		a.SetFact(model.Bool("iam.trusts_ai_service", trusts, model.Observed, "trust policy"))
-		a.SetFact(model.Bool("iam.long_lived_ai_credentials", false, model.Observed, "roles have temporary credentials only"))
-		s.sink.Asset(a)
-	}
-	for _, u := range users {
-		g, full := grantsOf(u.UserPolicyList, u.AttachedManagedPolicies)
-		if !g.ai {
-			continue
-		}
-		a := s.identity(aws.ToString(u.Arn), aws.ToString(u.UserName), "user", g, full)
-		keys, err := s.userKeys(ctx, client, u)
-		if err != nil {
-			return err
-		}
-		a.SetFact(model.Bool("iam.long_lived_ai_credentials", keys > 0, model.Observed, "access keys and Bedrock API keys of the user"))
-		s.sink.Asset(a)
-	}
-	return nil
+		return nil
+	}}}
 }
 
-func (s *scan) identity(arn, name, principal string, g grants, full bool) model.Asset {
+// principalGrants evaluates a principal's inline and attached policies
+// (customer managed ones from their documents, AWS managed ones by name).
+// broad names the policies that grant AI wildcards or full AI access.
+func principalGrants(inline []iamtypes.PolicyDetail, attached []iamtypes.AttachedPolicy, local map[string]string) (g grants, full bool, broad []string) {
+	for _, d := range inline {
+		if g.add(aws.ToString(d.PolicyDocument)) {
+			broad = append(broad, "inline:"+aws.ToString(d.PolicyName))
+		}
+	}
+	for _, a := range attached {
+		name := aws.ToString(a.PolicyName)
+		if doc, ok := local[aws.ToString(a.PolicyArn)]; ok {
+			if g.add(doc) {
+				broad = append(broad, "customer-managed:"+name)
+			}
+			continue
+		}
+		if aiManagedPolicies[name] {
+			full, g.ai = true, true
+			broad = append(broad, "aws-managed:"+name)
+		} else if aiManagedName(name) {
+			g.ai = true
+		}
+	}
+	sort.Strings(broad)
+	return g, full, broad
+}
+
+// roleAsset maps a role that can use AI (granted AI actions or trusted by
+// an AI service); nil for any other role.
+func (s *scan) roleAsset(r iamtypes.RoleDetail, local map[string]string) *model.Asset {
+	g, full, broad := principalGrants(r.RolePolicyList, r.AttachedManagedPolicies, local)
+	trusts := trustsAIService(aws.ToString(r.AssumeRolePolicyDocument))
+	if !g.ai && !trusts {
+		return nil
+	}
+	a := s.identity(aws.ToString(r.Arn), aws.ToString(r.RoleName), "role", g, full, broad)
+	a.SetFact(model.Bool("iam.trusts_ai_service", trusts, model.Observed, "trust policy"))
+	a.SetFact(model.Bool("iam.long_lived_ai_credentials", false, model.Observed, "roles have temporary credentials only"))
+	return a
+}
+
+// userAsset maps a user granted AI actions; nil for any other user.
+func (s *scan) userAsset(u iamtypes.UserDetail, local map[string]string) *model.Asset {
+	g, full, broad := principalGrants(u.UserPolicyList, u.AttachedManagedPolicies, local)
+	if !g.ai {
+		return nil
+	}
+	return s.identity(aws.ToString(u.Arn), aws.ToString(u.UserName), "user", g, full, broad)
+}
+
+func (s *scan) identity(arn, name, principal string, g grants, full bool, broad []string) *model.Asset {
 	src := "iam " + principal + " " + name
-	a := model.Asset{ID: arn, Provider: Name, Scope: s.scope.ID, Kind: model.KindIdentity, DeploymentType: model.PaaS, Name: name,
+	a := &model.Asset{ID: arn, Provider: Name, Scope: s.scope.ID, Kind: model.KindIdentity, DeploymentType: model.PaaS, Name: name,
 		Facts: []model.Fact{
 			model.String("iam.principal_type", principal, model.Observed, src),
 			model.Bool("iam.ai_wildcard_actions", g.wildcard, model.Observed, src),
 			model.Bool("iam.ai_full_access_policy", full, model.Observed, src),
+			model.Strings("iam.ai_broad_grants", broad, model.Observed, src),
 		}}
 	if len(g.actions) > 0 {
 		var acts []string
@@ -110,7 +138,8 @@ func (s *scan) identity(arn, name, principal string, g grants, full bool) model.
 }
 
 // userKeys reports a user's active access keys and Bedrock API keys and
-// returns how many there are.
+// returns how many there are. A key whose last use cannot be read is still
+// reported (its last use unknown) and named as a problem.
 func (s *scan) userKeys(ctx context.Context, client *iam.Client, u iamtypes.UserDetail) (int, error) {
 	user := aws.ToString(u.UserName)
 	n := 0
@@ -118,7 +147,7 @@ func (s *scan) userKeys(ctx context.Context, client *iam.Client, u iamtypes.User
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return 0, fmt.Errorf("iam list-access-keys %s: %w", user, err)
+			return 0, fmt.Errorf("iam list-access-keys %s in %s: %w", user, s.scope.Account, err)
 		}
 		for _, k := range page.AccessKeyMetadata {
 			if k.Status != iamtypes.StatusTypeActive {
@@ -126,33 +155,33 @@ func (s *scan) userKeys(ctx context.Context, client *iam.Client, u iamtypes.User
 			}
 			n++
 			last, err := client.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: k.AccessKeyId})
-			if err != nil {
-				return 0, fmt.Errorf("iam get-access-key-last-used: %w", err)
-			}
 			var lastUsed *time.Time
-			if last.AccessKeyLastUsed != nil {
+			lastUseKnown := err == nil
+			if err != nil {
+				s.itemFailed(ctx, fmt.Errorf("iam get-access-key-last-used of a key of %s in %s: %w", user, s.scope.Account, err))
+			} else if last.AccessKeyLastUsed != nil {
 				lastUsed = last.AccessKeyLastUsed.LastUsedDate
 			}
-			s.sink.Asset(s.keyAsset(u, "aws_access_key", aws.ToString(k.AccessKeyId), k.CreateDate, lastUsed, true))
+			s.sink.Asset(s.keyAsset(u, "aws_access_key", aws.ToString(k.AccessKeyId), k.CreateDate, lastUsed, lastUseKnown, time.Now()))
 		}
 	}
 	creds, err := client.ListServiceSpecificCredentials(ctx, &iam.ListServiceSpecificCredentialsInput{UserName: u.UserName, ServiceName: aws.String("bedrock.amazonaws.com")})
 	if err != nil {
-		return 0, fmt.Errorf("iam list-service-specific-credentials %s: %w", user, err)
+		return 0, fmt.Errorf("iam list-service-specific-credentials %s in %s: %w", user, s.scope.Account, err)
 	}
 	for _, c := range creds.ServiceSpecificCredentials {
 		if c.Status != iamtypes.StatusTypeActive {
 			continue
 		}
 		n++
-		s.sink.Asset(s.keyAsset(u, "aws_bedrock_api_key", aws.ToString(c.ServiceSpecificCredentialId), c.CreateDate, nil, false))
+		s.sink.Asset(s.keyAsset(u, "aws_bedrock_api_key", aws.ToString(c.ServiceSpecificCredentialId), c.CreateDate, nil, false, time.Now()))
 	}
 	return n, nil
 }
 
 // keyAsset describes a long-lived credential by fingerprint only: its id
 // never appears in output.
-func (s *scan) keyAsset(u iamtypes.UserDetail, kind, id string, created, lastUsed *time.Time, lastUseKnown bool) model.Asset {
+func (s *scan) keyAsset(u iamtypes.UserDetail, kind, id string, created, lastUsed *time.Time, lastUseKnown bool, now time.Time) model.Asset {
 	sum := sha256.Sum256([]byte(id))
 	fp := hex.EncodeToString(sum[:6])
 	userArn := aws.ToString(u.Arn)
@@ -167,7 +196,6 @@ func (s *scan) keyAsset(u iamtypes.UserDetail, kind, id string, created, lastUse
 			model.Bool("key.short_lived", false, model.Observed, src),
 			model.Bool("iam.long_lived_ai_credentials", true, model.Observed, src),
 		}}
-	now := time.Now()
 	if created != nil {
 		a.Facts = append(a.Facts, model.Int("key.age_days", int64(now.Sub(*created).Hours()/24), model.Observed, src))
 	}

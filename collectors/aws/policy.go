@@ -29,7 +29,9 @@ type grants struct {
 	actions  map[string]bool
 }
 
-func (g *grants) add(doc string) {
+// add evaluates one policy document and reports whether it grants an AI
+// wildcard ("*" or "<ai service>:*").
+func (g *grants) add(doc string) (wildcard bool) {
 	if d, err := url.QueryUnescape(doc); err == nil {
 		doc = d
 	}
@@ -37,7 +39,7 @@ func (g *grants) add(doc string) {
 		Statement json.RawMessage `json:"Statement"`
 	}
 	if json.Unmarshal([]byte(doc), &p) != nil {
-		return
+		return false
 	}
 	for _, st := range statements(p.Statement) {
 		if st.Effect != "Allow" {
@@ -46,14 +48,14 @@ func (g *grants) add(doc string) {
 		for _, a := range st.Action {
 			la := strings.ToLower(a)
 			if la == "*" {
-				g.ai, g.wildcard = true, true
+				g.ai, g.wildcard, wildcard = true, true, true
 				continue
 			}
 			for _, pre := range aiPrefixes {
 				if strings.HasPrefix(la, pre) {
 					g.ai = true
 					if la == pre+"*" {
-						g.wildcard = true
+						g.wildcard, wildcard = true, true
 					}
 					if g.actions == nil {
 						g.actions = map[string]bool{}
@@ -63,6 +65,7 @@ func (g *grants) add(doc string) {
 			}
 		}
 	}
+	return wildcard
 }
 
 // statement is a policy statement with Action/Resource normalised to lists.

@@ -8,19 +8,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
+	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/model"
 )
 
-// sagemaker reports models (image and its pinning, model data, execution
-// role, network isolation, VPC), endpoints with their configs' variants,
-// notebook instances (root access, direct internet), domains and model
-// package groups (a model registry in use).
-func (s *scan) sagemaker(ctx context.Context) error {
+// sagemakerFamilies are SageMaker's resource families in a region: models
+// (image and its pinning, model data, execution role, network isolation,
+// VPC), endpoints with their configs' variants, notebook instances (root
+// access, direct internet), domains and model package groups (a model
+// registry in use). Endpoints are listed after models: an endpoint runs as
+// its models' role.
+func (s *scan) sagemakerFamilies() []collectors.Family {
 	client := sagemaker.NewFromConfig(s.cfg)
 	models := map[string]string{} // name -> ARN
-	return s.steps(ctx,
-		func(ctx context.Context) error {
+	return []collectors.Family{
+		{Name: "sagemaker.models", Collect: func(ctx context.Context) error {
 			p := sagemaker.NewListModelsPaginator(client, &sagemaker.ListModelsInput{})
 			for p.HasMorePages() {
 				page, err := p.NextPage(ctx)
@@ -28,17 +31,19 @@ func (s *scan) sagemaker(ctx context.Context) error {
 					return fmt.Errorf("sagemaker list-models in %s: %w", s.scope.Region, err)
 				}
 				for _, m := range page.Models {
+					models[aws.ToString(m.ModelName)] = aws.ToString(m.ModelArn)
 					d, err := client.DescribeModel(ctx, &sagemaker.DescribeModelInput{ModelName: m.ModelName})
-					if err != nil {
-						return fmt.Errorf("sagemaker describe-model %s: %w", aws.ToString(m.ModelName), err)
+					if err != nil { // still listed; its image, role and network are unknown
+						s.itemFailed(ctx, fmt.Errorf("sagemaker describe-model %s in %s: %w", aws.ToString(m.ModelName), s.scope.Region, err))
+						s.add(s.asset(aws.ToString(m.ModelArn), model.KindModel, aws.ToString(m.ModelName)))
+						continue
 					}
-					models[aws.ToString(d.ModelName)] = aws.ToString(d.ModelArn)
-					s.add(s.smModel(d))
+					s.add(s.modelAsset(d))
 				}
 			}
 			return nil
-		},
-		func(ctx context.Context) error {
+		}},
+		{Name: "sagemaker.endpoints", Collect: func(ctx context.Context) error {
 			p := sagemaker.NewListEndpointsPaginator(client, &sagemaker.ListEndpointsInput{})
 			for p.HasMorePages() {
 				page, err := p.NextPage(ctx)
@@ -46,14 +51,12 @@ func (s *scan) sagemaker(ctx context.Context) error {
 					return fmt.Errorf("sagemaker list-endpoints in %s: %w", s.scope.Region, err)
 				}
 				for _, e := range page.Endpoints {
-					if err := s.endpoint(ctx, client, e, models); err != nil {
-						return err
-					}
+					s.add(s.endpoint(ctx, client, e, models))
 				}
 			}
 			return nil
-		},
-		func(ctx context.Context) error {
+		}},
+		{Name: "sagemaker.notebooks", Collect: func(ctx context.Context) error {
 			p := sagemaker.NewListNotebookInstancesPaginator(client, &sagemaker.ListNotebookInstancesInput{})
 			for p.HasMorePages() {
 				page, err := p.NextPage(ctx)
@@ -63,20 +66,16 @@ func (s *scan) sagemaker(ctx context.Context) error {
 				for _, n := range page.NotebookInstances {
 					d, err := client.DescribeNotebookInstance(ctx, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: n.NotebookInstanceName})
 					if err != nil {
-						return fmt.Errorf("sagemaker describe-notebook-instance %s: %w", aws.ToString(n.NotebookInstanceName), err)
+						s.itemFailed(ctx, fmt.Errorf("sagemaker describe-notebook-instance %s in %s: %w", aws.ToString(n.NotebookInstanceName), s.scope.Region, err))
+						s.add(s.asset(aws.ToString(n.NotebookInstanceArn), model.KindNotebook, aws.ToString(n.NotebookInstanceName)))
+						continue
 					}
-					a := s.asset(aws.ToString(d.NotebookInstanceArn), model.KindNotebook, aws.ToString(d.NotebookInstanceName))
-					src := "sagemaker describe-notebook-instance"
-					a.Facts = append(a.Facts,
-						model.Bool("notebook.root_access", d.RootAccess == smtypes.RootAccessEnabled, model.Observed, src),
-						model.Bool("notebook.direct_internet", d.DirectInternetAccess == smtypes.DirectInternetAccessEnabled, model.Observed, src))
-					s.runsAs(a, aws.ToString(d.RoleArn))
-					s.add(a)
+					s.add(s.notebookAsset(d))
 				}
 			}
 			return nil
-		},
-		func(ctx context.Context) error {
+		}},
+		{Name: "sagemaker.domains", Collect: func(ctx context.Context) error {
 			p := sagemaker.NewListDomainsPaginator(client, &sagemaker.ListDomainsInput{})
 			for p.HasMorePages() {
 				page, err := p.NextPage(ctx)
@@ -88,8 +87,8 @@ func (s *scan) sagemaker(ctx context.Context) error {
 				}
 			}
 			return nil
-		},
-		func(ctx context.Context) error {
+		}},
+		{Name: "sagemaker.model_package_groups", Collect: func(ctx context.Context) error {
 			p := sagemaker.NewListModelPackageGroupsPaginator(client, &sagemaker.ListModelPackageGroupsInput{})
 			n := 0
 			for p.HasMorePages() {
@@ -104,11 +103,11 @@ func (s *scan) sagemaker(ctx context.Context) error {
 			}
 			s.sink.ScopeFact(model.Bool("registry.model_registry_in_use", n > 0, model.Observed, "sagemaker list-model-package-groups"))
 			return nil
-		},
-	)
+		}},
+	}
 }
 
-func (s *scan) smModel(d *sagemaker.DescribeModelOutput) *model.Asset {
+func (s *scan) modelAsset(d *sagemaker.DescribeModelOutput) *model.Asset {
 	a := s.asset(aws.ToString(d.ModelArn), model.KindModel, aws.ToString(d.ModelName))
 	src := "sagemaker describe-model"
 	c := d.PrimaryContainer
@@ -133,39 +132,62 @@ func (s *scan) smModel(d *sagemaker.DescribeModelOutput) *model.Asset {
 	return a
 }
 
-func (s *scan) endpoint(ctx context.Context, client *sagemaker.Client, e smtypes.EndpointSummary, models map[string]string) error {
+func (s *scan) notebookAsset(d *sagemaker.DescribeNotebookInstanceOutput) *model.Asset {
+	a := s.asset(aws.ToString(d.NotebookInstanceArn), model.KindNotebook, aws.ToString(d.NotebookInstanceName))
+	src := "sagemaker describe-notebook-instance"
+	a.Facts = append(a.Facts,
+		model.Bool("notebook.root_access", d.RootAccess == smtypes.RootAccessEnabled, model.Observed, src),
+		model.Bool("notebook.direct_internet", d.DirectInternetAccess == smtypes.DirectInternetAccessEnabled, model.Observed, src))
+	s.runsAs(a, aws.ToString(d.RoleArn))
+	return a
+}
+
+// endpoint describes one endpoint and its config; when either cannot be
+// read the endpoint is still reported, from its summary, with a problem.
+func (s *scan) endpoint(ctx context.Context, client *sagemaker.Client, e smtypes.EndpointSummary, models map[string]string) *model.Asset {
 	d, err := client.DescribeEndpoint(ctx, &sagemaker.DescribeEndpointInput{EndpointName: e.EndpointName})
 	if err != nil {
-		return fmt.Errorf("sagemaker describe-endpoint %s: %w", aws.ToString(e.EndpointName), err)
+		s.itemFailed(ctx, fmt.Errorf("sagemaker describe-endpoint %s in %s: %w", aws.ToString(e.EndpointName), s.scope.Region, err))
+		return s.asset(aws.ToString(e.EndpointArn), model.KindEndpoint, aws.ToString(e.EndpointName))
 	}
 	cfg, err := client.DescribeEndpointConfig(ctx, &sagemaker.DescribeEndpointConfigInput{EndpointConfigName: d.EndpointConfigName})
 	if err != nil {
-		return fmt.Errorf("sagemaker describe-endpoint-config %s: %w", aws.ToString(d.EndpointConfigName), err)
+		s.itemFailed(ctx, fmt.Errorf("sagemaker describe-endpoint-config %s in %s: %w", aws.ToString(d.EndpointConfigName), s.scope.Region, err))
+		cfg = nil
 	}
-	a := s.asset(aws.ToString(d.EndpointArn), model.KindEndpoint, aws.ToString(d.EndpointName))
-	src := "sagemaker describe-endpoint-config"
-	a.Facts = append(a.Facts, model.Int("endpoint.variants", int64(len(cfg.ProductionVariants)), model.Observed, src),
-		model.Bool("sagemaker.data_capture", cfg.DataCaptureConfig != nil && aws.ToBool(cfg.DataCaptureConfig.EnableCapture), model.Observed, src))
-	for _, v := range cfg.ProductionVariants {
-		name := aws.ToString(v.ModelName)
-		target, ok := models[name]
-		if !ok {
-			target = "arn:aws:sagemaker:" + s.scope.Region + ":" + s.scope.Account + ":model/" + name
-		}
-		a.Relations = append(a.Relations, model.Relation{Type: "serves", Target: target})
-		if role := s.roleOf[target]; role != "" && a.Identity == "" {
-			s.runsAs(a, role)
-		}
-	}
+	var tags map[string]string
 	if t, err := client.ListTags(ctx, &sagemaker.ListTagsInput{ResourceArn: d.EndpointArn}); err == nil {
-		m := map[string]string{}
+		tags = map[string]string{}
 		for _, tg := range t.Tags {
-			m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+			tags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
 		}
-		s.tag(a, m)
 	} else {
 		s.sink.Count("tags_unreadable", 1)
 	}
-	s.add(a)
-	return nil
+	return s.endpointAsset(d, cfg, tags, models)
+}
+
+// endpointAsset maps an endpoint, its config (nil when unreadable: variants
+// and data capture unknown) and tags; it runs as the role of its first
+// model whose role is known.
+func (s *scan) endpointAsset(d *sagemaker.DescribeEndpointOutput, cfg *sagemaker.DescribeEndpointConfigOutput, tags map[string]string, models map[string]string) *model.Asset {
+	a := s.asset(aws.ToString(d.EndpointArn), model.KindEndpoint, aws.ToString(d.EndpointName))
+	if cfg != nil {
+		src := "sagemaker describe-endpoint-config"
+		a.Facts = append(a.Facts, model.Int("endpoint.variants", int64(len(cfg.ProductionVariants)), model.Observed, src),
+			model.Bool("sagemaker.data_capture", cfg.DataCaptureConfig != nil && aws.ToBool(cfg.DataCaptureConfig.EnableCapture), model.Observed, src))
+		for _, v := range cfg.ProductionVariants {
+			name := aws.ToString(v.ModelName)
+			target, ok := models[name]
+			if !ok {
+				target = "arn:aws:sagemaker:" + s.scope.Region + ":" + s.scope.Account + ":model/" + name
+			}
+			a.Relations = append(a.Relations, model.Relation{Type: "serves", Target: target})
+			if role := s.roleOf[target]; role != "" && a.Identity == "" {
+				s.runsAs(a, role)
+			}
+		}
+	}
+	s.tag(a, tags)
+	return a
 }

@@ -41,6 +41,9 @@ type Faults struct {
 	// NoCustomModels lists regions whose Bedrock answers ValidationException
 	// "Unknown Operation" to ListCustomModels (not offered there).
 	NoCustomModels []Where `yaml:"no_custom_models"`
+	// FailActions answer one operation on matching requests with an error:
+	// one item of a listing that cannot be read.
+	FailActions []ActionFault `yaml:"fail_actions"`
 	// ThrottleRate is the share of calls answered with throttling (0-1).
 	ThrottleRate float64 `yaml:"throttle_rate"`
 	// ServerErrorRate is the share answered with a 500/503.
@@ -49,6 +52,15 @@ type Faults struct {
 	SlowMillis int `yaml:"slow_ms"`
 	// Seed makes the random faults repeatable.
 	Seed int64 `yaml:"seed"`
+}
+
+// ActionFault fails an operation ("bedrock:GetGuardrail") on requests
+// whose path or body contains Match, with AccessDenied (Status 0 or 403)
+// or a server error (Status 500).
+type ActionFault struct {
+	Action string `yaml:"action"`
+	Match  string `yaml:"match"`
+	Status int    `yaml:"status"`
 }
 
 // Where names an account, a region and optionally one signing service.

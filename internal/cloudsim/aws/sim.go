@@ -132,6 +132,14 @@ func (s *Server) answer(q *request, action string, handler func(*request) (any, 
 			return q.fail(denied(q.service, action))
 		}
 	}
+	for _, f := range s.e.Faults.FailActions {
+		if f.Action == action && (strings.Contains(q.r.URL.Path, f.Match) || strings.Contains(string(q.body), f.Match)) {
+			if f.Status >= 500 {
+				return q.fail(&apiError{status: f.Status, code: "InternalFailure", msg: "internal failure"})
+			}
+			return q.fail(denied(q.service, action))
+		}
+	}
 	out, err := handler(q)
 	if err != nil {
 		return q.fail(err)

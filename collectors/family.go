@@ -1,0 +1,131 @@
+package collectors
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/aisight/aisight/model"
+)
+
+// Family is one named resource family of a scope ("bedrock.guardrails",
+// "sagemaker.endpoints"): what it lists, and how. Its Collect writes assets
+// and facts into the scope's sink; its pure response-to-asset mapping lives
+// beside it in the collector's package, with its own table test.
+type Family struct {
+	Name    string
+	Collect func(ctx context.Context) error
+}
+
+// Families runs the resource families of one scope.
+type Families struct {
+	Sink Sink
+	// Classify gives an error's class (the collector's classifier).
+	Classify func(error) model.ErrorClass
+	// NotOffered recognises a family the scope does not offer (a service
+	// absent from a region): counted as operations_not_offered, not a problem.
+	NotOffered func(error) bool
+}
+
+// Run runs every family in order. A family that fails is a problem of the
+// scope (the run is partial) and the other families still run; when no
+// family succeeds, the scope fails with every family's error kept (Join).
+// A cancelled context ends the run at once with the context's error.
+func (r Families) Run(ctx context.Context, fams ...Family) error {
+	var errs []error
+	succeeded := 0
+	for _, f := range fams {
+		err := f.Collect(ctx)
+		switch {
+		case err == nil:
+			succeeded++
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case r.NotOffered != nil && r.NotOffered(err):
+			r.Sink.Count("operations_not_offered", 1)
+		default:
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 && succeeded == 0 {
+		return Join(r.Classify, errs...)
+	}
+	for _, err := range errs {
+		r.Sink.Problem(Classed(r.classify(err), err))
+	}
+	return nil
+}
+
+func (r Families) classify(err error) model.ErrorClass {
+	return Classify(err, classifierFunc(r.Classify))
+}
+
+// ItemFailed records that one item of a listing could not be read (a failed
+// Get or Describe of one resource): the item is counted and named as a
+// problem of the scope, and the caller goes on with the other items.
+func ItemFailed(sink Sink, classify func(error) model.ErrorClass, err error) {
+	sink.Count("items_failed", 1)
+	sink.Problem(Classed(Classify(err, classifierFunc(classify)), err))
+}
+
+type classifierFunc func(error) model.ErrorClass
+
+func (f classifierFunc) ClassifyError(err error) model.ErrorClass {
+	if f == nil {
+		return model.ErrNone
+	}
+	return f(err)
+}
+
+// Join keeps every distinct error of errs in one error whose message lists
+// them all ("a; b; c") and whose class is DominantClass of theirs. A single
+// error is returned classed; none gives nil.
+func Join(classify func(error) model.ErrorClass, errs ...error) error {
+	errs = slices.DeleteFunc(slices.Clone(errs), func(e error) bool { return e == nil })
+	if len(errs) == 0 {
+		return nil
+	}
+	var classes []model.ErrorClass
+	var distinct []error
+	seen := map[string]bool{}
+	for _, e := range errs {
+		classes = append(classes, Classify(e, classifierFunc(classify)))
+		if !seen[e.Error()] {
+			seen[e.Error()] = true
+			distinct = append(distinct, e)
+		}
+	}
+	class := DominantClass(classes)
+	if len(distinct) == 1 {
+		return Classed(class, distinct[0])
+	}
+	return &ClassError{Class: class, Err: joined(distinct)}
+}
+
+// DominantClass is the class a run with several errors reports: the class
+// they share, else a transient one (throttled, unavailable: worth a retry),
+// else the first.
+func DominantClass(classes []model.ErrorClass) model.ErrorClass {
+	if len(classes) == 0 {
+		return model.ErrNone
+	}
+	for _, c := range []model.ErrorClass{model.ErrUnavailable, model.ErrThrottled} {
+		if slices.Contains(classes, c) {
+			return c
+		}
+	}
+	return classes[0]
+}
+
+// joined is errors.Join with a one-line message.
+type joined []error
+
+func (j joined) Error() string {
+	parts := make([]string, len(j))
+	for i, e := range j {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (j joined) Unwrap() []error { return j }
