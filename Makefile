@@ -49,8 +49,9 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 20s); findings are kep
 clean: ## remove build output
 	rm -rf bin
 
-generate: ## regenerate docs/controls.md and the Grafana dashboard (deploy/grafana)
+generate: ## regenerate docs/controls.md, the Grafana dashboard (deploy/grafana) and the collector ClusterRole (deploy/kubernetes/base)
 	$(GO) run ./cmd/aisight controls list -o markdown > docs/controls.md.tmp && mv docs/controls.md.tmp docs/controls.md
+	$(GO) run ./collectors/kube/clusterrolegen > deploy/kubernetes/base/clusterrole.yaml.tmp && mv deploy/kubernetes/base/clusterrole.yaml.tmp deploy/kubernetes/base/clusterrole.yaml
 	$(GO) run ./internal/dashboard/gen > deploy/grafana/aisight-dashboard.json.tmp && mv deploy/grafana/aisight-dashboard.json.tmp deploy/grafana/aisight-dashboard.json
 
 image: ## build the container image aisight:$(VERSION) (needs a Docker daemon)

@@ -47,6 +47,12 @@ const (
 	KindModelRegistry     Kind = "model_registry"
 )
 
+// Kinds lists every documented asset kind. Outputs with closed value sets
+// (metric labels) take their allowed kinds from here.
+var Kinds = []Kind{KindModel, KindEndpoint, KindModelDeployment, KindAgent, KindKnowledgeBase, KindGuardrail, KindNotebook,
+	KindInferenceWorkload, KindAPIKey, KindProject, KindSDKDependency, KindModelFile, KindMCPServer, KindIdentity,
+	KindFlow, KindPrompt, KindModelRegistry}
+
 // RegistrableKinds are the kinds an organisation's AI registry is expected to
 // list: an asset of these kinds that the registry lacks is shadow AI
 // (control ORG.3.registered reads the same list).

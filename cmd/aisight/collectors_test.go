@@ -5,7 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/spf13/pflag"
+
+	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/metrics"
+	"github.com/aisight/aisight/model"
 )
 
 // sampleValue is a valid value of a flag other than its default, derived
@@ -130,4 +135,52 @@ func writeFile(t *testing.T, content string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// A provider the catalog or a collector names is a metric label value of
+// its own, never folded into "other".
+func TestMetricsKeepEveryKnownProvider(t *testing.T) {
+	cat, err := fingerprint.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := &scanner{o: newScanOptions(), catalog: cat}
+	var want []string
+	var assets []model.Asset
+	for _, p := range append(cat.Providers(), specNames()...) {
+		if p == "other" { // the catalog's own name for a provider of no family
+			continue
+		}
+		want = append(want, p)
+		assets = append(assets, model.Asset{ID: "x://" + p, Provider: p, Scope: "s", Kind: model.KindAPIKey, DeploymentType: model.APISaaS})
+	}
+	snap := sc.snapshot(model.Report{Assets: assets})
+	got := map[string]bool{}
+	for _, m := range metrics.Render(snap) {
+		var pb dto.Metric
+		if err := m.Write(&pb); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range pb.GetLabel() {
+			if l.GetName() == "provider" {
+				got[l.GetValue()] = true
+			}
+		}
+	}
+	for _, p := range want {
+		if !got[p] {
+			t.Errorf("provider %q is not a label value of its own", p)
+		}
+	}
+	if got["other"] {
+		t.Error("a known provider was rendered as other")
+	}
+}
+
+func specNames() []string {
+	var out []string
+	for _, s := range collectorSpecs() {
+		out = append(out, s.Name())
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,7 +42,18 @@ func (o *scanOptions) validatePush() error {
 
 // snapshot is the metrics view of a report.
 func (sc *scanner) snapshot(r model.Report) *metrics.Snapshot {
-	return &metrics.Snapshot{Report: r, Targets: sc.o.levelTargets, RegistryLoaded: sc.registry != nil}
+	return &metrics.Snapshot{Report: r, Targets: sc.o.levelTargets, RegistryLoaded: sc.registry != nil, Providers: sc.providers()}
+}
+
+// providers are the provider label values metrics keep: every collector's
+// name and every provider of the detection catalog.
+func (sc *scanner) providers() []string {
+	out := sc.catalog.Providers()
+	for _, s := range sc.o.specs {
+		out = append(out, s.Name())
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // exportMetrics writes --metrics-file and pushes to --push-gateway. A failed

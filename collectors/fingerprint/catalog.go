@@ -38,9 +38,45 @@ type Image struct {
 	Runtime  string   `yaml:"runtime"`
 	Category string   `yaml:"category"`
 	Patterns []string `yaml:"patterns"`
-	Positive []string `yaml:"positive"`
-	Negative []string `yaml:"negative"`
-	segs     [][]string
+	// ModelArgs and ModelEnv are this runtime's own ways of naming the
+	// model, besides the catalog's model_conventions.
+	ModelArgs []string `yaml:"model_args"`
+	ModelEnv  []string `yaml:"model_env"`
+	Positive  []string `yaml:"positive"`
+	Negative  []string `yaml:"negative"`
+	segs      [][]string
+}
+
+// ServingResource is a Kubernetes custom resource that serves or hosts
+// models whatever image it names.
+type ServingResource struct {
+	Group         string `yaml:"group"`
+	Version       string `yaml:"version"`
+	Kind          string `yaml:"kind"`
+	Plural        string `yaml:"plural"`
+	ClusterScoped bool   `yaml:"cluster_scoped"`
+	Runtime       string `yaml:"runtime"`
+	// ModelKeys are keys below spec whose value names the model.
+	ModelKeys []string `yaml:"model_keys"`
+	// ImageKeys are keys below spec holding an image besides containers.
+	ImageKeys []string `yaml:"image_keys"`
+}
+
+// Accelerators names GPUs and other AI accelerators.
+type Accelerators struct {
+	ExtendedResources []string `yaml:"extended_resources"`
+	DRAClassPatterns  []string `yaml:"dra_class_patterns"`
+	Positive          []string `yaml:"positive"`
+	Negative          []string `yaml:"negative"`
+}
+
+// ModelConventions are the argument and env var names that carry a model
+// id or its revision in any workload.
+type ModelConventions struct {
+	Args         []string `yaml:"args"`
+	RevisionArgs []string `yaml:"revision_args"`
+	Env          []string `yaml:"env"`
+	RevisionEnv  []string `yaml:"revision_env"`
 }
 
 // Key is one provider key shape.
@@ -77,12 +113,15 @@ type FormatInfo struct {
 // Catalog is the loaded detection data. It is read-only after Load and safe
 // for concurrent use.
 type Catalog struct {
-	Version      int          `yaml:"version"`
-	SDKs         []SDK        `yaml:"sdks"`
-	Images       []Image      `yaml:"images"`
-	Keys         []Key        `yaml:"keys"`
-	EnvVars      []EnvVar     `yaml:"env_vars"`
-	ModelFormats []FormatInfo `yaml:"model_formats"`
+	Version          int               `yaml:"version"`
+	SDKs             []SDK             `yaml:"sdks"`
+	Images           []Image           `yaml:"images"`
+	ServingResources []ServingResource `yaml:"serving_resources"`
+	Accelerators     Accelerators      `yaml:"accelerators"`
+	ModelConventions ModelConventions  `yaml:"model_conventions"`
+	Keys             []Key             `yaml:"keys"`
+	EnvVars          []EnvVar          `yaml:"env_vars"`
+	ModelFormats     []FormatInfo      `yaml:"model_formats"`
 
 	envByName map[string]*EnvVar
 	anchors   []anchorGroup
@@ -128,6 +167,19 @@ func (c *Catalog) compile() error {
 			}
 			im.segs = append(im.segs, segs)
 		}
+	}
+	seenRes := map[string]bool{}
+	for _, r := range c.ServingResources {
+		if r.Group == "" || r.Version == "" || r.Kind == "" || r.Plural == "" || r.Runtime == "" {
+			return fmt.Errorf("serving resource %s.%s: group, version, kind, plural and runtime are required", r.Kind, r.Group)
+		}
+		if seenRes[r.Group+"/"+r.Kind] {
+			return fmt.Errorf("serving resource %s.%s listed twice", r.Kind, r.Group)
+		}
+		seenRes[r.Group+"/"+r.Kind] = true
+	}
+	if len(c.Accelerators.ExtendedResources) == 0 || len(c.ModelConventions.Args) == 0 {
+		return fmt.Errorf("accelerators.extended_resources and model_conventions.args are required")
 	}
 	groups := map[string]int{}
 	for i := range c.Keys {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -306,4 +307,55 @@ func FuzzFindKeys(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Accelerator names: extended resources as written, DRA device classes
+// with a "dra:" prefix in the cases.
+func TestAcceleratorCases(t *testing.T) {
+	c := load(t)
+	if len(c.Accelerators.Positive) == 0 || len(c.Accelerators.Negative) == 0 {
+		t.Fatal("accelerators need positive and negative cases")
+	}
+	is := func(s string) bool {
+		if class, ok := strings.CutPrefix(s, "dra:"); ok {
+			return c.IsAcceleratorClass(class)
+		}
+		return c.IsAccelerator(s)
+	}
+	for _, p := range c.Accelerators.Positive {
+		if !is(p) {
+			t.Errorf("%s is not recognised as an accelerator", p)
+		}
+	}
+	for _, n := range c.Accelerators.Negative {
+		if is(n) {
+			t.Errorf("%s is recognised as an accelerator", n)
+		}
+	}
+}
+
+func TestServingResourcesAndProviders(t *testing.T) {
+	c := load(t)
+	for _, r := range c.ServingResources {
+		got, ok := c.ServingResource(r.Group, r.Kind)
+		if !ok || got.Plural != r.Plural {
+			t.Errorf("%s.%s not found by group and kind", r.Kind, r.Group)
+		}
+		if _, ok := c.ServingResource("example.com", r.Kind); ok {
+			t.Errorf("%s matched in another API group", r.Kind)
+		}
+	}
+	ps := c.Providers()
+	for _, want := range []string{"openai", "anthropic", "aws", "huggingface", "mistral"} {
+		if !slices.Contains(ps, want) {
+			t.Errorf("providers %v lack %s", ps, want)
+		}
+	}
+	if !c.IsModelEnv("MODEL_ID") || c.IsModelEnv("OPENAI_API_KEY") || !c.IsRevisionEnv("HF_REVISION") {
+		t.Error("model env conventions")
+	}
+	tgi, _ := c.MatchImage("ghcr.io/huggingface/text-generation-inference:3")
+	if !slices.Contains(c.ModelArgs(tgi), "--model-id") || !slices.Contains(c.ModelArgs(nil), "--model") {
+		t.Error("model arg conventions")
+	}
 }

@@ -2,7 +2,6 @@ package kube
 
 import (
 	"context"
-	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -13,8 +12,8 @@ import (
 // AI workload by kind; containers of objects and pods it owns are added so
 // the image, model and GPU facts reflect what actually runs.
 func (p *pass) listCustom(ctx context.Context) {
-	for _, r := range aiResources {
-		gvr, ok := p.served.get(r.group, r.resource)
+	for _, r := range p.c.cat.ServingResources {
+		gvr, ok := p.served.get(r.Group, r.Plural)
 		if !ok {
 			continue
 		}
@@ -22,19 +21,19 @@ func (p *pass) listCustom(ctx context.Context) {
 			for i := range l.Items {
 				obj := &l.Items[i]
 				if obj.GetKind() == "" {
-					obj.SetKind(r.kind)
+					obj.SetKind(r.Kind)
 				}
 				if obj.GetAPIVersion() == "" {
 					obj.SetAPIVersion(gvr.GroupVersion().String())
 				}
-				w := workload.FromObject(obj.Object)
+				w := workload.FromObject(obj.Object, p.c.cat)
 				w.Containers = append(w.Containers, p.children[obj.GetUID()]...)
-				key := workloadKey(obj.GetNamespace(), r.kind, obj.GetName())
+				key := workloadKey(obj.GetNamespace(), r.Kind, obj.GetName())
 				p.found[key] = &found{key: key, w: w, podLabels: p.childPods[obj.GetUID()], uid: obj.GetUID(), seenPod: true}
 			}
 		})
 		if err != nil && ctx.Err() == nil {
-			problem(p.sink, r.resource+"."+r.group, err)
+			problem(p.sink, r.Plural+"."+r.Group, err)
 		}
 	}
 }
@@ -56,7 +55,7 @@ func (p *pass) loadDRA(ctx context.Context) (map[string][]string, error) {
 				if class == "" {
 					class, _, _ = unstructured.NestedString(m, "exactly", "deviceClassName")
 				}
-				if gpuClass(class) {
+				if p.c.cat.IsAcceleratorClass(class) {
 					k := t.GetNamespace() + "/" + t.GetName()
 					out[k] = append(out[k], class)
 				}
@@ -64,16 +63,4 @@ func (p *pass) loadDRA(ctx context.Context) (map[string][]string, error) {
 		}
 	})
 	return out, err
-}
-
-// gpuClass recognises GPU and accelerator DRA device classes by name
-// (gpu.nvidia.com, gpu.amd.com, neuron.amazonaws.com, tpu.google.com, ...).
-func gpuClass(class string) bool {
-	c := strings.ToLower(class)
-	for _, s := range []string{"gpu", "nvidia", "amd.com", "neuron", "tpu", "gaudi"} {
-		if strings.Contains(c, s) {
-			return true
-		}
-	}
-	return false
 }

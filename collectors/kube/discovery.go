@@ -6,30 +6,12 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
+
+	"github.com/aisight/aisight/collectors/fingerprint"
 )
 
 // servedResources maps "group/resource" to the preferred served version.
 type servedResources map[string]schema.GroupVersionResource
-
-// aiResource is a custom resource that serves or hosts models.
-type aiResource struct {
-	group, resource, kind string
-}
-
-// aiResources are the AI custom resources listed when a cluster serves them.
-var aiResources = []aiResource{
-	{"serving.kserve.io", "inferenceservices", "InferenceService"},
-	{"serving.kserve.io", "servingruntimes", "ServingRuntime"},
-	{"serving.kserve.io", "clusterservingruntimes", "ClusterServingRuntime"},
-	{"serving.kserve.io", "llminferenceservices", "LLMInferenceService"},
-	{"ray.io", "rayservices", "RayService"},
-	{"ray.io", "rayclusters", "RayCluster"},
-	{"ray.io", "rayjobs", "RayJob"},
-	{"machinelearning.seldon.io", "seldondeployments", "SeldonDeployment"},
-	{"apps.nvidia.com", "nimservices", "NIMService"},
-	{"kubeai.org", "models", "Model"},
-	{"kubeflow.org", "notebooks", "Notebook"},
-}
 
 // discover lists the served resources (aggregated discovery: two requests)
 // and the server version. A group whose discovery failed (an aggregated API
@@ -79,12 +61,12 @@ func (s servedResources) inGroup(group string) []schema.GroupVersionResource {
 	return out
 }
 
-// aiKinds names the AI custom resources this cluster serves.
-func (s servedResources) aiKinds() []string {
+// aiKinds names the catalog's serving custom resources this cluster serves.
+func (s servedResources) aiKinds(cat *fingerprint.Catalog) []string {
 	var out []string
-	for _, r := range aiResources {
-		if _, ok := s.get(r.group, r.resource); ok {
-			out = append(out, r.kind+"."+r.group)
+	for _, r := range cat.ServingResources {
+		if _, ok := s.get(r.Group, r.Plural); ok {
+			out = append(out, r.Kind+"."+r.Group)
 		}
 	}
 	return out

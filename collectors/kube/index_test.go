@@ -100,14 +100,6 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-func TestGPUClass(t *testing.T) {
-	for class, want := range map[string]bool{"gpu.nvidia.com": true, "gpu.amd.com": true, "neuron.amazonaws.com": true, "fpga.example.com": false, "nic.example.com": false} {
-		if gpuClass(class) != want {
-			t.Errorf("gpuClass(%q) != %v", class, want)
-		}
-	}
-}
-
 func TestAdmissionTextClassification(t *testing.T) {
 	p := &pass{}
 	var a admission

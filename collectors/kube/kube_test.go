@@ -22,25 +22,30 @@ import (
 	"github.com/aisight/aisight/model"
 )
 
-// thirdPartyCRDs are the AI, policy and Gateway API resources the estate uses.
-var thirdPartyCRDs = []kubetest.CRD{
-	{Group: "serving.kserve.io", Version: "v1beta1", Kind: "InferenceService", Plural: "inferenceservices"},
-	{Group: "serving.kserve.io", Version: "v1alpha1", Kind: "ServingRuntime", Plural: "servingruntimes"},
-	{Group: "serving.kserve.io", Version: "v1alpha1", Kind: "ClusterServingRuntime", Plural: "clusterservingruntimes", ClusterScoped: true},
-	{Group: "serving.kserve.io", Version: "v1alpha1", Kind: "LLMInferenceService", Plural: "llminferenceservices"},
-	{Group: "ray.io", Version: "v1", Kind: "RayService", Plural: "rayservices"},
-	{Group: "ray.io", Version: "v1", Kind: "RayCluster", Plural: "rayclusters"},
-	{Group: "ray.io", Version: "v1", Kind: "RayJob", Plural: "rayjobs"},
-	{Group: "machinelearning.seldon.io", Version: "v1", Kind: "SeldonDeployment", Plural: "seldondeployments"},
-	{Group: "apps.nvidia.com", Version: "v1alpha1", Kind: "NIMService", Plural: "nimservices"},
-	{Group: "kubeai.org", Version: "v1", Kind: "Model", Plural: "models"},
-	{Group: "kubeflow.org", Version: "v1", Kind: "Notebook", Plural: "notebooks"},
+// policyCRDs are the policy-engine and Gateway API resources the estate uses.
+var policyCRDs = []kubetest.CRD{
 	{Group: "kyverno.io", Version: "v1", Kind: "ClusterPolicy", Plural: "clusterpolicies", ClusterScoped: true},
 	{Group: "kyverno.io", Version: "v1", Kind: "Policy", Plural: "policies"},
 	{Group: "constraints.gatekeeper.sh", Version: "v1beta1", Kind: "K8sImageDigests", Plural: "k8simagedigests", ClusterScoped: true},
 	{Group: "constraints.gatekeeper.sh", Version: "v1beta1", Kind: "K8sRequiredLabels", Plural: "k8srequiredlabels", ClusterScoped: true},
 	{Group: "policy.sigstore.dev", Version: "v1beta1", Kind: "ClusterImagePolicy", Plural: "clusterimagepolicies", ClusterScoped: true},
 	{Group: "gateway.networking.k8s.io", Version: "v1", Kind: "HTTPRoute", Plural: "httproutes"},
+}
+
+// thirdPartyCRDs are every serving resource of the catalog (so a new
+// catalog entry is installed, listed and checked against the ClusterRole
+// with no test change) and the policy CRDs.
+func thirdPartyCRDs(t testing.TB) []kubetest.CRD {
+	t.Helper()
+	cat, err := fingerprint.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []kubetest.CRD
+	for _, r := range cat.ServingResources {
+		out = append(out, kubetest.CRD{Group: r.Group, Version: r.Version, Kind: r.Kind, Plural: r.Plural, ClusterScoped: r.ClusterScoped})
+	}
+	return append(out, policyCRDs...)
 }
 
 var (
@@ -54,7 +59,7 @@ func applyEstate(t *testing.T, s *kubetest.Server) {
 	t.Helper()
 	estateOnce.Do(func() {
 		ctx := context.Background()
-		if estateErr = s.Apply(ctx, kubetest.CRDManifest(thirdPartyCRDs...)); estateErr != nil {
+		if estateErr = s.Apply(ctx, kubetest.CRDManifest(thirdPartyCRDs(t)...)); estateErr != nil {
 			return
 		}
 		var b []byte

@@ -80,7 +80,7 @@ func (p *pass) run(ctx context.Context) error {
 	if version != "" {
 		p.sink.ScopeFact(model.String("cluster.version", version, model.Observed, "discovery /version"))
 	}
-	p.sink.ScopeFact(model.Strings("cluster.ai_resources", served.aiKinds(), model.Observed, "discovery"))
+	p.sink.ScopeFact(model.Strings("cluster.ai_resources", served.aiKinds(p.c.cat), model.Observed, "discovery"))
 	p.loadIndexes(ctx)
 	p.admissionFacts(ctx)
 	if err := p.listControllers(ctx); err != nil {

@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/collectors/workload"
 )
 
@@ -14,7 +15,7 @@ import (
 // are dropped except model ids and revisions (workload.NewEnvVar); values
 // from Secrets are noted as such, never read. draGPU maps a pod's resource
 // claim template names to GPU device classes (nil when unknown).
-func fromPodSpec(kind string, meta *metav1.ObjectMeta, spec *corev1.PodSpec, draGPU func(ns, template string) []string) workload.Workload {
+func fromPodSpec(cat *fingerprint.Catalog, kind string, meta *metav1.ObjectMeta, spec *corev1.PodSpec, draGPU func(ns, template string) []string) workload.Workload {
 	w := workload.Workload{
 		Kind: kind, Namespace: meta.Namespace, Name: meta.Name, Labels: meta.Labels,
 		ServiceAccount: spec.ServiceAccountName, AutomountToken: spec.AutomountServiceAccountToken,
@@ -24,11 +25,11 @@ func fromPodSpec(kind string, meta *metav1.ObjectMeta, spec *corev1.PodSpec, dra
 		wc.Args = append(append(wc.Args, c.Command...), c.Args...)
 		for _, e := range c.Env {
 			fromSecret := e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil
-			wc.Env = append(wc.Env, workload.NewEnvVar(e.Name, e.Value, fromSecret))
+			wc.Env = append(wc.Env, workload.NewEnvVar(cat, e.Name, e.Value, fromSecret))
 		}
 		for _, list := range []corev1.ResourceList{c.Resources.Limits, c.Resources.Requests} {
 			for name, q := range list {
-				if !workload.IsAccelerator(string(name)) {
+				if !cat.IsAccelerator(string(name)) {
 					continue
 				}
 				if n := q.Value(); n > wc.GPU {

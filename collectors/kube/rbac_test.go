@@ -46,7 +46,7 @@ func clusterRoleResources(t *testing.T) map[string]bool {
 					t.Errorf("ClusterRole grants %s in %q", res, g)
 				}
 				if res == "*" {
-					for _, c := range thirdPartyCRDs {
+					for _, c := range thirdPartyCRDs(t) {
 						if c.Group == g {
 							out[g+"/"+c.Plural] = true
 						}

@@ -118,14 +118,14 @@ func (p *pass) listControllers(ctx context.Context) error {
 // the custom resource that owns it.
 func (p *pass) controller(kind string, meta *metav1.ObjectMeta, tmpl *corev1.PodTemplateSpec) {
 	if o := metav1.GetControllerOf(meta); o != nil && !builtinOwner(o.Kind) {
-		w := fromPodSpec(kind, meta, &tmpl.Spec, p.draClasses)
+		w := fromPodSpec(p.c.cat, kind, meta, &tmpl.Spec, p.draClasses)
 		p.children[o.UID] = append(p.children[o.UID], w.Containers...)
 		if p.childPods[o.UID] == nil {
 			p.childPods[o.UID] = tmpl.Labels
 		}
 		return
 	}
-	w := fromPodSpec(kind, meta, &tmpl.Spec, p.draClasses)
+	w := fromPodSpec(p.c.cat, kind, meta, &tmpl.Spec, p.draClasses)
 	if !workload.Analyze(w, p.c.cat).AI {
 		return
 	}
@@ -170,7 +170,7 @@ func (p *pass) pod(pod *corev1.Pod) {
 	var key string
 	switch {
 	case o == nil:
-		w := fromPodSpec("Pod", &pod.ObjectMeta, &pod.Spec, p.draClasses)
+		w := fromPodSpec(p.c.cat, "Pod", &pod.ObjectMeta, &pod.Spec, p.draClasses)
 		if !workload.Analyze(w, p.c.cat).AI {
 			return
 		}
@@ -190,7 +190,7 @@ func (p *pass) pod(pod *corev1.Pod) {
 		key = workloadKey(pod.Namespace, o.Kind, o.Name)
 	default: // a custom resource's pod (Ray, operators): one pod per owner is enough
 		if _, seen := p.childPods[o.UID]; !seen {
-			w := fromPodSpec("Pod", &pod.ObjectMeta, &pod.Spec, p.draClasses)
+			w := fromPodSpec(p.c.cat, "Pod", &pod.ObjectMeta, &pod.Spec, p.draClasses)
 			setImageIDs(&w, statuses)
 			p.children[o.UID] = append(p.children[o.UID], w.Containers...)
 			p.childPods[o.UID] = pod.Labels

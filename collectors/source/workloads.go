@@ -14,7 +14,7 @@ func (s *scanner) yamlWorkloads(f *file) {
 	if !bytes.Contains(f.content, []byte("image")) && !bytes.Contains(f.content, []byte("storageUri")) {
 		return
 	}
-	ws, err := workload.ParseYAML(f.content)
+	ws, err := workload.ParseYAML(f.content, s.c.cat)
 	if err != nil {
 		s.count(statParseErrors, 1)
 	}

@@ -2,6 +2,7 @@ package workload
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aisight/aisight/model"
@@ -79,23 +80,22 @@ func ModelSource(id string) string {
 	return "local_path"
 }
 
-// ModelArg finds a model id in container args (--model X, --model=X,
-// --model-id X, ...) and a --revision beside it.
-func ModelArg(args []string) (id, rev string) {
+// ModelArg finds a model id in container args given as one of names
+// ("--model X", "--model=X") and a revision given as one of revNames.
+func ModelArg(args, names, revNames []string) (id, rev string) {
 	for i, a := range args {
 		name, val, hasVal := strings.Cut(a, "=")
-		switch name {
-		case "--model", "--model-id", "--model_id", "--model-name", "--model-path", "--model_path":
-			if !hasVal && i+1 < len(args) {
-				val = args[i+1]
-			}
-			if ModelShaped(val) && id == "" {
-				id = val
-			}
-		case "--revision":
-			if !hasVal && i+1 < len(args) {
-				val = args[i+1]
-			}
+		isModel, isRev := slices.Contains(names, name), slices.Contains(revNames, name)
+		if !isModel && !isRev {
+			continue
+		}
+		if !hasVal && i+1 < len(args) {
+			val = args[i+1]
+		}
+		switch {
+		case isModel && ModelShaped(val) && id == "":
+			id = val
+		case isRev:
 			rev = val
 		}
 	}

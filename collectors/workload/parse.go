@@ -11,11 +11,13 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/aisight/aisight/collectors/fingerprint"
 )
 
 // ParseYAML reads Kubernetes objects, compose services and Helm-style
 // values from a YAML stream. Templates ({{ }}) are not rendered and yield nothing.
-func ParseYAML(b []byte) ([]Workload, error) {
+func ParseYAML(b []byte, cat *fingerprint.Catalog) ([]Workload, error) {
 	if bytes.Contains(b, []byte("{{")) {
 		return nil, nil
 	}
@@ -38,25 +40,28 @@ func ParseYAML(b []byte) ([]Workload, error) {
 		if !ok {
 			continue
 		}
-		out = append(out, workloadsOf(m, node.Line)...)
+		out = append(out, workloadsOf(m, node.Line, cat)...)
 	}
 }
 
 // FromObject reads one Kubernetes object in its unstructured form (a typed
 // workload converted, or a custom resource from the dynamic client): every
-// container below spec, the service account, automount and a storageUri.
-func FromObject(m map[string]any) Workload {
+// container below spec, the service account, automount, and for a serving
+// custom resource of the catalog its model and extra images.
+func FromObject(m map[string]any, cat *fingerprint.Catalog) Workload {
 	meta := asMap(m["metadata"])
 	kind := str(m["kind"])
 	w := Workload{Kind: kind, Name: str(meta["name"]), Namespace: str(meta["namespace"]), Labels: strMap(meta["labels"])}
-	if sk, ok := ServingKinds[kind]; ok && strings.Contains(str(m["apiVersion"]), ".") {
-		w.ServingKind = sk
+	group, _, _ := strings.Cut(str(m["apiVersion"]), "/")
+	res, serving := cat.ServingResource(group, kind)
+	if serving {
+		w.ServingKind = res.Runtime
 	}
 	walkMaps(m["spec"], func(mm map[string]any) {
 		for _, key := range []string{"containers", "initContainers"} {
 			for _, c := range asList(mm[key]) {
 				if cm, ok := c.(map[string]any); ok {
-					w.Containers = append(w.Containers, containerOf(cm))
+					w.Containers = append(w.Containers, containerOf(cm, cat))
 				}
 			}
 		}
@@ -66,28 +71,35 @@ func FromObject(m map[string]any) Workload {
 		if v, ok := mm["automountServiceAccountToken"].(bool); ok && w.AutomountToken == nil {
 			w.AutomountToken = &v
 		}
-		if u := str(mm["storageUri"]); u != "" && w.StorageURI == "" {
-			w.StorageURI = u
+		if !serving {
+			return
 		}
-		if u := str(mm["uri"]); u != "" && w.StorageURI == "" && ModelShaped(u) && w.ServingKind != "" {
-			w.StorageURI = u // KubeAI Model spec.url / NIM model sources
+		for _, key := range res.ImageKeys {
+			if img := imageOf(mm[key]); img != "" && !slices.ContainsFunc(w.Containers, func(c Container) bool { return c.Image == img }) {
+				w.Containers = append(w.Containers, Container{Name: key, Image: img})
+			}
+		}
+		for _, key := range res.ModelKeys {
+			if u := str(mm[key]); u != "" && w.StorageURI == "" && ModelShaped(u) {
+				w.StorageURI = u
+			}
 		}
 	})
 	return w
 }
 
-func workloadsOf(m map[string]any, line int) []Workload {
+func workloadsOf(m map[string]any, line int, cat *fingerprint.Catalog) []Workload {
 	if kind, ok := m["kind"].(string); ok && m["apiVersion"] != nil {
 		if kind == "List" {
 			var out []Workload
 			for _, it := range asList(m["items"]) {
 				if im, ok := it.(map[string]any); ok {
-					out = append(out, workloadsOf(im, line)...)
+					out = append(out, workloadsOf(im, line, cat)...)
 				}
 			}
 			return out
 		}
-		w := FromObject(m)
+		w := FromObject(m, cat)
 		w.Line = line
 		return []Workload{w}
 	}
@@ -98,7 +110,7 @@ func workloadsOf(m map[string]any, line int) []Workload {
 			if svc == nil {
 				continue
 			}
-			c := containerOf(svc)
+			c := containerOf(svc, cat)
 			c.Name = name
 			c.GPU, c.GPUKeys = composeGPU(svc)
 			out = append(out, Workload{Kind: "compose_service", Name: name, Labels: strMap(svc["labels"]), Containers: []Container{c}, Line: line})
@@ -111,7 +123,7 @@ func workloadsOf(m map[string]any, line int) []Workload {
 		if _, ok := mm["image"]; !ok {
 			return
 		}
-		c := containerOf(mm)
+		c := containerOf(mm, cat)
 		if c.Image == "" {
 			return
 		}
@@ -124,27 +136,34 @@ func workloadsOf(m map[string]any, line int) []Workload {
 	return out
 }
 
-// containerOf reads a Kubernetes container, a compose service or a values block.
-func containerOf(m map[string]any) Container {
-	c := Container{Name: str(m["name"])}
-	switch img := m["image"].(type) {
+// imageOf reads an image given as a string or as a Helm/operator-style
+// registry/repository/tag/digest map.
+func imageOf(v any) string {
+	switch img := v.(type) {
 	case string:
-		c.Image = img
-	case map[string]any: // Helm values: registry/repository/tag/digest
+		return img
+	case map[string]any:
 		repo := str(img["repository"])
 		if reg := str(img["registry"]); reg != "" && repo != "" {
 			repo = reg + "/" + repo
 		}
-		if repo != "" {
-			c.Image = repo
-			if t := str(img["tag"]); t != "" {
-				c.Image += ":" + t
-			}
-			if d := str(img["digest"]); d != "" {
-				c.Image += "@" + d
-			}
+		if repo == "" {
+			return ""
 		}
+		if t := fmt.Sprint(img["tag"]); img["tag"] != nil && t != "" {
+			repo += ":" + t
+		}
+		if d := str(img["digest"]); d != "" {
+			repo += "@" + d
+		}
+		return repo
 	}
+	return ""
+}
+
+// containerOf reads a Kubernetes container, a compose service or a values block.
+func containerOf(m map[string]any, cat *fingerprint.Catalog) Container {
+	c := Container{Name: str(m["name"]), Image: imageOf(m["image"])}
 	for _, key := range []string{"command", "args", "extraArgs", "entrypoint"} {
 		switch v := m[key].(type) {
 		case []any:
@@ -163,18 +182,18 @@ func containerOf(m map[string]any) Container {
 				continue
 			}
 			vf := asMap(em["valueFrom"])
-			c.Env = append(c.Env, NewEnvVar(str(em["name"]), str(em["value"]), vf != nil && vf["secretKeyRef"] != nil))
+			c.Env = append(c.Env, NewEnvVar(cat, str(em["name"]), str(em["value"]), vf != nil && vf["secretKeyRef"] != nil))
 		}
 	case map[string]any:
 		for _, k := range sortedKeys(env) {
-			c.Env = append(c.Env, NewEnvVar(k, composeValue(env[k]), false))
+			c.Env = append(c.Env, NewEnvVar(cat, k, composeValue(env[k]), false))
 		}
 	}
 	if env, ok := m["environment"]; ok { // compose
 		switch e := env.(type) {
 		case map[string]any:
 			for _, k := range sortedKeys(e) {
-				c.Env = append(c.Env, NewEnvVar(k, composeValue(e[k]), false))
+				c.Env = append(c.Env, NewEnvVar(cat, k, composeValue(e[k]), false))
 			}
 		case []any:
 			for _, it := range e {
@@ -182,15 +201,15 @@ func containerOf(m map[string]any) Container {
 				if strings.HasPrefix(v, "$") {
 					v = ""
 				}
-				c.Env = append(c.Env, NewEnvVar(k, v, false))
+				c.Env = append(c.Env, NewEnvVar(cat, k, v, false))
 			}
 		}
 	}
 	res := asMap(m["resources"])
 	for _, part := range []string{"limits", "requests"} {
 		lim := asMap(res[part])
-		for _, g := range acceleratorResources {
-			if v, ok := lim[g]; ok {
+		for _, g := range sortedKeys(lim) {
+			if v := lim[g]; cat.IsAccelerator(g) {
 				n, _ := strconv.ParseInt(fmt.Sprint(v), 10, 64)
 				if n > c.GPU {
 					c.GPU = n

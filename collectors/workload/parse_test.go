@@ -8,14 +8,24 @@ import (
 	"github.com/aisight/aisight/collectors/fingerprint"
 )
 
+func testCatalog(t testing.TB) *fingerprint.Catalog {
+	t.Helper()
+	cat, err := fingerprint.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
 func TestParseYAMLTemplatesYieldNothing(t *testing.T) {
-	ws, err := ParseYAML([]byte("image: {{ .Values.image }}\n"))
+	ws, err := ParseYAML([]byte("image: {{ .Values.image }}\n"), testCatalog(t))
 	if err != nil || len(ws) != 0 {
 		t.Errorf("got %v %v", ws, err)
 	}
 }
 
 func TestModelFromEnvKeepsOnlyModelValues(t *testing.T) {
+	cat := testCatalog(t)
 	ws, err := ParseYAML([]byte(`apiVersion: apps/v1
 kind: Deployment
 metadata: {name: tgi, namespace: ml}
@@ -31,7 +41,7 @@ spec:
         - {name: OPENAI_API_KEY, value: not-a-real-value}
         - name: HF_TOKEN
           valueFrom: {secretKeyRef: {name: hf, key: token}}
-`))
+`), cat)
 	if err != nil || len(ws) != 1 {
 		t.Fatalf("ParseYAML: %v %v", ws, err)
 	}
@@ -39,10 +49,6 @@ spec:
 		if e.Name == "OPENAI_API_KEY" && e.ModelValue != "" {
 			t.Errorf("a credential value was kept: %+v", e)
 		}
-	}
-	cat, err := fingerprint.Load()
-	if err != nil {
-		t.Fatal(err)
 	}
 	an := Analyze(ws[0], cat)
 	got := []any{an.AI, an.Runtime != nil && an.Runtime.Runtime == "tgi", an.ModelID, an.ModelVia, RevisionPinned(an.Rev), an.CredentialVars, an.CredLiteral, an.CredFromSecret}
@@ -58,10 +64,38 @@ func TestNonAIWorkloadIsNotAI(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, img := range []string{"nginx:1.27", "example.com/team/vllm-exporter:1", "ollama-proxy/nginx:1"} {
-		w := Workload{Kind: "Deployment", Containers: []Container{{Image: img, Env: []EnvVar{NewEnvVar("MODEL_NAME", "default", false)}}}}
+		w := Workload{Kind: "Deployment", Containers: []Container{{Image: img, Env: []EnvVar{NewEnvVar(cat, "MODEL_NAME", "default", false)}}}}
 		if an := Analyze(w, cat); an.AI {
 			t.Errorf("%s: detected as AI: %+v", img, an)
 		}
+	}
+}
+
+// Serving custom resources come from the catalog, matched by API group and
+// kind: the same kind in another group is not a serving resource, and the
+// model and image keys each resource declares are read.
+func TestServingResourcesFromTheCatalog(t *testing.T) {
+	cat := testCatalog(t)
+	for _, r := range cat.ServingResources {
+		w := FromObject(map[string]any{"apiVersion": r.Group + "/" + r.Version, "kind": r.Kind, "metadata": map[string]any{"name": "x"}}, cat)
+		if w.ServingKind != r.Runtime || !Analyze(w, cat).AI {
+			t.Errorf("%s.%s: serving kind %q, want %q and AI", r.Kind, r.Group, w.ServingKind, r.Runtime)
+		}
+		other := FromObject(map[string]any{"apiVersion": "example.com/v1", "kind": r.Kind, "metadata": map[string]any{"name": "x"}}, cat)
+		if other.ServingKind != "" || Analyze(other, cat).AI {
+			t.Errorf("%s in example.com is taken for a serving resource", r.Kind)
+		}
+	}
+	nim := FromObject(map[string]any{"apiVersion": "apps.nvidia.com/v1alpha1", "kind": "NIMService", "metadata": map[string]any{"name": "llm"},
+		"spec": map[string]any{"image": map[string]any{"repository": "nvcr.io/nim/meta/llama-3.1-8b-instruct", "tag": "1.3.3"}}}, cat)
+	kubeai := FromObject(map[string]any{"apiVersion": "kubeai.org/v1", "kind": "Model", "metadata": map[string]any{"name": "m"},
+		"spec": map[string]any{"url": "hf://Qwen/Qwen2.5-7B-Instruct", "resourceProfile": "nvidia-gpu-l4:1"}}, cat)
+	an := Analyze(nim, cat)
+	if an.Runtime == nil || an.Runtime.Runtime != "nim" || an.Image != "nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3" {
+		t.Errorf("NIMService image: %+v", an)
+	}
+	if an := Analyze(kubeai, cat); an.ModelID != "Qwen/Qwen2.5-7B-Instruct" || an.ModelVia != "storage_uri" {
+		t.Errorf("KubeAI model url: %+v", an)
 	}
 }
 
@@ -82,7 +116,8 @@ func TestRunningDigest(t *testing.T) {
 func FuzzParseYAML(f *testing.F) {
 	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: [{name: a, image: vllm/vllm-openai, args: [--model, org/m]}]\n"))
 	f.Add([]byte("services:\n  a: {image: ollama/ollama, deploy: {resources: {reservations: {devices: [{capabilities: [gpu], count: 2}]}}}}\n"))
-	f.Fuzz(func(t *testing.T, b []byte) { _, _ = ParseYAML(b) })
+	cat := testCatalog(f)
+	f.Fuzz(func(t *testing.T, b []byte) { _, _ = ParseYAML(b, cat) })
 }
 
 func FuzzParseDockerfile(f *testing.F) {

@@ -16,28 +16,6 @@ import (
 	"github.com/aisight/aisight/model"
 )
 
-// ServingKinds are custom resource kinds that serve or host models whatever
-// image they name (KServe, Ray, Seldon, NVIDIA NIM, KubeAI, Kubeflow), mapped
-// to the runtime they declare.
-var ServingKinds = map[string]string{
-	"InferenceService": "kserve", "ServingRuntime": "kserve", "ClusterServingRuntime": "kserve", "LLMInferenceService": "kserve",
-	"RayService": "ray", "RayCluster": "ray", "RayJob": "ray", "SeldonDeployment": "seldon", "NIMService": "nim",
-	"Model": "kubeai", "Notebook": "kubeflow-notebook",
-}
-
-// acceleratorResources are extended resource names of GPUs and other AI accelerators.
-var acceleratorResources = []string{"nvidia.com/gpu", "amd.com/gpu", "gpu.intel.com/i915", "gpu.intel.com/xe", "habana.ai/gaudi", "aws.amazon.com/neuron", "aws.amazon.com/neuroncore", "google.com/tpu"}
-
-// IsAccelerator reports whether a resource name is a GPU or AI accelerator.
-func IsAccelerator(name string) bool { return slices.Contains(acceleratorResources, name) }
-
-// modelEnv are env var names whose model-shaped value names the served model;
-// revisionEnv name its revision. Their values are kept (they are not secrets).
-var (
-	modelEnv    = []string{"MODEL_ID", "HF_MODEL_ID", "MODEL_NAME", "MODEL", "MODEL_PATH"}
-	revisionEnv = []string{"REVISION", "HF_REVISION", "MODEL_REVISION"}
-)
-
 // Container is what the detectors read of one container spec.
 type Container struct {
 	Name    string
@@ -60,11 +38,11 @@ type EnvVar struct {
 	ModelValue string
 }
 
-// NewEnvVar builds an EnvVar, dropping the value unless the name is a model
-// or revision variable.
-func NewEnvVar(name, value string, fromSecret bool) EnvVar {
+// NewEnvVar builds an EnvVar, dropping the value unless the catalog says
+// the name carries a model id or revision.
+func NewEnvVar(cat *fingerprint.Catalog, name, value string, fromSecret bool) EnvVar {
 	e := EnvVar{Name: name, Literal: value != "", FromSecret: fromSecret}
-	if slices.Contains(modelEnv, name) || slices.Contains(revisionEnv, name) {
+	if cat.IsModelEnv(name) || cat.IsRevisionEnv(name) {
 		e.ModelValue = value
 	}
 	return e
@@ -113,7 +91,7 @@ func Analyze(w Workload, cat *fingerprint.Catalog) Analysis {
 			an.Images = append(an.Images, c.Image)
 		}
 		im, isAI := cat.MatchImage(c.Image)
-		id, rev, via := containerModel(c)
+		id, rev, via := containerModel(c, im, cat)
 		if (isAI || id != "" || c.GPU > 0) && aiIdx < 0 {
 			aiIdx = i
 		}
@@ -150,16 +128,17 @@ func Analyze(w Workload, cat *fingerprint.Catalog) Analysis {
 	return an
 }
 
-// containerModel reads a model id from a container's args, then its env.
-func containerModel(c *Container) (id, rev, via string) {
-	if id, rev = ModelArg(c.Args); id != "" {
+// containerModel reads a model id from a container's args, then its env,
+// by the catalog's conventions and those of the container's runtime (rt).
+func containerModel(c *Container, rt *fingerprint.Image, cat *fingerprint.Catalog) (id, rev, via string) {
+	if id, rev = ModelArg(c.Args, cat.ModelArgs(rt), cat.ModelConventions.RevisionArgs); id != "" {
 		return id, rev, "arg"
 	}
 	for _, e := range c.Env {
-		if slices.Contains(modelEnv, e.Name) && ModelShaped(e.ModelValue) && id == "" {
+		if cat.IsModelEnv(e.Name) && ModelShaped(e.ModelValue) && id == "" {
 			id = e.ModelValue
 		}
-		if slices.Contains(revisionEnv, e.Name) && e.ModelValue != "" {
+		if cat.IsRevisionEnv(e.Name) && e.ModelValue != "" {
 			rev = e.ModelValue
 		}
 	}

@@ -29,6 +29,10 @@ type Snapshot struct {
 	// RegistryLoaded says whether a registry was given, so that shadow
 	// asset counts are known (0 is then a real zero).
 	RegistryLoaded bool
+	// Providers are the provider label values rendered as themselves (the
+	// collectors' names and the detection catalog's providers); any other
+	// provider is "other", so label values stay a closed set.
+	Providers []string
 }
 
 // Collector is a prometheus.Collector over the latest Snapshot.
@@ -134,7 +138,7 @@ func renderAssets(s *Snapshot, gauge gaugeFunc) {
 	keys := map[kkey]int{}
 	maxAge := map[string]int64{}
 	for _, a := range s.Report.Assets {
-		p, dt, k := provider(a.Provider), deploymentType(a.DeploymentType), kind(a.Kind)
+		p, dt, k := provider(s.Providers, a.Provider), deploymentType(a.DeploymentType), kind(a.Kind)
 		counts[key{p, dt, k, a.Scope}]++
 		ak := akey{p, dt, k}
 		if slices.Contains(model.RegistrableKinds, a.Kind) {
@@ -150,10 +154,10 @@ func renderAssets(s *Snapshot, gauge gaugeFunc) {
 			}
 		}
 		if a.Kind == model.KindAPIKey {
-			kp := provider(a.Provider)
+			kp := p
 			if f, ok := a.Fact("key.provider"); ok {
 				if v, ok := f.Value.(string); ok {
-					kp = provider(v)
+					kp = provider(s.Providers, v)
 				}
 			}
 			age, known := int64(0), false
@@ -282,14 +286,9 @@ func boolf(b bool) float64 {
 
 func seconds(d model.Duration) float64 { return float64(d) / 1e9 }
 
-// Closed label value sets: anything else is "other".
-var (
-	providers = []string{"aws", "gcp", "azure", "kubernetes", "source", "openai", "anthropic", "google", "huggingface",
-		"mistral", "cohere", "groq", "together", "replicate", "langchain", "mcp", "saas"}
-)
-
-func provider(p string) string {
-	if slices.Contains(providers, p) {
+// provider is p when it is one of the known providers, else "other".
+func provider(known []string, p string) string {
+	if slices.Contains(known, p) {
 		return p
 	}
 	return "other"
@@ -302,12 +301,8 @@ func deploymentType(d model.DeploymentType) string {
 	return "other"
 }
 
-var kinds = []model.Kind{model.KindModel, model.KindEndpoint, model.KindModelDeployment, model.KindAgent, model.KindKnowledgeBase,
-	model.KindGuardrail, model.KindNotebook, model.KindInferenceWorkload, model.KindAPIKey, model.KindProject,
-	model.KindSDKDependency, model.KindModelFile, model.KindMCPServer, model.KindIdentity, model.KindFlow, model.KindPrompt, model.KindModelRegistry}
-
 func kind(k model.Kind) string {
-	if slices.Contains(kinds, k) {
+	if slices.Contains(model.Kinds, k) {
 		return string(k)
 	}
 	return "other"

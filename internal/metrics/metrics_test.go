@@ -30,6 +30,7 @@ func fixtureSnapshot() *Snapshot {
 	odd := model.Asset{ID: "x://1", Provider: "some-new-saas", Scope: "saas:x", Kind: "widget", DeploymentType: model.APISaaS}
 	return &Snapshot{
 		RegistryLoaded: true,
+		Providers:      []string{"aws", "kubernetes", "openai", "source"},
 		Targets:        map[string]model.Level{"ORG": 3},
 		Report: model.Report{
 			Scan: model.Scan{Started: t0, Finished: t0.Add(90 * time.Second), CollectorRuns: []model.CollectorRun{
