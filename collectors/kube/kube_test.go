@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
@@ -146,17 +147,9 @@ func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
 			t.Errorf("%s: kind %s, type %s, provider %s", a.ID, a.Kind, a.DeploymentType, a.Provider)
 		}
 	}
-	want := []string{
-		"k8s://test/chat/deployment/ollama",
-		"k8s://test/kserve/inferenceservice/llama",
-		"k8s://test/llm/cronjob/nightly-eval",
-		"k8s://test/llm/deployment/vllm",
-		"k8s://test/llm/pod/llm-debug",
-		"k8s://test/ops/deployment/tgi-admin",
-		"k8s://test/rag/statefulset/qdrant",
-		"k8s://test/ray/rayservice/summarizer",
-		"k8s://test/training/deployment/dra-infer",
-		"k8s://test/training/job/finetune",
+	want := expectedWorkloads(t, "test")
+	if len(want) < 10 {
+		t.Fatalf("the estate marks only %d AI workloads", len(want))
 	}
 	if d := cmp.Diff(want, ids); d != "" {
 		t.Fatalf("AI workloads (-want +got):\n%s", d)
@@ -282,6 +275,35 @@ func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
 	if d := cmp.Diff(wantRes, got); d != "" {
 		t.Errorf("resources listed vs the shipped ClusterRole (-role +listed):\n%s", d)
 	}
+}
+
+// expectedWorkloads is the ground truth of testdata/estate.yaml: the IDs of
+// the objects annotated aisight.test/expect: ai-workload, sorted.
+func expectedWorkloads(t *testing.T, cluster string) []string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/estate.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, doc := range strings.Split(string(b), "\n---") {
+		var obj struct {
+			Kind     string `yaml:"kind"`
+			Metadata struct {
+				Name        string            `yaml:"name"`
+				Namespace   string            `yaml:"namespace"`
+				Annotations map[string]string `yaml:"annotations"`
+			} `yaml:"metadata"`
+		}
+		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
+			t.Fatalf("estate.yaml: %v", err)
+		}
+		if obj.Metadata.Annotations["aisight.test/expect"] == "ai-workload" {
+			out = append(out, "k8s://"+cluster+"/"+obj.Metadata.Namespace+"/"+strings.ToLower(obj.Kind)+"/"+obj.Metadata.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // TestEveryKubeFactIsDocumented fails when the collector emits a fact key

@@ -137,13 +137,16 @@ func workloadsOf(m map[string]any, line int, cat *fingerprint.Catalog) []Workloa
 }
 
 // imageOf reads an image given as a string or as a Helm/operator-style
-// registry/repository/tag/digest map.
+// registry/repository(or name)/tag/digest map.
 func imageOf(v any) string {
 	switch img := v.(type) {
 	case string:
 		return img
 	case map[string]any:
 		repo := str(img["repository"])
+		if repo == "" {
+			repo = str(img["name"]) // operators: {registry: docker.io, name: org/image:tag}
+		}
 		if reg := str(img["registry"]); reg != "" && repo != "" {
 			repo = reg + "/" + repo
 		}

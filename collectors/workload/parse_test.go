@@ -90,6 +90,9 @@ func TestServingResourcesFromTheCatalog(t *testing.T) {
 		"spec": map[string]any{"image": map[string]any{"repository": "nvcr.io/nim/meta/llama-3.1-8b-instruct", "tag": "1.3.3"}}}, cat)
 	kubeai := FromObject(map[string]any{"apiVersion": "kubeai.org/v1", "kind": "Model", "metadata": map[string]any{"name": "m"},
 		"spec": map[string]any{"url": "hf://Qwen/Qwen2.5-7B-Instruct", "resourceProfile": "nvidia-gpu-l4:1"}}, cat)
+	if img := imageOf(map[string]any{"registry": "docker.io", "name": "lmcache/vllm-openai:2025-05-27-v1"}); img != "docker.io/lmcache/vllm-openai:2025-05-27-v1" {
+		t.Errorf("image map with a name: %q", img)
+	}
 	an := Analyze(nim, cat)
 	if an.Runtime == nil || an.Runtime.Runtime != "nim" || an.Image != "nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3" {
 		t.Errorf("NIMService image: %+v", an)
