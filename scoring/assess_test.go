@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aisight/aisight/internal/enrich"
 	"github.com/aisight/aisight/internal/goldentest"
 	"github.com/aisight/aisight/model"
 )
@@ -33,6 +34,9 @@ func inventory(t testing.TB, name string) model.Inventory {
 	if err := json.Unmarshal(b, &inv); err != nil {
 		t.Fatal(err)
 	}
+	// The estates are what collectors report; the CLI adds the
+	// cross-collector facts before scoring, and so do the tests.
+	enrich.Apply(&inv, enrich.Options{})
 	return inv
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/enrich"
 	"github.com/aisight/aisight/internal/flagvalue"
 	"github.com/aisight/aisight/internal/output"
 	"github.com/aisight/aisight/internal/registry"
@@ -293,9 +294,7 @@ func (sc *scanner) run(ctx context.Context, showProgress bool) (model.Report, er
 	if err := ctx.Err(); err != nil {
 		return model.Report{}, fmt.Errorf("scan interrupted: %w", err)
 	}
-	if sc.registry != nil {
-		sc.registry.Mark(&inv)
-	}
+	enrich.Apply(&inv, enrich.Options{Registry: sc.registry})
 	current, rejected := scoring.Current(sc.atts, inv.Scan.Started)
 	for _, line := range rejected {
 		fmt.Fprintln(sc.stderr, "aisight: warning: "+line)

@@ -283,19 +283,17 @@ func (c *Collector) Collect(ctx context.Context, scope model.Scope, sink collect
 
 // scan is one scope's collection.
 type scan struct {
-	c       *Collector
-	cfg     aws.Config
-	scope   model.Scope
-	sink    collectors.Sink
-	pending []*model.Asset
-	roleOf  map[string]string // asset ID -> role ARN
+	c      *Collector
+	cfg    aws.Config
+	scope  model.Scope
+	sink   collectors.Sink
+	roleOf map[string]string // asset ID -> role ARN
 }
 
 // run runs the resource families of a scope (collectors.Families: a failed
 // family is a problem, every error is kept, the scope fails only when no
-// family succeeds), then emits the buffered assets.
+// family succeeds).
 func (s *scan) run(ctx context.Context, groups ...[]collectors.Family) error {
-	defer s.flush()
 	var fams []collectors.Family
 	for _, g := range groups {
 		fams = append(fams, g...)
@@ -375,56 +373,21 @@ func notOffered(err error) bool {
 		(ae.ErrorCode() == "ValidationException" && strings.Contains(strings.ToLower(ae.ErrorMessage()), "unknown operation")))
 }
 
-// add buffers an asset of a regional scope until the scope is done, so the
-// facts that compare assets (shared roles) can be set.
-func (s *scan) add(a *model.Asset) { s.pending = append(s.pending, a) }
+// add reports an asset of the scope.
+func (s *scan) add(a *model.Asset) { s.sink.Asset(*a) }
 
-// runsAs records the role an asset runs as.
+// runsAs records the role an asset runs as. An IAM role is never a default
+// identity; whether it is shared across the inventory is the enrich step's
+// business (identity.shared_with_ai_assets, identity.dedicated).
 func (s *scan) runsAs(a *model.Asset, role string) {
 	if role == "" {
 		return
 	}
 	a.Identity = role
 	a.Relations = append(a.Relations, model.Relation{Type: "runs_as", Target: role})
+	a.SetFact(model.Bool("identity.default", false, model.Observed, "an IAM role named by the resource"))
 	if s.roleOf == nil {
 		s.roleOf = map[string]string{}
 	}
 	s.roleOf[a.ID] = role
-}
-
-// flush sets identity.dedicated (no other AI asset of the region runs as the
-// role) and, on agents, identity.shared_with_agents, then emits the assets.
-func (s *scan) flush() {
-	users := map[string][]*model.Asset{}
-	for _, a := range s.pending {
-		if a.Identity != "" {
-			users[a.Identity] = append(users[a.Identity], a)
-		}
-	}
-	for _, a := range s.pending {
-		if a.Identity != "" {
-			others := 0
-			agents := 0
-			for _, o := range users[a.Identity] {
-				if o == a || related(a, o) || related(o, a) {
-					continue // an endpoint runs as its model's role by design
-				}
-				others++
-				if o.Kind == model.KindAgent {
-					agents++
-				}
-			}
-			src := "roles of the AI assets in " + s.scope.Region
-			a.SetFact(model.Bool("identity.dedicated", others == 0, model.Observed, src))
-			if a.Kind == model.KindAgent {
-				a.SetFact(model.Int("identity.shared_with_agents", int64(agents), model.Observed, src))
-			}
-		}
-		s.sink.Asset(*a)
-	}
-	s.pending = nil
-}
-
-func related(a, b *model.Asset) bool {
-	return slices.ContainsFunc(a.Relations, func(r model.Relation) bool { return r.Type == "serves" && r.Target == b.ID })
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/aisight/aisight/collectors"
 	awscol "github.com/aisight/aisight/collectors/aws"
 	sim "github.com/aisight/aisight/internal/cloudsim/aws"
+	"github.com/aisight/aisight/internal/enrich"
 	"github.com/aisight/aisight/internal/goldentest"
 	"github.com/aisight/aisight/model"
 	"github.com/aisight/aisight/scoring"
@@ -67,6 +68,7 @@ func collect(t *testing.T, o awscol.Options) model.Inventory {
 		t.Fatal(err)
 	}
 	inv := collectors.NewRunner(collectors.Options{ScopeTimeout: time.Minute, Concurrency: 8, PerCollector: 8}).Run(ctx, []collectors.Plan{{Name: awscol.Name, Collector: c}})
+	enrich.Apply(&inv, enrich.Options{}) // identity sharing, as the CLI computes it before scoring
 	inv.Normalize()
 	return inv
 }
@@ -227,8 +229,9 @@ func TestOrganisationInventoryEqualsGroundTruth(t *testing.T) {
 	}
 	agent := "arn:aws:bedrock:us-east-1:111111111111:agent/AG1"
 	checks := map[string]map[string]any{
-		agent: {"guardrail.attached": true, "agent.aliases": []string{"prod", "staging", "canary"}, "identity.shared_with_agents": int64(1), "identity.dedicated": false},
-		"arn:aws:bedrock:us-east-1:111111111111:agent/AG3":                                       {"identity.shared_with_agents": int64(0), "identity.dedicated": false}, // shares kb-role with the knowledge base
+		// support-agent-role runs AG2 here and AGEU in eu-west-1 too: sharing spans regions.
+		agent: {"guardrail.attached": true, "agent.aliases": []string{"prod", "staging", "canary"}, "identity.shared_with_agents": int64(2), "identity.dedicated": false, "identity.default": false},
+		"arn:aws:bedrock:us-east-1:111111111111:agent/AG3":                                       {"identity.shared_with_agents": int64(0), "identity.shared_with_ai_assets": int64(1), "identity.dedicated": false}, // shares kb-role with the knowledge base
 		"arn:aws:bedrock:us-east-1:111111111111:agent/AG2":                                       {"guardrail.attached": false},
 		"arn:aws:bedrock:us-east-1:111111111111:guardrail/gr-strict":                             {"guardrail.content_filters": int64(3), "guardrail.denied_topics": int64(2), "guardrail.pii_filter": true},
 		"arn:aws:bedrock:us-east-1:111111111111:guardrail/gr-empty":                              {"guardrail.content_filters": int64(0)},

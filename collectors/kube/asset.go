@@ -63,11 +63,11 @@ func (p *pass) identityFacts(a *model.Asset, w workload.Workload, src string) {
 	if sa == "" {
 		sa = "default" // the API server's default for a pod that names none
 	}
-	a.Identity = "k8s-sa:" + w.Namespace + "/" + sa
-	a.Relations = append(a.Relations, model.Relation{Type: "runs_as", Target: p.assetID(w.Namespace, "ServiceAccount", sa)})
+	a.Identity = p.assetID(w.Namespace, "ServiceAccount", sa)
+	a.Relations = append(a.Relations, model.Relation{Type: "runs_as", Target: a.Identity})
 	a.Facts = append(a.Facts,
 		model.String("identity.service_account", sa, model.Observed, src),
-		model.Bool("identity.dedicated", sa != "default", model.Observed, src))
+		model.Bool("identity.default", sa == "default", model.Observed, src))
 	var info saInfo
 	known := p.sas != nil
 	if known {

@@ -162,7 +162,7 @@ func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
 			"image.running_digest": digest, "model.id": "meta-llama/Llama-3.1-8B-Instruct", "model.revision_pinned": true,
 			"gpu.requested": int64(1), "gpu.resources": []string{"nvidia.com/gpu"},
 			"env.credential_vars": []string{"HF_TOKEN"}, "env.credential_from_secret": true, "env.credential_literal": false,
-			"identity.service_account": "vllm", "identity.dedicated": true, "identity.automount_token": false,
+			"identity.service_account": "vllm", "identity.default": false, "identity.automount_token": false,
 			"identity.cloud_bindings": []string{"aws:arn:aws:iam::111122223333:role/vllm-s3-models"},
 			"rbac.cluster_admin":      false, "rbac.wildcard_verbs": false, "rbac.secrets_read": false,
 			"exposure.service_types": []string{"LoadBalancer"}, "exposure.ingresses": []string{"llm-api"}, "exposure.external": true,
@@ -170,7 +170,7 @@ func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
 		},
 		"k8s://test/chat/deployment/ollama": {
 			"runtime.name": "ollama", "image.registry_public": false, "image.pinned_digest": false,
-			"identity.service_account": "default", "identity.dedicated": false,
+			"identity.service_account": "default", "identity.default": true,
 			"env.credential_vars": []string{"OPENAI_API_KEY"}, "env.credential_literal": true, "env.credential_from_secret": false,
 			"exposure.service_types": []string{"ClusterIP"}, "exposure.http_routes": []string{"chat/chat"}, "exposure.external": true,
 			"network.egress_restricted": false, "namespace.pod_security": "none",

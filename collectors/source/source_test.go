@@ -99,7 +99,7 @@ func TestFixtureFindsEveryPlantedAsset(t *testing.T) {
 		},
 		model.KindInferenceWorkload: {
 			f + "deploy/k8s/vllm.yaml#deployment/ml-serving/llama-chat": {"runtime.name": "vllm", "image.pinned_digest": true, "gpu.requested": int64(1),
-				"model.revision_pinned": true, "identity.dedicated": true, "identity.automount_token": false, "env.credential_from_secret": true, "env.credential_literal": false},
+				"model.revision_pinned": true, "identity.default": false, "identity.automount_token": false, "env.credential_from_secret": true, "env.credential_literal": false},
 			f + "deploy/k8s/ollama.yaml#statefulset/tools/ollama":              {"runtime.name": "ollama", "image.registry_public": false, "identity.service_account": "default"},
 			f + "deploy/k8s/kserve.yaml#inferenceservice/ml-serving/sentiment": {"runtime.name": "kserve", "model.id": "distilbert/distilbert-base-uncased-finetuned-sst-2-english"},
 			f + "deploy/k8s/train-job.yaml#job/research/finetune":              {"gpu.requested": int64(4), "workload.kind": "Job"},

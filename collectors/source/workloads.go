@@ -64,7 +64,7 @@ func (s *scanner) workload(f *file, w workload.Workload) {
 	}
 	a.Identity = "k8s-sa:" + w.Namespace + "/" + sa
 	a.Facts = append(a.Facts, model.String("identity.service_account", sa, conf, src),
-		model.Bool("identity.dedicated", sa != "default", conf, src))
+		model.Bool("identity.default", sa == "default", conf, src))
 	if w.AutomountToken != nil {
 		a.Facts = append(a.Facts, model.Bool("identity.automount_token", *w.AutomountToken, model.Declared, src))
 	}
