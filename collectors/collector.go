@@ -6,6 +6,11 @@
 //
 // Collectors never import scoring or outputs: they report assets and facts into
 // a Sink, and the Runner assembles the model.Inventory.
+//
+// Files: collector.go (Collector, Sink, Plan), options.go (Spec: a
+// collector's options and enablement as the CLI sees them; Env), family.go
+// (named resource families, every error kept), errors.go (error classes),
+// runner.go.
 package collectors
 
 import (

@@ -13,9 +13,15 @@
 // IAM actions it calls. Endpoints come from the SDK's standard settings
 // (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, shared config).
 //
-// Files: aws.go (options, scopes, clients, error classes), readonly.go,
-// org.go, iam.go, policy.go (IAM policy analysis), bedrock.go, agents.go
-// (Bedrock Agents and AgentCore), sagemaker.go.
+// Each listing is a named resource family (collectors.Family) whose
+// SDK-response-to-asset mapping is a pure function with a table test.
+//
+// Files: options.go (flags, validation, enablement), aws.go (scopes,
+// per-account clients, the family runner, error classes), readonly.go (the
+// read-only guard, rate limit, call counting), org.go (organizations.*),
+// iam.go (iam.principals), policy.go (IAM policy analysis), bedrock.go
+// (bedrock.*), agents.go (bedrock_agent.*), agentcore.go (agentcore.*),
+// sagemaker.go (sagemaker.*); each *_test.go beside its file.
 package aws
 
 import (

@@ -5,12 +5,18 @@
 // ClusterRole), never reads Secrets, and streams pods page by page so memory
 // stays flat in cluster size.
 //
-// Files: kube.go (scopes, the per-cluster pass, error classes), config.go
-// (kubeconfig contexts, in-cluster config, request counting), podspec.go
-// (typed pod templates to workload.Workload), workloads.go (controllers,
-// pods, owner reduction), custom.go (AI custom resources), rbac.go,
+// Which serving custom resources it lists, and the rules of the shipped
+// ClusterRole, come from the detection catalog (collectors/fingerprint).
+//
+// Files: options.go (flags, validation, enablement), kube.go (scopes, error
+// classes), config.go (kubeconfig contexts, in-cluster config, request
+// counting), pass.go (the per-cluster pass and its indexes), discovery.go,
+// podspec.go (typed pod templates to workload.Workload), workloads.go
+// (controllers, pods, owner reduction), custom.go (the catalog's serving
+// resources, DRA claim templates), rbac.go, identity.go (service accounts),
 // exposure.go (Services, Ingresses, HTTPRoutes, NetworkPolicies),
-// admission.go (cluster admission policies), asset.go (assets and facts).
+// admission.go (cluster admission policies), asset.go (assets and facts),
+// clusterrole.go (the generated ClusterRole; clusterrolegen/ prints it).
 package kube
 
 import (

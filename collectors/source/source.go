@@ -7,6 +7,13 @@
 //
 // Each file is opened and read at most once. Symlinks are never followed,
 // .git is always skipped and .gitignore rules are honoured unless disabled.
+//
+// Files: options.go (flags, validation, enablement), source.go (scopes),
+// walk.go (the walker, workers, model files), gitignore.go, analyze.go (the
+// detectors a text file goes through, keys), deps.go (manifests and
+// lockfiles merged per directory) with python.go, npm.go, golang.go and
+// maven.go, modelref.go (model references in code), mcp.go (MCP server
+// configurations), workloads.go (declared workloads via collectors/workload).
 package source
 
 import (
