@@ -10,9 +10,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/redact"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -24,6 +28,7 @@ const (
 	exitInternal = 1
 	exitUsage    = 2
 	exitShort    = 3 // --fail-under not met
+	exitCrash    = 70
 )
 
 // usageError marks bad usage or configuration (exit 2).
@@ -49,16 +54,28 @@ func main() {
 	os.Exit(code)
 }
 
-// run executes the CLI and returns its exit code.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRootCmd(stdout, stderr)
+// run executes the CLI and returns its exit code. Everything it writes to
+// stdout and stderr passes the output wall (internal/redact), and a panic
+// anywhere on this goroutine ends in exit code 70 with the stack, scrubbed.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	scrub := newScrubber()
+	out, errw := scrub.NewWriter(stdout), scrub.NewWriter(stderr)
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(errw, "aisight: internal error (a bug; please report it): %v\n%s\n", v, debug.Stack())
+			code = exitCrash
+		}
+		out.Flush()
+		errw.Flush()
+	}()
+	root := newRootCmd(out, errw, scrub)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "aisight: "+err.Error())
+	fmt.Fprintln(errw, "aisight: "+err.Error())
 	var ue usageError
 	var ee exitError
 	switch {
@@ -78,7 +95,17 @@ func isCobraUsage(err error) bool {
 
 type flagError struct{ error }
 
-func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+// newScrubber is the output wall, knowing every key shape of the detection
+// catalog (and, should the embedded catalog not load, URL rules alone).
+func newScrubber() *redact.Scrubber {
+	cat, err := fingerprint.Load()
+	if err != nil {
+		return redact.New(nil)
+	}
+	return redact.New(cat.KeyRanges)
+}
+
+func newRootCmd(stdout, stderr io.Writer, scrub *redact.Scrubber) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "aisight",
 		Short: "Find every AI asset you run and score your AI security maturity (CSA AISMM)",
@@ -95,7 +122,7 @@ Run "aisight scan" in a repository to start; it needs no credentials.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return flagError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newScanCmd(stdout, stderr), newServeCmd(stderr), newControlsCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newScanCmd(stdout, stderr, scrub), newServeCmd(stderr, scrub), newControlsCmd(stdout), newVersionCmd(stdout))
 	return root
 }
 

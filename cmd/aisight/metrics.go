@@ -64,7 +64,7 @@ func (sc *scanner) exportMetrics(ctx context.Context, r model.Report) error {
 	}
 	c := metrics.New(version)
 	c.Set(sc.snapshot(r))
-	reg := metrics.Registry(c)
+	reg := metrics.Scrubbed(metrics.Registry(c), sc.o.scrub.String)
 	if sc.o.metricsFile != "" {
 		if err := metrics.WriteTextfile(sc.o.metricsFile, reg); err != nil {
 			return err

@@ -20,7 +20,13 @@ type progress struct {
 	drawn   bool
 }
 
+// newProgress draws on w, or on the terminal beneath the output wall: the
+// line holds only counts, so it may bypass the scrubber (which buffers to
+// the end of a line, and a progress line never ends).
 func newProgress(w io.Writer, want bool) *progress {
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		w = u.Unwrap()
+	}
 	return &progress{w: w, enabled: want && isTerminal(w)}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"github.com/aisight/aisight/internal/enrich"
 	"github.com/aisight/aisight/internal/flagvalue"
 	"github.com/aisight/aisight/internal/output"
+	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/internal/registry"
 	"github.com/aisight/aisight/model"
 	"github.com/aisight/aisight/scoring"
@@ -45,14 +47,16 @@ type scanOptions struct {
 	pushGrouping []string
 	metricsFile  string
 	specs        []collectors.Spec
+	scrub        *redact.Scrubber // the output wall
 
 	targets      map[string]model.Level // parsed --fail-under
 	levelTargets map[string]model.Level // --target and --fail-under, for the metrics
 	grouping     map[string]string      // parsed --push-grouping
 }
 
-func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
+func newScanCmd(stdout, stderr io.Writer, scrub *redact.Scrubber) *cobra.Command {
 	o := newScanOptions()
+	o.scrub = scrub
 	cmd := &cobra.Command{
 		Use:   "scan [flags] [PATH...]",
 		Short: "Inventory AI assets and print what was found",
@@ -212,7 +216,14 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	render := func(w io.Writer) error { return output.Render(w, o.output.Value, report) }
+	render := func(w io.Writer) error {
+		var buf bytes.Buffer
+		if err := output.Render(&buf, o.output.Value, report); err != nil {
+			return err
+		}
+		_, err := w.Write(o.scrub.Bytes(buf.Bytes()))
+		return err
+	}
 	if o.out != "" {
 		if err := output.WriteFileAtomic(o.out, render); err != nil {
 			return fmt.Errorf("write %s: %w", o.out, err)

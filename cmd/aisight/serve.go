@@ -17,10 +17,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aisight/aisight/internal/metrics"
+	"github.com/aisight/aisight/internal/redact"
 )
 
-func newServeCmd(stderr io.Writer) *cobra.Command {
+func newServeCmd(stderr io.Writer, scrub *redact.Scrubber) *cobra.Command {
 	o := newScanOptions()
+	o.scrub = scrub
 	listen, interval := ":9812", time.Hour
 	cmd := &cobra.Command{
 		Use:   "serve [flags] [PATH...]",
@@ -77,11 +79,12 @@ func runServe(ctx context.Context, o *scanOptions, listen string, interval time.
 	}, []string{"result"})}
 	reg := metrics.Registry(d.col)
 	reg.MustRegister(d.scans, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	gatherer := metrics.Scrubbed(reg, o.scrub.String)
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return usagef("--listen: %v", err)
 	}
-	srv := &http.Server{Handler: d.routes(reg), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: d.routes(gatherer), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stderr, "aisight: serving on %s\n", ln.Addr())
@@ -124,6 +127,7 @@ func (d *daemon) scanOnce(ctx context.Context) {
 		d.sc.log.Error("encode report", "err", err)
 		return
 	}
+	b = d.sc.o.scrub.Bytes(b)
 	d.col.Set(d.sc.snapshot(report))
 	d.mu.Lock()
 	d.last = b
@@ -133,7 +137,7 @@ func (d *daemon) scanOnce(ctx context.Context) {
 	d.sc.log.Info("scan done", "assets", len(report.Assets), "duration", report.Scan.Finished.Sub(report.Scan.Started).String())
 }
 
-func (d *daemon) routes(reg *prometheus.Registry) http.Handler {
+func (d *daemon) routes(reg prometheus.Gatherer) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })

@@ -175,14 +175,14 @@ func TestServeRefusesBadFlags(t *testing.T) {
 // The config files shipped in deploy/kubernetes parse for their command.
 func TestShippedConfigsAreValid(t *testing.T) {
 	noEnv := func(string) string { return "" }
-	if err := applySources(newScanCmd(io.Discard, io.Discard).Flags(), "../../deploy/kubernetes/base/config.yaml", noEnv); err != nil {
+	if err := applySources(newScanCmd(io.Discard, io.Discard, newScrubber()).Flags(), "../../deploy/kubernetes/base/config.yaml", noEnv); err != nil {
 		t.Errorf("base config for scan: %v", err)
 	}
-	if err := applySources(newServeCmd(io.Discard).Flags(), "../../deploy/kubernetes/overlays/serve/config.yaml", noEnv); err != nil {
+	if err := applySources(newServeCmd(io.Discard, newScrubber()).Flags(), "../../deploy/kubernetes/overlays/serve/config.yaml", noEnv); err != nil {
 		t.Errorf("serve overlay config for serve: %v", err)
 	}
 	// And they are not interchangeable: serve has no push settings.
-	if err := applySources(newServeCmd(io.Discard).Flags(), "../../deploy/kubernetes/base/config.yaml", noEnv); err == nil || !strings.Contains(err.Error(), "push-gateway") {
+	if err := applySources(newServeCmd(io.Discard, newScrubber()).Flags(), "../../deploy/kubernetes/base/config.yaml", noEnv); err == nil || !strings.Contains(err.Error(), "push-gateway") {
 		t.Errorf("serve accepted the CronJob config: %v", err)
 	}
 }

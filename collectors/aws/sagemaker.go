@@ -10,6 +10,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
 
@@ -121,7 +122,7 @@ func (s *scan) modelAsset(d *sagemaker.DescribeModelOutput) *model.Asset {
 				model.Bool("image.pinned_digest", ref.PinnedByDigest(), model.Observed, src),
 				model.Bool("image.registry_public", ref.PublicRegistry(), model.Inferred, src))
 		}
-		if u := aws.ToString(c.ModelDataUrl); u != "" {
+		if u := redact.URL(aws.ToString(c.ModelDataUrl)); u != "" {
 			a.Model = &model.ModelRef{Name: aws.ToString(d.ModelName), SourceURI: u}
 			a.Facts = append(a.Facts, model.String("model.data_url", u, model.Observed, src))
 		}

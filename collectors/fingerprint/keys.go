@@ -189,3 +189,17 @@ func Fingerprint(kind string, secret []byte, location string) model.Fingerprint 
 	}
 	return model.Fingerprint{Kind: kind, Prefix: string(prefix), SHA256: hex.EncodeToString(sum[:6]), Location: location}
 }
+
+// KeyRanges returns the byte ranges of the provider keys in b: what the
+// output wall (internal/redact) replaces.
+func (c *Catalog) KeyRanges(b []byte) [][2]int {
+	ms := c.FindKeys(b)
+	if len(ms) == 0 {
+		return nil
+	}
+	out := make([][2]int, len(ms))
+	for i, m := range ms {
+		out[i] = [2]int{m.Start, m.End}
+	}
+	return out
+}

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
 
@@ -161,7 +162,7 @@ func (d *depSet) assets(s *scanner) []model.Asset {
 		if decl != nil {
 			a.Facts = append(a.Facts, model.String("dependency.manifest", decl.file, model.Observed, src))
 			if decl.dep.Spec != "" {
-				a.Facts = append(a.Facts, model.String("dependency.version_spec", decl.dep.Spec, model.Declared, "file:"+decl.file))
+				a.Facts = append(a.Facts, model.String("dependency.version_spec", redact.URLsIn(decl.dep.Spec), model.Declared, "file:"+decl.file))
 			}
 			if decl.dep.Version != "" {
 				version, pinned = decl.dep.Version, true

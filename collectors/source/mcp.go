@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
 
@@ -91,7 +92,9 @@ func MCPPackage(command string, args []string) (launcher, pkg string, pinned boo
 	default:
 		return launcher, "", false
 	}
-	valueFlags := map[string]bool{"-e": true, "--env": true, "-v": true, "--volume": true, "--name": true, "-p": true, "--package": true, "--from": true, "--network": true, "--env-file": true, "-w": true, "--workdir": true, "--with": true, "--python": true}
+	valueFlags := map[string]bool{"-e": true, "--env": true, "-v": true, "--volume": true, "--name": true, "-p": true, "--package": true, "--from": true,
+		"--network": true, "--env-file": true, "-w": true, "--workdir": true, "--with": true, "--python": true,
+		"--index-url": true, "--extra-index-url": true, "--index": true, "--default-index": true, "--registry": true}
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
 		if strings.HasPrefix(a, "-") {
@@ -111,12 +114,14 @@ func MCPPackage(command string, args []string) (launcher, pkg string, pinned boo
 	case "docker", "podman":
 		pinned = strings.Contains(pkg, "@sha256:")
 	}
-	return launcher, pkg, pinned
+	return launcher, redact.URLsIn(pkg), pinned
 }
 
-// safeURL drops credentials, query and fragment: a URL may carry a token.
+// safeURL reduces a remote server's URL to scheme, host and path, with
+// credentials, key-shaped path segments, matrix parameters, query and
+// fragment removed: a URL may carry a token anywhere.
 func safeURL(raw string) string {
-	u, err := url.Parse(raw)
+	u, err := url.Parse(redact.URL(raw))
 	if err != nil || u.Host == "" {
 		return ""
 	}

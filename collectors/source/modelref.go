@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aisight/aisight/collectors/workload"
+	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
 
@@ -63,7 +64,7 @@ func FindModelRefs(b []byte) []ModelRef {
 	})
 	eachIndex(b, "--model", func(at int) {
 		if v, ok := cliModelValue(b[at+len("--model"):]); ok {
-			r := ModelRef{ID: v, Via: "cli_arg", Offset: at}
+			r := ModelRef{ID: redact.URL(v), Via: "cli_arg", Offset: at}
 			if rm := cliRevision.FindSubmatch(lineAround(b, at)); rm != nil {
 				r.Revision = string(rm[1])
 			}

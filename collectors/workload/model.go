@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -55,13 +56,17 @@ func DescribeModel(id, rev string) model.ModelRef {
 		ref.SourceURI = id
 	default:
 		ref.SourceURI = id
-		ref.Name = id[strings.LastIndexByte(strings.TrimRight(id, "/"), '/')+1:]
+		p := id
+		if u, err := url.Parse(id); err == nil && u.Scheme != "" {
+			p = u.Host + u.Path // the name is the last path segment, never the query
+		}
+		ref.Name = p[strings.LastIndexByte(strings.TrimRight(p, "/"), '/')+1:]
 	}
 	return ref
 }
 
 // ModelSource names where a model id points: huggingface, s3, gcs, pvc, oci,
-// azure_blob or local_path.
+// azure_blob, http (another web server) or local_path.
 func ModelSource(id string) string {
 	switch {
 	case HFRepoID.MatchString(id), strings.HasPrefix(id, "hf://"), strings.HasPrefix(id, "https://huggingface.co/"):
@@ -76,6 +81,20 @@ func ModelSource(id string) string {
 		return "oci"
 	case strings.HasPrefix(id, "azureblob://"):
 		return "azure_blob"
+	case strings.HasPrefix(id, "https://"), strings.HasPrefix(id, "http://"):
+		host := ""
+		if u, err := url.Parse(id); err == nil {
+			host = u.Hostname()
+		}
+		switch {
+		case strings.HasSuffix(host, ".blob.core.windows.net"):
+			return "azure_blob"
+		case strings.HasSuffix(host, ".amazonaws.com"):
+			return "s3"
+		case host == "storage.googleapis.com":
+			return "gcs"
+		}
+		return "http"
 	}
 	return "local_path"
 }

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/redact"
 )
 
 // ParseYAML reads Kubernetes objects, compose services and Helm-style
@@ -80,8 +81,9 @@ func FromObject(m map[string]any, cat *fingerprint.Catalog) Workload {
 			}
 		}
 		for _, key := range res.ModelKeys {
-			if u := str(mm[key]); u != "" && w.StorageURI == "" && ModelShaped(u) {
-				w.StorageURI = u
+			// A model key names a model location: any URI, not only model-shaped ids.
+			if u := str(mm[key]); u != "" && w.StorageURI == "" && (ModelShaped(u) || strings.Contains(u, "://")) {
+				w.StorageURI = redact.URL(u)
 			}
 		}
 	})

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
 
@@ -43,7 +44,7 @@ type EnvVar struct {
 func NewEnvVar(cat *fingerprint.Catalog, name, value string, fromSecret bool) EnvVar {
 	e := EnvVar{Name: name, Literal: value != "", FromSecret: fromSecret}
 	if cat.IsModelEnv(name) || cat.IsRevisionEnv(name) {
-		e.ModelValue = value
+		e.ModelValue = redact.URL(value) // a model URL may carry a credential
 	}
 	return e
 }
@@ -132,7 +133,7 @@ func Analyze(w Workload, cat *fingerprint.Catalog) Analysis {
 // by the catalog's conventions and those of the container's runtime (rt).
 func containerModel(c *Container, rt *fingerprint.Image, cat *fingerprint.Catalog) (id, rev, via string) {
 	if id, rev = ModelArg(c.Args, cat.ModelArgs(rt), cat.ModelConventions.RevisionArgs); id != "" {
-		return id, rev, "arg"
+		return redact.URL(id), rev, "arg"
 	}
 	for _, e := range c.Env {
 		if cat.IsModelEnv(e.Name) && ModelShaped(e.ModelValue) && id == "" {

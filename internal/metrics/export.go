@@ -10,7 +10,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/push"
+	dto "github.com/prometheus/client_model/go"
 
+	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
 
@@ -49,7 +51,7 @@ func Push(ctx context.Context, url, job string, grouping map[string]string, g pr
 		p = p.Grouping(k, grouping[k])
 	}
 	if err := p.PushContext(ctx); err != nil {
-		return fmt.Errorf("push to %s (job %s): %w", url, job, err)
+		return fmt.Errorf("push to %s (job %s): %w", redact.URL(url), job, err)
 	}
 	return nil
 }
@@ -61,4 +63,24 @@ func WriteTextfile(path string, g prometheus.Gatherer) error {
 		return fmt.Errorf("write metrics file %s: %w", path, err)
 	}
 	return nil
+}
+
+// Scrubbed is g with every label value passed through scrub (the output
+// wall of internal/redact): whatever the metrics are served, pushed or
+// written through, no credential reaches them.
+func Scrubbed(g prometheus.Gatherer, scrub func(string) string) prometheus.Gatherer {
+	return prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
+		mfs, err := g.Gather()
+		for _, mf := range mfs {
+			for _, m := range mf.Metric {
+				for _, l := range m.Label {
+					if l.Value != nil {
+						v := scrub(*l.Value)
+						l.Value = &v
+					}
+				}
+			}
+		}
+		return mfs, err
+	})
 }

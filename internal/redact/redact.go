@@ -1,0 +1,159 @@
+// Package redact keeps credentials out of everything aisight records and
+// prints. It has two walls:
+//
+//   - URL normalises a URL or URI before a collector records it (a fact, a
+//     model source, an asset ID, a relation): userinfo is dropped, and so are
+//     query and matrix parameters that carry secrets (signatures, tokens, keys,
+//     SAS), fragments holding parameters, and path segments shaped like keys.
+//   - Scrubber is the output boundary: every renderer, log line, error
+//     message and metric label goes through it, and it replaces what still
+//     looks like a credential (URL userinfo, secret parameters, provider key
+//     shapes) with REDACTED. It is linear in its input.
+//
+// Neither wall ever needs the secret: both only recognise where one sits.
+package redact
+
+import (
+	"math"
+	"net/url"
+	"strings"
+)
+
+// Mark replaces a redacted value.
+const Mark = "REDACTED"
+
+// sensitiveParams are query, matrix and form parameter names whose values
+// are credentials (compared in lower case).
+var sensitiveParams = map[string]bool{
+	"sig": true, "signature": true, "x-amz-signature": true, "x-amz-credential": true, "x-amz-security-token": true,
+	"x-goog-signature": true, "x-goog-credential": true, "googleaccessid": true, "x-ms-signature": true,
+	"token": true, "access_token": true, "refresh_token": true, "id_token": true, "auth": true, "authorization": true,
+	"api_key": true, "apikey": true, "api-key": true, "key": true, "secret": true, "client_secret": true,
+	"password": true, "passwd": true, "pwd": true, "code": true, "sas": true, "private_token": true, "session_token": true,
+}
+
+// SensitiveParam reports whether a parameter name carries a credential.
+func SensitiveParam(name string) bool { return sensitiveParams[strings.ToLower(name)] }
+
+// URL returns raw without the credentials it may carry. Anything without a
+// scheme ("org/model", "/models/x") is returned unchanged; a URL that does
+// not parse is scrubbed as text.
+func URL(raw string) string {
+	i := strings.Index(raw, "://")
+	if i <= 0 || strings.ContainsAny(raw[:i], "/?#@ ") {
+		return raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Opaque != "" {
+		return string(scrubURLs([]byte(raw)))
+	}
+	u.User = nil
+	if strings.ContainsAny(u.Fragment, "=&;") || LooksSecret(u.Fragment) {
+		u.Fragment, u.RawFragment = "", "" // "#access_token=...": a credential; "#v1.2.0": a git ref, kept
+	}
+	u.RawQuery = keepParams(u.RawQuery, "&")
+	segs := strings.Split(u.Path, "/")
+	for k, s := range segs {
+		if name, params, ok := strings.Cut(s, ";"); ok {
+			s = name
+			if kept := keepParams(params, ";"); kept != "" {
+				s += ";" + kept
+			}
+		}
+		if LooksSecret(s) {
+			s = Mark
+		}
+		segs[k] = s
+	}
+	u.Path, u.RawPath = strings.Join(segs, "/"), ""
+	return u.String()
+}
+
+// keepParams drops the sensitive parameters of a sep-separated list.
+func keepParams(raw, sep string) string {
+	if raw == "" {
+		return ""
+	}
+	var kept []string
+	for _, p := range strings.Split(raw, sep) {
+		name, value, _ := strings.Cut(p, "=")
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		if SensitiveParam(name) || LooksSecret(value) {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return strings.Join(kept, sep)
+}
+
+// secretPrefixes start common provider and platform tokens.
+var secretPrefixes = []string{"sk-", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "AIza", "nvapi-", "AKIA", "ASIA", "pk_live_", "sk_live_", "r8_", "gsk_", "pcsk_"}
+
+// LooksSecret reports whether a URL segment or parameter value is shaped
+// like a credential: a known token prefix with enough after it, or a long
+// high-entropy mix of upper case, lower case and digits. Hex strings
+// (digests, commits) and words are not.
+func LooksSecret(s string) bool {
+	if len(s) < 16 {
+		return false
+	}
+	for _, p := range secretPrefixes {
+		if strings.HasPrefix(s, p) && len(s) >= len(p)+12 {
+			return true
+		}
+	}
+	if len(s) < 24 {
+		return false
+	}
+	var upper, lower, digit bool
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' || c == '=' || c == '%':
+		default:
+			return false
+		}
+	}
+	return upper && lower && digit && entropy(s) >= 4.0
+}
+
+// entropy is the Shannon entropy of s in bits per byte.
+func entropy(s string) float64 {
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	h := 0.0
+	n := float64(len(s))
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			h -= p * math.Log2(p)
+		}
+	}
+	return h
+}
+
+// URLsIn normalises every URL inside free text (a dependency spec such as
+// "openai @ git+https://token@github.com/org/repo", a command line) with URL,
+// leaving the rest as it is.
+func URLsIn(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '"' || r == '\'' })
+	for _, f := range fields {
+		if strings.Contains(f, "://") {
+			s = strings.Replace(s, f, URL(f), 1)
+		}
+	}
+	return s
+}
