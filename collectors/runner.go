@@ -30,6 +30,9 @@ type Options struct {
 	// AbandonGrace is how long the runner waits for a collector that ignores a
 	// cancelled context before it gives up on the scope (default 10s).
 	AbandonGrace time.Duration
+	// CancelGrace is the same wait when the whole scan is cancelled (SIGTERM),
+	// short so the scan can stop promptly with what finished (default 1s).
+	CancelGrace time.Duration
 	// Logger receives structured logs (default: discard).
 	Logger *slog.Logger
 	// Progress, if set, is called on every scope start and finish and every
@@ -76,6 +79,9 @@ func NewRunner(o Options) *Runner {
 	}
 	if o.AbandonGrace <= 0 {
 		o.AbandonGrace = 10 * time.Second
+	}
+	if o.CancelGrace <= 0 {
+		o.CancelGrace = time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -154,15 +160,38 @@ func (s *scan) runCollector(ctx context.Context, p Plan) {
 	s.total.Add(int64(len(scopes)))
 	s.progress(p.Name, "")
 	per := make(chan struct{}, s.r.opts.PerCollector)
-	for _, sc := range scopes {
+	for i, sc := range scopes {
+		if !s.acquire(ctx, per) {
+			for _, left := range scopes[i:] {
+				s.record(model.CollectorRun{Collector: p.Name, Scope: left, Status: model.StatusFailed, ErrorClass: model.ErrUnavailable,
+					Error: "not started: the scan was cancelled", Started: s.r.opts.Now().UTC()}, nil, nil)
+				s.done.Add(1)
+			}
+			return
+		}
 		s.scopeWG.Add(1)
-		per <- struct{}{}
-		s.global <- struct{}{}
 		go func(sc model.Scope) {
 			defer s.scopeWG.Done()
 			defer func() { <-s.global; <-per }()
 			s.runScope(ctx, p, sc)
 		}(sc)
+	}
+}
+
+// acquire takes a slot of the collector's limit and of the global one, or
+// gives up (false, holding neither) when ctx ends first.
+func (s *scan) acquire(ctx context.Context, per chan struct{}) bool {
+	select {
+	case per <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	select {
+	case s.global <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		<-per
+		return false
 	}
 }
 
@@ -241,15 +270,25 @@ func (s *scan) attempt(ctx context.Context, c Collector, sc model.Scope, sink *s
 		return err
 	case <-actx.Done():
 	}
+	grace := s.r.opts.AbandonGrace
+	if ctx.Err() != nil {
+		grace = s.r.opts.CancelGrace
+	}
 	select {
 	case err := <-done:
+		if ctx.Err() != nil {
+			return Classed(model.ErrUnavailable, fmt.Errorf("cancelled: the scan was interrupted (%v)", err))
+		}
 		if err == nil {
 			err = actx.Err()
 		}
 		return Classed(model.ErrUnavailable, fmt.Errorf("timed out after %s: %w", s.r.opts.ScopeTimeout, err))
-	case <-time.After(s.r.opts.AbandonGrace):
+	case <-time.After(grace):
 		sink.close()
-		return Classed(model.ErrInternal, fmt.Errorf("collector did not stop within %s of its %s timeout; scope abandoned", s.r.opts.AbandonGrace, s.r.opts.ScopeTimeout))
+		if ctx.Err() != nil {
+			return Classed(model.ErrUnavailable, fmt.Errorf("cancelled: the scan was interrupted and the collector did not stop within %s; scope abandoned", grace))
+		}
+		return Classed(model.ErrInternal, fmt.Errorf("collector did not stop within %s of its %s timeout; scope abandoned", grace, s.r.opts.ScopeTimeout))
 	}
 }
 

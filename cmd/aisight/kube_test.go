@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,14 +51,7 @@ func TestKubeFlagsAreCheckedUpFront(t *testing.T) {
 // The whole CLI against a real API server: scan only the cluster, as a
 // service account bound to the shipped ClusterRole.
 func TestScanClusterThroughTheCLI(t *testing.T) {
-	s, err := kubetest.Start(context.Background(), t.TempDir())
-	if errors.Is(err, kubetest.ErrMissing) && os.Getenv("AISIGHT_E2E") != "1" {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Stop()
+	s := kubetest.ForTest(t)
 	ctx := context.Background()
 	role, err := os.ReadFile("../../deploy/kubernetes/base/clusterrole.yaml")
 	if err != nil {

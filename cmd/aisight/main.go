@@ -24,11 +24,12 @@ var version = "dev"
 
 // Exit codes of the CLI.
 const (
-	exitOK       = 0
-	exitInternal = 1
-	exitUsage    = 2
-	exitShort    = 3 // --fail-under not met
-	exitCrash    = 70
+	exitOK         = 0
+	exitInternal   = 1
+	exitUsage      = 2
+	exitShort      = 3 // --fail-under not met
+	exitIncomplete = 4 // a scope failed, or the scan was interrupted: the report says which
+	exitCrash      = 70
 )
 
 // usageError marks bad usage or configuration (exit 2).

@@ -28,26 +28,27 @@ import (
 // scanOptions is everything the scan command reads from flags, environment
 // and config file. Collector options live in their collectors' Specs.
 type scanOptions struct {
-	configPath   string
-	output       *flagvalue.Enum
-	out          string
-	quiet        bool
-	logLevel     *flagvalue.Enum
-	concurrency  int
-	perCollector int
-	scopeTimeout time.Duration
-	attestations string
-	controlsDir  string
-	failUnder    []string
-	paths        []string
-	registry     string
-	target       []string
-	pushGateway  string
-	pushJob      string
-	pushGrouping []string
-	metricsFile  string
-	specs        []collectors.Spec
-	scrub        *redact.Scrubber // the output wall
+	configPath    string
+	output        *flagvalue.Enum
+	out           string
+	quiet         bool
+	logLevel      *flagvalue.Enum
+	concurrency   int
+	perCollector  int
+	scopeTimeout  time.Duration
+	attestations  string
+	controlsDir   string
+	failUnder     []string
+	paths         []string
+	registry      string
+	target        []string
+	pushGateway   string
+	pushJob       string
+	pushGrouping  []string
+	metricsFile   string
+	failOnPartial bool
+	specs         []collectors.Spec
+	scrub         *redact.Scrubber // the output wall
 
 	targets      map[string]model.Level // parsed --fail-under
 	levelTargets map[string]model.Level // --target and --fail-under, for the metrics
@@ -92,8 +93,10 @@ is nothing to judge), its coverage (the share of controls with a definite
 result) and the level that would hold if every unknown control passed. A
 control whose evidence could not be gathered is unknown, never a pass.
 
-Exit codes: 0 done, 1 internal error, 2 bad usage or configuration,
-3 a --fail-under target was not met.`,
+Exit codes: 0 done, 1 error (a write or push failed), 2 bad usage or
+configuration, 3 a --fail-under target was not met, 4 incomplete (a scope
+failed, or the scan was interrupted by SIGINT/SIGTERM: the report of what
+finished is still written), 70 internal error (a bug).`,
 		Example: `  aisight scan                       # scan the current directory, print a table
   aisight scan -o json --out scan.json ./repo
   aisight scan --config aisight.yaml
@@ -118,6 +121,7 @@ Exit codes: 0 done, 1 internal error, 2 bad usage or configuration,
 	f.StringSliceVar(&o.pushGrouping, "push-grouping", nil, "Pushgateway grouping labels k=v (default scopeset=<hash of the scanned scopes>)")
 	f.StringVar(&o.metricsFile, "metrics-file", "", "write the metrics to this file atomically (node_exporter textfile collector; name it *.prom)")
 	f.StringSliceVar(&o.failUnder, "fail-under", nil, "exit 3 when a category is below a level, e.g. ORG=3,IAM=2")
+	f.BoolVar(&o.failOnPartial, "fail-on-partial", false, "exit 4 also when a scope was only partly collected (a scope that failed always exits 4)")
 	return cmd
 }
 
@@ -231,10 +235,54 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	} else if err := render(stdout); err != nil {
 		return err
 	}
+	if ctx.Err() != nil {
+		// Interrupted: the report of what finished is written; metrics of a
+		// partial scan are not exported, so dashboards never show a loss
+		// that is only an interruption.
+		return exitError{exitIncomplete, fmt.Errorf("scan interrupted: the report holds what finished (%s); metrics not exported", summarizeRuns(report))}
+	}
 	if err := sc.exportMetrics(ctx, report); err != nil {
 		return err
 	}
-	return checkTargets(*report.Assessment, o.targets)
+	if err := checkTargets(*report.Assessment, o.targets); err != nil {
+		return err
+	}
+	return checkComplete(report, o.failOnPartial)
+}
+
+// checkComplete is exit 4 when a scope failed (or, with --fail-on-partial,
+// was only partly collected): the scan is incomplete and says where.
+func checkComplete(r model.Report, failOnPartial bool) error {
+	var bad []string
+	for _, run := range r.Scan.CollectorRuns {
+		if run.Status == model.StatusFailed || (failOnPartial && run.Status == model.StatusPartial) {
+			bad = append(bad, fmt.Sprintf("%s %s %s (%s)", run.Collector, run.Scope.ID, run.Status, run.ErrorClass))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	shown := bad[:min(len(bad), 5)]
+	more := ""
+	if len(bad) > 5 {
+		more = fmt.Sprintf(" and %d more", len(bad)-5)
+	}
+	return exitError{exitIncomplete, fmt.Errorf("scan incomplete: %s%s; the report says why", strings.Join(shown, "; "), more)}
+}
+
+// summarizeRuns counts runs by status ("12 ok, 3 failed").
+func summarizeRuns(r model.Report) string {
+	n := map[model.Status]int{}
+	for _, run := range r.Scan.CollectorRuns {
+		n[run.Status]++
+	}
+	var parts []string
+	for _, st := range []model.Status{model.StatusOK, model.StatusPartial, model.StatusFailed, model.StatusSkipped} {
+		if n[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[st], st))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // scanner is a validated scan configuration that can run many times (serve).
@@ -302,9 +350,6 @@ func (sc *scanner) run(ctx context.Context, showProgress bool) (model.Report, er
 	})
 	inv := runner.Run(ctx, plans)
 	prog.done()
-	if err := ctx.Err(); err != nil {
-		return model.Report{}, fmt.Errorf("scan interrupted: %w", err)
-	}
 	enrich.Apply(&inv, enrich.Options{Registry: sc.registry})
 	current, rejected := scoring.Current(sc.atts, inv.Scan.Started)
 	for _, line := range rejected {

@@ -114,11 +114,12 @@ func runServe(ctx context.Context, o *scanOptions, listen string, interval time.
 // scanOnce runs one scan and publishes it; a cancelled scan publishes nothing.
 func (d *daemon) scanOnce(ctx context.Context) {
 	report, err := d.sc.run(ctx, false)
+	if ctx.Err() != nil {
+		return // stopping: an interrupted scan is not published
+	}
 	if err != nil {
-		if ctx.Err() == nil {
-			d.scans.WithLabelValues("error").Inc()
-			d.sc.log.Error("scan failed", "err", err)
-		}
+		d.scans.WithLabelValues("error").Inc()
+		d.sc.log.Error("scan failed", "err", err)
 		return
 	}
 	b, err := json.MarshalIndent(report, "", "  ")

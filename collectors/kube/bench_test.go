@@ -2,6 +2,7 @@ package kube_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,6 +20,7 @@ import (
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/collectors/kube"
+	"github.com/aisight/aisight/internal/e2etest"
 	"github.com/aisight/aisight/internal/kubetest"
 )
 
@@ -36,8 +38,11 @@ const (
 // --chunk-size=500. It reports the ratios and the peak RSS of the aisight
 // binary scanning the cluster.
 func BenchmarkClusterScale(b *testing.B) {
-	if srvErr != nil {
-		b.Skip(srvErr)
+	if errors.Is(srvErr, kubetest.ErrMissing) {
+		e2etest.Missing(b, "kube-apiserver and etcd", srvErr)
+	}
+	if srvErr != nil { // a server that failed to start is a failure, not a skip
+		b.Fatal(srvErr)
 	}
 	ctx := context.Background()
 	admin := srv.AdminConfig()

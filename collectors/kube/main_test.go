@@ -7,6 +7,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/aisight/aisight/internal/e2etest"
 	"github.com/aisight/aisight/internal/kubetest"
 )
 
@@ -39,8 +40,8 @@ func TestMain(m *testing.M) {
 // except under AISIGHT_E2E=1 (CI), where it fails.
 func server(t *testing.T) *kubetest.Server {
 	t.Helper()
-	if errors.Is(srvErr, kubetest.ErrMissing) && os.Getenv("AISIGHT_E2E") != "1" {
-		t.Skip(srvErr)
+	if errors.Is(srvErr, kubetest.ErrMissing) {
+		e2etest.Missing(t, "kube-apiserver and etcd", srvErr)
 	}
 	if srvErr != nil {
 		t.Fatal(srvErr)

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/aisight/aisight/internal/e2etest"
 )
 
 // Binary finds a program; when it is missing the test is skipped, except
@@ -24,10 +26,7 @@ func Binary(t testing.TB, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		if os.Getenv("AISIGHT_E2E") == "1" {
-			t.Fatalf("%s is not installed (make test installs it): %v", name, err)
-		}
-		t.Skipf("%s is not installed (make test installs it)", name)
+		e2etest.Missing(t, name, err)
 	}
 	return p
 }
@@ -49,7 +48,10 @@ func Start(t testing.TB, ruleFiles ...string) *Stack {
 		PushgatewayURL: "http://127.0.0.1:" + strconv.Itoa(ports[0]),
 		PrometheusURL:  "http://127.0.0.1:" + strconv.Itoa(ports[1]),
 	}
-	start(t, dir, "pushgateway", pg, "--web.listen-address=127.0.0.1:"+strconv.Itoa(ports[0]))
+	// Private state: Debian's Pushgateway persists to a machine-wide file by
+	// default and would reload whatever anything pushed there before.
+	start(t, dir, "pushgateway", pg, "--web.listen-address=127.0.0.1:"+strconv.Itoa(ports[0]),
+		"--persistence.file="+filepath.Join(dir, "pushgateway.data"))
 	cfg := fmt.Sprintf(`global: {scrape_interval: 1s, evaluation_interval: 1s}
 rule_files: %s
 scrape_configs:
