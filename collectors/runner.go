@@ -141,12 +141,35 @@ func (s *scan) runCollector(ctx context.Context, p Plan) {
 	log := s.r.log.With("collector", p.Name)
 	log.Info("collector enabled", "reason", p.Reason)
 	started := s.r.opts.Now()
+	// Enumerating scopes is bounded like collecting one: a peer that never
+	// answers cannot hang the scan.
 	var scopes []model.Scope
-	err := s.guard(func() error {
-		var err error
-		scopes, err = p.Collector.Scopes(ctx)
-		return err
-	})
+	sctx, cancel := context.WithTimeout(ctx, s.r.opts.ScopeTimeout)
+	done := make(chan error, 1)
+	go func() {
+		done <- s.guard(func() error {
+			var err error
+			scopes, err = p.Collector.Scopes(sctx)
+			return err
+		})
+	}()
+	var err error
+	select {
+	case err = <-done:
+		if err != nil && sctx.Err() != nil && ctx.Err() == nil {
+			err = Classed(model.ErrUnavailable, fmt.Errorf("timed out after %s: %w", s.r.opts.ScopeTimeout, err))
+		}
+	case <-sctx.Done():
+		select {
+		case err = <-done:
+		case <-time.After(s.r.opts.CancelGrace):
+			err = Classed(model.ErrUnavailable, fmt.Errorf("enumerating scopes did not finish within %s; abandoned", s.r.opts.ScopeTimeout))
+		}
+		if err == nil { // finished in the grace period
+			break
+		}
+	}
+	cancel()
 	if err != nil {
 		class := Classify(err, classifierOf(p.Collector))
 		log.Warn("cannot enumerate scopes", "class", class, "err", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -192,7 +193,10 @@ func TestRunnerTimeoutAndAbandon(t *testing.T) {
 		sink.Asset(model.Asset{ID: "late"})
 		return nil
 	}}
-	inv := NewRunner(Options{ScopeTimeout: 20 * time.Millisecond, AbandonGrace: 30 * time.Millisecond, Retries: -1}).
+	var mu sync.Mutex
+	var counted int64
+	inv := NewRunner(Options{ScopeTimeout: 20 * time.Millisecond, AbandonGrace: 30 * time.Millisecond, Retries: -1,
+		Progress: func(p Progress) { mu.Lock(); counted = max(counted, p.Assets); mu.Unlock() }}).
 		Run(context.Background(), []Plan{{Name: "slow", Collector: c}})
 	if got := runOf(t, inv, "t-0"); got.Status != model.StatusFailed || got.ErrorClass != model.ErrUnavailable {
 		t.Errorf("timed-out scope: %+v", got)
@@ -200,9 +204,64 @@ func TestRunnerTimeoutAndAbandon(t *testing.T) {
 	if got := runOf(t, inv, "t-1"); got.Status != model.StatusFailed || got.ErrorClass != model.ErrInternal {
 		t.Errorf("abandoned scope: %+v", got)
 	}
+	// The abandoned collector writes after the runner gave up on it: the
+	// closed sink refuses the write, so nothing counts it, not even progress.
 	time.Sleep(350 * time.Millisecond)
-	if len(inv.Assets) != 0 {
-		t.Errorf("an abandoned scope wrote assets: %+v", inv.Assets)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(inv.Assets) != 0 || counted != 0 {
+		t.Errorf("an abandoned scope's late write was taken: %d assets, progress counted %d", len(inv.Assets), counted)
+	}
+}
+
+// A collector whose scope enumeration never answers (and ignores its
+// context) is given up on after the scope timeout: the scan goes on.
+func TestRunnerBoundsScopeEnumeration(t *testing.T) {
+	hang := make(chan struct{})
+	defer close(hang)
+	c := &hangingScopes{hang: hang}
+	start := time.Now()
+	inv := NewRunner(Options{ScopeTimeout: 50 * time.Millisecond, CancelGrace: 20 * time.Millisecond}).Run(context.Background(), []Plan{{Name: "hang", Collector: c}})
+	r := runOf(t, inv, "hang")
+	if r.Status != model.StatusFailed || r.ErrorClass != model.ErrUnavailable || time.Since(start) > 5*time.Second {
+		t.Errorf("run %+v after %s", r, time.Since(start))
+	}
+}
+
+type hangingScopes struct{ hang chan struct{} }
+
+func (h *hangingScopes) Name() string { return "hang" }
+func (h *hangingScopes) Scopes(context.Context) ([]model.Scope, error) {
+	<-h.hang // ignores its context
+	return nil, nil
+}
+func (h *hangingScopes) Collect(context.Context, model.Scope, Sink) error { return nil }
+
+// A cancelled scan records the scopes it never started, and stops within
+// the cancel grace even when a collector ignores its context.
+func TestRunnerCancelRecordsUnstartedScopes(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &fakeCollector{name: "c", scopes: scopes("c", 10), collect: func(_ context.Context, sc model.Scope, sink Sink, _ int) error {
+		cancel()
+		time.Sleep(time.Hour) // ignores cancellation
+		return nil
+	}}
+	start := time.Now()
+	inv := NewRunner(Options{Concurrency: 1, PerCollector: 1, CancelGrace: 50 * time.Millisecond}).Run(ctx, []Plan{{Name: "c", Collector: c}})
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("cancelled scan took %s", d)
+	}
+	notStarted := 0
+	for _, r := range inv.Scan.CollectorRuns {
+		if r.Status != model.StatusFailed || r.ErrorClass != model.ErrUnavailable {
+			t.Errorf("%s: %s/%s", r.Scope.ID, r.Status, r.ErrorClass)
+		}
+		if strings.Contains(r.Error, "not started") {
+			notStarted++
+		}
+	}
+	if len(inv.Scan.CollectorRuns) != 10 || notStarted != 9 {
+		t.Errorf("%d runs, %d not started; want 10 and 9", len(inv.Scan.CollectorRuns), notStarted)
 	}
 }
 

@@ -74,6 +74,9 @@ func tune(cfg *rest.Config, o Options) *rest.Config {
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = o.QPS, o.Burst
 	cfg.UserAgent = "aisight"
+	// Every request has a deadline (dial, TLS, headers and body included):
+	// a server that accepts and never answers fails the request, not the scan.
+	cfg.Timeout = o.RequestTimeout
 	return cfg
 }
 

@@ -1,6 +1,7 @@
 package kube
 
 import (
+	"context"
 	"sort"
 	"strings"
 
@@ -14,9 +15,31 @@ import (
 type servedResources map[string]schema.GroupVersionResource
 
 // discover lists the served resources (aggregated discovery: two requests)
-// and the server version. A group whose discovery failed (an aggregated API
-// that is down) is left out; everything else is used.
-func discover(d discovery.DiscoveryInterface) (servedResources, string, error) {
+// and the server version, returning when ctx ends even though client-go's
+// discovery takes no context (its requests are bounded by the REST
+// config's timeout).
+func discover(ctx context.Context, d discovery.DiscoveryInterface) (servedResources, string, error) {
+	type result struct {
+		served  servedResources
+		version string
+		err     error
+	}
+	done := make(chan result, 1)
+	go func() {
+		s, v, err := discoverNow(d)
+		done <- result{s, v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.served, r.version, r.err
+	case <-ctx.Done():
+		return nil, "", ctx.Err()
+	}
+}
+
+// discoverNow does the discovery. A group whose discovery failed (an
+// aggregated API that is down) is left out; everything else is used.
+func discoverNow(d discovery.DiscoveryInterface) (servedResources, string, error) {
 	_, lists, err := d.ServerGroupsAndResources()
 	if err != nil && !discovery.IsGroupDiscoveryFailedError(err) {
 		return nil, "", err

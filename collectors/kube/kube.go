@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
@@ -54,6 +55,8 @@ type Options struct {
 	// QPS and Burst bound request rates per cluster (defaults 50 and 100).
 	QPS   float32
 	Burst int
+	// RequestTimeout bounds each API request, connection included (default 30s).
+	RequestTimeout time.Duration
 	// Logger receives debug detail; nil discards.
 	Logger *slog.Logger
 }
@@ -78,6 +81,9 @@ func New(o Options, cat *fingerprint.Catalog) (*Collector, error) {
 	}
 	if o.Burst <= 0 {
 		o.Burst = 100
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 30 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

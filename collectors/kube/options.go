@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -22,10 +23,13 @@ type Spec struct {
 	contexts    []string
 	clusterName string
 	pageSize    int64
+	timeout     time.Duration
 }
 
 // NewSpec returns the Kubernetes collector's Spec with its defaults.
-func NewSpec() *Spec { return &Spec{mode: collectors.NewMode(), pageSize: DefaultPageSize} }
+func NewSpec() *Spec {
+	return &Spec{mode: collectors.NewMode(), pageSize: DefaultPageSize, timeout: 30 * time.Second}
+}
 
 // Name implements collectors.Spec.
 func (s *Spec) Name() string { return Name }
@@ -40,12 +44,16 @@ func (s *Spec) AddFlags(f *pflag.FlagSet) {
 	f.StringSliceVar(&s.contexts, "kube-contexts", nil, "contexts to scan (default every context)")
 	f.StringVar(&s.clusterName, "kube-cluster-name", "", "scope name of the in-cluster cluster (default in-cluster)")
 	f.Int64Var(&s.pageSize, "kube-page-size", DefaultPageSize, "objects per list request")
+	f.DurationVar(&s.timeout, "kube-request-timeout", s.timeout, "time limit of one API request, connecting included")
 }
 
 // Validate implements collectors.Spec.
 func (s *Spec) Validate() error {
 	if s.pageSize < 1 {
 		return fmt.Errorf("--kube-page-size must be at least 1")
+	}
+	if s.timeout <= 0 {
+		return fmt.Errorf("--kube-request-timeout must be positive")
 	}
 	return nil
 }
@@ -57,7 +65,7 @@ func (s *Spec) Plan(_ context.Context, env collectors.Env) (collectors.Collector
 	if s.mode.Value == collectors.ModeOff {
 		return nil, "disabled by --kube=off", nil
 	}
-	opts := Options{Kubeconfig: s.kubeconfig, Contexts: s.contexts, ClusterName: s.clusterName, PageSize: s.pageSize, Logger: env.Logger}
+	opts := Options{Kubeconfig: s.kubeconfig, Contexts: s.contexts, ClusterName: s.clusterName, PageSize: s.pageSize, RequestTimeout: s.timeout, Logger: env.Logger}
 	reason := ""
 	switch path := kubeconfigPath(s.kubeconfig, env); {
 	case path != "":

@@ -72,7 +72,7 @@ func (c *Collector) newPass(ctx context.Context, cl cluster, scope model.Scope, 
 
 func (p *pass) run(ctx context.Context) error {
 	defer func() { p.sink.Count("api_calls", p.calls.Load()) }()
-	served, version, err := discover(p.cs.Discovery())
+	served, version, err := discover(ctx, p.cs.Discovery())
 	if err != nil {
 		return fmt.Errorf("discover API resources of %s: %w", p.cluster, err)
 	}

@@ -74,8 +74,11 @@ func (s *scanner) run(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &worker{s: s, buf: make([]byte, 64<<10), hashBuf: make([]byte, 256<<10)}
+			w := &worker{s: s, ctx: ctx, buf: make([]byte, 64<<10), hashBuf: make([]byte, 256<<10)}
 			for rel := range files {
+				if ctx.Err() != nil {
+					continue // cancelled: drain the queue without reading
+				}
 				w.process(rel)
 			}
 		}()
@@ -187,8 +190,23 @@ func (s *scanner) readSmall(rel string) ([]byte, error) {
 // worker processes files with buffers it reuses.
 type worker struct {
 	s       *scanner
+	ctx     context.Context
 	buf     []byte
 	hashBuf []byte
+}
+
+// ctxReader stops a long read (hashing a large model file) as soon as its
+// context ends.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // process opens a file once: it sniffs the head for a model format (and then
@@ -304,7 +322,7 @@ func (w *worker) modelFile(rel string, f *os.File, head []byte, size int64, form
 	if s.c.opts.MaxHashSize >= 0 && size <= s.c.opts.MaxHashSize {
 		h := sha256.New()
 		h.Write(head)
-		if _, err := io.CopyBuffer(h, f, w.hashBuf); err != nil {
+		if _, err := io.CopyBuffer(h, ctxReader{w.ctx, f}, w.hashBuf); err != nil {
 			s.count(statSkipUnreadable, 1)
 			a.Facts = append(a.Facts, model.Bool("file.hash_skipped", true, model.Observed, "read error"))
 		} else {
