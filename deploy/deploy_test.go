@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -167,6 +169,46 @@ func TestContainerBuildIsStatic(t *testing.T) {
 	}
 	if libs, _ := f.ImportedLibraries(); len(libs) > 0 {
 		t.Errorf("the binary links %v", libs)
+	}
+}
+
+// sts:AssumeRole is granted on the member role alone (the template's role
+// name in any account), never on every role.
+func TestAssumeRoleNamesTheMemberRole(t *testing.T) {
+	b, err := os.ReadFile("aws/aisight-readonly-policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pol struct {
+		Statement []struct {
+			Action   []string `json:"Action"`
+			Resource any      `json:"Resource"`
+		} `json:"Statement"`
+	}
+	if err := json.Unmarshal(b, &pol); err != nil {
+		t.Fatal(err)
+	}
+	cfn, err := os.ReadFile("aws/aisight-member-role.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^  RoleName:\n(?:    .*\n)*?    Default: (\S+)`).FindSubmatch(cfn)
+	if m == nil {
+		t.Fatal("the member role template has no RoleName default")
+	}
+	want := "arn:aws:iam::*:role/" + string(m[1])
+	found := 0
+	for _, st := range pol.Statement {
+		if !slices.Contains(st.Action, "sts:AssumeRole") {
+			continue
+		}
+		found++
+		if st.Resource != want || len(st.Action) != 1 {
+			t.Errorf("sts:AssumeRole statement: actions %v on %v, want only sts:AssumeRole on %s", st.Action, st.Resource, want)
+		}
+	}
+	if found != 1 {
+		t.Errorf("%d statements grant sts:AssumeRole, want 1", found)
 	}
 }
 

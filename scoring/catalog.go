@@ -70,10 +70,13 @@ type Control struct {
 	Check           string                 `yaml:"check"`
 	Threshold       *float64               `yaml:"threshold"`
 	EvidenceFrom    []string               `yaml:"evidence_from"`
-	AICM            []AICMRef              `yaml:"aicm"`
-	AISMMObjectives []string               `yaml:"aismm_objectives"`
-	Rationale       string                 `yaml:"rationale"`
-	Remediation     string                 `yaml:"remediation"`
+	// EvidenceFacts are facts shown beside the ones the check reads, to
+	// say what to act on (the policies to detach, say).
+	EvidenceFacts   []string  `yaml:"evidence_facts"`
+	AICM            []AICMRef `yaml:"aicm"`
+	AISMMObjectives []string  `yaml:"aismm_objectives"`
+	Rationale       string    `yaml:"rationale"`
+	Remediation     string    `yaml:"remediation"`
 
 	// Source is the file the control was loaded from.
 	Source string `yaml:"-"`
@@ -313,6 +316,9 @@ func (c *Control) compile(env *envs, categories map[string]bool) error {
 	}
 	for _, m := range scopeRef.FindAllStringSubmatch(c.Check, -1) {
 		c.scopeKeys = appendUnique(c.scopeKeys, m[1])
+	}
+	for _, k := range c.EvidenceFacts {
+		c.factKeys = appendUnique(c.factKeys, k)
 	}
 	if c.Subject == SubjectAsset {
 		// Field names inside quoted fact keys are not references.

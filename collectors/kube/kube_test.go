@@ -311,5 +311,5 @@ func expectedWorkloads(t *testing.T, cluster string) []string {
 func TestEveryKubeFactIsDocumented(t *testing.T) {
 	s := server(t)
 	applyEstate(t, s)
-	goldentest.FactsDocumented(t, "../../docs/facts.md", collectorAs(t, s, "aisight-docs", "aisight-reader", 500))
+	goldentest.FactsDocumented(t, "../../docs/facts.md", collectorAs(t, s, "aisight-docs", "aisight-reader", 500), 35)
 }

@@ -10,8 +10,9 @@ import (
 
 // FactsDocumented fails the test for every fact key (of an asset or a scope)
 // in inv that the facts document at docPath does not name in backquotes,
-// and returns how many distinct keys it saw.
-func FactsDocumented(t testing.TB, docPath string, inv model.Inventory) int {
+// and when inv holds fewer than min distinct keys (an inventory that lost
+// its facts would otherwise pass). It returns how many distinct keys it saw.
+func FactsDocumented(t testing.TB, docPath string, inv model.Inventory, min int) int {
 	t.Helper()
 	doc, err := os.ReadFile(docPath)
 	if err != nil {
@@ -33,6 +34,9 @@ func FactsDocumented(t testing.TB, docPath string, inv model.Inventory) int {
 		for _, f := range sf.Facts {
 			check(f, "scope "+sf.Scope.Kind)
 		}
+	}
+	if len(seen) < min {
+		t.Errorf("only %d distinct fact keys, want at least %d: the inventory proves too little", len(seen), min)
 	}
 	return len(seen)
 }
