@@ -50,6 +50,9 @@ type Sink interface {
 	Problem(err error)
 	// Count adds n to a named counter of the run ("api_calls", "files_scanned", ...).
 	Count(name string, n int64)
+	// Note records something a person may act on that does not make the
+	// run partial (a file that could not be parsed, named with its error).
+	Note(err error)
 }
 
 // Plan is one collector the CLI decided about: either it runs, or it is

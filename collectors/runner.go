@@ -260,7 +260,13 @@ func (s *scan) runScope(ctx context.Context, p Plan, sc model.Scope) {
 	default:
 		run.Status = model.StatusOK
 	}
-	run.Problems = distinctMessages(err, problems)
+	if msgs := distinctMessages(append([]error{err}, problems...)); len(msgs) > 1 {
+		run.Problems = msgs // more than the run's error says
+	}
+	run.Notes = distinctMessages(sink.drainedNotes)
+	for _, n := range run.Notes {
+		log.Info("note", "msg", n)
+	}
 	if err != nil {
 		log.Warn("scope failed", "class", class, "err", err)
 	} else if len(problems) > 0 {
@@ -361,15 +367,18 @@ func classifierOf(c Collector) ErrorClassifier {
 // maxProblems bounds the problems one run lists; the rest are counted.
 const maxProblems = 100
 
-// distinctMessages lists every distinct error of a run (its failure, or
-// each problem, a joined error split into its parts), in order, at most
+// distinctMessages lists every distinct message of errs (nil ones
+// skipped, joined errors split into their parts), in order, at most
 // maxProblems and then a count of the rest.
-func distinctMessages(err error, problems []error) []string {
+func distinctMessages(errs []error) []string {
 	var out []string
 	seen := map[string]bool{}
 	more := 0
 	var add func(e error)
 	add = func(e error) {
+		if e == nil {
+			return
+		}
 		if ce, ok := e.(*ClassError); ok {
 			e = ce.Err
 		}
@@ -390,17 +399,11 @@ func distinctMessages(err error, problems []error) []string {
 		}
 		out = append(out, m)
 	}
-	if err != nil {
-		add(err)
-	}
-	for _, p := range problems {
-		add(p)
+	for _, e := range errs {
+		add(e)
 	}
 	if more > 0 {
 		out = append(out, fmt.Sprintf("and %d more", more))
-	}
-	if len(out) <= 1 {
-		return nil // the run's error says it all
 	}
 	return out
 }
@@ -427,8 +430,11 @@ type scopeSink struct {
 	assets   map[string]model.Asset
 	facts    map[string]model.Fact
 	problems []error
+	notes    []error
 	stats    map[string]int64
-	onAsset  func()
+	// drainedNotes are the notes at drain time (drain's other results are returned).
+	drainedNotes []error
+	onAsset      func()
 }
 
 func newScopeSink(onAsset func()) *scopeSink {
@@ -471,6 +477,17 @@ func (k *scopeSink) Problem(err error) {
 	}
 }
 
+func (k *scopeSink) Note(err error) {
+	if err == nil {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if !k.closed {
+		k.notes = append(k.notes, err)
+	}
+}
+
 func (k *scopeSink) Count(name string, n int64) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -486,6 +503,7 @@ func (k *scopeSink) close() {
 }
 
 func (k *scopeSink) drain() ([]model.Asset, []model.Fact, []error, map[string]int64) {
+	k.drainedNotes = k.notes
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.closed = true

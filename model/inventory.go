@@ -63,7 +63,10 @@ type CollectorRun struct {
 	Reason string `json:"reason,omitempty"`
 	// Problems lists every distinct error of a partial or failed run (its
 	// Error summarises them), when there is more than one.
-	Problems []string  `json:"problems,omitempty"`
+	Problems []string `json:"problems,omitempty"`
+	// Notes name what a person may act on that did not make the run
+	// partial: files that could not be parsed, with why.
+	Notes    []string  `json:"notes,omitempty"`
 	Started  time.Time `json:"started"`
 	Duration Duration  `json:"duration_seconds"`
 	APICalls int64     `json:"api_calls"`

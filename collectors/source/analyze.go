@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"fmt"
 	"path"
 	"strconv"
 	"strings"
@@ -20,6 +21,14 @@ type file struct {
 func (f *file) line(off int) int { return 1 + bytes.Count(f.content[:off], []byte{'\n'}) }
 
 func (f *file) ext() string { return strings.ToLower(path.Ext(f.base)) }
+
+// parseError counts a file that did not parse and names it, with why, in
+// the run's notes (and the log at info): the other findings of the file
+// and of the tree still count.
+func (s *scanner) parseError(f *file, err error) {
+	s.count(statParseErrors, 1)
+	s.sink.Note(fmt.Errorf("%s not parsed: %w", f.rel, err))
+}
 
 // analyze runs every detector that applies to a text file.
 func (s *scanner) analyze(f *file) {

@@ -72,7 +72,7 @@ func manifestParser(base string) (*parser, string) {
 func (s *scanner) manifest(f *file, p *parser, eco string) {
 	deps, err := p.parse(f.content)
 	if err != nil {
-		s.count(statParseErrors, 1) // counted in the run's stats; what parsed is still used
+		s.parseError(f, err) // what parsed is still used
 	}
 	dir := path.Dir(f.rel)
 	for _, d := range deps {

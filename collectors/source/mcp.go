@@ -132,7 +132,7 @@ func safeURL(raw string) string {
 func (s *scanner) mcpConfig(f *file) {
 	servers, err := ParseMCPConfig(f.content)
 	if err != nil {
-		s.count(statParseErrors, 1)
+		s.parseError(f, err)
 		return
 	}
 	for _, m := range servers {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -286,5 +287,40 @@ func TestScopesRejectsBadPaths(t *testing.T) {
 		if collectors.Classify(err, nil) != model.ErrInvalidConfig {
 			t.Errorf("%s: err %v", p, err)
 		}
+	}
+}
+
+// A file that does not parse is named, with why, in the run's notes; the
+// run is not partial and the other files' findings still count.
+func TestUnparsableFilesAreNamed(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"pyproject.toml":        "[project\nname = \"x\"\ndependencies = [\"openai\"]\n",
+		"ui/package.json":       `{"dependencies": {"openai": "^4"`,
+		"requirements.txt":      "anthropic==0.40.0\n",
+		"deploy/broken.yaml":    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x\n  image: vllm/vllm-openai\n",
+		".cursor/mcp.json":      `{"mcpServers": {`,
+		"deploy/good/vllm.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: v}\nspec:\n  containers: [{name: v, image: vllm/vllm-openai:v0.8.4}]\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inv := scan(t, Options{Paths: []string{dir}})
+	r := inv.Scan.CollectorRuns[0]
+	if r.Status != model.StatusOK || r.Stats["parse_errors"] != 4 {
+		t.Errorf("run %s, parse_errors %d", r.Status, r.Stats["parse_errors"])
+	}
+	for _, f := range []string{"pyproject.toml not parsed", "ui/package.json not parsed", "deploy/broken.yaml not parsed", ".cursor/mcp.json not parsed"} {
+		if !slices.ContainsFunc(r.Notes, func(n string) bool { return strings.HasPrefix(n, f) }) {
+			t.Errorf("notes %q do not name %s", r.Notes, f)
+		}
+	}
+	if len(inv.Assets) < 2 {
+		t.Errorf("the parsable files' findings are gone: %d assets", len(inv.Assets))
 	}
 }

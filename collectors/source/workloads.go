@@ -16,7 +16,7 @@ func (s *scanner) yamlWorkloads(f *file) {
 	}
 	ws, err := workload.ParseYAML(f.content, s.c.cat)
 	if err != nil {
-		s.count(statParseErrors, 1)
+		s.parseError(f, err)
 	}
 	for _, w := range ws {
 		s.workload(f, w)

@@ -22,10 +22,13 @@ func Table(w io.Writer, r model.Report) error {
 	p("COLLECTOR\tSCOPE\tSTATUS\tASSETS\tDETAIL\n")
 	for _, run := range r.Scan.CollectorRuns {
 		detail := run.Reason
-		if run.Error != "" {
+		switch {
+		case len(run.Problems) > 1: // the first, and how many more the JSON lists
+			detail = fmt.Sprintf("%s: %s (and %d more problems; -o json lists them)", run.ErrorClass, run.Problems[0], len(run.Problems)-1)
+		case run.Error != "":
 			detail = string(run.ErrorClass) + ": " + run.Error
 		}
-		if s := statsLine(run.Stats); s != "" {
+		if s := statsLine(run.Stats, run.Notes); s != "" {
 			if detail != "" {
 				detail += "; "
 			}
@@ -73,7 +76,7 @@ func scopeLabel(s model.Scope) string {
 }
 
 // statsLine summarises a run's counters: files scanned and skips by reason.
-func statsLine(stats map[string]int64) string {
+func statsLine(stats map[string]int64, notes []string) string {
 	if len(stats) == 0 {
 		return ""
 	}
@@ -98,7 +101,21 @@ func statsLine(stats map[string]int64) string {
 		parts = append(parts, fmt.Sprintf("%d skipped (%s)", total, strings.Join(skips, ", ")))
 	}
 	if n := stats["parse_errors"]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%d unparsable manifests", n))
+		var files []string
+		for _, note := range notes {
+			if f, _, ok := strings.Cut(note, " not parsed"); ok && len(files) < 3 {
+				files = append(files, f)
+			}
+		}
+		line := fmt.Sprintf("%d unparsable files", n)
+		if len(files) > 0 {
+			more := ""
+			if int(n) > len(files) {
+				more = fmt.Sprintf(", +%d", int(n)-len(files))
+			}
+			line += " (" + strings.Join(files, ", ") + more + ")"
+		}
+		parts = append(parts, line)
 	}
 	return strings.Join(parts, ", ")
 }
