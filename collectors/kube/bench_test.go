@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -20,6 +19,7 @@ import (
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/collectors/kube"
+	"github.com/aisight/aisight/internal/benchtest"
 	"github.com/aisight/aisight/internal/e2etest"
 	"github.com/aisight/aisight/internal/kubetest"
 )
@@ -101,10 +101,8 @@ func BenchmarkClusterScale(b *testing.B) {
 		b.ReportMetric(tKubectl.Seconds()/n, "kubectl_s/op")
 		b.ReportMetric(tCollect.Seconds()/tKubectl.Seconds(), "x_kubectl")
 	}
-	rss, secs, err := binaryScan(b, kc)
-	if err != nil {
-		b.Fatal(err)
-	}
+	rss, secs := benchtest.Run(b, []string{"AISIGHT_KUBE=on"}, benchtest.Binary(b, "../.."),
+		"scan", "-q", "--source=off", "--kubeconfig", kc, "-o", "json", "--out", filepath.Join(b.TempDir(), "scan.json"))
 	b.ReportMetric(rss, "binary_peak_RSS_MB")
 	b.ReportMetric(secs, "binary_s")
 }
@@ -124,35 +122,6 @@ func rawList(ctx context.Context, cs kubernetes.Interface) (int, error) {
 		}
 		opts.Continue = l.Continue
 	}
-}
-
-// binaryScan builds aisight and scans the cluster with it, returning its
-// peak RSS in MB and its wall time.
-func binaryScan(b *testing.B, kubeconfig string) (float64, float64, error) {
-	bin := filepath.Join(b.TempDir(), "aisight")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/aisight").CombinedOutput(); err != nil {
-		return 0, 0, fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	// Peak RSS through /usr/bin/time: a child forked from this (large) test
-	// process would report the parent's RSS, which exec records as its own.
-	out := filepath.Join(b.TempDir(), "rss")
-	cmd := exec.Command("/usr/bin/time", "-f", "%M", "-o", out, bin, "scan", "-q", "--source=off", "--kubeconfig", kubeconfig,
-		"-o", "json", "--out", filepath.Join(b.TempDir(), "scan.json"))
-	cmd.Env = append(os.Environ(), "AISIGHT_KUBE=on")
-	t0 := time.Now()
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return 0, 0, fmt.Errorf("aisight scan: %v\n%s", err, msg)
-	}
-	secs := time.Since(t0).Seconds()
-	kb, err := os.ReadFile(out)
-	if err != nil {
-		return 0, 0, err
-	}
-	var maxKB float64
-	if _, err := fmt.Sscan(string(kb), &maxKB); err != nil {
-		return 0, 0, fmt.Errorf("/usr/bin/time output %q: %v", kb, err)
-	}
-	return maxKB / 1024, secs, nil
 }
 
 var scaleOnce sync.Once

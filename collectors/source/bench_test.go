@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bufio"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aisight/aisight/internal/benchtest"
 )
 
 // benchTree builds (once, cached on disk) a tree of n text files averaging
@@ -104,8 +105,10 @@ func peakHeap(f func()) uint64 {
 const rgPatterns = `sk-(proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-ant-(api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,}|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{34}|ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{20,}|bedrock-api-key-[A-Za-z0-9+/]{40,}|[A-Za-z0-9]{52}JQQJ9[9DH]`
 
 // BenchmarkSourceScan scans generated trees and reports files/s, MB/s, the
-// peak live heap, and the ratio of its time to `rg -l --hidden` searching
-// the same tree for the key patterns (when ripgrep is installed).
+// peak live heap, the ratio of its time to `rg -l --hidden` searching the
+// same tree for the key patterns, and the built binary's wall time and peak
+// RSS. Both tools must find exactly the planted keys (one per 1,000 files),
+// or the benchmark fails: a ratio over different results would mean nothing.
 func BenchmarkSourceScan(b *testing.B) {
 	sizes := []int{10_000, 100_000}
 	if s := os.Getenv("AISIGHT_BENCH_FILES"); s != "" {
@@ -116,7 +119,7 @@ func BenchmarkSourceScan(b *testing.B) {
 		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
 			dir := benchTree(b, n)
 			_ = scan(b, Options{Paths: []string{dir}}) // warm the page cache for both tools
-			var files, bytes int64
+			var files, bytes, keys int64
 			var peak uint64
 			b.ResetTimer()
 			start := time.Now()
@@ -126,8 +129,11 @@ func BenchmarkSourceScan(b *testing.B) {
 					inv := scan(b, Options{Paths: []string{dir}})
 					run := inv.Scan.CollectorRuns[0]
 					files, bytes = run.Stats["files_scanned"], run.Stats["bytes_scanned"]
-					if len(inv.Assets) == 0 {
-						b.Fatal("no assets found in the bench tree")
+					keys = 0
+					for _, a := range inv.Assets {
+						if a.Kind == "api_key" {
+							keys++
+						}
 					}
 				}))
 			}
@@ -136,24 +142,33 @@ func BenchmarkSourceScan(b *testing.B) {
 			b.ReportMetric(float64(files)/elapsed.Seconds(), "files/s")
 			b.ReportMetric(float64(bytes)/elapsed.Seconds()/1e6, "MB/s")
 			b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
-			if rg, err := exec.LookPath("rg"); err == nil {
-				var rgTime time.Duration
-				for range b.N {
-					t0 := time.Now()
-					cmd := exec.Command(rg, "-l", "--hidden", "-e", rgPatterns, dir)
-					cmd.Stdout = bufio.NewWriter(nopWriter{})
-					if err := cmd.Run(); err != nil {
-						b.Fatalf("rg: %v", err)
-					}
-					rgTime += time.Since(t0)
-				}
-				rgTime /= time.Duration(b.N)
-				b.ReportMetric(elapsed.Seconds()/rgTime.Seconds(), "x-rg-time")
+			planted := int64((n + 999) / 1000)
+			if keys != planted {
+				b.Fatalf("the collector found %d keys, %d are planted", keys, planted)
 			}
+			b.ReportMetric(float64(keys), "keys-found")
+			rg, err := exec.LookPath("rg")
+			if err != nil {
+				b.Fatalf("ripgrep is needed for the comparison (make bench installs it): %v", err)
+			}
+			var rgTime time.Duration
+			for range b.N {
+				t0 := time.Now()
+				out, err := exec.Command(rg, "-l", "--hidden", "-e", rgPatterns, dir).Output()
+				if err != nil {
+					b.Fatalf("rg: %v", err)
+				}
+				rgTime += time.Since(t0)
+				if got := int64(strings.Count(string(out), "\n")); got != planted {
+					b.Fatalf("ripgrep found keys in %d files, %d are planted", got, planted)
+				}
+			}
+			rgTime /= time.Duration(b.N)
+			b.ReportMetric(elapsed.Seconds()/rgTime.Seconds(), "x-rg-time")
+			rss, secs := benchtest.Run(b, nil, benchtest.Binary(b, "../.."), "scan", "-q", "--kube=off", "--aws=off", "-o", "json",
+				"--out", filepath.Join(b.TempDir(), "scan.json"), dir)
+			b.ReportMetric(rss, "binary-peak-RSS-MB")
+			b.ReportMetric(secs, "binary-s")
 		})
 	}
 }
-
-type nopWriter struct{}
-
-func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }

@@ -1,0 +1,55 @@
+// Package benchtest builds the aisight binary and measures a run of it
+// (wall time and peak RSS) for the benchmarks, so what docs/benchmarks.md
+// states about the binary is measured by the benchmark itself. Tests and
+// benchmarks only.
+package benchtest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// Binary builds cmd/aisight (root is the repository root relative to the
+// calling package) into a temporary directory.
+func Binary(tb testing.TB, root string) string {
+	tb.Helper()
+	bin := filepath.Join(tb.TempDir(), "aisight")
+	if out, err := exec.Command("go", "build", "-o", bin, filepath.Join(root, "cmd", "aisight")).CombinedOutput(); err != nil {
+		tb.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// Run runs bin with args (and extra environment) under /usr/bin/time and
+// returns its peak RSS in MB and its wall time in seconds. RSS is read
+// through /usr/bin/time: a child forked from a large test process reports
+// the parent's high-water mark, which exec records as its own.
+func Run(tb testing.TB, env []string, bin string, args ...string) (rssMB, secs float64) {
+	tb.Helper()
+	if _, err := os.Stat("/usr/bin/time"); err != nil {
+		tb.Fatalf("/usr/bin/time is needed (Debian package time; make bench installs it): %v", err)
+	}
+	out := filepath.Join(tb.TempDir(), "rss")
+	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", out, bin}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	t0 := time.Now()
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 4 { // 4: incomplete, still measured
+			tb.Fatalf("aisight %v: %v\n%s", args, err, msg)
+		}
+	}
+	secs = time.Since(t0).Seconds()
+	kb, err := os.ReadFile(out)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var maxKB float64
+	if _, err := fmt.Sscan(string(kb), &maxKB); err != nil {
+		tb.Fatalf("/usr/bin/time output %q: %v", kb, err)
+	}
+	return maxKB / 1024, secs
+}
