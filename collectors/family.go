@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aisight/aisight/model"
 )
@@ -25,6 +26,12 @@ type Families struct {
 	// NotOffered recognises a family the scope does not offer (a service
 	// absent from a region): counted as operations_not_offered, not a problem.
 	NotOffered func(error) bool
+	// Retries is how many more times a family that failed transiently
+	// (throttled, unavailable) is run (default 2; -1 for none), after
+	// Backoff, doubled each time (default 1s). Families report assets by ID,
+	// so a rerun replaces what the failed attempt reported.
+	Retries int
+	Backoff time.Duration
 }
 
 // Run runs every family in order. A family that fails is a problem of the
@@ -35,7 +42,7 @@ func (r Families) Run(ctx context.Context, fams ...Family) error {
 	var errs []error
 	succeeded := 0
 	for _, f := range fams {
-		err := f.Collect(ctx)
+		err := r.collect(ctx, f)
 		switch {
 		case err == nil:
 			succeeded++
@@ -58,6 +65,31 @@ func (r Families) Run(ctx context.Context, fams ...Family) error {
 
 func (r Families) classify(err error) model.ErrorClass {
 	return Classify(err, classifierFunc(r.Classify))
+}
+
+// collect runs one family, again after a transient failure.
+func (r Families) collect(ctx context.Context, f Family) error {
+	retries, backoff := r.Retries, r.Backoff
+	if retries == 0 {
+		retries = 2
+	}
+	if backoff <= 0 {
+		backoff = time.Second
+	}
+	for attempt := 0; ; attempt++ {
+		err := f.Collect(ctx)
+		if err == nil || ctx.Err() != nil || attempt >= retries || !Retryable(r.classify(err)) ||
+			(r.NotOffered != nil && r.NotOffered(err)) {
+			return err
+		}
+		r.Sink.Count("family_retries", 1)
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return err
+		}
+		backoff *= 2
+	}
 }
 
 // ItemFailed records that one item of a listing could not be read (a failed

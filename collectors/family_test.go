@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aisight/aisight/model"
 )
@@ -37,7 +38,7 @@ func TestFamiliesKeepEveryError(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sink := newScopeSink(func() {})
-			err := Families{Sink: sink, NotOffered: func(e error) bool { return e == errMissing }}.Run(context.Background(), tc.fams...)
+			err := Families{Sink: sink, Backoff: time.Millisecond, NotOffered: func(e error) bool { return e == errMissing }}.Run(context.Background(), tc.fams...)
 			if tc.wantErr == "" {
 				if err != nil {
 					t.Fatalf("err = %v, want nil", err)

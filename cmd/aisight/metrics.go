@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/aisight/aisight/internal/metrics"
 	"github.com/aisight/aisight/model"
@@ -24,6 +23,9 @@ func (o *scanOptions) validatePush() error {
 		}
 		if strings.TrimSpace(o.pushJob) == "" {
 			return usagef("--push-job must not be empty")
+		}
+		if o.pushTimeout <= 0 {
+			return usagef("--push-timeout must be positive")
 		}
 	}
 	o.grouping = map[string]string{}
@@ -75,9 +77,7 @@ func (sc *scanner) exportMetrics(ctx context.Context, r model.Report) error {
 		if len(grouping) == 0 {
 			grouping = map[string]string{"scopeset": metrics.ScopeSetKey(r)}
 		}
-		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := metrics.Push(ctx, sc.o.pushGateway, sc.o.pushJob, grouping, reg); err != nil {
+		if err := metrics.Push(ctx, sc.o.pushGateway, sc.o.pushJob, grouping, reg, sc.o.pushTimeout); err != nil {
 			return fmt.Errorf("metrics not pushed: %w", err)
 		}
 	}

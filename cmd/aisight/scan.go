@@ -45,6 +45,7 @@ type scanOptions struct {
 	pushGateway   string
 	pushJob       string
 	pushGrouping  []string
+	pushTimeout   time.Duration
 	metricsFile   string
 	failOnPartial bool
 	specs         []collectors.Spec
@@ -119,6 +120,7 @@ finished is still written), 70 internal error (a bug).`,
 	f.StringVar(&o.pushGateway, "push-gateway", "", "push the metrics to this Prometheus Pushgateway URL after the scan (CronJob mode)")
 	f.StringVar(&o.pushJob, "push-job", "aisight", "Pushgateway job name")
 	f.StringSliceVar(&o.pushGrouping, "push-grouping", nil, "Pushgateway grouping labels k=v (default scopeset=<hash of the scanned scopes>)")
+	f.DurationVar(&o.pushTimeout, "push-timeout", 30*time.Second, "time limit of the push, connecting and the Pushgateway's answer included")
 	f.StringVar(&o.metricsFile, "metrics-file", "", "write the metrics to this file atomically (node_exporter textfile collector; name it *.prom)")
 	f.StringSliceVar(&o.failUnder, "fail-under", nil, "exit 3 when a category is below a level, e.g. ORG=3,IAM=2")
 	f.BoolVar(&o.failOnPartial, "fail-on-partial", false, "exit 4 also when a scope was only partly collected (a scope that failed always exits 4)")

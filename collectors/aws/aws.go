@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -116,14 +117,20 @@ func New(ctx context.Context, o Options) (*Collector, error) {
 	if o.Org && o.RoleName == "" {
 		return nil, collectors.Classedf(model.ErrInvalidConfig, "--aws-org needs --aws-role-name, the role to assume in member accounts (deploy/aws/aisight-member-role.yaml creates aisight-readonly)")
 	}
+	standard := func(s *retry.StandardOptions) {
+		s.MaxAttempts = o.MaxAttempts
+		s.MaxBackoff = o.MaxBackoff
+		s.RateLimiter = ratelimit.None // throttling is paced by the adaptive bucket (or backoff) and the per-account limit
+	}
 	opts := append([]func(*config.LoadOptions) error{
 		config.WithRetryer(func() aws.Retryer {
+			// Adaptive mode (client-side pacing after throttles) unless the
+			// user chose standard through the SDK's own setting.
+			if strings.EqualFold(os.Getenv("AWS_RETRY_MODE"), "standard") {
+				return retry.NewStandard(standard)
+			}
 			return retry.NewAdaptiveMode(func(a *retry.AdaptiveModeOptions) {
-				a.StandardOptions = append(a.StandardOptions, func(s *retry.StandardOptions) {
-					s.MaxAttempts = o.MaxAttempts
-					s.MaxBackoff = o.MaxBackoff
-					s.RateLimiter = ratelimit.None // throttling is paced by the adaptive bucket and the per-account limit
-				})
+				a.StandardOptions = append(a.StandardOptions, standard)
 			})
 		}),
 		config.WithAPIOptions([]func(*middleware.Stack) error{readOnlyGuard(), countAttempts()}),

@@ -39,6 +39,9 @@ type pass struct {
 	found     map[string]*found   // top-level key -> AI workload
 	children  map[types.UID][]workload.Container
 	childPods map[types.UID]map[string]string // owner UID -> labels of one pod
+
+	workloadLists int     // workload listings (controllers, pods) that succeeded
+	workloadErrs  []error // and those that failed
 }
 
 // found is an AI workload awaiting its pods' running image IDs.
@@ -88,6 +91,10 @@ func (p *pass) run(ctx context.Context) error {
 	}
 	if err := p.listPods(ctx); err != nil {
 		return err
+	}
+	if p.workloadLists == 0 {
+		// Nothing could be listed: the cluster was not scanned at all.
+		return collectors.Join(classify, p.workloadErrs...)
 	}
 	p.listCustom(ctx)
 	keys := make([]string, 0, len(p.found))

@@ -2,6 +2,7 @@ package kube
 
 import (
 	"context"
+	"fmt"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -9,6 +10,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/workload"
 )
 
@@ -108,10 +110,21 @@ func (p *pass) listControllers(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			problem(p.sink, s.what, err)
+			p.workloadListFailed(s.what, err)
+			continue
 		}
+		p.workloadLists++
 	}
 	return nil
+}
+
+// workloadListFailed records a workload listing that failed: a problem of
+// the scope, kept so that a cluster where no workload could be listed at
+// all fails with every error rather than looking partly collected.
+func (p *pass) workloadListFailed(what string, err error) {
+	err = fmt.Errorf("list %s: %w", what, err)
+	p.workloadErrs = append(p.workloadErrs, err)
+	p.sink.Problem(collectors.Classed(classify(err), err))
 }
 
 // controller records a top-level workload when it is AI, or folds it into
@@ -156,8 +169,10 @@ func (p *pass) listPods(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		problem(p.sink, "pods", err)
+		p.workloadListFailed("pods", err)
+		return nil
 	}
+	p.workloadLists++
 	return nil
 }
 

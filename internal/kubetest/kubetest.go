@@ -55,6 +55,9 @@ type Server struct {
 	Dir string
 
 	procs []*exec.Cmd
+	// apiserver is how the API server was started, for RestartAPIServer.
+	apiserver     string
+	apiserverArgs []string
 }
 
 // ErrMissing is returned by Start when a binary is not installed. Tests skip
@@ -138,19 +141,21 @@ func Start(ctx context.Context, dir string) (*Server, error) {
 		return nil, err
 	}
 	s.URL = "https://127.0.0.1:" + strconv.Itoa(ports[2])
-	if err := s.run(apiserver, "kube-apiserver",
-		"--etcd-servers="+etcdURL, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
-		"--secure-port="+strconv.Itoa(ports[2]), "--cert-dir="+filepath.Join(dir, "certs"),
+	s.apiserver = apiserver
+	s.apiserverArgs = []string{
+		"--etcd-servers=" + etcdURL, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+		"--secure-port=" + strconv.Itoa(ports[2]), "--cert-dir=" + filepath.Join(dir, "certs"),
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-		"--service-account-key-file="+filepath.Join(dir, "sa.pub"),
-		"--service-account-signing-key-file="+filepath.Join(dir, "sa.key"),
-		"--token-auth-file="+filepath.Join(dir, "tokens.csv"),
+		"--service-account-key-file=" + filepath.Join(dir, "sa.pub"),
+		"--service-account-signing-key-file=" + filepath.Join(dir, "sa.key"),
+		"--token-auth-file=" + filepath.Join(dir, "tokens.csv"),
 		"--authorization-mode=RBAC", "--service-cluster-ip-range=10.0.0.0/24",
 		"--endpoint-reconciler-type=none",
-		"--audit-policy-file="+filepath.Join(dir, "audit-policy.yaml"), "--audit-log-path="+s.AuditLog,
+		"--audit-policy-file=" + filepath.Join(dir, "audit-policy.yaml"), "--audit-log-path=" + s.AuditLog,
 		"--audit-log-format=json", "--audit-log-mode=blocking",
 		"--max-requests-inflight=800", "--max-mutating-requests-inflight=400",
-	); err != nil {
+	}
+	if err := s.run(apiserver, "kube-apiserver", s.apiserverArgs...); err != nil {
 		s.Stop()
 		return nil, err
 	}
@@ -242,6 +247,23 @@ func (s *Server) waitReady(ctx context.Context) error {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// RestartAPIServer kills the API server (etcd and the data stay) and
+// starts it again on the same address, returning once it is ready.
+func (s *Server) RestartAPIServer(ctx context.Context) error {
+	for i, p := range s.procs {
+		if filepath.Base(p.Path) == filepath.Base(s.apiserver) && p.Process != nil {
+			_ = p.Process.Kill()
+			_, _ = p.Process.Wait()
+			s.procs = append(s.procs[:i], s.procs[i+1:]...)
+			break
+		}
+	}
+	if err := s.run(s.apiserver, "kube-apiserver-restarted", s.apiserverArgs...); err != nil {
+		return err
+	}
+	return s.waitReady(ctx)
 }
 
 // Stop kills both servers (the data directory is left for the caller).

@@ -5,8 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/push"
@@ -38,10 +41,36 @@ func ScopeSetKey(r model.Report) string {
 	return hex.EncodeToString(sum[:6])
 }
 
+// maxErrorBody bounds how much of a Pushgateway's answer is read: an error
+// body is quoted in the error message, and a hostile peer could send
+// gigabytes.
+const maxErrorBody = 4 << 10
+
+// limitedBodies caps every response body its transport returns.
+type limitedBodies struct{ next http.RoundTripper }
+
+func (l limitedBodies) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := l.next.RoundTrip(r)
+	if resp != nil && resp.Body != nil {
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.LimitReader(resp.Body, maxErrorBody), resp.Body}
+	}
+	return resp, err
+}
+
 // Push replaces the metrics of one Pushgateway group (HTTP PUT) with the
-// registry's. grouping is the grouping key beside the job.
-func Push(ctx context.Context, url, job string, grouping map[string]string, g prometheus.Gatherer) error {
-	p := push.New(url, job).Gatherer(g)
+// registry's. grouping is the grouping key beside the job. The whole push
+// (connecting, sending, the answer) must finish within timeout, and at most
+// 4 KiB of the answer is read.
+func Push(ctx context.Context, url, job string, grouping map[string]string, g prometheus.Gatherer, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil // a push goes where it is told
+	tr.ResponseHeaderTimeout = timeout
+	p := push.New(url, job).Gatherer(g).Client(&http.Client{Transport: limitedBodies{tr}, Timeout: timeout})
 	keys := make([]string, 0, len(grouping))
 	for k := range grouping {
 		keys = append(keys, k)
@@ -51,6 +80,9 @@ func Push(ctx context.Context, url, job string, grouping map[string]string, g pr
 		p = p.Grouping(k, grouping[k])
 	}
 	if err := p.PushContext(ctx); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("push to %s (job %s): no answer within %s: %w", redact.URL(url), job, timeout, err)
+		}
 		return fmt.Errorf("push to %s (job %s): %w", redact.URL(url), job, err)
 	}
 	return nil

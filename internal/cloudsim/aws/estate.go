@@ -48,8 +48,12 @@ type Faults struct {
 	ThrottleRate float64 `yaml:"throttle_rate"`
 	// ServerErrorRate is the share answered with a 500/503.
 	ServerErrorRate float64 `yaml:"server_error_rate"`
+	// ResetRate is the share of connections reset before any answer.
+	ResetRate float64 `yaml:"reset_rate"`
 	// SlowMillis delays every answer.
 	SlowMillis int `yaml:"slow_ms"`
+	// Slow delays the answers of one account and region (region "*": all).
+	Slow []SlowWhere `yaml:"slow"`
 	// Seed makes the random faults repeatable.
 	Seed int64 `yaml:"seed"`
 }
@@ -63,7 +67,14 @@ type ActionFault struct {
 	Status int    `yaml:"status"`
 }
 
-// Where names an account, a region and optionally one signing service.
+// SlowWhere delays answers to one account and region by Millis.
+type SlowWhere struct {
+	Where  `yaml:",inline"`
+	Millis int `yaml:"ms"`
+}
+
+// Where names an account, a region ("*": every region and the global
+// services) and optionally one signing service.
 type Where struct {
 	Account string `yaml:"account"`
 	Region  string `yaml:"region"`

@@ -102,6 +102,33 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if s.e.Faults.SlowMillis > 0 {
 		time.Sleep(time.Duration(s.e.Faults.SlowMillis) * time.Millisecond)
 	}
+	for _, sw := range s.e.Faults.Slow {
+		if sw.Account == q.account && (sw.Region == "*" || sw.Region == q.region) {
+			select {
+			case <-time.After(time.Duration(sw.Millis) * time.Millisecond):
+			case <-r.Context().Done():
+			}
+		}
+	}
+	if s.e.Faults.ResetRate > 0 {
+		s.mu.Lock()
+		roll := s.rnd.Float64()
+		s.mu.Unlock()
+		if roll < s.e.Faults.ResetRate {
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					if tc, ok := conn.(interface{ SetLinger(int) error }); ok {
+						tc.SetLinger(0) // RST, not FIN
+					}
+					conn.Close()
+					s.mu.Lock()
+					s.calls = append(s.calls, Call{Account: q.account, Region: q.region, Action: "reset", Code: "ConnectionReset"})
+					s.mu.Unlock()
+					return
+				}
+			}
+		}
+	}
 	action, handler := s.route(q)
 	status := s.answer(q, action, handler)
 	s.mu.Lock()
@@ -128,7 +155,7 @@ func (s *Server) answer(q *request, action string, handler func(*request) (any, 
 	}
 	for _, d := range s.e.Faults.Denied {
 		global := q.service == "iam" || q.service == "organizations" || q.service == "sts"
-		if d.Account == q.account && (d.Region == q.region || (d.Region == "" && global)) && (d.Service == "" || d.Service == q.service) && q.service != "sts" {
+		if d.Account == q.account && (d.Region == q.region || d.Region == "*" || (d.Region == "" && global)) && (d.Service == "" || d.Service == q.service) && q.service != "sts" {
 			return q.fail(denied(q.service, action))
 		}
 	}
