@@ -8,8 +8,11 @@ TOOLS := $(CURDIR)/.cache/bin
 STATICCHECK := $(TOOLS)/staticcheck
 FUZZTIME ?= 20s
 EXAMPLE := testdata/repos/acme-assistant
+# Build with the toolchain go.mod names (a patched Go, downloaded once from
+# the module proxy) even where the machine's go env pins GOTOOLCHAIN=local.
+export GOTOOLCHAIN := auto
 
-.PHONY: help build test lint scan bench fuzz e2e-deps generate image clean
+.PHONY: help build test lint vulncheck scan bench fuzz e2e-deps generate image clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -20,7 +23,7 @@ build: ## build bin/aisight
 scan: build ## scan the example repository and print the inventory table
 	./$(BIN) scan $(EXAMPLE)
 
-test: e2e-deps lint ## install what the tests need, lint, and run every test (AISIGHT_E2E=1 makes missing components fail)
+test: e2e-deps lint vulncheck ## install what the tests need, lint, check for known vulnerabilities, and run every test (AISIGHT_E2E=1 makes missing components fail)
 	$(GO) test -race -count=1 ./...
 
 lint: $(STATICCHECK) ## gofmt, go vet and staticcheck
@@ -28,6 +31,9 @@ lint: $(STATICCHECK) ## gofmt, go vet and staticcheck
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
+
+vulncheck: ## govulncheck against the Go vulnerability database (fetched from the module proxy, indexed once)
+	@.ci/vulncheck
 
 $(STATICCHECK):
 	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2

@@ -23,6 +23,7 @@ import (
 	"cel.dev/cel-go/cel"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/model"
 )
 
@@ -142,7 +143,7 @@ func Load(dir string) (*Catalog, error) {
 			return nil, err
 		}
 		for _, f := range files {
-			b, err := os.ReadFile(f)
+			b, err := bounded.ReadFile(f, 4<<20)
 			if err != nil {
 				return nil, fmt.Errorf("controls: %w", err)
 			}

@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/aisight/aisight/internal/bounded"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -15,6 +16,11 @@ import (
 // name ("max-file-size") and its environment variable is AISIGHT_ plus the
 // name in upper case with "_" for "-" (AISIGHT_MAX_FILE_SIZE). Precedence:
 // flag, then environment, then config file, then the flag's default.
+
+// maxConfigBytes bounds every configuration input (--config,
+// --attestations, --registry, each --controls file): a config is a few
+// kilobytes; a device or a runaway file must not fill memory.
+const maxConfigBytes = 4 << 20
 
 // envName is the environment variable bound to a flag.
 func envName(flag string) string {
@@ -26,7 +32,7 @@ func envName(flag string) string {
 func applySources(fs *pflag.FlagSet, configPath string, getenv func(string) string) error {
 	file := map[string]yaml.Node{}
 	if configPath != "" {
-		b, err := os.ReadFile(configPath)
+		b, err := bounded.ReadFile(configPath, maxConfigBytes)
 		if err != nil {
 			return usagef("config: %v", err)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/internal/enrich"
 	"github.com/aisight/aisight/internal/flagvalue"
 	"github.com/aisight/aisight/internal/output"
@@ -320,7 +321,7 @@ func prepareScan(o *scanOptions, stderr io.Writer) (*scanner, error) {
 		}
 	}
 	if o.attestations != "" {
-		b, err := os.ReadFile(o.attestations)
+		b, err := bounded.ReadFile(o.attestations, maxConfigBytes)
 		if err != nil {
 			return nil, usagef("attestations: %v", err)
 		}

@@ -81,6 +81,9 @@ type EnvMatch struct {
 	ValueStart, ValueEnd int
 }
 
+// maxEnvName bounds the credential env var names looked for.
+const maxEnvName = 128
+
 var envAnchors = [][]byte{[]byte("_KEY"), []byte("_key"), []byte("_TOKEN"), []byte("_token"), []byte("_CREDENTIAL"), []byte("_credential")}
 
 // FindEnvAssignments returns literal values assigned to known credential env
@@ -92,6 +95,7 @@ func (c *Catalog) FindEnvAssignments(content []byte) []EnvMatch {
 	seen := map[int]bool{}
 	for _, a := range envAnchors {
 		off := 0
+		runEnd := -1 // end of the identifier run the last hit was in
 		for {
 			i := bytes.Index(content[off:], a)
 			if i < 0 {
@@ -99,13 +103,23 @@ func (c *Catalog) FindEnvAssignments(content []byte) []EnvMatch {
 			}
 			hit := off + i
 			off = hit + len(a)
+			if hit < runEnd {
+				continue // the same name as the last hit: already judged
+			}
+			// The name around the hit, read at most maxEnvName bytes each
+			// way: no credential name is longer, and a run of identifier
+			// bytes with many anchors in it costs linear time, not quadratic.
 			ns := hit
-			for ns > 0 && isIdentByte(content[ns-1]) {
+			for ns > 0 && hit-ns < maxEnvName && isIdentByte(content[ns-1]) {
 				ns--
 			}
 			ne := hit + len(a)
 			for ne < len(content) && isIdentByte(content[ne]) {
 				ne++
+			}
+			runEnd = ne
+			if ne-ns > maxEnvName || (ns > 0 && isIdentByte(content[ns-1])) {
+				continue // longer than any credential name
 			}
 			if seen[ns] {
 				continue

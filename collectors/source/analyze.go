@@ -1,13 +1,15 @@
 package source
 
 import (
-	"bytes"
 	"fmt"
 	"path"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/model"
 )
 
@@ -15,10 +17,41 @@ import (
 type file struct {
 	rel, base string
 	content   []byte
+	newlines  []int // offsets of '\n', built on the first line() call
+	indexed   bool
 }
 
-// line returns the 1-based line number of a byte offset.
-func (f *file) line(off int) int { return 1 + bytes.Count(f.content[:off], []byte{'\n'}) }
+// line returns the 1-based line number of a byte offset, by binary search
+// in the file's newline offsets (built once): many findings in one file
+// cost n log n, not n per finding.
+func (f *file) line(off int) int {
+	if !f.indexed {
+		for i, c := range f.content {
+			if c == '\n' {
+				f.newlines = append(f.newlines, i)
+			}
+		}
+		f.indexed = true
+	}
+	n, _ := slices.BinarySearch(f.newlines, off)
+	return 1 + n
+}
+
+// maxFindings bounds the findings of one kind reported for one file: a real
+// file never holds more, and a hostile one (a file of 100,000 tokens) must
+// not turn into 100,000 assets. The rest are counted and noted.
+const maxFindings = 1000
+
+// capFindings keeps the first maxFindings of n findings of a kind in f,
+// counting and noting the rest.
+func (s *scanner) capFindings(f *file, kind string, n int) int {
+	if n <= maxFindings {
+		return n
+	}
+	s.count("findings_capped", int64(n-maxFindings))
+	s.sink.Note(fmt.Errorf("%s: %d %s found, only the first %d reported", f.rel, n, kind, maxFindings))
+	return maxFindings
+}
 
 func (f *file) ext() string { return strings.ToLower(path.Ext(f.base)) }
 
@@ -30,19 +63,34 @@ func (s *scanner) parseError(f *file, err error) {
 	s.sink.Note(fmt.Errorf("%s not parsed: %w", f.rel, err))
 }
 
-// analyze runs every detector that applies to a text file.
+// analyze runs every detector that applies to a text file. Structured
+// parsers (manifests, lockfiles, MCP configs, YAML) only see a file whose
+// nesting is bounded (bounded.Depth): a file nested deeper is a named
+// parse error, and the line-based detectors (keys, model references) still
+// read it.
 func (s *scanner) analyze(f *file) {
 	s.keys(f)
-	if parse, eco := manifestParser(f.base); parse != nil {
-		s.manifest(f, parse, eco)
+	parse, eco := manifestParser(f.base)
+	mcp, yaml := isMCPConfig(f.rel), isYAML(f.base)
+	structured := parse != nil || mcp || yaml
+	if structured {
+		if err := bounded.Depth(f.content, bounded.MaxDepth); err != nil {
+			s.parseError(f, err)
+			structured = false
+		}
 	}
-	if isMCPConfig(f.rel) {
-		s.mcpConfig(f)
+	if structured {
+		if parse != nil {
+			s.manifest(f, parse, eco)
+		}
+		if mcp {
+			s.mcpConfig(f)
+		}
+		if yaml {
+			s.yamlWorkloads(f)
+		}
 	}
-	switch {
-	case isYAML(f.base):
-		s.yamlWorkloads(f)
-	case isDockerfile(f.base):
+	if isDockerfile(f.base) {
 		s.dockerfile(f)
 	}
 	if modelRefCandidate(f) {
@@ -60,24 +108,21 @@ func (s *scanner) keys(f *file) {
 		start, end             int
 		conf                   model.Confidence
 	}
-	var all []found
-	covered := map[int]bool{}
-	for _, m := range cat.FindKeys(f.content) {
+	keys := cat.FindKeys(f.content) // in order of position
+	all := make([]found, 0, len(keys))
+	for _, m := range keys {
 		all = append(all, found{m.Key.Kind, m.Key.Provider, "", m.Key.DeploymentType, m.Start, m.End, model.Inferred})
-		covered[m.Start] = true
 	}
 	for _, m := range cat.FindEnvAssignments(f.content) {
-		if covered[m.ValueStart] {
-			for i := range all { // a shaped key under a credential name: record the name too
-				if all[i].start == m.ValueStart {
-					all[i].envVar = m.Env.Name
-				}
-			}
+		i, covered := slices.BinarySearchFunc(all[:len(keys)], m.ValueStart, func(x found, start int) int { return x.start - start })
+		if covered { // a shaped key under a credential name: record the name too
+			all[i].envVar = m.Env.Name
 			continue
 		}
 		all = append(all, found{m.Env.KeyKind, m.Env.Provider, m.Env.Name, m.Env.DeploymentType, m.ValueStart, m.ValueEnd, model.Inferred})
 	}
-	for _, k := range all {
+	sort.Slice(all, func(i, j int) bool { return all[i].start < all[j].start })
+	for _, k := range all[:s.capFindings(f, "keys", len(all))] {
 		ln := f.line(k.start)
 		loc := f.rel + ":" + strconv.Itoa(ln)
 		fp := fingerprint.Fingerprint(k.kind, f.content[k.start:k.end], loc)

@@ -105,11 +105,14 @@ func callText(b []byte) []byte {
 }
 
 // lineAround returns the line holding offset at, or the next few lines for a
-// YAML/JSON argument list.
+// YAML/JSON argument list, at most 1 KiB either side: a long line is read
+// in a window, so many arguments on one line cost linear time.
 func lineAround(b []byte, at int) []byte {
-	s := bytes.LastIndexByte(b[:at], '\n') + 1
+	const reach = 1 << 10
+	lo := max(0, at-reach)
+	s := lo + bytes.LastIndexByte(b[lo:at], '\n') + 1
 	e := at
-	for n := 0; e < len(b) && n < 4; e++ {
+	for n := 0; e < len(b) && e < at+reach && n < 4; e++ {
 		if b[e] == '\n' {
 			n++
 		}
@@ -167,11 +170,14 @@ func modelAssetID(label, rel, id string) string { return fileURI(label, rel) + "
 // modelRefs reports each distinct model a file references.
 func (s *scanner) modelRefs(f *file) {
 	seen := map[string]bool{}
+	var refs []ModelRef
 	for _, r := range FindModelRefs(f.content) {
-		if seen[r.ID] {
-			continue
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			refs = append(refs, r)
 		}
-		seen[r.ID] = true
+	}
+	for _, r := range refs[:s.capFindings(f, "model references", len(refs))] {
 		s.sink.Asset(modelAsset(s.label, s.scope, f.rel, f.line(r.Offset), r))
 	}
 }

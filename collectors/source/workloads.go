@@ -18,7 +18,7 @@ func (s *scanner) yamlWorkloads(f *file) {
 	if err != nil {
 		s.parseError(f, err)
 	}
-	for _, w := range ws {
+	for _, w := range ws[:s.capFindings(f, "workloads", len(ws))] {
 		s.workload(f, w)
 	}
 }

@@ -8,12 +8,12 @@ package registry
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"regexp"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/aisight/aisight/internal/bounded"
 
 	"github.com/aisight/aisight/model"
 )
@@ -21,8 +21,11 @@ import (
 // Registry is a loaded registry file.
 type Registry struct {
 	source   string
-	patterns []*regexp.Regexp
+	patterns []string // asset IDs, "*" matching any run of characters
 }
+
+// maxIDLen bounds a registry entry: an asset ID is a few hundred bytes.
+const maxIDLen = 2048
 
 type file struct {
 	Assets []struct {
@@ -40,7 +43,7 @@ type file struct {
 //
 // Unknown keys and empty ids are errors.
 func Load(path string) (*Registry, error) {
-	b, err := os.ReadFile(path)
+	b, err := bounded.ReadFile(path, 4<<20)
 	if err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
@@ -61,14 +64,45 @@ func Parse(name string, b []byte) (*Registry, error) {
 		if id == "" {
 			return nil, fmt.Errorf("registry %s: entry %d has no id", name, i+1)
 		}
-		r.patterns = append(r.patterns, regexp.MustCompile("^"+strings.ReplaceAll(regexp.QuoteMeta(id), `\*`, ".*")+"$"))
+		if len(id) > maxIDLen {
+			return nil, fmt.Errorf("registry %s: entry %d is %d bytes long, more than the %d an asset ID has", name, i+1, len(id), maxIDLen)
+		}
+		r.patterns = append(r.patterns, id)
 	}
 	return r, nil
 }
 
 // Registered reports whether an asset ID is in the registry.
 func (r *Registry) Registered(id string) bool {
-	return slices.ContainsFunc(r.patterns, func(p *regexp.Regexp) bool { return p.MatchString(id) })
+	return slices.ContainsFunc(r.patterns, func(p string) bool { return wildcard(p, id) })
+}
+
+// wildcard matches s against pattern, where "*" matches any run of
+// characters (none included) and everything else matches itself. It
+// backtracks only to the last star: no regular expression to compile, and
+// no exponential case.
+func wildcard(pattern, s string) bool {
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case p < len(pattern) && pattern[p] == s[i]:
+			p++
+			i++
+		case star >= 0:
+			p, mark = star+1, mark+1
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }
 
 // Mark sets registry.registered on every asset of a kind a registry is

@@ -53,3 +53,32 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestWildcard(t *testing.T) {
+	for _, tc := range []struct {
+		p, s string
+		want bool
+	}{
+		{"arn:aws:bedrock:*", "arn:aws:bedrock:eu-west-1:1:agent/x", true},
+		{"k8s://prod/*/deployment/vllm", "k8s://prod/llm/deployment/vllm", true},
+		{"k8s://prod/*/deployment/vllm", "k8s://prod/llm/deployment/vllm-2", false},
+		{"*", "", true},
+		{"a*b*c", "aXXbYYc", true},
+		{"a*b*c", "aXXbYY", false},
+		{"exact", "exact", true},
+		{"exact", "exactly", false},
+		{"a.b", "aXb", false}, // no regular-expression meaning
+	} {
+		if got := wildcard(tc.p, tc.s); got != tc.want {
+			t.Errorf("wildcard(%q, %q) = %v", tc.p, tc.s, got)
+		}
+	}
+	// A pattern of stars only, the length that made regexp.MustCompile panic, is refused cleanly.
+	if _, err := Parse("r.yaml", []byte("assets:\n  - id: \""+strings.Repeat("*", 1_700_000)+"\"\n")); err == nil || !strings.Contains(err.Error(), "more than the 2048") {
+		t.Errorf("a 1.7M-star id: %v", err)
+	}
+	r, err := Parse("r.yaml", []byte("assets:\n  - id: \""+strings.Repeat("*", 2000)+"x\"\n"))
+	if err != nil || r.Registered(strings.Repeat("y", 5000)) || !r.Registered(strings.Repeat("y", 5000)+"x") {
+		t.Errorf("many stars: %v", err)
+	}
+}
