@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -76,6 +77,12 @@ func TestUsageErrors(t *testing.T) {
 	os.WriteFile(cfg, []byte("output: json\nmax-file-sise: 1MiB\n"), 0o644)
 	badVal := filepath.Join(dir, "v.yaml")
 	os.WriteFile(badVal, []byte("output: xml\n"), 0o644)
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.json")
+	os.Symlink(filepath.Join(dir, "elsewhere.json"), link)
 	tests := []struct {
 		args []string
 		want string
@@ -88,6 +95,19 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"scan", "/no/such/dir"}, "scan path /no/such/dir: no such file or directory"},
 		{[]string{"scan", "--max-file-size", "ten"}, "not a size"},
 		{[]string{"scan", "--concurrency", "0", fixture}, "--concurrency"},
+		// Hostile or mistaken inputs, refused at once with the flag named.
+		{[]string{"scan", "--config", fifo, fixture}, "is not a regular file (a FIFO)"},
+		{[]string{"scan", "--config", "/dev/zero", fixture}, "is not a regular file (a device)"},
+		{[]string{"scan", "--attestations", "/dev/zero", fixture}, "attestations: /dev/zero is not a regular file"},
+		{[]string{"scan", "--registry", fifo, fixture}, "is not a regular file (a FIFO)"},
+		{[]string{"scan", "--out", "/dev/full", fixture}, "--out: /dev/full exists and is not a regular file"},
+		{[]string{"scan", "--out", link, fixture}, "is a symbolic link"},
+		{[]string{"scan", "--out", filepath.Join(dir, "no", "such", "dir", "r.json"), fixture}, "--out: directory of"},
+		{[]string{"scan", "--metrics-file", "/dev/null", fixture}, "--metrics-file: /dev/null exists and is not a regular file"},
+		{[]string{"scan", "--fail-under", "ORG=3,ORG=1", fixture}, "--fail-under gives ORG twice"},
+		{[]string{"scan", "--max-hash-size", "9999999999GiB", fixture}, "size too large"},
+		{[]string{"scan", "--aws-rate=NaN", fixture}, "--aws-rate must be a positive number"},
+		{[]string{"scan", "--scope-timeout", "-1s", fixture}, "--scope-timeout must be positive"},
 	}
 	for _, tt := range tests {
 		r := runCLI(t, tt.args...)

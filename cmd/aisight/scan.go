@@ -195,6 +195,13 @@ func (o *scanOptions) validate() error {
 	if err := o.validatePush(); err != nil {
 		return err
 	}
+	for flag, dest := range map[string]string{"--out": o.out, "--metrics-file": o.metricsFile} {
+		if dest != "" {
+			if err := output.CheckDestination(dest); err != nil {
+				return usagef("%s: %v", flag, err)
+			}
+		}
+	}
 	for _, p := range o.paths {
 		fi, err := os.Stat(p)
 		if err != nil {
@@ -362,7 +369,8 @@ func (sc *scanner) run(ctx context.Context, showProgress bool) (model.Report, er
 	return model.NewReport(inv, &assessment), nil
 }
 
-// parseLevels reads CATEGORY=LEVEL lists.
+// parseLevels reads CATEGORY=LEVEL lists; a category given twice is an
+// error, not the last one silently winning.
 func parseLevels(flag string, list []string) (map[string]model.Level, error) {
 	out := map[string]model.Level{}
 	for _, t := range list {
@@ -371,7 +379,11 @@ func parseLevels(flag string, list []string) (map[string]model.Level, error) {
 		if !ok || err != nil || n < 1 || n > 5 {
 			return nil, usagef("%s %q: want CATEGORY=LEVEL with a level 1-5, e.g. ORG=3", flag, t)
 		}
-		out[strings.ToUpper(strings.TrimSpace(cat))] = model.Level(n)
+		c := strings.ToUpper(strings.TrimSpace(cat))
+		if prev, dup := out[c]; dup {
+			return nil, usagef("%s gives %s twice (L%d and L%d)", flag, c, prev, n)
+		}
+		out[c] = model.Level(n)
 	}
 	return out, nil
 }

@@ -14,7 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/push"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 
+	"github.com/aisight/aisight/internal/output"
 	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
@@ -91,7 +93,19 @@ func Push(ctx context.Context, url, job string, grouping map[string]string, g pr
 // WriteTextfile writes the exposition for node_exporter's textfile
 // collector, atomically (a temporary file renamed into place).
 func WriteTextfile(path string, g prometheus.Gatherer) error {
-	if err := prometheus.WriteToTextfile(path, g); err != nil {
+	mfs, err := g.Gather()
+	if err != nil {
+		return fmt.Errorf("gather metrics: %w", err)
+	}
+	err = output.WriteFileAtomic(path, func(w io.Writer) error {
+		for _, mf := range mfs {
+			if _, err := expfmt.MetricFamilyToText(w, mf); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("write metrics file %s: %w", path, err)
 	}
 	return nil
