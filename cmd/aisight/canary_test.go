@@ -163,7 +163,7 @@ func TestCanariesNeverLeave(t *testing.T) {
 
 	// serve: its log, /metrics and /api/v1/assessment.
 	serveCfg := filepath.Join(dir, "serve.yaml")
-	if err := os.WriteFile(serveCfg, []byte(common), 0o600); err != nil {
+	if err := os.WriteFile(serveCfg, []byte(common+"api-detail: true\n"), 0o600); err != nil { // the most revealing form
 		t.Fatal(err)
 	}
 	sctx, cancel := context.WithCancel(ctx)

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
+	"golang.org/x/net/netutil"
 
 	"github.com/aisight/aisight/internal/metrics"
 	"github.com/aisight/aisight/internal/redact"
@@ -23,7 +24,9 @@ import (
 func newServeCmd(stderr io.Writer, scrub *redact.Scrubber) *cobra.Command {
 	o := newScanOptions()
 	o.scrub = scrub
-	listen, interval := ":9812", time.Hour
+	listen, interval := "127.0.0.1:9812", time.Hour
+	var apiDetail bool
+	var tokenFile string
 	cmd := &cobra.Command{
 		Use:   "serve [flags] [PATH...]",
 		Short: "Scan on an interval and serve the results as Prometheus metrics",
@@ -34,7 +37,15 @@ and serves:
   /metrics             the metrics of the last completed scan (docs/metrics.md)
   /healthz             200 while the process runs
   /readyz              200 once the first scan has completed, 503 before
-  /api/v1/assessment   the JSON report of the last completed scan (as scan -o json)
+  /api/v1/assessment   the last completed scan's assessment and asset list;
+                       with --api-detail the whole report (as scan -o json:
+                       facts, evidence, file paths, key fingerprints)
+
+It listens on loopback unless --listen says otherwise (the Kubernetes
+overlay sets :9812), bounds every connection (header, read, write and idle
+timeouts, header size, a connection cap below the file-descriptor limit),
+and with --api-token-file requires "Authorization: Bearer <token>" on the
+API (metrics and health stay open for Prometheus and probes).
 
 It takes the same collection and scoring flags as scan. SIGTERM or SIGINT
 stops it: the scan in progress is cancelled and open HTTP requests finish.`,
@@ -47,29 +58,37 @@ stops it: the scan in progress is cancelled and open HTTP requests finish.`,
 			if interval < time.Second {
 				return usagef("--interval must be at least 1s")
 			}
+			api, err := newAPIAuth(apiDetail, tokenFile)
+			if err != nil {
+				return err
+			}
 			// main's context ends on SIGTERM or SIGINT.
-			return runServe(cmd.Context(), o, listen, interval, stderr)
+			return runServe(cmd.Context(), o, listen, interval, api, stderr)
 		},
 	}
 	f := cmd.Flags()
 	o.addCollectFlags(f)
 	groupedHelp(cmd, o.specs)
-	f.StringVar(&listen, "listen", listen, "address to serve HTTP on")
+	f.StringVar(&listen, "listen", listen, "address to serve HTTP on (loopback by default; :9812 for every interface)")
+	f.BoolVar(&apiDetail, "api-detail", false, "serve the whole report on /api/v1/assessment (facts, evidence, paths, key fingerprints), not only levels and asset identities")
+	f.StringVar(&tokenFile, "api-token-file", "", "require this bearer token (a file, e.g. a mounted Secret) on /api/v1/assessment")
 	f.DurationVar(&interval, "interval", interval, "time between the starts of two scans")
 	return cmd
 }
 
 // daemon is the state serve shares between its scan loop and HTTP handlers.
 type daemon struct {
+	api   apiAuth
 	sc    *scanner
 	col   *metrics.Collector
 	scans *prometheus.CounterVec
 	ready atomic.Bool
 	mu    sync.RWMutex
 	last  []byte // JSON report of the last completed scan
+	brief []byte // the same without facts, evidence, locations and fingerprints
 }
 
-func runServe(ctx context.Context, o *scanOptions, listen string, interval time.Duration, stderr io.Writer) error {
+func runServe(ctx context.Context, o *scanOptions, listen string, interval time.Duration, api apiAuth, stderr io.Writer) error {
 	sc, err := prepareScan(o, stderr)
 	if err != nil {
 		return err
@@ -80,11 +99,15 @@ func runServe(ctx context.Context, o *scanOptions, listen string, interval time.
 	reg := metrics.Registry(d.col)
 	reg.MustRegister(d.scans, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	gatherer := metrics.Scrubbed(reg, o.scrub.String)
+	d.api = api
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return usagef("--listen: %v", err)
 	}
-	srv := &http.Server{Handler: d.routes(gatherer), ReadHeaderTimeout: 10 * time.Second}
+	ln = netutil.LimitListener(ln, maxConnections())
+	srv := &http.Server{Handler: d.routes(gatherer),
+		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		IdleTimeout: 30 * time.Second, MaxHeaderBytes: 16 << 10}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stderr, "aisight: serving on %s\n", ln.Addr())
@@ -129,9 +152,16 @@ func (d *daemon) scanOnce(ctx context.Context) {
 		return
 	}
 	b = d.sc.o.scrub.Bytes(b)
+	brief, err := json.MarshalIndent(briefReport(report), "", "  ")
+	if err != nil {
+		d.scans.WithLabelValues("error").Inc()
+		d.sc.log.Error("encode report", "err", err)
+		return
+	}
+	brief = d.sc.o.scrub.Bytes(brief)
 	d.col.Set(d.sc.snapshot(report))
 	d.mu.Lock()
-	d.last = b
+	d.last, d.brief = b, brief
 	d.mu.Unlock()
 	d.ready.Store(true)
 	d.scans.WithLabelValues("ok").Inc()
@@ -149,9 +179,17 @@ func (d *daemon) routes(reg prometheus.Gatherer) http.Handler {
 		}
 		io.WriteString(w, "ok\n")
 	})
-	mux.HandleFunc("GET /api/v1/assessment", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /api/v1/assessment", func(w http.ResponseWriter, r *http.Request) {
+		if !d.api.allowed(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="aisight"`)
+			http.Error(w, "a bearer token is required (--api-token-file)", http.StatusUnauthorized)
+			return
+		}
 		d.mu.RLock()
-		b := d.last
+		b := d.brief
+		if d.api.detail {
+			b = d.last
+		}
 		d.mu.RUnlock()
 		if b == nil {
 			http.Error(w, "first scan not completed", http.StatusServiceUnavailable)
@@ -160,5 +198,5 @@ func (d *daemon) routes(reg prometheus.Gatherer) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(b)
 	})
-	return mux
+	return http.MaxBytesHandler(mux, 1<<10) // requests carry no body worth more
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -184,5 +185,71 @@ func TestShippedConfigsAreValid(t *testing.T) {
 	// And they are not interchangeable: serve has no push settings.
 	if err := applySources(newServeCmd(io.Discard, newScrubber()).Flags(), "../../deploy/kubernetes/base/config.yaml", noEnv); err == nil || !strings.Contains(err.Error(), "push-gateway") {
 		t.Errorf("serve accepted the CronJob config: %v", err)
+	}
+}
+
+// serve listens on loopback unless told otherwise, serves a brief
+// assessment (no facts, evidence, paths or fingerprints) unless
+// --api-detail, and with --api-token-file refuses the API without the
+// token while /metrics and /healthz stay open.
+func TestServeAPIIsBriefAndGuarded(t *testing.T) {
+	if def := newServeCmd(io.Discard, newScrubber()).Flags().Lookup("listen").DefValue; def != "127.0.0.1:9812" {
+		t.Errorf("--listen defaults to %q, want loopback", def)
+	}
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	const token = "s3rve-t0ken-for-the-api-0123456789"
+	os.WriteFile(tokenFile, []byte(token+"\n"), 0o600)
+	for _, detail := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var stderr syncBuffer
+		args := []string{"serve", "--listen", "127.0.0.1:0", "--interval", "1h", "--api-token-file", tokenFile}
+		if detail {
+			args = append(args, "--api-detail")
+		}
+		done := make(chan int, 1)
+		go func() { done <- run(ctx, append(args, fixture), strings.NewReader(""), io.Discard, &stderr) }()
+		base := waitAddr(t, stderr.String)
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if code, _ := get(t, base+"/readyz"); code == http.StatusOK {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("never ready")
+			}
+		}
+		if code, _ := get(t, base+"/api/v1/assessment"); code != http.StatusUnauthorized {
+			t.Errorf("no token: %d, want 401", code)
+		}
+		req, _ := http.NewRequest("GET", base+"/api/v1/assessment", nil)
+		req.Header.Set("Authorization", "Bearer wrong-token-wrong-token")
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("wrong token: %v %v", resp.StatusCode, err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("token: %v %v", resp, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var rep model.Report
+		if err := json.Unmarshal(body, &rep); err != nil || len(rep.Assets) == 0 || rep.Assessment == nil {
+			t.Fatalf("report: %v (%d assets)", err, len(rep.Assets))
+		}
+		for _, marker := range []string{`"facts"`, `"sha256_prefix"`, `"location"`, `"evidence"`} {
+			if strings.Contains(string(body), marker) != detail {
+				t.Errorf("detail=%v: body has %s = %v", detail, marker, !detail)
+			}
+		}
+		for _, open := range []string{"/metrics", "/healthz"} {
+			if code, _ := get(t, base+open); code != http.StatusOK {
+				t.Errorf("%s without a token: %d", open, code)
+			}
+		}
+		cancel()
+		<-done
+	}
+	if r := runCLI(t, "serve", "--api-token-file", "/dev/zero", fixture); r.code != exitUsage || !strings.Contains(r.stderr, "--api-token-file") {
+		t.Errorf("token from a device: exit %d %s", r.code, r.stderr)
 	}
 }
