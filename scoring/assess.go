@@ -1,6 +1,8 @@
 package scoring
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -21,7 +23,19 @@ const MaxFailing = 10
 // pure function: the only clock is inv.Scan.Started, which decides whether
 // an attestation has expired.
 func Assess(inv model.Inventory, cat *Catalog, atts []Attestation) model.Assessment {
+	return AssessContext(context.Background(), inv, cat, atts)
+}
+
+// OverLimit is how the reason of a control that hit MaxCost begins.
+const OverLimit = "evaluation stopped: "
+
+// AssessContext is Assess, evaluating each expression under ctx: when ctx
+// ends (SIGTERM), the evaluations still running stop and their controls are
+// unknown. A control whose expression exceeds MaxCost for a subject is
+// unknown for that subject, with a reason beginning with OverLimit.
+func AssessContext(ctx context.Context, inv model.Inventory, cat *Catalog, atts []Attestation) model.Assessment {
 	ev := newEvidence(inv)
+	ev.ctx = ctx
 	tallies := evaluateAssets(inv, cat, ev)
 	for _, c := range cat.Controls {
 		if c.Mode == Automated && c.Subject == SubjectScope {
@@ -61,6 +75,7 @@ func Assess(inv model.Inventory, cat *Catalog, atts []Attestation) model.Assessm
 // evidence indexes what the scan observed: which collectors ran, which
 // failed where, and each scope's variables.
 type evidence struct {
+	ctx    context.Context
 	ran    map[string]bool     // collector -> produced evidence (ok or partial somewhere)
 	gaps   map[string][]string // collector -> scopes that failed or were partial
 	scopes map[string]map[string]any
@@ -68,7 +83,7 @@ type evidence struct {
 }
 
 func newEvidence(inv model.Inventory) *evidence {
-	ev := &evidence{ran: map[string]bool{}, gaps: map[string][]string{}, scopes: map[string]map[string]any{}}
+	ev := &evidence{ctx: context.Background(), ran: map[string]bool{}, gaps: map[string][]string{}, scopes: map[string]map[string]any{}}
 	addScope := func(s model.Scope) map[string]any {
 		if v, ok := ev.scopes[s.ID]; ok {
 			return v
@@ -158,18 +173,25 @@ func (t *tally) merge(o *tally) {
 }
 
 // observe records one subject's outcome.
-func (t *tally) observe(c *Control, subject string, vars map[string]any) {
+func (t *tally) observe(ctx context.Context, c *Control, subject string, vars map[string]any) {
+	if err := ctx.Err(); err != nil { // interrupted: not evaluated, so not known
+		t.unknownFor(subject, c, vars, OverLimit+"the assessment was interrupted")
+		return
+	}
 	if c.appliesTo != nil {
-		v, _, err := c.appliesTo.Eval(vars)
+		v, _, err := c.appliesTo.ContextEval(ctx, vars)
 		if err != nil {
-			t.unknownFor(subject, c, vars, "applies_to: "+err.Error())
+			t.unknownFor(subject, c, vars, "applies_to: "+evalError(err))
 			return
 		}
 		if v != types.True {
 			return
 		}
 	}
-	v, _, err := c.check.Eval(vars)
+	v, _, err := c.check.ContextEval(ctx, vars)
+	if err != nil {
+		err = errors.New(evalError(err))
+	}
 	switch {
 	case err != nil:
 		t.unknownFor(subject, c, vars, err.Error())
@@ -192,6 +214,16 @@ func (t *tally) unknownFor(subject string, c *Control, vars map[string]any, why 
 		t.firstUnknown = subject + ": " + why
 		t.evidence = append(t.evidence, deciding(c, subject, vars)...)
 	}
+}
+
+// evalError says why an evaluation failed, marking a cost-limit or
+// interrupted evaluation with OverLimit.
+func evalError(err error) string {
+	msg := err.Error()
+	if strings.Contains(msg, "cost limit exceeded") || strings.Contains(msg, "operation interrupted") || strings.Contains(msg, "cancelled") {
+		return OverLimit + msg
+	}
+	return msg
 }
 
 // deciding returns the facts the check reads, as they were for this subject.
@@ -262,7 +294,7 @@ func evaluateAssets(inv model.Inventory, cat *Catalog, ev *evidence) map[*Contro
 						if vars == nil {
 							vars = ev.assetVars(a)
 						}
-						local[c].observe(c, a.ID, vars)
+						local[c].observe(ev.ctx, c, a.ID, vars)
 					}
 				}
 			}
@@ -286,7 +318,7 @@ func evaluateAssets(inv model.Inventory, cat *Catalog, ev *evidence) map[*Contro
 func evaluateScopes(c *Control, ev *evidence) *tally {
 	t := &tally{}
 	for _, id := range ev.order {
-		t.observe(c, id, ev.scopes[id])
+		t.observe(ev.ctx, c, id, ev.scopes[id])
 	}
 	return t
 }

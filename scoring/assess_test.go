@@ -1,12 +1,14 @@
 package scoring
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aisight/aisight/internal/enrich"
 	"github.com/aisight/aisight/internal/goldentest"
@@ -209,6 +211,63 @@ func TestAssessIsDeterministic(t *testing.T) {
 		again, _ := json.Marshal(Assess(inv, cat, nil))
 		if string(again) != string(first) {
 			t.Fatal("two assessments of one inventory differ")
+		}
+	}
+}
+
+// A custom control whose expression would run for minutes or fill memory
+// stops at the cost limit: unknown, with a reason saying so, and every
+// other control is still evaluated.
+func TestCostlyControlStopsAndIsUnknown(t *testing.T) {
+	dir := t.TempDir()
+	l := "[0,1,2,3,4,5,6,7,8,9]"
+	nested := "true"
+	for _, v := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+		nested = l + ".all(" + v + ", " + nested + ")"
+	}
+	grow := `"x" + name`
+	for _, v := range []string{"i", "j", "k", "m", "n", "o", "p"} {
+		grow = "[1,2,3,4,5,6,7,8,9,10].map(" + v + ", " + grow + " + " + grow + ")"
+	}
+	grow += ".size() > 0"
+	ctl := "controls:\n" +
+		"  - {id: DEV.3.comprehension-bomb, title: bomb, category: DEV, level: 3, kinds: [sdk_dependency], check: '" + nested + "', evidence_from: [source], aicm: [], remediation: none}\n" +
+		"  - {id: DEV.3.string-bomb, title: strings, category: DEV, level: 3, kinds: [sdk_dependency], check: '" + grow + "', evidence_from: [source], aicm: [], remediation: none}\n"
+	if err := os.WriteFile(filepath.Join(dir, "bomb.yaml"), []byte(ctl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := inventory(t, "well-run")
+	start := time.Now()
+	a := Assess(inv, cat, nil)
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("assessment took %s", d)
+	}
+	for _, id := range []string{"DEV.3.comprehension-bomb", "DEV.3.string-bomb"} {
+		r := control(t, a, id)
+		if r.Result != model.Unknown || !strings.Contains(r.Reason, OverLimit) {
+			t.Errorf("%s: %s %q, want unknown because the evaluation stopped", id, r.Result, r.Reason)
+		}
+	}
+	if r := control(t, a, "DEV.3.sdk-pinned"); r.Result == model.Unknown {
+		t.Errorf("the other controls must still be evaluated: %s %s", r.Result, r.Reason)
+	}
+}
+
+// A cancelled assessment (SIGTERM) stops evaluating: what was not
+// evaluated is unknown, never pass.
+func TestCancelledAssessmentIsUnknown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	a := AssessContext(ctx, inventory(t, "well-run"), catalog(t), nil)
+	for _, c := range a.Categories {
+		for _, r := range c.Controls {
+			if r.Mode == Automated && r.Result == model.Pass {
+				t.Errorf("%s passed in a cancelled assessment", r.ID)
+			}
 		}
 	}
 }

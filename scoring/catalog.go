@@ -369,8 +369,15 @@ func compileBool(env *cel.Env, expr string) (cel.Program, error) {
 	if !ast.OutputType().IsExactType(cel.BoolType) && !ast.OutputType().IsExactType(cel.DynType) {
 		return nil, fmt.Errorf("%q must be a boolean expression, not %s", expr, ast.OutputType())
 	}
-	return env.Program(ast, cel.EvalOptions(cel.OptOptimize))
+	return env.Program(ast, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(MaxCost), cel.InterruptCheckFrequency(64))
 }
+
+// MaxCost bounds one evaluation of a control's expression for one subject
+// (CEL's cost units: roughly one per operation and per element a
+// comprehension visits). Every built-in control costs a few hundred at
+// most; a custom one that would run for minutes or fill memory (nested
+// comprehensions, growing strings) stops here and is unknown, naming why.
+const MaxCost = 1_000_000
 
 // oneLine folds a multi-line error (yaml lists unmarshal errors on lines of
 // their own) into one line for the CLI's one-line error contract.

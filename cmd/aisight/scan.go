@@ -365,7 +365,16 @@ func (sc *scanner) run(ctx context.Context, showProgress bool) (model.Report, er
 	for _, line := range rejected {
 		fmt.Fprintln(sc.stderr, "aisight: warning: "+line)
 	}
-	assessment := scoring.Assess(inv, sc.controls, current)
+	assessment := scoring.AssessContext(ctx, inv, sc.controls, current)
+	if ctx.Err() == nil {
+		for _, c := range assessment.Categories {
+			for _, r := range c.Controls {
+				if strings.Contains(r.Reason, scoring.OverLimit) {
+					fmt.Fprintf(sc.stderr, "aisight: warning: control %s was not fully evaluated (unknown): %s\n", r.ID, r.Reason)
+				}
+			}
+		}
+	}
 	return model.NewReport(inv, &assessment), nil
 }
 
