@@ -161,9 +161,9 @@ func TestOutFileIsAtomicAndComplete(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
-	// an unwritable destination fails cleanly and leaves nothing
+	// an unwritable destination is found before scanning (exit 2) and leaves nothing
 	r = runCLI(t, "scan", "--out", filepath.Join(dir, "no", "such", "dir", "x.json"), fixture)
-	if r.code != exitInternal || !strings.Contains(r.stderr, "write ") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--out: directory of") {
 		t.Errorf("exit %d %q", r.code, r.stderr)
 	}
 }
