@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -42,14 +43,24 @@ func Run(tb testing.TB, env []string, bin string, args ...string) (rssMB, secs f
 			tb.Fatalf("aisight %v: %v\n%s", args, err, msg)
 		}
 	}
-	secs = time.Since(t0).Seconds()
-	kb, err := os.ReadFile(out)
+	return PeakRSS(tb, out), time.Since(t0).Seconds()
+}
+
+// PeakRSS reads the peak RSS in MB from a /usr/bin/time -f %M output file
+// (its last line: before it, time notes a non-zero exit status).
+func PeakRSS(tb testing.TB, path string) float64 {
+	tb.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var maxKB float64
-	if _, err := fmt.Sscan(string(kb), &maxKB); err != nil {
-		tb.Fatalf("/usr/bin/time output %q: %v", kb, err)
+	lines := strings.Fields(strings.TrimSpace(string(b)))
+	var kb float64
+	if len(lines) == 0 {
+		tb.Fatalf("/usr/bin/time wrote nothing to %s", path)
 	}
-	return maxKB / 1024, secs
+	if _, err := fmt.Sscan(lines[len(lines)-1], &kb); err != nil {
+		tb.Fatalf("/usr/bin/time output %q: %v", b, err)
+	}
+	return kb / 1024
 }
