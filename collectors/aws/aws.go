@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"slices"
 	"sort"
@@ -40,6 +41,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/account"
@@ -133,7 +135,8 @@ func New(ctx context.Context, o Options) (*Collector, error) {
 				a.StandardOptions = append(a.StandardOptions, standard)
 			})
 		}),
-		config.WithAPIOptions([]func(*middleware.Stack) error{readOnlyGuard(), countAttempts()}),
+		config.WithAPIOptions([]func(*middleware.Stack) error{readOnlyGuard(), countAttempts(), limitBody(maxResponse)}),
+		config.WithHTTPClient(boundedHTTPClient()),
 	}, o.ConfigOptions...)
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
@@ -147,6 +150,25 @@ func New(ctx context.Context, o Options) (*Collector, error) {
 
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return Name }
+
+// maxResponse bounds one AWS response body (IAM authorization details, the
+// largest, are at most a few megabytes a page).
+const maxResponse = 16 << 20
+
+// boundedHTTPClient is the SDK's HTTP client with a deadline on every step
+// (dial 10s, TLS 10s, response headers 30s, a whole attempt 2m): a peer
+// that accepts and never answers costs one attempt, never the scan. It
+// stays a BuildableClient, so AWS_CA_BUNDLE still applies; limitBody caps
+// what a response may hold.
+func boundedHTTPClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = 10 * time.Second }).
+		WithTransportOptions(func(tr *http.Transport) {
+			tr.TLSHandshakeTimeout = 10 * time.Second
+			tr.ResponseHeaderTimeout = 30 * time.Second
+		}).
+		WithTimeout(2 * time.Minute)
+}
 
 // Scopes: the organisation (with --aws-org), one scope per account for the
 // global services (IAM), and one per account and enabled region.

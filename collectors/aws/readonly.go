@@ -3,11 +3,13 @@ package aws
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"sync/atomic"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/time/rate"
 
 	"github.com/aisight/aisight/collectors"
@@ -80,6 +82,26 @@ func countAttempts() func(*middleware.Stack) error {
 					n.n.Add(1)
 				}
 				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+	}
+}
+
+// limitBody reads every raw response body through a size limit before the
+// operation's deserializer does: an endless answer ends in a decode error
+// of one call, not in memory exhaustion. It sits innermost in the
+// deserialize step, so it sees the response first.
+func limitBody(max int64) func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		return st.Deserialize.Add(middleware.DeserializeMiddlewareFunc("aisightLimitBody",
+			func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+				out, md, err := next.HandleDeserialize(ctx, in)
+				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && resp.Body != nil {
+					resp.Body = struct {
+						io.Reader
+						io.Closer
+					}{io.LimitReader(resp.Body, max), resp.Body}
+				}
+				return out, md, err
 			}), middleware.After)
 	}
 }

@@ -81,8 +81,12 @@ type EnvMatch struct {
 	ValueStart, ValueEnd int
 }
 
-// maxEnvName bounds the credential env var names looked for.
-const maxEnvName = 128
+// maxEnvName bounds the credential env var names looked for; maxValue the
+// values read after them (a credential is shorter; plausibleSecret agrees).
+const (
+	maxEnvName = 128
+	maxValue   = 512
+)
 
 var envAnchors = [][]byte{[]byte("_KEY"), []byte("_key"), []byte("_TOKEN"), []byte("_token"), []byte("_CREDENTIAL"), []byte("_credential")}
 
@@ -178,6 +182,9 @@ func assignedValue(b []byte, i int) (int, int, bool) {
 	}
 	s := i
 	for i < n {
+		if i-s > maxValue {
+			return 0, 0, false // longer than any credential: not one (and read no further)
+		}
 		c := b[i]
 		if quote != 0 && c == quote || c == '\n' || c == '\r' {
 			break

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -246,6 +247,7 @@ func (w *worker) process(rel string) {
 	}
 	if size > s.c.opts.MaxFileSize {
 		s.count(statSkipTooLarge, 1)
+		s.sink.Note(fmt.Errorf("%s not read: %d bytes, over --max-file-size (%d)", rel, size, s.c.opts.MaxFileSize))
 		return
 	}
 	if bytes.IndexByte(head, 0) >= 0 {

@@ -232,6 +232,29 @@ func hostileCases() []hostile {
 					[]string{"AWS_ENDPOINT_URL=http://" + hang(t), "AWS_ACCESS_KEY_ID=AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY=x", "AWS_REGION=us-east-1",
 						"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE=" + filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "k")}
 			}},
+		{name: "AWS_ENDPOINT_URL at a server answering every call with an endless body", effect: "the AWS collector", exit: 4, says: "scan incomplete", seconds: 60, rssMB: 400,
+			outcome: "each answer read to 16 MiB at most; AWS failed, exit 4",
+			setup: func(t *testing.T, dir string) ([]string, []string) {
+				srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Content-Type", "text/xml")
+					w.Write([]byte("<GetCallerIdentityResponse><GetCallerIdentityResult><Account>"))
+					chunk := bytes.Repeat([]byte("1"), 1<<20)
+					for {
+						if _, err := w.Write(chunk); err != nil {
+							return
+						}
+					}
+				})}
+				ln, err := net.Listen("tcp", "127.0.0.1:0")
+				if err != nil {
+					t.Fatal(err)
+				}
+				go srv.Serve(ln)
+				t.Cleanup(func() { srv.Close() })
+				return []string{"scan", "-q", "--source=off", "--kube=off", "--aws=on", "--scope-timeout", "20s", "-o", "json"},
+					[]string{"AWS_ENDPOINT_URL=http://" + ln.Addr().String(), "AWS_ACCESS_KEY_ID=AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY=x", "AWS_REGION=us-east-1",
+						"AWS_EC2_METADATA_DISABLED=true", "AWS_MAX_ATTEMPTS=1", "AWS_CONFIG_FILE=" + filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "k")}
+			}},
 		{name: "a kubeconfig at a server that accepts and never answers (610s, internal before)", effect: "that cluster", exit: 4, says: "unavailable", seconds: 15, rssMB: 300,
 			outcome: "the cluster failed/unavailable after three attempts of --scope-timeout (3s), exit 4",
 			setup: func(t *testing.T, dir string) ([]string, []string) {
