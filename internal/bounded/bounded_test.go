@@ -60,3 +60,20 @@ func TestReadFileRefusesWhatIsNotARegularFile(t *testing.T) {
 		t.Errorf("at the limit: %d %v", len(b), err)
 	}
 }
+
+func FuzzDepth(f *testing.F) {
+	f.Add([]byte(`{"a": ["[", {"b": '}'}]}`))
+	f.Add([]byte(strings.Repeat("[", 300)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		err := Depth(b, 8)
+		open := 0
+		for _, c := range b {
+			if c == '[' || c == '{' {
+				open++
+			}
+		}
+		if err != nil && open <= 8 {
+			t.Errorf("%q: %d brackets in all, yet too deep", b, open)
+		}
+	})
+}
