@@ -284,13 +284,16 @@ func TestReliability(t *testing.T) {
 			if r.Status == model.StatusOK && countPrefix(got, "k8s://good/") != estate {
 				t.Errorf("an ok run lost workloads: %d of %d", countPrefix(got, "k8s://good/"), estate)
 			}
-			if r.Status != model.StatusOK && r.ErrorClass != model.ErrUnavailable {
+			// Just after a restart the apiserver's RBAC cache is empty and
+			// it answers some lists 403 for a moment: denied is as honest
+			// as unavailable here; what may never happen is a silent loss.
+			if r.Status != model.StatusOK && r.ErrorClass != model.ErrUnavailable && r.ErrorClass != model.ErrDenied {
 				t.Errorf("restart: %s/%s %s", r.Status, r.ErrorClass, r.Error)
 			}
 			// The restart's effect depends on timing: the row states the
 			// guarantee (ok with everything, or unavailable), not one run.
 			record(t, "Kubernetes: the API server killed and restarted during a scan", "that cluster", "", f)
-			rows[len(rows)-1].Outcome = "`kubernetes:good` ok with every workload, or partial/failed as unavailable: never a silent loss"
+			rows[len(rows)-1].Outcome = "`kubernetes:good` ok with every workload, or partial/failed as unavailable (or denied, while the restarted server's RBAC cache refills): never a silent loss"
 		})
 	})
 
