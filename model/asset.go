@@ -105,12 +105,16 @@ type Relation struct {
 	Target string `json:"target"`
 }
 
-// Fingerprint identifies a secret without revealing it: the secret's kind, its
-// first four characters, a SHA-256 prefix and where it was seen.
+// Fingerprint identifies a secret without revealing it: the secret's kind,
+// its first four and last four characters, a SHA-256 prefix (when the value
+// was seen: a key in code) and where it was seen. A live key of a SaaS
+// organisation is known only by its provider's redacted hint, so it has no
+// SHA-256; prefix and suffix link it to the same key found in code.
 type Fingerprint struct {
 	Kind     string `json:"kind"`
 	Prefix   string `json:"prefix"`
-	SHA256   string `json:"sha256_prefix"`
+	Suffix   string `json:"suffix,omitempty"`
+	SHA256   string `json:"sha256_prefix,omitempty"`
 	Location string `json:"location"`
 }
 

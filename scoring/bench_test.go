@@ -17,9 +17,9 @@ import (
 func syntheticInventory(n int) model.Inventory {
 	t0 := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	inv := model.Inventory{Scan: model.Scan{Started: t0, Finished: t0}}
-	for _, col := range []string{"aws", "kubernetes", "source", "saas"} {
+	for _, col := range []string{"aws", "kubernetes", "source", "openai"} {
 		for s := range 50 {
-			kind := map[string]string{"aws": "account_region", "kubernetes": "cluster", "source": "directory", "saas": "organization"}[col]
+			kind := map[string]string{"aws": "account_region", "kubernetes": "cluster", "source": "directory", "openai": "organization"}[col]
 			sc := model.Scope{ID: fmt.Sprintf("%s:%d", col, s), Provider: col, Kind: kind}
 			inv.Scan.CollectorRuns = append(inv.Scan.CollectorRuns, model.CollectorRun{Collector: col, Scope: sc, Status: model.StatusOK})
 			inv.ScopeFacts = append(inv.ScopeFacts, model.ScopeFacts{Scope: sc, Facts: []model.Fact{
@@ -39,7 +39,7 @@ func syntheticInventory(n int) model.Inventory {
 				model.Bool("rbac.cluster_admin", false, model.Observed, ""), model.Bool("rbac.wildcard_verbs", i%7 == 0, model.Observed, ""),
 				model.Bool("model.revision_pinned", i%2 == 0, model.Observed, ""), model.String("model.id", "org/m", model.Declared, "")}
 		}},
-		{model.KindAPIKey, model.APISaaS, "saas", func(i int) []model.Fact {
+		{model.KindAPIKey, model.APISaaS, "openai", func(i int) []model.Fact {
 			return []model.Fact{model.Int("key.age_days", int64(i%200), model.Observed, ""), model.Int("key.last_used_days", int64(i%120), model.Observed, ""), model.Bool("key.short_lived", false, model.Inferred, "")}
 		}},
 		{model.KindSDKDependency, model.APISaaS, "source", func(i int) []model.Fact {

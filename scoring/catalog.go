@@ -236,7 +236,7 @@ var (
 	factRef    = regexp.MustCompile(`\bfacts\[\s*"([^"]+)"\s*\]`)
 	scopeRef   = regexp.MustCompile(`\bscope_facts\[\s*"([^"]+)"\s*\]`)
 	fieldRef   = regexp.MustCompile(`\b(owner|tags|identity|model|name|region)\b`)
-	collectors = []string{"source", "aws", "gcp", "azure", "kubernetes", "saas"}
+	collectors = []string{"source", "aws", "gcp", "azure", "kubernetes", "openai", "anthropic"}
 )
 
 // compile validates a control and compiles and type-checks its expressions.

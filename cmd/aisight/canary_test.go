@@ -14,6 +14,7 @@ import (
 
 	"github.com/aisight/aisight/collectors/fingerprint"
 	sim "github.com/aisight/aisight/internal/cloudsim/aws"
+	simsaas "github.com/aisight/aisight/internal/cloudsim/saas"
 	"github.com/aisight/aisight/internal/kubetest"
 	"github.com/aisight/aisight/internal/output"
 	"github.com/aisight/aisight/internal/promtest"
@@ -66,6 +67,8 @@ func leaks(text string, canaries []string) []string {
 //     with credentials), a pod env literal, and the kubeconfig's token;
 //   - AWS: the secret access key and session token of the caller, and an
 //     emulator response carrying a presigned model URL;
+//   - OpenAI and Anthropic: the admin keys (environment, file) and the keys
+//     behind every hint the emulated admin APIs answer;
 //   - the config file: a Pushgateway URL with a password.
 func TestCanariesNeverLeave(t *testing.T) {
 	canaries := append(readCanaries(t, "../../testdata/url-credentials-canaries.txt"), readCanaries(t, "../../testdata/planted-secrets.txt")...)
@@ -132,12 +135,28 @@ func TestCanariesNeverLeave(t *testing.T) {
 	}
 	canaries = append(canaries, presign, awsSecret, awsSession)
 
+	// OpenAI and Anthropic organisations: admin keys (one from the
+	// environment, one from a file) and the full values behind every hint.
+	se, err := simsaas.LoadEstate("../../collectors/saas/testdata/orgs.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssrv := simsaas.Start(se)
+	defer ssrv.Close()
+	anthropicKey := filepath.Join(dir, "anthropic-admin-key")
+	os.WriteFile(anthropicKey, []byte(se.Anthropic.AdminKey), 0o600)
+	for k, v := range map[string]string{"AISIGHT_OPENAI": "", "AISIGHT_ANTHROPIC": "", "OPENAI_ADMIN_KEY": se.OpenAI.AdminKey,
+		"OPENAI_BASE_URL": ssrv.OpenAIURL, "ANTHROPIC_BASE_URL": ssrv.AnthropicURL} {
+		t.Setenv(k, v)
+	}
+	canaries = append(canaries, readCanaries(t, "../../collectors/saas/testdata/planted.txt")...)
+
 	// A config file with a Pushgateway password.
 	stack := promtest.Start(t)
 	const pushPassword = "CanaryPushPassword-77aa99bbcc"
 	canaries = append(canaries, pushPassword)
 	pushURL := strings.Replace(stack.PushgatewayURL, "http://", "http://pusher:"+pushPassword+"@", 1)
-	common := "log-level: debug\nno-ignore: true\nkube: on\nkubeconfig: " + kc + "\naws: on\naws-org: true\naws-role-name: aisight-readonly\naws-regions: [us-east-1]\n"
+	common := "log-level: debug\nno-ignore: true\nanthropic-admin-key-file: " + anthropicKey + "\nkube: on\nkubeconfig: " + kc + "\naws: on\naws-org: true\naws-role-name: aisight-readonly\naws-regions: [us-east-1]\n"
 	scanCfg := filepath.Join(dir, "scan.yaml")
 	if err := os.WriteFile(scanCfg, []byte(common+"push-gateway: "+pushURL+"\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -191,7 +210,8 @@ func TestCanariesNeverLeave(t *testing.T) {
 	api := forms["serve /api/v1/assessment"]
 	for _, want := range []string{"k8s://lab/kserve/inferenceservice/llama-private", "https://models.internal.example/llama-3.1-8b.tar.gz",
 		"file://url-credentials/.mcp.json#mcp:hosted-search", "arn:aws:sagemaker:us-east-1:111111111111:model/churn-xgb", "sha256_prefix",
-		"https://models.s3.us-east-1.amazonaws.com/churn/model.tar.gz"} {
+		"https://models.s3.us-east-1.amazonaws.com/churn/model.tar.gz", "openai://projects/proj_chat/api_keys/key_chat_sa",
+		"anthropic://api_keys/apikey_01LIVE"} {
 		if !strings.Contains(api, want) {
 			t.Errorf("the assessment lacks %s: the canaries' inputs were not all scanned", want)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/aisight/aisight/collectors"
 	awscol "github.com/aisight/aisight/collectors/aws"
 	"github.com/aisight/aisight/collectors/kube"
+	"github.com/aisight/aisight/collectors/saas"
 	"github.com/aisight/aisight/collectors/source"
 )
 
@@ -23,6 +24,8 @@ func collectorSpecs() []collectors.Spec {
 		source.NewSpec(),
 		kube.NewSpec(),
 		awscol.NewSpec(),
+		saas.NewOpenAISpec(),
+		saas.NewAnthropicSpec(),
 	}
 }
 

@@ -86,6 +86,11 @@ runs only when one of those exists; --kube=on makes a missing or broken
 kubeconfig an error; --kube=off never contacts a cluster. It only reads
 (get/list/watch; deploy/kubernetes/base/clusterrole.yaml) and never reads Secrets.
 
+The OpenAI and Anthropic collectors read an organisation through its admin
+API (GET only) when an admin key is given ($OPENAI_ADMIN_KEY or
+--openai-admin-key-file, $ANTHROPIC_ADMIN_KEY or --anthropic-admin-key-file);
+a key found in the scanned code or pods is linked to its live key.
+
 Every flag can also be set in a YAML config file (--config; keys are the flag
 names) or in the environment as AISIGHT_<FLAG_NAME> (e.g. AISIGHT_OUTPUT=json).
 Flags win over the environment, which wins over the config file.
@@ -105,6 +110,7 @@ finished is still written), 70 internal error (a bug).`,
   aisight scan --attestations attest.yaml --fail-under ORG=3,IAM=2 ./repo
   aisight scan --source=off --kube-contexts prod,staging
   aisight scan --source=off --aws-org --aws-role-name aisight-readonly
+  OPENAI_ADMIN_KEY=sk-admin-... aisight scan ./repo
   aisight scan --source=off --push-gateway http://pushgateway:9091 --registry registry.yaml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.load(cmd, args); err != nil {

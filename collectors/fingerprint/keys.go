@@ -200,15 +200,21 @@ func assignedValue(b []byte, i int) (int, int, bool) {
 	return s, i, true
 }
 
-// Fingerprint describes a secret without revealing it: its first four
-// characters and the first 12 hex digits of its SHA-256.
+// Fingerprint describes a secret without revealing it: its first four and
+// last four characters (the latter only for a secret of 16 or more, so at
+// most half of a short one shows) and the first 12 hex digits of its
+// SHA-256.
 func Fingerprint(kind string, secret []byte, location string) model.Fingerprint {
 	sum := sha256.Sum256(secret)
 	prefix := secret
 	if len(prefix) > 4 {
 		prefix = prefix[:4]
 	}
-	return model.Fingerprint{Kind: kind, Prefix: string(prefix), SHA256: hex.EncodeToString(sum[:6]), Location: location}
+	fp := model.Fingerprint{Kind: kind, Prefix: string(prefix), SHA256: hex.EncodeToString(sum[:6]), Location: location}
+	if len(secret) >= 16 {
+		fp.Suffix = string(secret[len(secret)-4:])
+	}
+	return fp
 }
 
 // KeyRanges returns the byte ranges of the provider keys in b: what the

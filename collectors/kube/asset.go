@@ -7,6 +7,36 @@ import (
 	"github.com/aisight/aisight/model"
 )
 
+// keyAssets are the literal credentials a workload's env holds, as api_key
+// assets by fingerprint (the value itself was dropped when read), so a key
+// written into a pod spec is reported like one written into a file, and can
+// be linked to the live key of a SaaS organisation.
+func (p *pass) keyAssets(f *found, workloadID string) []model.Asset {
+	w := f.w
+	an := workload.Analyze(w, p.c.cat)
+	src := "k8s:" + w.Namespace + "/" + strings.ToLower(w.Kind) + "/" + w.Name
+	var out []model.Asset
+	for _, k := range an.Keys {
+		fp := k.Fingerprint
+		fp.Location = src + " env " + k.Var
+		out = append(out, model.Asset{
+			ID: workloadID + "#key-" + fp.SHA256, Provider: k.Env.Provider, Scope: p.scope.ID, Kind: model.KindAPIKey,
+			DeploymentType: k.Env.DeploymentType, Name: k.Env.KeyKind + " in " + w.Kind + " " + w.Namespace + "/" + w.Name,
+			Secret:    &fp,
+			Relations: []model.Relation{{Type: "held_by", Target: workloadID}},
+			Facts: []model.Fact{
+				model.String("key.kind", k.Env.KeyKind, model.Inferred, "env var "+k.Var),
+				model.String("key.provider", k.Env.Provider, model.Inferred, "env var "+k.Var),
+				model.Bool("key.literal_in_source", true, model.Observed, src),
+				model.String("key.file_class", "workload_spec", model.Observed, src),
+				model.String("key.env_var", k.Var, model.Observed, src),
+				model.Bool("key.short_lived", false, model.Inferred, "a literal in a pod spec"),
+			},
+		})
+	}
+	return out
+}
+
 // asset builds the inference_workload asset of one AI workload with every
 // fact the cluster could answer; a fact whose source could not be read is
 // left out (unknown), never defaulted.

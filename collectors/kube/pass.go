@@ -103,7 +103,12 @@ func (p *pass) run(ctx context.Context) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		p.sink.Asset(p.asset(p.found[k]))
+		a := p.asset(p.found[k])
+		for _, key := range p.keyAssets(p.found[k], a.ID) {
+			a.Relations = append(a.Relations, model.Relation{Type: "holds_key", Target: key.ID})
+			p.sink.Asset(key)
+		}
+		p.sink.Asset(a)
 	}
 	p.sink.Count("ai_workloads", int64(len(keys)))
 	return nil

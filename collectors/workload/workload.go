@@ -31,12 +31,15 @@ type Container struct {
 }
 
 // EnvVar is an env entry. A value is kept only for model and revision names
-// (ModelValue); for everything else only whether it is a literal survives.
+// (ModelValue); for a credential variable with a literal value only its
+// fingerprint survives (Secret); for everything else only whether it is a
+// literal.
 type EnvVar struct {
 	Name       string
 	Literal    bool
 	FromSecret bool
 	ModelValue string
+	Secret     *model.Fingerprint
 }
 
 // NewEnvVar builds an EnvVar, dropping the value unless the catalog says
@@ -45,6 +48,10 @@ func NewEnvVar(cat *fingerprint.Catalog, name, value string, fromSecret bool) En
 	e := EnvVar{Name: name, Literal: value != "", FromSecret: fromSecret}
 	if cat.IsModelEnv(name) || cat.IsRevisionEnv(name) {
 		e.ModelValue = redact.URL(value) // a model URL may carry a credential
+	}
+	if ev, ok := cat.EnvVar(name); ok && e.Literal && ev.ValueLooksLikeKey(value) {
+		fp := fingerprint.Fingerprint(ev.KeyKind, []byte(value), "env "+name)
+		e.Secret = &fp
 	}
 	return e
 }
@@ -80,6 +87,16 @@ type Analysis struct {
 	CredentialVars []string
 	CredLiteral    bool
 	CredFromSecret bool
+	// Keys are the literal credential values of the workload's env, by
+	// fingerprint, with the variable and its catalog entry.
+	Keys []HeldKey
+}
+
+// HeldKey is a literal credential a workload's env holds.
+type HeldKey struct {
+	Var         string
+	Fingerprint model.Fingerprint
+	Env         *fingerprint.EnvVar
 }
 
 // Analyze decides whether w is an AI workload and gathers what the facts need.
@@ -112,6 +129,10 @@ func Analyze(w Workload, cat *fingerprint.Catalog) Analysis {
 			an.CredentialVars = append(an.CredentialVars, e.Name)
 			an.CredLiteral = an.CredLiteral || e.Literal
 			an.CredFromSecret = an.CredFromSecret || e.FromSecret
+			if e.Secret != nil {
+				ev, _ := cat.EnvVar(e.Name)
+				an.Keys = append(an.Keys, HeldKey{Var: e.Name, Fingerprint: *e.Secret, Env: ev})
+			}
 		}
 	}
 	if w.StorageURI != "" && an.ModelID == "" {

@@ -8,6 +8,12 @@
 //   - identity.shared_with_agents (agents): how many other agents do;
 //   - identity.dedicated: the principal is not a default identity
 //     (identity.default, set by the collector) and is not shared;
+//   - key.matches_live_key / key.found_in_code: a key found in code or a
+//     workload is the same key as a live key of a scanned SaaS organisation
+//     (same provider, same first and last four characters), linked both
+//     ways (relations live_key and used_in); a key found in code that
+//     matches no live key of a scanned organisation is revoked or belongs to
+//     another organisation (key.matches_live_key false);
 //   - registry.registered: the asset is in the declared registry (--registry).
 //
 // Collectors never compute these; scoring reads them. Apply is pure apart
@@ -30,6 +36,7 @@ type Options struct {
 // Apply adds the cross-collector facts to inv.
 func Apply(inv *model.Inventory, o Options) {
 	identities(inv)
+	linkKeys(inv)
 	if o.Registry != nil {
 		o.Registry.Mark(inv)
 	}
@@ -91,4 +98,63 @@ func weaker(a, b model.Confidence) model.Confidence {
 		return a
 	}
 	return b
+}
+
+// liveKey reports whether an asset is a live key of a SaaS organisation:
+// known by its provider's hint, so it has no SHA-256.
+func liveKey(a *model.Asset) bool {
+	return a.Kind == model.KindAPIKey && a.DeploymentType == model.APISaaS && a.Secret != nil && a.Secret.SHA256 == "" && a.Secret.Suffix != ""
+}
+
+// heldKey reports whether an asset is a key found in code or a workload.
+func heldKey(a *model.Asset) bool {
+	return a.Kind == model.KindAPIKey && a.Secret != nil && a.Secret.SHA256 != ""
+}
+
+func linkKeys(inv *model.Inventory) {
+	type hint struct{ provider, prefix, suffix string }
+	live := map[hint][]int{}
+	scanned := map[string]bool{} // providers whose organisation's keys were listed
+	for i := range inv.Assets {
+		if a := &inv.Assets[i]; liveKey(a) {
+			h := hint{a.Provider, a.Secret.Prefix, a.Secret.Suffix}
+			live[h] = append(live[h], i)
+			scanned[a.Provider] = true
+		}
+	}
+	for _, r := range inv.Scan.CollectorRuns {
+		if r.Status == model.StatusFailed && scanned[r.Collector] {
+			scanned[r.Collector] = false // an organisation not fully read cannot say a key is not in it
+		}
+	}
+	for i := range inv.Assets {
+		a := &inv.Assets[i]
+		if !heldKey(a) || !scanned[a.Provider] {
+			continue
+		}
+		matches := live[hint{a.Provider, a.Secret.Prefix, a.Secret.Suffix}]
+		src := "live keys of the " + a.Provider + " organisation, by first and last four characters"
+		a.SetFact(model.Bool("key.matches_live_key", len(matches) > 0, model.Inferred, src))
+		for _, j := range matches {
+			l := &inv.Assets[j]
+			a.Relations = append(a.Relations, model.Relation{Type: "live_key", Target: l.ID})
+			l.Relations = append(l.Relations, model.Relation{Type: "used_in", Target: a.ID})
+			l.SetFact(model.Bool("key.found_in_code", true, model.Inferred, "a key with the same first and last four characters in "+a.ID))
+			if st, ok := l.Fact("key.status"); ok {
+				a.SetFact(model.String("key.live_status", st.Value.(string), model.Inferred, l.ID))
+			}
+		}
+	}
+	for _, idx := range live {
+		for _, j := range idx {
+			if l := &inv.Assets[j]; !hasFact(l, "key.found_in_code") {
+				l.SetFact(model.Bool("key.found_in_code", false, model.Inferred, "no key with the same first and last four characters was found in the scanned code and workloads"))
+			}
+		}
+	}
+}
+
+func hasFact(a *model.Asset, key string) bool {
+	_, ok := a.Fact(key)
+	return ok
 }

@@ -99,3 +99,57 @@ func TestRegistryMarking(t *testing.T) {
 		}
 	}
 }
+
+func TestKeysInCodeLinkToLiveKeys(t *testing.T) {
+	live := func(id, provider, prefix, suffix, status string) model.Asset {
+		a := model.Asset{ID: id, Provider: provider, Kind: model.KindAPIKey, DeploymentType: model.APISaaS,
+			Secret: &model.Fingerprint{Kind: provider + "_key", Prefix: prefix, Suffix: suffix}}
+		a.SetFact(model.String("key.status", status, model.Observed, "t"))
+		return a
+	}
+	code := func(id, provider, prefix, suffix string) model.Asset {
+		return model.Asset{ID: id, Provider: provider, Kind: model.KindAPIKey, DeploymentType: model.APISaaS,
+			Secret: &model.Fingerprint{Kind: provider + "_key", Prefix: prefix, Suffix: suffix, SHA256: "0123456789ab"}}
+	}
+	inv := model.Inventory{
+		Scan: model.Scan{CollectorRuns: []model.CollectorRun{{Collector: "openai", Status: model.StatusOK}, {Collector: "anthropic", Status: model.StatusFailed}}},
+		Assets: []model.Asset{
+			live("openai://projects/p/api_keys/k1", "openai", "sk-p", "WXYZ", "active"),
+			live("openai://projects/p/api_keys/k2", "openai", "sk-p", "AAAA", "active"),
+			code("file://repo/.env#key-1", "openai", "sk-p", "WXYZ"),    // the same key
+			code("file://repo/old.py#key-2", "openai", "sk-p", "QQQQ"),  // revoked or another organisation
+			code("file://repo/a.py#key-3", "anthropic", "sk-a", "ZZZZ"), // its organisation was not read: unknown
+		}}
+	Apply(&inv, Options{})
+	get := func(id, key string) any {
+		for _, a := range inv.Assets {
+			if a.ID == id {
+				f, ok := a.Fact(key)
+				if !ok {
+					return nil
+				}
+				return f.Value
+			}
+		}
+		t.Fatalf("no %s", id)
+		return nil
+	}
+	for _, c := range []struct {
+		id, key string
+		want    any
+	}{
+		{"file://repo/.env#key-1", "key.matches_live_key", true},
+		{"file://repo/.env#key-1", "key.live_status", "active"},
+		{"openai://projects/p/api_keys/k1", "key.found_in_code", true},
+		{"openai://projects/p/api_keys/k2", "key.found_in_code", false},
+		{"file://repo/old.py#key-2", "key.matches_live_key", false},
+		{"file://repo/a.py#key-3", "key.matches_live_key", nil},
+	} {
+		if got := get(c.id, c.key); got != c.want {
+			t.Errorf("%s %s = %v, want %v", c.id, c.key, got, c.want)
+		}
+	}
+	if r := inv.Assets[0].Relations; len(r) != 1 || r[0] != (model.Relation{Type: "used_in", Target: "file://repo/.env#key-1"}) {
+		t.Errorf("live key relations %+v", r)
+	}
+}
