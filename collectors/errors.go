@@ -71,3 +71,17 @@ func Classify(err error, c ErrorClassifier) model.ErrorClass {
 func Retryable(class model.ErrorClass) bool {
 	return class == model.ErrThrottled || class == model.ErrUnavailable
 }
+
+// SkipScope marks a scope that has nothing to collect for a known reason
+// (the cloud service is not enabled there, so none of its resources can
+// exist): the run is recorded skipped with err's class and message, which
+// is neither a failure nor a gap in the evidence. A collector returns it
+// only when it knows the scope holds nothing; when unsure it returns the
+// error itself.
+func SkipScope(class model.ErrorClass, err error) error {
+	return &skipError{ClassError{Class: class, Err: err}}
+}
+
+type skipError struct{ ClassError }
+
+func (e *skipError) Unwrap() error { return &e.ClassError }

@@ -244,7 +244,10 @@ func (s *scan) runScope(ctx context.Context, p Plan, sc model.Scope) {
 	}
 	run := model.CollectorRun{Collector: p.Name, Scope: sc, Started: started.UTC(), Duration: model.Duration(s.r.opts.Now().Sub(started))}
 	assets, facts, problems, stats := sink.drain()
+	var skip *skipError
 	switch {
+	case errors.As(err, &skip) && len(assets) == 0:
+		run.Status, run.ErrorClass, run.Error = model.StatusSkipped, class, err.Error()
 	case err != nil && len(assets) > 0:
 		run.Status, run.ErrorClass, run.Error = model.StatusPartial, class, err.Error()
 	case err != nil:
@@ -267,9 +270,12 @@ func (s *scan) runScope(ctx context.Context, p Plan, sc model.Scope) {
 	for _, n := range run.Notes {
 		log.Info("note", "msg", n)
 	}
-	if err != nil {
+	switch {
+	case run.Status == model.StatusSkipped:
+		log.Info("scope skipped", "class", class, "reason", err)
+	case err != nil:
 		log.Warn("scope failed", "class", class, "err", err)
-	} else if len(problems) > 0 {
+	case len(problems) > 0:
 		log.Warn("scope partly collected", "class", run.ErrorClass, "problems", len(problems), "err", run.Error)
 	}
 	run.APICalls = stats["api_calls"]

@@ -283,3 +283,33 @@ func TestRunnerProgress(t *testing.T) {
 		t.Errorf("final progress = %+v, want 4/4 scopes and 4 assets", last)
 	}
 }
+
+// A scope the collector knows holds nothing (its service is not enabled)
+// is skipped with its class, once, and is neither failed nor partial; an
+// asset reported before the skip makes it partial, since the scope did
+// hold something.
+func TestSkippedScope(t *testing.T) {
+	c := &fakeCollector{name: "x", scopes: scopes("x", 3), collect: func(_ context.Context, sc model.Scope, sink Sink, _ int) error {
+		switch sc.ID {
+		case "x-0":
+			return SkipScope(model.ErrNotEnabled, errors.New("Vertex AI API has not been used in project p before or it is disabled"))
+		case "x-1":
+			sink.Asset(model.Asset{ID: "a", Kind: model.KindModel})
+			return SkipScope(model.ErrNotEnabled, errors.New("disabled half way"))
+		}
+		return nil
+	}}
+	inv := NewRunner(Options{Retries: 2, RetryBackoff: time.Millisecond}).Run(context.Background(), []Plan{{Name: "x", Collector: c}})
+	if r := runOf(t, inv, "x-0"); r.Status != model.StatusSkipped || r.ErrorClass != model.ErrNotEnabled || !strings.Contains(r.Error, "disabled") {
+		t.Errorf("x-0: %+v", r)
+	}
+	if r := runOf(t, inv, "x-1"); r.Status != model.StatusPartial || r.ErrorClass != model.ErrNotEnabled {
+		t.Errorf("x-1: %+v", r)
+	}
+	if r := runOf(t, inv, "x-2"); r.Status != model.StatusOK {
+		t.Errorf("x-2: %+v", r)
+	}
+	if n := c.attempts["x-0"]; n != 1 {
+		t.Errorf("a skipped scope was tried %d times", n)
+	}
+}
