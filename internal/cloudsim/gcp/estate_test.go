@@ -1,0 +1,25 @@
+package gcp
+
+import "testing"
+
+// The collector's test estate parses: every resource in the services'
+// own JSON form, short names expanded.
+func TestEstateParses(t *testing.T) {
+	e, err := LoadEstate("../../../collectors/gcp/testdata/estate.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.Find("ml-prod")
+	if p == nil || len(p.Vertex["us-central1"].ParsedEndpoints()) != 3 {
+		t.Fatalf("ml-prod endpoints not parsed: %+v", p)
+	}
+	if got := p.Vertex["us-central1"].ParsedEndpoints()[0].GetName(); got != "projects/ml-prod/locations/us-central1/endpoints/1001" {
+		t.Errorf("endpoint name %q", got)
+	}
+	if got := p.WorkbenchInstances()[0].GetName(); got != "projects/ml-prod/locations/us-central1-a/instances/wb-research" {
+		t.Errorf("workbench name %q", got)
+	}
+	if _, err := ParseEstate([]byte("projects: [{id: x, vertex: {l: {endpoints: [{nope: 1}]}}}]")); err == nil {
+		t.Error("an unknown resource field was accepted")
+	}
+}
