@@ -14,6 +14,7 @@ import (
 
 	"github.com/aisight/aisight/collectors/fingerprint"
 	sim "github.com/aisight/aisight/internal/cloudsim/aws"
+	simgcp "github.com/aisight/aisight/internal/cloudsim/gcp"
 	simsaas "github.com/aisight/aisight/internal/cloudsim/saas"
 	"github.com/aisight/aisight/internal/kubetest"
 	"github.com/aisight/aisight/internal/output"
@@ -69,6 +70,9 @@ func leaks(text string, canaries []string) []string {
 //     emulator response carrying a presigned model URL;
 //   - OpenAI and Anthropic: the admin keys (environment, file) and the keys
 //     behind every hint the emulated admin APIs answer;
+//   - GCP: literal keys in a Vertex model's and an Agent Engine's env, a
+//     signed Cloud Storage artifact URL, and private key material in a
+//     service account key listing;
 //   - the config file: a Pushgateway URL with a password.
 func TestCanariesNeverLeave(t *testing.T) {
 	canaries := append(readCanaries(t, "../../testdata/url-credentials-canaries.txt"), readCanaries(t, "../../testdata/planted-secrets.txt")...)
@@ -151,6 +155,21 @@ func TestCanariesNeverLeave(t *testing.T) {
 	}
 	canaries = append(canaries, readCanaries(t, "../../collectors/saas/testdata/planted.txt")...)
 
+	// GCP: literal credentials in a model container's and an agent's env,
+	// a signed Cloud Storage URL, and key material a peer should never send.
+	ge, err := simgcp.LoadEstate("../../collectors/gcp/testdata/estate.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gsrv, err := simgcp.Start(ge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gsrv.Close()
+	t.Setenv("AISIGHT_GCP", "")
+	t.Setenv("AISIGHT_GCP_EMULATOR_HOST", gsrv.Addr)
+	canaries = append(canaries, readCanaries(t, "../../collectors/gcp/testdata/planted.txt")...)
+
 	// A config file with a Pushgateway password.
 	stack := promtest.Start(t)
 	const pushPassword = "CanaryPushPassword-77aa99bbcc"
@@ -211,7 +230,8 @@ func TestCanariesNeverLeave(t *testing.T) {
 	for _, want := range []string{"k8s://lab/kserve/inferenceservice/llama-private", "https://models.internal.example/llama-3.1-8b.tar.gz",
 		"file://url-credentials/.mcp.json#mcp:hosted-search", "arn:aws:sagemaker:us-east-1:111111111111:model/churn-xgb", "sha256_prefix",
 		"https://models.s3.us-east-1.amazonaws.com/churn/model.tar.gz", "openai://projects/proj_chat/api_keys/key_chat_sa",
-		"anthropic://api_keys/apikey_01LIVE"} {
+		"anthropic://api_keys/apikey_01LIVE", "//aiplatform.googleapis.com/projects/ml-prod/locations/us-central1/reasoningEngines/2001#key-",
+		"https://storage.googleapis.com/ml-prod-models/fraud/model.bst", "gcp_service_account_key"} {
 		if !strings.Contains(api, want) {
 			t.Errorf("the assessment lacks %s: the canaries' inputs were not all scanned", want)
 		}

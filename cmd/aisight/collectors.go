@@ -12,6 +12,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	awscol "github.com/aisight/aisight/collectors/aws"
+	"github.com/aisight/aisight/collectors/gcp"
 	"github.com/aisight/aisight/collectors/kube"
 	"github.com/aisight/aisight/collectors/saas"
 	"github.com/aisight/aisight/collectors/source"
@@ -24,6 +25,7 @@ func collectorSpecs() []collectors.Spec {
 		source.NewSpec(),
 		kube.NewSpec(),
 		awscol.NewSpec(),
+		gcp.NewSpec(),
 		saas.NewOpenAISpec(),
 		saas.NewAnthropicSpec(),
 	}

@@ -22,6 +22,7 @@ func TestMain(m *testing.M) {
 	// Hermetic: no test may scan a cluster from the developer's kubeconfig.
 	os.Setenv("AISIGHT_KUBE", "off")
 	os.Setenv("AISIGHT_AWS", "off")
+	os.Setenv("AISIGHT_GCP", "off")
 	os.Setenv("AISIGHT_OPENAI", "off")
 	os.Setenv("AISIGHT_ANTHROPIC", "off")
 	os.Exit(m.Run())

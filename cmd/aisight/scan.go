@@ -366,6 +366,7 @@ func (sc *scanner) run(ctx context.Context, showProgress bool) (model.Report, er
 	})
 	inv := runner.Run(ctx, plans)
 	prog.done()
+	closePlans(plans, sc.log)
 	enrich.Apply(&inv, enrich.Options{Registry: sc.registry})
 	current, rejected := scoring.Current(sc.atts, inv.Scan.Started)
 	for _, line := range rejected {
@@ -432,4 +433,16 @@ func categoryIDs(cat *scoring.Catalog) []string {
 		out = append(out, c.ID)
 	}
 	return out
+}
+
+// closePlans releases what collectors hold between scans (connection
+// pools); serve plans its collectors afresh for every scan.
+func closePlans(plans []collectors.Plan, log *slog.Logger) {
+	for _, p := range plans {
+		if c, ok := p.Collector.(io.Closer); ok {
+			if err := c.Close(); err != nil {
+				log.Debug("closing collector", "collector", p.Name, "err", err)
+			}
+		}
+	}
 }
