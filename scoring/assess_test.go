@@ -96,6 +96,7 @@ func TestGoldenEstates(t *testing.T) {
 		{"well-run", true, map[string]lv{"ORG": {4, 4}, "IAM": {4, 4}, "DEV": {4, 4}, "MON": {5, 5}, "MOD": {4, 4}, "GOV": {3, 3}, "IR": {1, 1}, "RSK": {1, 3}}},
 		{"shadow-ai", false, map[string]lv{"ORG": {1, 1}, "IAM": {1, 1}, "DEV": {1, 1}, "MOD": {1, 1}, "GOV": {1, 3}, "MON": {1, 5}}},
 		{"aws-denied", true, map[string]lv{"ORG": {1, 4}, "IAM": {2, 4}, "DEV": {4, 4}, "MON": {1, 5}}},
+		{"azure-ai", false, map[string]lv{"ORG": {1, 1}, "IAM": {1, 1}, "MON": {1, 2}, "INF": {1, 2}, "DAT": {1, 2}, "MOD": {1, 5}}},
 		{"gcp-vertex", false, map[string]lv{"ORG": {1, 2}, "IAM": {1, 1}, "MON": {1, 2}, "INF": {1, 2}, "DAT": {1, 2}, "APP": {1, 2}, "MOD": {1, 1}}},
 	}
 	for _, tt := range tests {
