@@ -14,6 +14,7 @@ import (
 
 	"github.com/aisight/aisight/collectors/fingerprint"
 	sim "github.com/aisight/aisight/internal/cloudsim/aws"
+	simazure "github.com/aisight/aisight/internal/cloudsim/azure"
 	simgcp "github.com/aisight/aisight/internal/cloudsim/gcp"
 	simsaas "github.com/aisight/aisight/internal/cloudsim/saas"
 	"github.com/aisight/aisight/internal/kubetest"
@@ -73,6 +74,8 @@ func leaks(text string, canaries []string) []string {
 //   - GCP: literal keys in a Vertex model's and an Agent Engine's env, a
 //     signed Cloud Storage artifact URL, and private key material in a
 //     service account key listing;
+//   - Azure: literal keys in an online deployment's env, and endpoint
+//     keys a peer returned with an online endpoint;
 //   - the config file: a Pushgateway URL with a password.
 func TestCanariesNeverLeave(t *testing.T) {
 	canaries := append(readCanaries(t, "../../testdata/url-credentials-canaries.txt"), readCanaries(t, "../../testdata/planted-secrets.txt")...)
@@ -170,6 +173,23 @@ func TestCanariesNeverLeave(t *testing.T) {
 	t.Setenv("AISIGHT_GCP_EMULATOR_HOST", gsrv.Addr)
 	canaries = append(canaries, readCanaries(t, "../../collectors/gcp/testdata/planted.txt")...)
 
+	// Azure: literal keys in an online deployment's env and the endpoint
+	// keys a peer returned with an online endpoint.
+	ae, err := simazure.LoadEstate("../../collectors/azure/testdata/estate.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	asrv := simazure.Start(ae)
+	defer asrv.Close()
+	caFile := filepath.Join(dir, "azure-emulator.pem")
+	if err := asrv.WriteCert(caFile); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AISIGHT_AZURE", "")
+	t.Setenv("AISIGHT_AZURE_EMULATOR_URL", asrv.URL)
+	t.Setenv("AISIGHT_AZURE_EMULATOR_CA", caFile)
+	canaries = append(canaries, readCanaries(t, "../../collectors/azure/testdata/planted.txt")...)
+
 	// A config file with a Pushgateway password.
 	stack := promtest.Start(t)
 	const pushPassword = "CanaryPushPassword-77aa99bbcc"
@@ -231,7 +251,8 @@ func TestCanariesNeverLeave(t *testing.T) {
 		"file://url-credentials/.mcp.json#mcp:hosted-search", "arn:aws:sagemaker:us-east-1:111111111111:model/churn-xgb", "sha256_prefix",
 		"https://models.s3.us-east-1.amazonaws.com/churn/model.tar.gz", "openai://projects/proj_chat/api_keys/key_chat_sa",
 		"anthropic://api_keys/apikey_01LIVE", "//aiplatform.googleapis.com/projects/ml-prod/locations/us-central1/reasoningEngines/2001#key-",
-		"https://storage.googleapis.com/ml-prod-models/fraud/model.bst", "gcp_service_account_key"} {
+		"https://storage.googleapis.com/ml-prod-models/fraud/model.bst", "gcp_service_account_key",
+		"onlineEndpoints/ep-llm/deployments/green#key-", "azure_cognitive_account_key"} {
 		if !strings.Contains(api, want) {
 			t.Errorf("the assessment lacks %s: the canaries' inputs were not all scanned", want)
 		}

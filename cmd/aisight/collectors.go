@@ -12,6 +12,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	awscol "github.com/aisight/aisight/collectors/aws"
+	"github.com/aisight/aisight/collectors/azure"
 	"github.com/aisight/aisight/collectors/gcp"
 	"github.com/aisight/aisight/collectors/kube"
 	"github.com/aisight/aisight/collectors/saas"
@@ -26,6 +27,7 @@ func collectorSpecs() []collectors.Spec {
 		kube.NewSpec(),
 		awscol.NewSpec(),
 		gcp.NewSpec(),
+		azure.NewSpec(),
 		saas.NewOpenAISpec(),
 		saas.NewAnthropicSpec(),
 	}

@@ -23,6 +23,7 @@ func TestMain(m *testing.M) {
 	os.Setenv("AISIGHT_KUBE", "off")
 	os.Setenv("AISIGHT_AWS", "off")
 	os.Setenv("AISIGHT_GCP", "off")
+	os.Setenv("AISIGHT_AZURE", "off")
 	os.Setenv("AISIGHT_OPENAI", "off")
 	os.Setenv("AISIGHT_ANTHROPIC", "off")
 	os.Exit(m.Run())
