@@ -88,6 +88,20 @@ type Report struct {
 	Assets        []Asset      `json:"assets"`
 	ScopeFacts    []ScopeFacts `json:"scope_facts"`
 	Assessment    *Assessment  `json:"assessment,omitempty"`
+	// Registry is the check of the declared registry (--registry), when one
+	// was given.
+	Registry *RegistryCheck `json:"registry,omitempty"`
+}
+
+// RegistryCheck says what the declared registry covered: how many asset
+// entries and approved models it has, and which matched nothing (stale
+// entries: assets retired or renamed, models no longer used).
+type RegistryCheck struct {
+	Source         string   `json:"source"`
+	Assets         int      `json:"assets"`
+	ApprovedModels int      `json:"approved_models"`
+	StaleAssets    []string `json:"stale_assets,omitempty"`
+	StaleModels    []string `json:"stale_models,omitempty"`
 }
 
 // NewReport builds the output document of an inventory and its assessment.

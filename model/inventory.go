@@ -7,7 +7,7 @@ import (
 
 // SchemaVersion is the version of the JSON output contract. It changes major on
 // any incompatible change; additive fields bump the minor part.
-const SchemaVersion = "1.1"
+const SchemaVersion = "1.2"
 
 // Scope is one unit of collection: an account×region, a project×location, a
 // subscription, a cluster, an organisation, or a directory tree.

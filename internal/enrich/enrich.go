@@ -33,13 +33,15 @@ type Options struct {
 	Registry *registry.Registry
 }
 
-// Apply adds the cross-collector facts to inv.
-func Apply(inv *model.Inventory, o Options) {
+// Apply adds the cross-collector facts to inv, and returns the registry
+// check when a registry was given (nil otherwise).
+func Apply(inv *model.Inventory, o Options) *model.RegistryCheck {
 	identities(inv)
 	linkKeys(inv)
 	if o.Registry != nil {
-		o.Registry.Mark(inv)
+		return o.Registry.Mark(inv)
 	}
+	return nil
 }
 
 // runsAsPrincipal reports whether an asset of this kind runs as its

@@ -82,3 +82,63 @@ func TestWildcard(t *testing.T) {
 		t.Errorf("many stars: %v", err)
 	}
 }
+
+// The approved-model list sets model.approved on what names a model (by
+// id, publisher/name/version pattern, revision or digest), then on the
+// endpoints and deployments that serve them; entries that matched nothing
+// are stale.
+func TestApprovedModels(t *testing.T) {
+	r, err := Parse("reg.yaml", []byte(`
+assets:
+  - id: "k8s://prod/*"
+  - id: arn:aws:bedrock:retired
+approved_models:
+  - id: meta-llama/Llama-3.1-8B-Instruct
+    revision: 0e9e39f249a16976918f6564b8830bc894c89659
+  - publisher: openai
+    name: "gpt-4o*"
+  - digest: sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+  - id: mistralai/*
+    note: never used
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fact := func(id, key string, v any) model.Fact { return model.Fact{Key: key, Value: v} }
+	inv := model.Inventory{Assets: []model.Asset{
+		{ID: "k8s://prod/llm/deployment/pinned", Kind: model.KindInferenceWorkload, Model: &model.ModelRef{Publisher: "meta-llama", Name: "Llama-3.1-8B-Instruct", Revision: "0e9e39f249a16976918f6564b8830bc894c89659"},
+			Facts: []model.Fact{fact("", "model.id", "meta-llama/Llama-3.1-8B-Instruct")}},
+		{ID: "k8s://prod/llm/deployment/floating", Kind: model.KindInferenceWorkload, Model: &model.ModelRef{Publisher: "meta-llama", Name: "Llama-3.1-8B-Instruct"},
+			Facts: []model.Fact{fact("", "model.id", "meta-llama/Llama-3.1-8B-Instruct")}},
+		{ID: "acct/deployments/gpt", Kind: model.KindModelDeployment, Model: &model.ModelRef{Publisher: "openai", Name: "gpt-4o-mini", Version: "2024-07-18"}},
+		{ID: "file://repo/m.safetensors", Kind: model.KindModelFile, Facts: []model.Fact{fact("", "file.sha256", "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")}},
+		{ID: "ep", Kind: model.KindEndpoint, Relations: []model.Relation{{Type: "routes_to", Target: "dm"}}},
+		{ID: "dm", Kind: model.KindModelDeployment, Relations: []model.Relation{{Type: "serves", Target: "acct/deployments/gpt"}, {Type: "serves", Target: "file://repo/m.safetensors"}}},
+		{ID: "mixed", Kind: model.KindEndpoint, Relations: []model.Relation{{Type: "serves", Target: "k8s://prod/llm/deployment/floating"}, {Type: "serves", Target: "acct/deployments/gpt"}}},
+		{ID: "bare", Kind: model.KindEndpoint},
+	}}
+	check := r.Mark(&inv)
+	want := map[string]any{"k8s://prod/llm/deployment/pinned": true, "k8s://prod/llm/deployment/floating": false, "acct/deployments/gpt": true,
+		"file://repo/m.safetensors": true, "ep": true, "dm": true, "mixed": false, "bare": nil}
+	for _, a := range inv.Assets {
+		f, ok := a.Fact("model.approved")
+		switch {
+		case want[a.ID] == nil && ok:
+			t.Errorf("%s: model.approved = %v, want unknown", a.ID, f.Value)
+		case want[a.ID] != nil && (!ok || f.Value != want[a.ID]):
+			t.Errorf("%s: model.approved = %v (set %v), want %v", a.ID, f.Value, ok, want[a.ID])
+		}
+	}
+	if check.Assets != 2 || check.ApprovedModels != 4 {
+		t.Errorf("check counts %+v", check)
+	}
+	if len(check.StaleAssets) != 1 || check.StaleAssets[0] != "arn:aws:bedrock:retired" {
+		t.Errorf("stale assets %v", check.StaleAssets)
+	}
+	if len(check.StaleModels) != 1 || check.StaleModels[0] != "id=mistralai/*" {
+		t.Errorf("stale models %v", check.StaleModels)
+	}
+	if _, err := Parse("bad.yaml", []byte("approved_models:\n  - note: nothing\n")); err == nil {
+		t.Error("an approved model naming nothing was accepted")
+	}
+}
