@@ -49,6 +49,7 @@ type scanOptions struct {
 	pushTimeout   time.Duration
 	metricsFile   string
 	failOnPartial bool
+	cdxVersion    *flagvalue.Enum
 	specs         []collectors.Spec
 	scrub         *redact.Scrubber // the output wall
 
@@ -106,6 +107,9 @@ failed, or the scan was interrupted by SIGINT/SIGTERM: the report of what
 finished is still written), 70 internal error (a bug).`,
 		Example: `  aisight scan                       # scan the current directory, print a table
   aisight scan -o json --out scan.json ./repo
+  aisight scan -o html --out report.html --fail-under ORG=3,IAM=3   # a report for a security leader
+  aisight scan -o cyclonedx --out aibom.cdx.json ./repo   # an ML-BOM (CycloneDX 1.7; --cyclonedx-version 1.6)
+  aisight scan -o sarif --out aisight.sarif ./repo         # findings for GitHub code scanning
   aisight scan --config aisight.yaml
   aisight scan --attestations attest.yaml --fail-under ORG=3,IAM=2 ./repo
   aisight scan --source=off --kube-contexts prod,staging
@@ -122,6 +126,7 @@ finished is still written), 70 internal error (a bug).`,
 	f := cmd.Flags()
 	f.VarP(o.output, "output", "o", "output format: "+strings.Join(output.Formats, ", "))
 	f.StringVar(&o.out, "out", "", "write the output to this file (atomically) instead of stdout")
+	f.Var(o.cdxVersion, "cyclonedx-version", "CycloneDX spec version of -o cyclonedx: 1.7, or 1.6 for older consumers")
 	o.addCollectFlags(f)
 	groupedHelp(cmd, o.specs)
 	f.StringVar(&o.pushGateway, "push-gateway", "", "push the metrics to this Prometheus Pushgateway URL after the scan (CronJob mode)")
@@ -151,9 +156,10 @@ func (o *scanOptions) load(cmd *cobra.Command, args []string) error {
 // newScanOptions has the defaults of every scan setting.
 func newScanOptions() *scanOptions {
 	return &scanOptions{
-		output:   flagvalue.NewEnum("table", output.Formats...),
-		logLevel: flagvalue.NewEnum("warn", "debug", "info", "warn", "error"),
-		specs:    collectorSpecs(),
+		output:     flagvalue.NewEnum("table", output.Formats...),
+		logLevel:   flagvalue.NewEnum("warn", "debug", "info", "warn", "error"),
+		cdxVersion: flagvalue.NewEnum("1.7", "1.7", "1.6"),
+		specs:      collectorSpecs(),
 	}
 }
 
@@ -238,7 +244,8 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	}
 	render := func(w io.Writer) error {
 		var buf bytes.Buffer
-		if err := output.Render(&buf, o.output.Value, report); err != nil {
+		opts := output.Options{CycloneDXVersion: o.cdxVersion.Value, ToolVersion: version, Targets: o.targets}
+		if err := output.RenderWith(&buf, o.output.Value, report, opts); err != nil {
 			return err
 		}
 		_, err := w.Write(o.scrub.Bytes(buf.Bytes()))
@@ -367,7 +374,7 @@ func (sc *scanner) run(ctx context.Context, showProgress bool) (model.Report, er
 	inv := runner.Run(ctx, plans)
 	prog.done()
 	closePlans(plans, sc.log)
-	enrich.Apply(&inv, enrich.Options{Registry: sc.registry})
+	check := enrich.Apply(&inv, enrich.Options{Registry: sc.registry})
 	current, rejected := scoring.Current(sc.atts, inv.Scan.Started)
 	for _, line := range rejected {
 		fmt.Fprintln(sc.stderr, "aisight: warning: "+line)
@@ -382,7 +389,12 @@ func (sc *scanner) run(ctx context.Context, showProgress bool) (model.Report, er
 			}
 		}
 	}
-	return model.NewReport(inv, &assessment), nil
+	report := model.NewReport(inv, &assessment)
+	report.Registry = check
+	if check != nil && len(check.StaleAssets)+len(check.StaleModels) > 0 {
+		fmt.Fprintf(sc.stderr, "aisight: note: %d registry entries matched nothing (stale): see \"registry\" in the JSON output\n", len(check.StaleAssets)+len(check.StaleModels))
+	}
+	return report, nil
 }
 
 // parseLevels reads CATEGORY=LEVEL lists; a category given twice is an

@@ -1,6 +1,12 @@
-// Package output renders a model.Report: the versioned JSON document and the
-// human table. Renderers only render; they compute nothing the report lacks.
-// WriteFileAtomic makes --out safe: a reader never sees a half-written file.
+// Package output renders a model.Report: the versioned JSON document, the
+// human table, a CycloneDX ML-BOM, SPDX 3.0.1 JSON-LD with the AI profile,
+// SARIF 2.1.0 findings and a self-contained HTML report. Renderers only
+// render; they compute nothing the report lacks. WriteFileAtomic makes --out
+// safe: a reader never sees a half-written file.
+//
+// Files: output.go (formats, options, atomic writes), table.go, facts.go
+// (fact helpers), cyclonedx.go, spdx.go, sarif.go, html.go with html/ (the
+// template, style and script it embeds).
 package output
 
 import (
@@ -9,22 +15,61 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/aisight/aisight/model"
 )
 
 // Formats lists the output formats this build renders.
-var Formats = []string{"table", "json"}
+var Formats = []string{"table", "json", "cyclonedx", "spdx", "sarif", "html"}
 
-// Render writes the report in the named format.
+// Options tune the renderers that need more than the report.
+type Options struct {
+	// CycloneDXVersion is the CycloneDX spec version ("1.7" default, "1.6").
+	CycloneDXVersion string
+	// ToolVersion is aisight's version, recorded in BOMs and SARIF.
+	ToolVersion string
+	// Targets are the maturity targets per category (from --fail-under),
+	// drawn on the HTML report's chart.
+	Targets map[string]model.Level
+}
+
+func (o Options) cycloneDXVersion() string {
+	if o.CycloneDXVersion == "" {
+		return "1.7"
+	}
+	return o.CycloneDXVersion
+}
+
+func (o Options) toolVersion() string {
+	if o.ToolVersion == "" {
+		return "dev"
+	}
+	return o.ToolVersion
+}
+
+// Render writes the report in the named format with default options.
 func Render(w io.Writer, format string, r model.Report) error {
+	return RenderWith(w, format, r, Options{})
+}
+
+// RenderWith writes the report in the named format.
+func RenderWith(w io.Writer, format string, r model.Report, o Options) error {
 	switch format {
 	case "json":
 		return JSON(w, r)
 	case "table":
 		return Table(w, r)
+	case "cyclonedx":
+		return CycloneDX(w, r, o)
+	case "spdx":
+		return SPDX(w, r, o)
+	case "sarif":
+		return SARIF(w, r, o)
+	case "html":
+		return HTML(w, r, o)
 	}
-	return fmt.Errorf("unknown output format %q (valid: table, json)", format)
+	return fmt.Errorf("unknown output format %q (valid: %s)", format, strings.Join(Formats, ", "))
 }
 
 // JSON writes the report as one indented JSON object.

@@ -1,0 +1,179 @@
+package output
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/aisight/aisight/internal/e2etest"
+	"github.com/aisight/aisight/model"
+)
+
+var screenshot = flag.String("screenshot", "", "write a screenshot of the HTML report to this PNG file (docs/images/html-report.png)")
+
+const xss = `<img src=x onerror=alert(1)>`
+
+// browser starts headless Chromium with no network beyond what the page asks.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		e2etest.Missing(t, "Chromium (Debian package chromium)", err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1400, 1000),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	return ctx
+}
+
+// The HTML report in a real headless browser: it loads nothing but
+// itself, logs no error, renders a hostile tag as text, and its asset table
+// filters and sorts.
+func TestHTMLReportInChromium(t *testing.T) {
+	r := estateReport(t, "shadow-ai")
+	// A hostile name, tag and path from a scanned tree.
+	r.Assets = append(r.Assets, model.Asset{ID: "file://app/evil.py#" + xss, Provider: "source", Kind: model.KindModel, DeploymentType: model.SelfHosted,
+		Name: `<script>alert(2)</script>`, Tags: map[string]string{"team": xss}, Location: &model.Location{Path: `"><svg onload=alert(3)>.py`, Line: 1}})
+	dir := t.TempDir()
+	file := filepath.Join(dir, "report.html")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := HTML(f, r, Options{ToolVersion: "test", Targets: map[string]model.Level{"ORG": 3, "IAM": 3, "DEV": 2}}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	ctx := browser(t)
+
+	var mu sync.Mutex
+	var problems, requests []string
+	chromedp.ListenTarget(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.APITypeError || e.Type == runtime.APITypeWarning {
+				problems = append(problems, fmt.Sprintf("console %s: %v", e.Type, e.Args))
+			}
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, "exception: "+e.ExceptionDetails.Text)
+		case *log.EventEntryAdded:
+			if e.Entry.Level == log.LevelError || e.Entry.Level == log.LevelWarning {
+				problems = append(problems, "log: "+e.Entry.Text)
+			}
+		case *network.EventRequestWillBeSent:
+			requests = append(requests, e.Request.URL)
+		case *page.EventJavascriptDialogOpening:
+			problems = append(problems, "a dialog opened: "+e.Message)
+			go chromedp.Run(ctx, page.HandleJavaScriptDialog(false))
+		}
+	})
+	var imgs, svgsInTable int
+	var canaryShown, nameShown bool
+	var total, models, oneID, allRows int
+	var sortedAsc, sortedDesc bool
+	kindModels := 0
+	for _, a := range r.Assets {
+		if a.Kind == model.KindModel {
+			kindModels++
+		}
+	}
+	count := `Array.from(document.querySelectorAll('#assets tbody tr')).filter(r => !r.classList.contains('hidden')).length`
+	sorted := `(() => { const v = Array.from(document.querySelectorAll('#assets tbody tr')).map(r => r.cells[1].textContent);
+		for (let i = 1; i < v.length; i++) { const c = v[i-1].localeCompare(v[i], undefined, {numeric: true, sensitivity: 'base'}); if (%s) return false; } return true; })()`
+	err = chromedp.Run(ctx,
+		log.Enable(), network.Enable(), runtime.Enable(),
+		chromedp.Navigate("file://"+file),
+		chromedp.WaitVisible("#assets", chromedp.ByID),
+		chromedp.Evaluate(`document.querySelectorAll('img').length`, &imgs),
+		chromedp.Evaluate(`document.querySelectorAll('#assets svg').length`, &svgsInTable),
+		chromedp.Evaluate(`document.body.innerText.includes(`+jsString(xss)+`)`, &canaryShown),
+		chromedp.Evaluate(`document.body.innerText.includes('<script>alert(2)</script>')`, &nameShown),
+		chromedp.Evaluate(count, &total),
+		chromedp.Evaluate(choose("filter-kind", "model", "change"), nil),
+		chromedp.Evaluate(count, &models),
+		chromedp.Evaluate(choose("filter-kind", "", "change"), nil),
+		chromedp.SendKeys("#filter-text", "sales-bot", chromedp.ByID),
+		chromedp.Evaluate(count, &oneID),
+		chromedp.Evaluate(choose("filter-text", "", "input"), nil),
+		chromedp.Evaluate(count, &allRows),
+		chromedp.Click(`#assets thead th:nth-child(2)`, chromedp.ByQuery),
+		chromedp.Evaluate(fmt.Sprintf(sorted, "c > 0"), &sortedAsc),
+		chromedp.Click(`#assets thead th:nth-child(2)`, chromedp.ByQuery),
+		chromedp.Evaluate(fmt.Sprintf(sorted, "c < 0"), &sortedDesc),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *screenshot != "" { // the README's picture: the top of the well-run estate's report
+		shot := filepath.Join(dir, "well-run.html")
+		f, err := os.Create(shot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := HTML(f, estateReport(t, "well-run"), Options{ToolVersion: "dev", Targets: map[string]model.Level{"ORG": 4, "IAM": 4, "MON": 3, "DEV": 4}}); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		var png []byte
+		if err := chromedp.Run(ctx, chromedp.Navigate("file://"+shot), chromedp.WaitVisible("#assets", chromedp.ByID), chromedp.CaptureScreenshot(&png)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(*screenshot, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		requests = nil
+		mu.Unlock()
+	}
+	time.Sleep(200 * time.Millisecond) // late console events
+	mu.Lock()
+	defer mu.Unlock()
+	if len(problems) > 0 {
+		t.Errorf("the page logged problems: %q", problems)
+	}
+	for _, u := range requests {
+		if u != "file://"+file {
+			t.Errorf("the page requested %s", u)
+		}
+	}
+	if imgs != 0 || svgsInTable != 0 || !canaryShown || !nameShown {
+		t.Errorf("hostile text was not rendered as text: %d img, %d svg in the table, canary shown %v, name shown %v", imgs, svgsInTable, canaryShown, nameShown)
+	}
+	if total != len(r.Assets) || models != kindModels || oneID != 1 || allRows != total {
+		t.Errorf("filtering: %d rows of %d assets; kind=model shows %d of %d; 'sales-bot' shows %d; cleared shows %d", total, len(r.Assets), models, kindModels, oneID, allRows)
+	}
+	if !sortedAsc || !sortedDesc {
+		t.Errorf("sorting by name: ascending %v, descending %v", sortedAsc, sortedDesc)
+	}
+}
+
+// choose sets a form control's value and fires the event a person's
+// change would.
+func choose(id, value, event string) string {
+	return `(() => { const el = document.getElementById(` + jsString(id) + `); el.value = ` + jsString(value) +
+		`; el.dispatchEvent(new Event(` + jsString(event) + `)); return el.value; })()`
+}
+
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
