@@ -27,7 +27,7 @@ const (
 	exitOK         = 0
 	exitInternal   = 1
 	exitUsage      = 2
-	exitShort      = 3 // --fail-under not met
+	exitShort      = 3 // --fail-under not met, or a diff --fail-on gate tripped
 	exitIncomplete = 4 // a scope failed, or the scan was interrupted: the report says which
 	exitCrash      = 70
 )
@@ -123,7 +123,7 @@ Run "aisight scan" in a repository to start; it needs no credentials.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return flagError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newScanCmd(stdout, stderr, scrub), newServeCmd(stderr, scrub), newControlsCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newScanCmd(stdout, stderr, scrub), newServeCmd(stderr, scrub), newDiffCmd(stdout), newControlsCmd(stdout), newVersionCmd(stdout))
 	return root
 }
 

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aisight/aisight/internal/bounded"
+	"github.com/aisight/aisight/internal/diff"
+	"github.com/aisight/aisight/internal/flagvalue"
+	"github.com/aisight/aisight/model"
+)
+
+// maxReportBytes bounds a report read by diff (a large estate's JSON is a
+// few tens of megabytes).
+const maxReportBytes = 512 << 20
+
+func newDiffCmd(stdout io.Writer) *cobra.Command {
+	format := flagvalue.NewEnum("table", diff.Formats...)
+	var failOn []string
+	cmd := &cobra.Command{
+		Use:   "diff OLD.json NEW.json",
+		Short: "Compare two scan reports: assets added, removed and changed, level changes, newly failing controls",
+		Long: `diff compares two reports written by "aisight scan -o json": the assets
+added, removed and changed (the facts that changed; ages are left out), the
+maturity level changes per category, and the controls that started or stopped
+failing. -o markdown writes a pull-request comment.
+
+--fail-on makes CI fail (exit 3) when the new report has:
+  new-shadow   an asset that is not in the registry (registry.registered false)
+  new-key      an API key that was not there before
+  regression   a category whose level fell, or a control that now fails`,
+		Example: `  aisight diff main.json pr.json -o markdown --fail-on new-key,regression`,
+		Args:    cobra.ExactArgs(2),
+		RunE: func(_ *cobra.Command, args []string) error {
+			for _, g := range failOn {
+				if !slices.Contains(diff.Gates, g) {
+					return usagef("--fail-on %q: want one of %s", g, strings.Join(diff.Gates, ", "))
+				}
+			}
+			old, err := readReport(args[0])
+			if err != nil {
+				return err
+			}
+			new, err := readReport(args[1])
+			if err != nil {
+				return err
+			}
+			r := diff.Compare(old, new)
+			var buf bytes.Buffer
+			if err := diff.Render(&buf, format.Value, r); err != nil {
+				return err
+			}
+			if _, err := stdout.Write(buf.Bytes()); err != nil {
+				return err
+			}
+			if tripped := r.Tripped(failOn); len(tripped) > 0 {
+				return exitError{exitShort, fmt.Errorf("diff gate failed: %s", strings.Join(tripped, "; "))}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().VarP(format, "output", "o", "output format: "+strings.Join(diff.Formats, ", "))
+	cmd.Flags().StringSliceVar(&failOn, "fail-on", nil, "exit 3 when the new report trips one of: "+strings.Join(diff.Gates, ", "))
+	return cmd
+}
+
+// readReport reads a JSON report of schema 1.x.
+func readReport(path string) (model.Report, error) {
+	var r model.Report
+	b, err := bounded.ReadFile(path, maxReportBytes)
+	if err != nil {
+		return r, usageError{fmt.Errorf("read report: %w", err)}
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return r, usageError{fmt.Errorf("%s is not an aisight JSON report (aisight scan -o json): %w", path, err)}
+	}
+	if !strings.HasPrefix(r.SchemaVersion, "1.") {
+		return r, usageError{fmt.Errorf("%s: schema_version %q; this aisight reads 1.x reports", path, r.SchemaVersion)}
+	}
+	return r, nil
+}

@@ -1,0 +1,153 @@
+package diff
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// Formats are the renderings of a diff.
+var Formats = []string{"table", "json", "markdown"}
+
+// Render writes the result in a format.
+func Render(w io.Writer, format string, r Result) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(r)
+	case "markdown":
+		return markdown(w, r)
+	case "table":
+		return table(w, r)
+	}
+	return fmt.Errorf("unknown diff format %q (valid: %s)", format, strings.Join(Formats, ", "))
+}
+
+func value(v any) string {
+	if v == nil {
+		return "(absent)"
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func table(w io.Writer, r Result) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "aisight diff: %d assets (%s) → %d assets (%s)\n\n", r.Old.Assets, r.Old.Started.Format("2006-01-02 15:04"), r.New.Assets, r.New.Started.Format("2006-01-02 15:04"))
+	if len(r.Levels) > 0 {
+		fmt.Fprintln(tw, "CATEGORY\tLEVEL\tPOTENTIAL")
+		for _, l := range r.Levels {
+			fmt.Fprintf(tw, "%s\tL%d → L%d\tL%d → L%d\n", l.Category, l.Old, l.New, l.OldPotential, l.NewPotential)
+		}
+		fmt.Fprintln(tw)
+	}
+	section := func(title string, as []Asset) {
+		if len(as) == 0 {
+			return
+		}
+		fmt.Fprintf(tw, "%s\tKIND\tPROVIDER\tNAME\tWHERE\n", title)
+		for _, a := range as {
+			shadow := ""
+			if a.Shadow {
+				shadow = " (unregistered)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s%s\t%s\n", a.ID, a.Kind, a.Provider, a.Name, shadow, a.Where)
+		}
+		fmt.Fprintln(tw)
+	}
+	section("ADDED", r.Added)
+	section("REMOVED", r.Removed)
+	if len(r.Changed) > 0 {
+		fmt.Fprintln(tw, "CHANGED\tFACT\tOLD\tNEW")
+		for _, c := range r.Changed {
+			for _, f := range c.Facts {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, f.Key, value(f.Old), value(f.New))
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	for _, s := range []struct {
+		title string
+		cs    []Control
+	}{{"NEWLY FAILING", r.NewFailing}, {"NO LONGER FAILING", r.Fixed}} {
+		if len(s.cs) == 0 {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\tCATEGORY\tTITLE\n", s.title)
+		for _, c := range s.cs {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, c.Category, c.Title)
+		}
+		fmt.Fprintln(tw)
+	}
+	if len(r.Added)+len(r.Removed)+len(r.Changed)+len(r.Levels)+len(r.NewFailing)+len(r.Fixed) == 0 {
+		fmt.Fprintln(tw, "No changes.")
+	}
+	return tw.Flush()
+}
+
+// md escapes text for a Markdown table cell.
+func md(s string) string {
+	r := strings.NewReplacer("|", `\|`, "`", "'", "\n", " ", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
+	return r.Replace(s)
+}
+
+func markdown(w io.Writer, r Result) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### aisight: %d → %d AI assets\n\n", r.Old.Assets, r.New.Assets)
+	fmt.Fprintf(&b, "%d added, %d removed, %d changed; %d categories moved; %d controls newly failing, %d fixed.\n\n",
+		len(r.Added), len(r.Removed), len(r.Changed), len(r.Levels), len(r.NewFailing), len(r.Fixed))
+	if len(r.Levels) > 0 {
+		b.WriteString("| Category | Level | Potential |\n|---|---|---|\n")
+		for _, l := range r.Levels {
+			arrow := "→"
+			if l.New < l.Old {
+				arrow = "↓"
+			} else if l.New > l.Old {
+				arrow = "↑"
+			}
+			fmt.Fprintf(&b, "| %s | L%d %s L%d | L%d → L%d |\n", l.Category, l.Old, arrow, l.New, l.OldPotential, l.NewPotential)
+		}
+		b.WriteString("\n")
+	}
+	if len(r.NewFailing) > 0 {
+		b.WriteString("**Newly failing controls**\n\n")
+		for _, c := range r.NewFailing {
+			fmt.Fprintf(&b, "- %s (%s): %s\n", md(c.ID), md(c.Category), md(c.Title))
+		}
+		b.WriteString("\n")
+	}
+	assets := func(title string, as []Asset) {
+		if len(as) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "<details><summary>%s (%d)</summary>\n\n| Kind | Provider | Name | Where |\n|---|---|---|---|\n", title, len(as))
+		for _, a := range as {
+			name := md(a.Name)
+			if a.Shadow {
+				name += " **(unregistered)**"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(string(a.Kind)), md(a.Provider), name, md(firstNonEmpty(a.Where, a.ID)))
+		}
+		b.WriteString("\n</details>\n\n")
+	}
+	assets("Added", r.Added)
+	assets("Removed", r.Removed)
+	if len(r.Changed) > 0 {
+		fmt.Fprintf(&b, "<details><summary>Changed (%d)</summary>\n\n| Asset | Fact | Old | New |\n|---|---|---|---|\n", len(r.Changed))
+		for _, c := range r.Changed {
+			for _, f := range c.Facts {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(firstNonEmpty(c.Name, c.ID)), md(f.Key), md(value(f.Old)), md(value(f.New)))
+			}
+		}
+		b.WriteString("\n</details>\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
