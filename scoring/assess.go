@@ -254,6 +254,14 @@ func deciding(c *Control, subject string, vars map[string]any) []model.Evidence 
 
 // evaluateAssets runs every automated asset control over every asset, in
 // parallel chunks, building each asset's activation once.
+// production reports whether an asset counts for the posture: a finding
+// the source collector placed in a test, docs or example context (fact
+// source.context) is listed in the inventory but judged by no control.
+func production(a *model.Asset) bool {
+	f, ok := a.Fact("source.context")
+	return !ok || f.Value == "production"
+}
+
 func evaluateAssets(inv model.Inventory, cat *Catalog, ev *evidence) map[*Control]*tally {
 	byKind := map[model.Kind][]*Control{}
 	var anyKind []*Control
@@ -285,6 +293,9 @@ func evaluateAssets(inv model.Inventory, cat *Catalog, ev *evidence) map[*Contro
 			end := min(len(inv.Assets), (w+1)*chunk)
 			for i := w * chunk; i < end; i++ {
 				a := &inv.Assets[i]
+				if !production(a) {
+					continue
+				}
 				var vars map[string]any
 				for _, list := range [][]*Control{byKind[a.Kind], anyKind} {
 					for _, c := range list {

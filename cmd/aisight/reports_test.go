@@ -55,7 +55,7 @@ func TestDiffThroughTheCLI(t *testing.T) {
 	if r := runCLI(t, "scan", "-o", "json", "--out", old, "--registry", reg, repo); r.code != exitOK {
 		t.Fatalf("first scan: exit %d %s", r.code, r.stderr)
 	}
-	os.WriteFile(filepath.Join(repo, "leak.py"), []byte("import anthropic\nclient = anthropic.Anthropic(api_key=\"sk-ant-api03-"+strings.Repeat("Zq8", 30)+"AAbbCCdd-QQ\")\n"), 0o600)
+	os.WriteFile(filepath.Join(repo, "leak.py"), []byte("import anthropic\nclient = anthropic.Anthropic(api_key=\"sk-ant-api03-1MULwJodFX1GOZrhrztAQpiN0k8s0Rc3VgTg9VaZEoBFUhIiJyqGNSOvQmIQbgSc7I8gzNHj_crZ_YxzGtoBgNOOgu1lNAA\")\n"), 0o600)
 	new := filepath.Join(dir, "new.json")
 	if r := runCLI(t, "scan", "-o", "json", "--out", new, "--registry", reg, repo); r.code != exitOK {
 		t.Fatalf("second scan: exit %d %s", r.code, r.stderr)

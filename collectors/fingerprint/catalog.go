@@ -237,6 +237,9 @@ func (c *Catalog) FormatInfo(format string) (FormatInfo, bool) {
 // ValueLooksLikeKey reports whether v, assigned to this env var, plausibly
 // is a literal credential rather than a placeholder or a reference.
 func (e *EnvVar) ValueLooksLikeKey(v string) bool {
+	if Placeholder([]byte(v)) {
+		return false
+	}
 	if e.valueRE != nil {
 		return e.valueRE.MatchString(v)
 	}

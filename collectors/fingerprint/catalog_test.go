@@ -20,7 +20,7 @@ func load(t testing.TB) *Catalog {
 	return c
 }
 
-var tmplRE = regexp.MustCompile(`\{(alnum|hex|b64|url|upper):(\d+)\}`)
+var tmplRE = regexp.MustCompile(`\{(alnum|hex|b64|url|upper|b32):(\d+)\}`)
 
 // expand turns a catalog example template into a synthetic value.
 func expand(tmpl string, rng *rand.Rand) string {
@@ -30,6 +30,7 @@ func expand(tmpl string, rng *rand.Rand) string {
 		"b64":   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
 		"url":   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
 		"upper": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+		"b32":   "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
 	}
 	return tmplRE.ReplaceAllStringFunc(tmpl, func(m string) string {
 		p := tmplRE.FindStringSubmatch(m)
@@ -155,6 +156,43 @@ func TestKeyCases(t *testing.T) {
 	}
 }
 
+// Generated keys are never placeholders (a placeholder filter that eats
+// real keys would hide them), and typed placeholders of every shape are.
+func TestPlaceholders(t *testing.T) {
+	c := load(t)
+	rng := rand.New(rand.NewPCG(5, 6))
+	flagged, total := 0, 0
+	for _, k := range c.Keys {
+		for _, p := range k.Positive {
+			for range 5000 {
+				total++
+				if Placeholder([]byte(expand(p, rng))) {
+					flagged++
+				}
+			}
+		}
+	}
+	if flagged*10000 > total { // at most 1 in 10,000 random keys
+		t.Errorf("%d of %d generated keys judged placeholders", flagged, total)
+	}
+	for _, v := range []string{
+		"sk-ant-api03-" + strings.Repeat("x", 93) + "AA",
+		"sk-proj-" + strings.Repeat("abcd1234", 6),
+		"sk-proj-YOUR_OPENAI_PROJECT_KEY_GOES_HERE_0123456789",
+		"hf_" + strings.Repeat("0", 34),
+		"AKIAIOSFODNN7EXAMPLE",
+		"gsk_" + strings.Repeat("Ab1", 17) + "x",
+		"nvapi-" + strings.Repeat("-", 64),
+	} {
+		if !Placeholder([]byte(v)) {
+			t.Errorf("%q: not judged a placeholder", v)
+		}
+		if m := c.FindKeys([]byte(" " + v + " ")); len(m) != 0 {
+			t.Errorf("%q: reported as a %s", v, m[0].Key.Kind)
+		}
+	}
+}
+
 func TestFindKeysSeveral(t *testing.T) {
 	c := load(t)
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -169,7 +207,7 @@ func TestFindKeysSeveral(t *testing.T) {
 
 func TestEnvAssignments(t *testing.T) {
 	c := load(t)
-	hex32 := "0123456789abcdef0123456789abcdef"
+	hex32 := "7c76fb008f86bebb2737f6a6f0fb23c6"
 	tests := []struct {
 		content string
 		want    string // env var name, "" for none
@@ -190,6 +228,16 @@ func TestEnvAssignments(t *testing.T) {
 		{"AZURE_OPENAI_API_KEY=notahexvaluebutlong1", "", ""},   // Azure requires its value shape
 		{"OPENAI_API_KEY_FILE=/run/secrets/openai1234", "", ""}, // a confusable name
 		{"OPENAI_API_KEY=short1", "", ""},
+		// placeholders of .env.example files and docs
+		{"AZURE_OPENAI_API_KEY=0123456789abcdef0123456789abcdef", "", ""},
+		{"OPENAI_API_KEY=sk-1234567890abcdef", "", ""},
+		{"OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwxyz", "", ""},
+		{`ANTHROPIC_API_KEY="sk-ant-api03-..."`, "", ""},
+		{"OPENAI_API_KEY=sk-...xxxx", "", ""},
+		{"HF_TOKEN=hf_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", ""},
+		{"MISTRAL_API_KEY=ab12ab12ab12ab12ab12ab12", "", ""},
+		{"AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "", ""},
+		{"aws_secret_access_key = 9drTJvcXLB89EXAMPLELB8923FB892xMFI", "", ""},
 	}
 	for _, e := range c.EnvVars {
 		for _, n := range e.Negative {

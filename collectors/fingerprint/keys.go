@@ -20,7 +20,11 @@ type KeyMatch struct {
 // FindKeys returns every provider key in content, in order of position. It
 // searches for each key shape's literal anchor first, so content without
 // any anchor costs one fast scan per anchor.
-func (c *Catalog) FindKeys(content []byte) []KeyMatch {
+func (c *Catalog) FindKeys(content []byte) []KeyMatch { return c.findKeys(content, true) }
+
+// findKeys is FindKeys; with placeholders false it also returns key-shaped
+// placeholders (the output wall redacts anything key-shaped).
+func (c *Catalog) findKeys(content []byte, skipPlaceholders bool) []KeyMatch {
 	var out []KeyMatch
 	var taken map[int]bool // allocated on the first hit: most files have none
 	for _, g := range c.anchors {
@@ -42,7 +46,7 @@ func (c *Catalog) FindKeys(content []byte) []KeyMatch {
 					continue
 				}
 				end := start + loc[1]
-				if end < len(content) && isKeyByte(content[end]) {
+				if end < len(content) && isKeyByte(content[end]) || skipPlaceholders && Placeholder(content[start:end]) {
 					continue
 				}
 				if taken == nil {
@@ -218,9 +222,10 @@ func Fingerprint(kind string, secret []byte, location string) model.Fingerprint 
 }
 
 // KeyRanges returns the byte ranges of the provider keys in b: what the
-// output wall (internal/redact) replaces.
+// output wall (internal/redact) replaces. Placeholders are included: the
+// wall errs on the side of redacting.
 func (c *Catalog) KeyRanges(b []byte) [][2]int {
-	ms := c.FindKeys(b)
+	ms := c.findKeys(b, false)
 	if len(ms) == 0 {
 		return nil
 	}

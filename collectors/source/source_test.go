@@ -228,7 +228,7 @@ func TestHostileTree(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	secret := "hf_" + strings.Repeat("Ab1", 11) + "x"
+	secret := "hf_jSI6bWHtP3fS2qHx6kwXoIIXGvOoNZYW2m" // a planted synthetic token
 	os.WriteFile(filepath.Join(outside, "secret.env"), []byte("HF="+secret+"\n"), 0o644)
 	write("ok.env", []byte("HF="+secret+"\n"))
 	write("bin.dat", append([]byte{0, 1, 2}, []byte(secret)...))
