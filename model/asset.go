@@ -97,6 +97,9 @@ type ModelRef struct {
 type Location struct {
 	Path string `json:"path"`
 	Line int    `json:"line,omitempty"`
+	// Cell is the 1-based notebook cell (.ipynb) of the finding; Line is
+	// then the notebook file's line of the cell's source line.
+	Cell int `json:"cell,omitempty"`
 }
 
 // Relation links an asset to another asset or principal by ID.

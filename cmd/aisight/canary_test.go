@@ -129,7 +129,7 @@ func TestCanariesNeverLeave(t *testing.T) {
 		t.Fatal(err)
 	}
 	estate.Faults = sim.Faults{}
-	const presign, awsSecret, awsSession = "CanaryAwsPresignSig0123456789abcdef", "CanaryAwsSecretKey/0123456789abcdefEXAMPLEkey", "CanaryAwsSessionToken0123456789abcdefghij"
+	const presign, awsSecret, awsSession = "CanaryAwsPresignSig1032547698badcfe", "CanaryAwsSecretKey/0123456789abcdefEXAMPLEkey", "CanaryAwsSessionToken1032547698badcfehgji"
 	estate.Accounts[0].Regions["us-east-1"].Models[0].ModelData = "https://models.s3.us-east-1.amazonaws.com/churn/model.tar.gz?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=" + presign
 	srv := sim.Start(estate)
 	defer srv.Close()

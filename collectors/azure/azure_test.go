@@ -164,7 +164,7 @@ const (
 // grants).
 var principals = []string{
 	prod + "a1", prod + "b1", prod + "c1", prod + "c2", prod + "a3", prod + "e1", res + "b2", dev + "b3",
-	llm + sha6("sk-proj-AzureMlCanary0123456789abcdefghijklmnopqrstuvwxyzABCDEF"), llm + sha6("hf_AzureCanary1Token2Abcdefghijklmnopq"),
+	llm + sha6("sk-proj-AzureMlCanary1032547698badcfehgjilknmporqtsvuxwzyBADCFE"), llm + sha6("hf_AzureCanary1Token2Acbedgfihkjmlonqp"),
 }
 
 func ids(inv model.Inventory, keep func(model.Asset) bool) []string {

@@ -179,7 +179,7 @@ func TestMLMappings(t *testing.T) {
 	dep := s.onlineDeploymentAssets(&armmachinelearning.OnlineDeployment{ID: to.Ptr(keyEP.ID + "/deployments/d"),
 		Properties: &armmachinelearning.ManagedOnlineDeployment{Model: to.Ptr("azureml://registries/azureml-meta/models/Llama-2-7b-chat/versions/24"),
 			InstanceType: to.Ptr("Standard_NC24ads_A100_v4"), EgressPublicNetworkAccess: to.Ptr(armmachinelearning.EgressPublicNetworkAccessTypeEnabled),
-			EnvironmentVariables: map[string]*string{"HF_TOKEN": to.Ptr("hf_Mapping1Token2Abcdefghijklmnopqrs"), "LOG_LEVEL": to.Ptr("info")}}}, keyEP)
+			EnvironmentVariables: map[string]*string{"HF_TOKEN": to.Ptr("hf_Mapping1Token2Acbedgfihkjmlonqpsr"), "LOG_LEVEL": to.Ptr("info")}}}, keyEP)
 	if len(dep) != 2 || dep[1].Kind != model.KindAPIKey || dep[0].Identity != keyEP.Identity {
 		t.Fatalf("deployment assets: %d, identity %q", len(dep), dep[0].Identity)
 	}

@@ -14,7 +14,7 @@ func TestReasoningEngineMappings(t *testing.T) {
 	withKey := s.engineAssets(&aiplatformpb.ReasoningEngine{Name: "projects/p/locations/us-central1/reasoningEngines/1", DisplayName: "support",
 		Spec: &aiplatformpb.ReasoningEngineSpec{AgentFramework: "langgraph", ServiceAccount: &own,
 			DeploymentSpec: &aiplatformpb.ReasoningEngineSpec_DeploymentSpec{
-				Env:       []*aiplatformpb.EnvVar{{Name: "LOG_LEVEL", Value: "info"}, {Name: "OPENAI_API_KEY", Value: "sk-proj-Mapping0123456789abcdefghijklmnopqrstuvwxyzABCD"}},
+				Env:       []*aiplatformpb.EnvVar{{Name: "LOG_LEVEL", Value: "info"}, {Name: "OPENAI_API_KEY", Value: "sk-proj-Mapping1032547698badcfehgjilknmporqtsvuxwzyABCD"}},
 				SecretEnv: []*aiplatformpb.SecretEnvVar{{Name: "ANTHROPIC_API_KEY", SecretRef: &aiplatformpb.SecretRef{Secret: "s"}}}}}})
 	def := s.engineAssets(&aiplatformpb.ReasoningEngine{Name: "projects/p/locations/us-central1/reasoningEngines/2",
 		Spec: &aiplatformpb.ReasoningEngineSpec{DeploymentSpec: &aiplatformpb.ReasoningEngineSpec_DeploymentSpec{

@@ -161,8 +161,8 @@ var principals = []string{
 	"//iam.googleapis.com/projects/ml-prod/serviceAccounts/service-100000000001@gcp-sa-aiplatform.iam.gserviceaccount.com",
 	"//iam.googleapis.com/projects/ml-prod/serviceAccounts/vertex-serving@ml-prod.iam.gserviceaccount.com",
 	"//iam.googleapis.com/projects/ml-prod/serviceAccounts/vertex-serving@ml-prod.iam.gserviceaccount.com#gcp_service_account_key-" + sha6("1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c"),
-	vx + "projects/ml-prod/locations/us-central1/models/llama-vllm@2#key-" + sha6("hf_GcpCanary0Token1Abcdefghijklmnopqr"),
-	vx + "projects/ml-prod/locations/us-central1/reasoningEngines/2001#key-" + sha6("sk-proj-GcpAgentCanary0123456789abcdefghijklmnopqrstuvwxyzABCD"),
+	vx + "projects/ml-prod/locations/us-central1/models/llama-vllm@2#key-" + sha6("hf_GcpCanary0Token1Acbedgfihkjmlonqpr"),
+	vx + "projects/ml-prod/locations/us-central1/reasoningEngines/2001#key-" + sha6("sk-proj-GcpAgentCanary1032547698badcfehgjilknmporqtsvuxwzyABCD"),
 }
 
 func ids(inv model.Inventory, keep func(model.Asset) bool) []string {

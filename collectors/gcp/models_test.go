@@ -12,7 +12,7 @@ import (
 
 func TestModelMappings(t *testing.T) {
 	s := testScan(t)
-	const token = "hf_Mapping0Token1Abcdefghijklmnopqr"
+	const token = "hf_Mapping0Token1Acbedgfihkjmlonqpr"
 	vllm := s.modelAssets(&aiplatformpb.Model{Name: "projects/p/locations/us-central1/models/llama", VersionId: "2", DisplayName: "llama",
 		VersionAliases: []string{"default"}, Labels: map[string]string{"owner": "chat"},
 		ArtifactUri:     "https://storage.googleapis.com/b/m?X-Goog-Signature=secretsig&X-Goog-Credential=x",

@@ -19,6 +19,35 @@ type file struct {
 	content   []byte
 	newlines  []int // offsets of '\n', built on the first line() call
 	indexed   bool
+
+	// A notebook cell scanned as a file of its own: its number, the file
+	// line of each of its lines, and a context that overrides the path's
+	// (markdown cells are documentation).
+	cell      int
+	cellLines []int
+	context   string
+}
+
+// location is the file:line (and notebook cell) of a byte offset.
+func (f *file) location(off int) *model.Location {
+	ln := f.line(off)
+	if f.cellLines == nil {
+		return &model.Location{Path: f.rel, Line: ln}
+	}
+	loc := &model.Location{Path: f.rel, Cell: f.cell}
+	if ln-1 < len(f.cellLines) {
+		loc.Line = f.cellLines[ln-1]
+	}
+	return loc
+}
+
+// contextAt is the source.context of a finding at off.
+func (f *file) contextAt(off int) string {
+	c := f.context
+	if c == "" {
+		c = fileContext(f.rel)
+	}
+	return lineContext(f, off, c)
 }
 
 // line returns the 1-based line number of a byte offset, by binary search
@@ -93,7 +122,10 @@ func (s *scanner) analyze(f *file) {
 	if isDockerfile(f.base) {
 		s.dockerfile(f)
 	}
-	if modelRefCandidate(f) {
+	switch {
+	case f.ext() == ".ipynb":
+		s.notebook(f)
+	case modelRefCandidate(f):
 		s.modelRefs(f)
 	}
 }
@@ -122,24 +154,31 @@ func (s *scanner) keys(f *file) {
 		all = append(all, found{m.Env.KeyKind, m.Env.Provider, m.Env.Name, m.Env.DeploymentType, m.ValueStart, m.ValueEnd, model.Inferred})
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].start < all[j].start })
+	awsSecret := slices.ContainsFunc(all, func(k found) bool { return k.kind == "aws_secret_access_key" })
 	for _, k := range all[:s.capFindings(f, "keys", len(all))] {
-		ln := f.line(k.start)
-		loc := f.rel + ":" + strconv.Itoa(ln)
+		where := f.location(k.start)
+		loc := f.rel + ":" + strconv.Itoa(where.Line)
 		fp := fingerprint.Fingerprint(k.kind, f.content[k.start:k.end], loc)
 		src := "file:" + loc
 		a := model.Asset{
 			ID: fileURI(s.label, f.rel) + "#key-" + fp.SHA256, Provider: k.provider, Scope: s.scope,
 			Kind: model.KindAPIKey, DeploymentType: k.dt,
 			Name:     k.kind + " in " + f.rel,
-			Location: &model.Location{Path: f.rel, Line: ln},
+			Location: where,
 			Secret:   &fp,
 			Facts: []model.Fact{
 				model.String("key.kind", k.kind, k.conf, src),
 				model.String("key.provider", k.provider, k.conf, src),
 				model.Bool("key.literal_in_source", true, model.Observed, src),
 				model.String("key.file_class", fileClass(f), model.Inferred, src),
-				model.Bool("key.short_lived", k.kind == "aws_bedrock_short_term_key", model.Inferred, "key kind "+k.kind),
+				model.Bool("key.short_lived", k.kind == "aws_bedrock_short_term_key" || k.kind == "aws_temporary_access_key_id", model.Inferred, "key kind "+k.kind),
+				model.String("source.context", f.contextAt(k.start), model.Inferred, src),
 			},
+		}
+		if k.kind == "aws_access_key_id" || k.kind == "aws_temporary_access_key_id" {
+			// An access key id alone cannot sign a request; with its secret in
+			// the same file it is a working credential.
+			a.Facts = append(a.Facts, model.Bool("key.secret_in_same_file", awsSecret, model.Inferred, src))
 		}
 		if k.envVar != "" {
 			a.Facts = append(a.Facts, model.String("key.env_var", k.envVar, model.Observed, src))

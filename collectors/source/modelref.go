@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -62,6 +63,30 @@ func FindModelRefs(b []byte) []ModelRef {
 			out = append(out, ModelRef{ID: string(m[1]), Revision: string(m[2]), Via: "hf_uri", Offset: at})
 		}
 	})
+	for _, anchor := range []string{"model", "MODEL", "repo_id"} {
+		eachIndex(b, anchor, func(at int) {
+			if r, ok := assignedModel(b, at); ok {
+				out = append(out, r)
+			}
+		})
+	}
+	eachIndex(b, "vllm serve", func(at int) {
+		if v, ok := positional(b[at+len("vllm serve"):]); ok && workload.ModelShaped(v) {
+			out = append(out, ModelRef{ID: redact.URL(v), Via: "cli_arg", Offset: at})
+		}
+	})
+	for _, anchor := range []string{"ollama run", "ollama pull"} {
+		eachIndex(b, anchor, func(at int) {
+			if v, ok := positional(b[at+len(anchor):]); ok && workload.OllamaModel.MatchString(v) {
+				out = append(out, ModelRef{ID: "ollama://" + v, Via: "cli_arg", Offset: at})
+			}
+		})
+	}
+	eachIndex(b, "--hf-repo", func(at int) {
+		if v, ok := positional(b[at+len("--hf-repo"):]); ok && workload.HFRepoID.MatchString(v) {
+			out = append(out, ModelRef{ID: v, Via: "cli_arg", Offset: at})
+		}
+	})
 	eachIndex(b, "--model", func(at int) {
 		if v, ok := cliModelValue(b[at+len("--model"):]); ok {
 			r := ModelRef{ID: redact.URL(v), Via: "cli_arg", Offset: at}
@@ -71,7 +96,101 @@ func FindModelRefs(b []byte) []ModelRef {
 			out = append(out, r)
 		}
 	})
-	return out
+	// In order of position; a reference inside a call already read
+	// (snapshot_download(repo_id="org/m")) is one reference.
+	slices.SortStableFunc(out, func(a, b ModelRef) int { return a.Offset - b.Offset })
+	kept := out[:0]
+	last := map[string]int{}
+	for _, r := range out {
+		if at, ok := last[r.ID]; ok && r.Offset-at < 600 {
+			continue
+		}
+		last[r.ID] = r.Offset
+		kept = append(kept, r)
+	}
+	return kept
+}
+
+// modelNames are the identifiers whose assigned string names a model, in
+// code (model="org/name", model_id = "org/name"), configs (model: org/name)
+// and Dockerfiles (ENV MODEL_ID=org/name, ENV HF_MODEL_ID org/name).
+var modelNames = map[string]bool{"model": true, "model_id": true, "model_name": true, "model_path": true,
+	"model_name_or_path": true, "pretrained_model_name_or_path": true, "base_model": true, "repo_id": true,
+	"hf_model_id": true, "served_model": true}
+
+// apiProviders are prefixes of API model names written as provider/model
+// (LiteLLM, OpenRouter, AI SDK): "openai/gpt-4o" is not a Hugging Face repo.
+var apiProviders = map[string]bool{"openai": true, "anthropic": true, "azure": true, "azure_ai": true, "bedrock": true,
+	"vertex_ai": true, "vertex_ai_beta": true, "gemini": true, "groq": true, "together_ai": true, "mistral": true,
+	"cohere": true, "ollama": true, "ollama_chat": true, "openrouter": true, "deepseek": true, "xai": true,
+	"fireworks_ai": true, "perplexity": true, "replicate": true, "sagemaker": true, "databricks": true,
+	"watsonx": true, "cloudflare": true, "voyage": true, "nvidia_nim": true, "hosted_vllm": true, "lm_studio": true,
+	"anyscale": true, "text-completion-openai": true, "claude": true, "gpt": true}
+
+// assignedModel reads `NAME = "org/name"`, `NAME: org/name`, `"NAME": "org/name"`,
+// `NAME=org/name` and `ENV NAME org/name` at an identifier starting at at.
+func assignedModel(b []byte, at int) (ModelRef, bool) {
+	if at > 0 && (isIdent(b[at-1])) {
+		return ModelRef{}, false
+	}
+	e := at
+	for e < len(b) && e-at < 40 && isIdent(b[e]) {
+		e++
+	}
+	name := strings.ToLower(string(b[at:e]))
+	if !modelNames[name] {
+		return ModelRef{}, false
+	}
+	i := e
+	for i < len(b) && (b[i] == '"' || b[i] == '\'' || b[i] == ']') {
+		i++
+	}
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	switch {
+	case i < len(b) && (b[i] == '=' || b[i] == ':') && !(i+1 < len(b) && b[i+1] == '='):
+		i++
+	case i > e && bytes.HasSuffix(bytes.TrimRight(b[max(0, at-8):at], " \t"), []byte("ENV")):
+		// Dockerfile ENV NAME value
+	default:
+		return ModelRef{}, false
+	}
+	v, ok := positional(b[i:])
+	if !ok || !workload.HFRepoID.MatchString(v) || strings.Contains(v, "..") {
+		return ModelRef{}, false
+	}
+	org, _, _ := strings.Cut(v, "/")
+	if apiProviders[strings.ToLower(org)] {
+		return ModelRef{}, false
+	}
+	return ModelRef{ID: v, Via: "assignment", Offset: at}, true
+}
+
+func isIdent(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// positional reads the next word after an anchor: spaces, then an optional
+// quote (also JSON-escaped), then the value up to a quote, space, comma or
+// bracket. Flags (-x) are skipped, so "vllm serve --port 8000 org/m" is not
+// read as a model, and "vllm serve org/m --port 8000" is.
+func positional(b []byte) (string, bool) {
+	i := 0
+	for i < len(b) && i < 16 && (b[i] == ' ' || b[i] == '\t' || b[i] == '=' || b[i] == '"' || b[i] == '\'' || b[i] == '\\' || b[i] == ',') {
+		i++
+	}
+	if i == 0 && len(b) > 0 && b[0] != '"' {
+		return "", false
+	}
+	j := i
+	for j < len(b) && j-i < 300 && strings.IndexByte("\"'` \t,\n\r]})\\;", b[j]) < 0 {
+		j++
+	}
+	if j == i || b[i] == '-' || b[i] == '$' {
+		return "", false
+	}
+	return string(b[i:j]), true
 }
 
 // eachIndex calls f with the offset of every occurrence of anchor in b.
@@ -124,7 +243,7 @@ func lineAround(b []byte, at int) []byte {
 // `"--model", "X"` and a YAML list's next item. Only model-shaped values count:
 // a Hugging Face repo id or a storage URI / absolute path.
 func cliModelValue(b []byte) (string, bool) {
-	for _, suf := range []string{"-id", "_id", "-name", "_name", "-path", "_path"} {
+	for _, suf := range []string{"-id", "_id", "-name", "_name", "-path", "_path", "-repository", "_repository"} {
 		if bytes.HasPrefix(b, []byte(suf)) {
 			b = b[len(suf):]
 			break
@@ -178,6 +297,10 @@ func (s *scanner) modelRefs(f *file) {
 		}
 	}
 	for _, r := range refs[:s.capFindings(f, "model references", len(refs))] {
-		s.sink.Asset(modelAsset(s.label, s.scope, f.rel, f.line(r.Offset), r))
+		where := f.location(r.Offset)
+		a := modelAsset(s.label, s.scope, f.rel, where.Line, r)
+		a.Location = where
+		a.Facts = append(a.Facts, model.String("source.context", f.contextAt(r.Offset), model.Inferred, "file:"+a.Location.Path))
+		s.sink.Asset(a)
 	}
 }

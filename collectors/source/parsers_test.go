@@ -1,10 +1,14 @@
 package source
 
 import (
+	"bytes"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/aisight/aisight/internal/bounded"
 )
 
 // names returns name@version(spec) of each dependency, for compact comparisons.
@@ -185,6 +189,39 @@ func FuzzFindModelRefs(f *testing.F) {
 		for _, r := range FindModelRefs(b) {
 			if r.Offset < 0 || r.Offset >= len(b) {
 				t.Fatalf("offset %d out of range", r.Offset)
+			}
+		}
+	})
+}
+
+// ParseNotebook never panics and every cell line it reports maps to a line
+// of the file (or is the line of its "source").
+func FuzzParseNotebook(f *testing.F) {
+	for _, p := range []string{"testdata/classes/notebooks/notebooks/finetune.ipynb", "testdata/classes/notebooks/notebooks/compact.ipynb"} {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"cells":[{"cell_type":"code","source":"a\nb"}]}`))
+	f.Add([]byte(`{"cells":[{"source":[1,2]},{"source":["x\n","y"]}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if bounded.Depth(b, bounded.MaxDepth) != nil {
+			return
+		}
+		fl := &file{content: b}
+		lines := 1 + bytes.Count(b, []byte("\n"))
+		cells, err := ParseNotebook(b, fl.line)
+		if err != nil {
+			return
+		}
+		for _, c := range cells {
+			if n := 1 + bytes.Count(c.Text, []byte("\n")); len(c.Lines) < n-1 {
+				t.Fatalf("cell %d: %d lines of text, %d located", c.Index, n, len(c.Lines))
+			}
+			for _, l := range c.Lines {
+				if l < 1 || l > lines {
+					t.Fatalf("cell %d: line %d outside the file's %d", c.Index, l, lines)
+				}
 			}
 		}
 	})

@@ -107,6 +107,7 @@ func (c *Collector) Collect(ctx context.Context, sc model.Scope, sink collectors
 		return collectors.Classed(model.ErrInvalidConfig, fmt.Errorf("open %s: %w", root, err))
 	}
 	defer r.Close()
+	sink = contextSink{sink}
 	s := &scanner{c: c, root: r, label: sc.Name, scope: sc.ID, sink: sink, deps: newDepSet()}
 	if err := s.run(ctx); err != nil {
 		return err

@@ -15,6 +15,9 @@ var (
 	// HFURI matches hf://org/name[@revision] and captures the id and revision.
 	HFURI     = regexp.MustCompile(`^hf://([A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*)(?:@([A-Za-z0-9._-]+))?`)
 	commitSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	// OllamaModel matches an Ollama library model: name[:tag], namespace/name[:tag]
+	// or hf.co/org/repo[:quant].
+	OllamaModel = regexp.MustCompile(`^(?:hf\.co/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+|(?:[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*)(?::[A-Za-z0-9._-]+)?$`)
 )
 
 // RevisionPinned reports whether a model revision is an immutable commit hash
@@ -26,7 +29,7 @@ func ModelShaped(v string) bool {
 	if HFRepoID.MatchString(v) {
 		return !strings.Contains(v, "..")
 	}
-	for _, p := range []string{"hf://", "s3://", "gs://", "pvc://", "oci://", "azureblob://", "https://huggingface.co/"} {
+	for _, p := range []string{"hf://", "s3://", "gs://", "pvc://", "oci://", "azureblob://", "https://huggingface.co/", "ollama://"} {
 		if strings.HasPrefix(v, p) && len(v) > len(p) {
 			return true
 		}
@@ -81,6 +84,8 @@ func ModelSource(id string) string {
 		return "oci"
 	case strings.HasPrefix(id, "azureblob://"):
 		return "azure_blob"
+	case strings.HasPrefix(id, "ollama://"):
+		return "ollama"
 	case strings.HasPrefix(id, "https://"), strings.HasPrefix(id, "http://"):
 		host := ""
 		if u, err := url.Parse(id); err == nil {

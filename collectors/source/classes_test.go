@@ -1,0 +1,130 @@
+package source
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aisight/aisight/model"
+)
+
+// Ground truth per detection class (issue 13's classes): each directory
+// under testdata/classes is a tree built from the shapes real projects use,
+// positives beside negatives, with a truth.txt listing every finding a
+// person reading the tree would want reported, one per line:
+//
+//	api_key  PATH:LINE[@CELL]  KEY_KIND  CONTEXT
+//	model    PATH:LINE[@CELL]  MODEL_ID  CONTEXT
+//	inference_workload PATH:LINE NAME [RUNTIME] [MODEL] [GPUS]
+//	mcp_server PATH:LINE NAME TRANSPORT PACKAGE_OR_URL
+//	sdk_dependency PATH:LINE PACKAGE
+//	unparsed PATH
+//
+// Every negative is a line the tree holds and truth.txt does not. The
+// test reports recall and precision per class and requires both to be 1:
+// a finding missed or a finding invented fails it, with the line named.
+func TestDetectionClassesGroundTruth(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/classes/*")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no class fixtures: %v", err)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			want := readTruth(t, filepath.Join(dir, "truth.txt"))
+			inv := scan(t, Options{Paths: []string{dir}, NoIgnore: true})
+			got := project(inv)
+			var hit int
+			for _, w := range want {
+				if slices.Contains(got, w) {
+					hit++
+				} else {
+					t.Errorf("missed: %s", w)
+				}
+			}
+			for _, g := range got {
+				if !slices.Contains(want, g) {
+					t.Errorf("not in the truth: %s", g)
+				}
+			}
+			recall := float64(hit) / float64(max(1, len(want)))
+			precision := float64(hit) / float64(max(1, len(got)))
+			t.Logf("%s: %d expected, %d reported, recall %.2f, precision %.2f", filepath.Base(dir), len(want), len(got), recall, precision)
+		})
+	}
+}
+
+func readTruth(t *testing.T, p string) []string {
+	t.Helper()
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		l := strings.TrimSpace(sc.Text())
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		out = append(out, strings.Join(strings.Fields(l), " "))
+	}
+	return out
+}
+
+// project reduces an inventory to truth.txt lines.
+func project(inv model.Inventory) []string {
+	var out []string
+	for _, a := range inv.Assets {
+		where := ""
+		if a.Location != nil {
+			where = fmt.Sprintf("%s:%d", a.Location.Path, a.Location.Line)
+			if a.Location.Cell > 0 {
+				where += fmt.Sprintf("@%d", a.Location.Cell)
+			}
+		}
+		str := func(k string) string {
+			if v, ok := factValue(a, k).(string); ok && v != "" {
+				return v
+			}
+			return "-"
+		}
+		var l string
+		switch a.Kind {
+		case model.KindAPIKey:
+			l = strings.Join([]string{"api_key", where, str("key.kind"), str("source.context")}, " ")
+		case model.KindModel:
+			l = strings.Join([]string{"model", where, a.Name, str("source.context")}, " ")
+		case model.KindInferenceWorkload:
+			gpus := "-"
+			if v, ok := factValue(a, "gpu.requested").(int64); ok && v > 0 {
+				gpus = fmt.Sprintf("gpus=%d", v)
+			}
+			l = strings.Join([]string{"inference_workload", where, a.Name, str("workload.runtime"), str("model.id"), gpus}, " ")
+		case model.KindMCPServer:
+			pkg := str("mcp.package")
+			if pkg == "-" {
+				pkg = str("mcp.url")
+			}
+			l = strings.Join([]string{"mcp_server", where, a.Name, str("mcp.transport"), pkg}, " ")
+		case model.KindSDKDependency:
+			l = strings.Join([]string{"sdk_dependency", where, str("dependency.package")}, " ")
+		default:
+			l = strings.Join([]string{string(a.Kind), where, a.Name}, " ")
+		}
+		out = append(out, l)
+	}
+	for _, r := range inv.Scan.CollectorRuns {
+		for _, n := range r.Notes {
+			if p, _, ok := strings.Cut(n, " not parsed: "); ok {
+				out = append(out, "unparsed "+p)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
