@@ -273,3 +273,27 @@ func TestCancelledAssessmentIsUnknown(t *testing.T) {
 		}
 	}
 }
+
+// A literal key in a test fixture, a docs page or an example file is listed
+// in the inventory but judged by no control: only production findings
+// count (fact source.context).
+func TestNonProductionFindingsAreNotJudged(t *testing.T) {
+	cat := catalog(t)
+	inv := inventory(t, "well-run")
+	key := func(id, ctx string) model.Asset {
+		return model.Asset{ID: id, Provider: "openai", Scope: inv.Scan.CollectorRuns[0].Scope.ID, Kind: model.KindAPIKey, DeploymentType: model.APISaaS,
+			Facts: []model.Fact{model.Bool("key.literal_in_source", true, model.Observed, "file:x"), model.String("source.context", ctx, model.Inferred, "file:x")}}
+	}
+	for _, ctx := range []string{"test", "docs", "example"} {
+		inv.Assets = append(inv.Assets, key("file://repo/"+ctx+"#key", ctx))
+	}
+	before := control(t, Assess(inventory(t, "well-run"), cat, nil), "IAM.2.no-literal-keys")
+	r := control(t, Assess(inv, cat, nil), "IAM.2.no-literal-keys")
+	if r.Result != before.Result || r.Applicable != before.Applicable {
+		t.Errorf("non-production keys changed IAM.2.no-literal-keys: %s %d/%d, was %s %d/%d", r.Result, r.Passing, r.Applicable, before.Result, before.Passing, before.Applicable)
+	}
+	inv.Assets = append(inv.Assets, key("file://repo/app#key", "production"))
+	if r := control(t, Assess(inv, cat, nil), "IAM.2.no-literal-keys"); r.Result != model.Fail {
+		t.Errorf("a production literal key: IAM.2.no-literal-keys = %s, want fail", r.Result)
+	}
+}

@@ -128,3 +128,21 @@ func project(inv model.Inventory) []string {
 	slices.Sort(out)
 	return out
 }
+
+// An AWS access key id with its secret in the same file is a working
+// credential; the fact says so (and the scorer never sees a test key).
+func TestAWSKeyPairs(t *testing.T) {
+	inv := scan(t, Options{Paths: []string{"testdata/classes/keys"}, NoIgnore: true})
+	pairs := 0
+	for _, a := range inv.Assets {
+		if k, _ := factValue(a, "key.kind").(string); strings.HasPrefix(k, "aws_") && strings.HasSuffix(k, "access_key_id") {
+			if v, _ := factValue(a, "key.secret_in_same_file").(bool); !v {
+				t.Errorf("%s: key.secret_in_same_file is not true", a.Name)
+			}
+			pairs++
+		}
+	}
+	if pairs != 2 {
+		t.Errorf("%d AWS key ids, want 2", pairs)
+	}
+}
