@@ -104,7 +104,7 @@ func project(inv model.Inventory) []string {
 			if v, ok := factValue(a, "gpu.requested").(int64); ok && v > 0 {
 				gpus = fmt.Sprintf("gpus=%d", v)
 			}
-			l = strings.Join([]string{"inference_workload", where, a.Name, str("workload.runtime"), str("model.id"), gpus}, " ")
+			l = strings.Join([]string{"inference_workload", where, a.Name, str("runtime.name"), str("model.id"), gpus}, " ")
 		case model.KindMCPServer:
 			pkg := str("mcp.package")
 			if pkg == "-" {

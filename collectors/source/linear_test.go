@@ -22,8 +22,9 @@ func TestDetectorsAreLinear(t *testing.T) {
 	units := []string{"A_KEY", "_KEY", "x_token ", "OPENAI_API_KEY=", "- name: OPENAI_API_KEY\n", "--model a/b ", "--model=a/b ",
 		"--revision ", "sk-", "sk-proj-", "AIza", "hf_", "ABSKQmVkcm9ja0FQSUtleS", "bedrock-api-key-", "JQQJ9", "hf://a/b ",
 		"from_pretrained(", `from_pretrained("a/b", `, "snapshot_download(repo_id=", "{{", "image: ", "[", `{"a":`, "://", "a@", "\"", "\\",
-		"FROM vllm/vllm-openai\n", "CMD --model a/b\n"}
-	names := []string{"run.sh", "values.yaml", "package.json", ".mcp.json", "Dockerfile", "pyproject.toml"}
+		"FROM vllm/vllm-openai\n", "CMD --model a/b\n", "model=\"a/b\" ", "MODEL_ID=a/b\n", "model", "vllm serve a/b ", "ollama run x ",
+		"--hf-repo a/b ", "{{ x }}", "{{- if }}\n", "  - {{", "ENV A=$B \\\n", "ARG X=${X}\n", `{"cells":[`, "nvapi-", "AKIA", "gsk_"}
+	names := []string{"run.sh", "values.yaml", "package.json", ".mcp.json", "Dockerfile", "pyproject.toml", "nb.ipynb", "settings.json"}
 	timeOf := func(name string, content []byte) time.Duration {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {

@@ -71,19 +71,23 @@ func FindModelRefs(b []byte) []ModelRef {
 		})
 	}
 	eachIndex(b, "vllm serve", func(at int) {
-		if v, ok := positional(b[at+len("vllm serve"):]); ok && workload.ModelShaped(v) {
+		if rest := b[at+len("vllm serve"):]; !afterWord(rest) {
+			return
+		} else if v, ok := positional(rest); ok && workload.ModelShaped(v) {
 			out = append(out, ModelRef{ID: redact.URL(v), Via: "cli_arg", Offset: at})
 		}
 	})
 	for _, anchor := range []string{"ollama run", "ollama pull"} {
 		eachIndex(b, anchor, func(at int) {
-			if v, ok := positional(b[at+len(anchor):]); ok && workload.OllamaModel.MatchString(v) {
+			if rest := b[at+len(anchor):]; !afterWord(rest) {
+				return
+			} else if v, ok := positional(rest); ok && workload.OllamaModel.MatchString(v) {
 				out = append(out, ModelRef{ID: "ollama://" + v, Via: "cli_arg", Offset: at})
 			}
 		})
 	}
 	eachIndex(b, "--hf-repo", func(at int) {
-		if v, ok := positional(b[at+len("--hf-repo"):]); ok && workload.HFRepoID.MatchString(v) {
+		if v, ok := positional(b[at+len("--hf-repo"):]); ok && workload.HFRepoID.MatchString(v) && (afterWord(b[at+len("--hf-repo"):]) || b[at+len("--hf-repo")] == '=') {
 			out = append(out, ModelRef{ID: v, Via: "cli_arg", Offset: at})
 		}
 	})
@@ -130,7 +134,10 @@ var apiProviders = map[string]bool{"openai": true, "anthropic": true, "azure": t
 // assignedModel reads `NAME = "org/name"`, `NAME: org/name`, `"NAME": "org/name"`,
 // `NAME=org/name` and `ENV NAME org/name` at an identifier starting at at.
 func assignedModel(b []byte, at int) (ModelRef, bool) {
-	if at > 0 && (isIdent(b[at-1])) {
+	for n := 0; at > 0 && isIdent(b[at-1]) && n < 40; n++ { // the whole identifier: HF_MODEL_ID
+		at--
+	}
+	if at > 0 && isIdent(b[at-1]) {
 		return ModelRef{}, false
 	}
 	e := at
@@ -171,6 +178,12 @@ func isIdent(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// afterWord reports whether b (the text after an anchor) starts with a
+// separator, so "vllm serve" does not match "vllm server".
+func afterWord(b []byte) bool {
+	return len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '"' || b[0] == '\'' || b[0] == '\\')
+}
+
 // positional reads the next word after an anchor: spaces, then an optional
 // quote (also JSON-escaped), then the value up to a quote, space, comma or
 // bracket. Flags (-x) are skipped, so "vllm serve --port 8000 org/m" is not
@@ -179,9 +192,6 @@ func positional(b []byte) (string, bool) {
 	i := 0
 	for i < len(b) && i < 16 && (b[i] == ' ' || b[i] == '\t' || b[i] == '=' || b[i] == '"' || b[i] == '\'' || b[i] == '\\' || b[i] == ',') {
 		i++
-	}
-	if i == 0 && len(b) > 0 && b[0] != '"' {
-		return "", false
 	}
 	j := i
 	for j < len(b) && j-i < 300 && strings.IndexByte("\"'` \t,\n\r]})\\;", b[j]) < 0 {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"path"
 	"strconv"
 	"strings"
 
@@ -11,7 +12,9 @@ import (
 
 // yamlWorkloads reports AI workloads declared in a YAML file.
 func (s *scanner) yamlWorkloads(f *file) {
-	if !bytes.Contains(f.content, []byte("image")) && !bytes.Contains(f.content, []byte("storageUri")) {
+	if !bytes.Contains(f.content, []byte("image")) && !bytes.Contains(f.content, []byte("storage")) &&
+		!bytes.Contains(f.content, []byte("repository")) && !bytes.Contains(f.content, []byte("gpu")) &&
+		!bytes.Contains(f.content, []byte("model")) {
 		return
 	}
 	ws, err := workload.ParseYAML(f.content, s.c.cat)
@@ -19,13 +22,16 @@ func (s *scanner) yamlWorkloads(f *file) {
 		s.parseError(f, err)
 	}
 	for _, w := range ws[:s.capFindings(f, "workloads", len(ws))] {
+		if w.Name == "" { // a Helm template: named after its file
+			w.Name = strings.TrimSuffix(f.rel, path.Ext(f.rel))
+		}
 		s.workload(f, w)
 	}
 }
 
 // dockerfile reports a Dockerfile whose final image serves AI or runs a model.
 func (s *scanner) dockerfile(f *file) {
-	c, line := workload.ParseDockerfile(f.content)
+	c, line := workload.ParseDockerfile(f.content, s.c.cat)
 	if c.Image == "" {
 		return
 	}
@@ -54,7 +60,7 @@ func (s *scanner) workload(f *file, w workload.Workload) {
 	if an.ModelID != "" {
 		a.Relations = append(a.Relations, model.Relation{Type: "serves", Target: modelAssetID(s.label, f.rel, an.ModelID)})
 	}
-	if strings.Contains(w.Kind, "compose") || w.Kind == "helm_values" || w.Kind == "dockerfile" {
+	if strings.Contains(w.Kind, "compose") || strings.HasPrefix(w.Kind, "helm_") || w.Kind == "dockerfile" {
 		s.sink.Asset(a)
 		return
 	}
@@ -77,6 +83,8 @@ func workloadFragment(w workload.Workload) string {
 		return "compose:" + w.Name
 	case "helm_values":
 		return "values:" + w.Name
+	case "helm_template":
+		return "template"
 	case "dockerfile":
 		return "dockerfile"
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,12 +18,17 @@ import (
 )
 
 // ParseYAML reads Kubernetes objects, compose services and Helm-style
-// values from a YAML stream. Templates ({{ }}) are not rendered and yield nothing.
+// values from a YAML stream. Templates are not rendered: their actions are
+// blanked (StripTemplates) and what is literal is read; a template that
+// still does not parse falls back to a line scan (templateLines). Duplicate
+// keys keep the last value, as Kubernetes tooling does.
 func ParseYAML(b []byte, cat *fingerprint.Catalog) ([]Workload, error) {
-	if bytes.Contains(b, []byte("{{")) {
-		return nil, nil
+	templated := bytes.Contains(b, tplOpen)
+	src := b
+	if templated {
+		src = StripTemplates(b)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var out []Workload
 	for {
 		var node yaml.Node
@@ -31,8 +37,12 @@ func ParseYAML(b []byte, cat *fingerprint.Catalog) ([]Workload, error) {
 			return out, nil
 		}
 		if err != nil {
+			if templated {
+				return append(out, templateLines(b, cat)...), nil
+			}
 			return out, fmt.Errorf("yaml: %w", err)
 		}
+		dedupeKeys(&node)
 		var doc any
 		if err := node.Decode(&doc); err != nil {
 			continue
@@ -41,8 +51,70 @@ func ParseYAML(b []byte, cat *fingerprint.Catalog) ([]Workload, error) {
 		if !ok {
 			continue
 		}
-		out = append(out, workloadsOf(m, node.Line, cat)...)
+		lines := map[string]int{}
+		indexLines(&node, "", lines, 0)
+		ws := workloadsOf(m, "", lines, cat)
+		for i := range ws {
+			if !templated {
+				continue
+			}
+			if IsTemplated(ws[i].Name) {
+				ws[i].Name = ""
+			}
+			for j := range ws[i].Containers {
+				if IsTemplated(ws[i].Containers[j].Image) { // {{ .Values.image.repository }}: the chart's values say
+					ws[i].Containers[j].Image = ""
+				}
+			}
+		}
+		for _, w := range ws {
+			if w.Kind == "helm_values" && w.Containers[0].Image == "" {
+				continue
+			}
+			out = append(out, w)
+		}
 	}
+}
+
+// templateLines is the line-level fallback for a Helm template that does
+// not parse even with its actions blanked: each literal image reference and
+// each GPU request is read from its line, as one workload of the file.
+func templateLines(b []byte, cat *fingerprint.Catalog) []Workload {
+	w := Workload{Kind: "helm_template"}
+	var gpu int64
+	ln := 0
+	for raw := range bytes.Lines(b) {
+		ln++
+		t := strings.TrimSpace(string(raw))
+		t = strings.TrimPrefix(t, "- ")
+		k, v, ok := strings.Cut(t, ":")
+		if !ok {
+			continue
+		}
+		v = strings.Trim(strings.TrimSpace(v), `"'`)
+		switch {
+		case k == "image" && v != "" && !strings.Contains(v, "{{"):
+			w.Containers = append(w.Containers, Container{Name: "image", Image: v})
+			if w.Line == 0 {
+				w.Line = ln
+			}
+		case cat.IsAccelerator(strings.Trim(k, `"'`)):
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > gpu {
+				gpu = n
+				if w.Line == 0 {
+					w.Line = ln
+				}
+			}
+		}
+	}
+	if len(w.Containers) == 0 && gpu == 0 {
+		return nil
+	}
+	if len(w.Containers) == 0 {
+		w.Containers = []Container{{Name: "gpu"}}
+	}
+	w.Containers[0].GPU = gpu
+	return []Workload{w}
 }
 
 // FromObject reads one Kubernetes object in its unstructured form (a typed
@@ -77,7 +149,28 @@ func FromObject(m map[string]any, cat *fingerprint.Catalog) Workload {
 		}
 		for _, key := range res.ImageKeys {
 			if img := imageOf(mm[key]); img != "" && !slices.ContainsFunc(w.Containers, func(c Container) bool { return c.Image == img }) {
-				w.Containers = append(w.Containers, Container{Name: key, Image: img})
+				// The block holding the image is the pod's spec in short
+				// (NIMService: image, resources, env side by side).
+				c := containerOf(mm, cat)
+				c.Name, c.Image = key, img
+				w.Containers = append(w.Containers, c)
+			}
+		}
+		// A model block without an image (KServe predictor.model with a
+		// modelFormat, runtime chosen by the controller) carries the
+		// container's resources, args and env itself.
+		if mm["image"] == nil && (mm["modelFormat"] != nil || mm["storageUri"] != nil || mm["storage"] != nil) &&
+			(mm["resources"] != nil || mm["args"] != nil || mm["env"] != nil) {
+			c := containerOf(mm, cat)
+			c.Name = "model"
+			w.Containers = append(w.Containers, c)
+		}
+		// KubeAI: resourceProfile "nvidia-gpu-l4:2" is two GPUs.
+		if rp := str(mm["resourceProfile"]); strings.Contains(rp, "gpu") {
+			if _, n, ok := strings.Cut(rp, ":"); ok {
+				if k, err := strconv.ParseInt(n, 10, 64); err == nil {
+					w.Containers = append(w.Containers, Container{Name: "resourceProfile", GPU: k, GPUKeys: []string{"kubeai:" + rp}})
+				}
 			}
 		}
 		for _, key := range res.ModelKeys {
@@ -90,19 +183,19 @@ func FromObject(m map[string]any, cat *fingerprint.Catalog) Workload {
 	return w
 }
 
-func workloadsOf(m map[string]any, line int, cat *fingerprint.Catalog) []Workload {
+func workloadsOf(m map[string]any, p string, lines map[string]int, cat *fingerprint.Catalog) []Workload {
 	if kind, ok := m["kind"].(string); ok && m["apiVersion"] != nil {
 		if kind == "List" {
 			var out []Workload
-			for _, it := range asList(m["items"]) {
+			for i, it := range asList(m["items"]) {
 				if im, ok := it.(map[string]any); ok {
-					out = append(out, workloadsOf(im, line, cat)...)
+					out = append(out, workloadsOf(im, p+".items["+strconv.Itoa(i)+"]", lines, cat)...)
 				}
 			}
 			return out
 		}
 		w := FromObject(m, cat)
-		w.Line = line
+		w.Line = lineOf(lines, p, p+".kind")
 		return []Workload{w}
 	}
 	if services := asMap(m["services"]); len(services) > 0 {
@@ -115,27 +208,67 @@ func workloadsOf(m map[string]any, line int, cat *fingerprint.Catalog) []Workloa
 			c := containerOf(svc, cat)
 			c.Name = name
 			c.GPU, c.GPUKeys = composeGPU(svc)
-			out = append(out, Workload{Kind: "compose_service", Name: name, Labels: strMap(svc["labels"]), Containers: []Container{c}, Line: line})
+			out = append(out, Workload{Kind: "compose_service", Name: name, Labels: strMap(svc["labels"]), Containers: []Container{c}, Line: lineOf(lines, p+".services."+name, p)})
 		}
 		return out
 	}
-	// Helm-style values: any map with an image (string or repository/tag map).
+	// Helm-style values: any map with an image (a string or a
+	// registry/repository/tag map), or whose own keys are
+	// repository + tag/registry/digest; a model named by a values key
+	// (modelURL, modelName, model) and GPUs by count keys (requestGPU).
 	var out []Workload
-	walkPaths(m, "", func(p string, mm map[string]any) {
-		if _, ok := mm["image"]; !ok {
-			return
+	walkPaths(m, p, func(vp string, mm map[string]any) {
+		c := Container{}
+		at := vp
+		switch {
+		case mm["image"] != nil:
+			c = containerOf(mm, cat)
+			at = vp + ".image"
+		case str(mm["repository"]) != "" && (mm["tag"] != nil || mm["registry"] != nil || mm["digest"] != nil):
+			c = containerOf(mm, cat)
+			c.Image = imageOf(mm)
+			at = vp + ".repository"
 		}
-		c := containerOf(mm, cat)
 		if c.Image == "" {
 			return
 		}
-		name := strings.TrimPrefix(p, ".")
-		if name == "" {
-			name = "image"
+		w := Workload{Kind: "helm_values", Containers: []Container{c}, Line: lineOf(lines, at, vp)}
+		w.Name = strings.TrimPrefix(vp, ".")
+		if w.Name == "" {
+			w.Name = "image"
 		}
-		out = append(out, Workload{Kind: "helm_values", Name: name, Containers: []Container{c}, Line: line})
+		for _, k := range valuesModelKeys {
+			if v := str(mm[k]); v != "" && ModelShaped(v) {
+				w.StorageURI = redact.URL(v)
+				break
+			}
+		}
+		for _, k := range valuesGPUKeys {
+			if n, err := strconv.ParseInt(fmt.Sprint(mm[k]), 10, 64); err == nil && n > w.Containers[0].GPU {
+				w.Containers[0].GPU = n
+				w.Containers[0].GPUKeys = append(w.Containers[0].GPUKeys, "values:"+k)
+			}
+		}
+		out = append(out, w)
 	})
 	return out
+}
+
+// valuesModelKeys name the model in a chart's values (vLLM production
+// stack modelURL, KubeAI/ollama charts model, TGI/TEI charts modelName).
+var valuesModelKeys = []string{"modelURL", "modelUrl", "modelName", "modelId", "modelID", "model", "modelPath", "hfModel"}
+
+// valuesGPUKeys count GPUs in a chart's values.
+var valuesGPUKeys = []string{"requestGPU", "gpu", "gpus", "numGpus", "gpuCount", "gpuLimit", "requestGPUs"}
+
+// lineOf is the line of the first known path, 0 when none is.
+func lineOf(lines map[string]int, paths ...string) int {
+	for _, p := range paths {
+		if l, ok := lines[p]; ok {
+			return l
+		}
+	}
+	return 0
 }
 
 // imageOf reads an image given as a string or as a Helm/operator-style
@@ -251,19 +384,41 @@ func composeGPU(svc map[string]any) (int64, []string) {
 	return n, keys
 }
 
-// ParseDockerfile reads the final stage's base image and its CMD/ENTRYPOINT.
-func ParseDockerfile(b []byte) (Container, int) {
+// ParseDockerfile reads the final stage's base image (an ARG default
+// substituted: ARG BASE=vllm/vllm-openai:v0.8.4 / FROM ${BASE}), its
+// CMD/ENTRYPOINT and its ENV (ENV K=V and ENV K V; values of credential env
+// vars are fingerprinted by NewEnvVar and dropped). Line continuations are
+// joined; the line reported is the final FROM's.
+func ParseDockerfile(b []byte, cat *fingerprint.Catalog) (Container, int) {
 	var c Container
-	line := 0
-	ln := 0
+	line, ln := 0, 0
+	args := map[string]string{}
+	var pending strings.Builder
+	start := 0
 	for raw := range bytes.Lines(b) {
 		ln++
 		t := strings.TrimSpace(string(raw))
+		if pending.Len() == 0 {
+			start = ln
+		}
+		if strings.HasSuffix(t, "\\") {
+			pending.WriteString(strings.TrimSuffix(t, "\\") + " ")
+			continue
+		}
+		if pending.Len() > 0 {
+			pending.WriteString(t)
+			t = pending.String()
+			pending.Reset()
+		}
 		f := strings.Fields(t)
 		if len(f) < 2 {
 			continue
 		}
 		switch strings.ToUpper(f[0]) {
+		case "ARG":
+			if k, v, ok := strings.Cut(f[1], "="); ok {
+				args[k] = strings.Trim(v, `"'`)
+			}
 		case "FROM":
 			img := f[1]
 			for _, x := range f[1:] {
@@ -272,14 +427,41 @@ func ParseDockerfile(b []byte) (Container, int) {
 					break
 				}
 			}
-			c = Container{Image: img}
-			line = ln
-		case "CMD", "ENTRYPOINT":
+			c = Container{Image: expandArgs(img, args)}
+			line = start
+		case "CMD", "ENTRYPOINT", "RUN":
+			if strings.ToUpper(f[0]) == "RUN" {
+				continue
+			}
 			rest := strings.TrimSpace(t[len(f[0]):])
 			c.Args = append(c.Args, strings.FieldsFunc(rest, func(r rune) bool { return r == '[' || r == ']' || r == ',' || r == ' ' || r == '"' })...)
+		case "ENV":
+			rest := f[1:]
+			if !strings.Contains(rest[0], "=") && len(rest) >= 2 { // ENV K V
+				c.Env = append(c.Env, NewEnvVar(cat, rest[0], strings.Trim(strings.Join(rest[1:], " "), `"'`), false))
+				continue
+			}
+			for _, kv := range rest {
+				if k, v, ok := strings.Cut(kv, "="); ok {
+					c.Env = append(c.Env, NewEnvVar(cat, k, strings.Trim(v, `"'`), false))
+				}
+			}
 		}
 	}
 	return c, line
+}
+
+// expandArgs substitutes ${NAME}, ${NAME:-default} and $NAME from ARG defaults.
+func expandArgs(s string, args map[string]string) string {
+	return os.Expand(s, func(name string) string {
+		if k, def, ok := strings.Cut(name, ":-"); ok {
+			if v := args[k]; v != "" {
+				return v
+			}
+			return def
+		}
+		return args[name]
+	})
 }
 
 func walkMaps(v any, f func(map[string]any)) {

@@ -1,11 +1,13 @@
 package workload
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/bounded"
 )
 
 func testCatalog(t testing.TB) *fingerprint.Catalog {
@@ -17,7 +19,9 @@ func testCatalog(t testing.TB) *fingerprint.Catalog {
 	return cat
 }
 
-func TestParseYAMLTemplatesYieldNothing(t *testing.T) {
+// A templated image is the chart values' business: nothing is invented
+// from "{{ .Values.image }}".
+func TestParseYAMLTemplatedImageYieldsNothing(t *testing.T) {
 	ws, err := ParseYAML([]byte("image: {{ .Values.image }}\n"), testCatalog(t))
 	if err != nil || len(ws) != 0 {
 		t.Errorf("got %v %v", ws, err)
@@ -125,5 +129,27 @@ func FuzzParseYAML(f *testing.F) {
 
 func FuzzParseDockerfile(f *testing.F) {
 	f.Add([]byte("FROM --platform=x vllm/vllm-openai AS s\nCMD [\"--model\", \"org/m\"]\n"))
-	f.Fuzz(func(t *testing.T, b []byte) { _, _ = ParseDockerfile(b) })
+	cat := testCatalog(f)
+	f.Fuzz(func(t *testing.T, b []byte) { _, _ = ParseDockerfile(b, cat) })
+}
+
+// StripTemplates keeps every line where it was (findings keep their line
+// numbers) and leaves no action behind; the lenient parse never panics.
+func FuzzStripTemplates(f *testing.F) {
+	cat := testCatalog(f)
+	f.Add([]byte("image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n  {{- if .Values.x }}\nargs: [--model_name={{.Name}}]\n{{ end }}\n"))
+	f.Add([]byte("a: {{ unterminated\nb: }} {{\n"))
+	f.Add([]byte("metadata:\n  name: a\n  name: b\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out := StripTemplates(b)
+		if bytes.Count(out, []byte("\n")) != bytes.Count(b, []byte("\n")) {
+			t.Fatalf("lines changed: %q -> %q", b, out)
+		}
+		if bytes.Contains(out, tplOpen) {
+			t.Fatalf("an action is left: %q", out)
+		}
+		if bounded.Depth(b, bounded.MaxDepth) == nil {
+			_, _ = ParseYAML(b, cat)
+		}
+	})
 }

@@ -153,8 +153,12 @@ func Analyze(w Workload, cat *fingerprint.Catalog) Analysis {
 // containerModel reads a model id from a container's args, then its env,
 // by the catalog's conventions and those of the container's runtime (rt).
 func containerModel(c *Container, rt *fingerprint.Image, cat *fingerprint.Catalog) (id, rev, via string) {
-	if id, rev = ModelArg(c.Args, cat.ModelArgs(rt), cat.ModelConventions.RevisionArgs); id != "" {
+	args := ShellWords(c.Args)
+	if id, rev = ModelArg(args, cat.ModelArgs(rt), cat.ModelConventions.RevisionArgs); id != "" {
 		return redact.URL(id), rev, "arg"
+	}
+	if id = PositionalModel(args); id != "" {
+		return redact.URL(id), "", "arg"
 	}
 	for _, e := range c.Env {
 		if cat.IsModelEnv(e.Name) && ModelShaped(e.ModelValue) && id == "" {

@@ -122,7 +122,26 @@ func LooksSecret(s string) bool {
 			return false
 		}
 	}
-	return upper && lower && digit && entropy(s) >= 4.0
+	return upper && lower && digit && entropy(s) >= 4.0 && !wordy(s)
+}
+
+// wordy reports whether s reads as hyphenated words (a model or release
+// name: Meta-Llama-3.1-8B-Instruct-FP8): three or more separators and no
+// run of letters and digits longer than 12. A generated token has long
+// runs between its rare separators.
+func wordy(s string) bool {
+	seps, run, longest := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '-', '_', '.':
+			seps++
+			run = 0
+		default:
+			run++
+			longest = max(longest, run)
+		}
+	}
+	return seps >= 3 && longest <= 12
 }
 
 // entropy is the Shannon entropy of s in bits per byte.

@@ -29,6 +29,10 @@ func TestURL(t *testing.T) {
 		{"s3://models/llama-3.1-8b-instruct/v2/", "s3://models/llama-3.1-8b-instruct/v2/"},
 		{"https://host/p?revision=main&page=2", "https://host/p?revision=main&page=2"},
 		{"meta-llama/Llama-3.1-8B", "meta-llama/Llama-3.1-8B"},
+		// model names are hyphenated words, not tokens
+		{"hf://neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8", "hf://neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8"},
+		{"hf://RedHatAI/Qwen2.5-VL-72B-Instruct-quantized.w8a8", "hf://RedHatAI/Qwen2.5-VL-72B-Instruct-quantized.w8a8"},
+		{"https://server.example/mcp/Ab-CdEf0123456789GhIjKlMnOpQrStUv/sse", "https://server.example/mcp/REDACTED/sse"},
 		{"/models/llama", "/models/llama"},
 	} {
 		if got := URL(tc.in); got != tc.want {
