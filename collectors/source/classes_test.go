@@ -2,6 +2,7 @@ package source
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,6 +49,14 @@ func TestDetectionClassesGroundTruth(t *testing.T) {
 			for _, g := range got {
 				if !slices.Contains(want, g) {
 					t.Errorf("not in the truth: %s", g)
+				}
+			}
+			if b, err := os.ReadFile(filepath.Join(dir, "forbidden.txt")); err == nil {
+				js, _ := json.Marshal(inv)
+				for _, f := range strings.Fields(string(b)) {
+					if strings.Contains(string(js), f) {
+						t.Errorf("%q (a secret or an env value of the tree) is in the inventory", f)
+					}
 				}
 			}
 			recall := float64(hit) / float64(max(1, len(want)))
@@ -106,9 +115,9 @@ func project(inv model.Inventory) []string {
 			}
 			l = strings.Join([]string{"inference_workload", where, a.Name, str("runtime.name"), str("model.id"), gpus}, " ")
 		case model.KindMCPServer:
-			pkg := str("mcp.package")
+			pkg := str("mcp.url")
 			if pkg == "-" {
-				pkg = str("mcp.url")
+				pkg = str("mcp.package")
 			}
 			l = strings.Join([]string{"mcp_server", where, a.Name, str("mcp.transport"), pkg}, " ")
 		case model.KindSDKDependency:
@@ -144,5 +153,30 @@ func TestAWSKeyPairs(t *testing.T) {
 	}
 	if pairs != 2 {
 		t.Errorf("%d AWS key ids, want 2", pairs)
+	}
+}
+
+// A remote server reached through a local bridge (npx mcp-remote URL) is
+// remote, with its URL stripped of the query and its bridge package pinned
+// or not; each server names the client whose configuration holds it.
+func TestMCPBridgeAndClient(t *testing.T) {
+	inv := scan(t, Options{Paths: []string{"testdata/classes/mcp-configs"}, NoIgnore: true})
+	want := map[string]map[string]any{
+		"atlassian":      {"mcp.remote": true, "mcp.package": "mcp-remote@0.1.13", "mcp.package_pinned": true, "mcp.client": "vscode", "mcp.url": "https://mcp.atlassian.com/v1/sse"},
+		"linear":         {"mcp.client": "codex", "mcp.env_literal_values": int64(1), "mcp.package_pinned": true},
+		"mcp-server-git": {"mcp.client": "zed", "mcp.command": "uvx"},
+		"slack":          {"mcp.client": "claude_code", "mcp.env_vars": []string{"SLACK_BOT_TOKEN"}},
+		"SQLite":         {"mcp.client": "continue", "mcp.package_pinned": false},
+	}
+	for _, a := range inv.Assets {
+		for k, v := range want[a.Name] {
+			if got := factValue(a, k); fmt.Sprint(got) != fmt.Sprint(v) {
+				t.Errorf("%s %s = %v, want %v", a.Name, k, got, v)
+			}
+		}
+		delete(want, a.Name)
+	}
+	for name := range want {
+		t.Errorf("server %s not reported", name)
 	}
 }

@@ -6,64 +6,193 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/BurntSushi/toml"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
 
-// isMCPConfig reports whether a file is an MCP client configuration:
-// mcp.json (.cursor/, .vscode/, project root), .mcp.json (Claude Code),
-// claude_desktop_config.json, cline_mcp_settings.json.
-func isMCPConfig(rel string) bool {
-	switch strings.ToLower(path.Base(rel)) {
-	case "mcp.json", ".mcp.json", "claude_desktop_config.json", "cline_mcp_settings.json", "mcp_config.json":
-		return true
+// mcpFormat says how a file holds MCP servers, from its path: "json"
+// (JSON with comments and trailing commas, as VS Code, Cursor, Zed and
+// Claude read it), "toml" (Codex) or "yaml" (Continue); "" when the file is
+// not an MCP client configuration.
+//
+//	.mcp.json, mcp.json (.cursor/, .vscode/, .roo/, .amazonq/, root)  Claude Code, Cursor, VS Code, Roo, Amazon Q
+//	claude_desktop_config.json, .claude.json (projects too)          Claude Desktop, Claude Code user config
+//	cline_mcp_settings.json, mcp_config.json, mcp_settings.json       Cline, Windsurf, Roo
+//	.vscode/settings.json ("mcp": {"servers"}), .gemini/settings.json, Zed settings.json ("context_servers")
+//	.continue/config.json|yaml, .continue/mcpServers/*.yaml|json      Continue
+//	.codex/config.toml ([mcp_servers.NAME])                           Codex
+func mcpFormat(rel string) string {
+	lower := strings.ToLower(rel)
+	base := path.Base(lower)
+	dir := path.Base(path.Dir(lower))
+	switch base {
+	case "mcp.json", ".mcp.json", "claude_desktop_config.json", "cline_mcp_settings.json", "mcp_config.json", "mcp_settings.json", ".claude.json":
+		return "json"
+	case "settings.json", "settings.local.json":
+		switch dir {
+		case ".vscode", ".gemini", ".zed", "zed", ".claude", ".cursor", ".windsurf", ".amazonq", ".roo":
+			return "json"
+		}
+	case "config.toml":
+		if dir == ".codex" {
+			return "toml"
+		}
 	}
-	return false
+	if dir == ".continue" && (base == "config.json" || base == "config.yaml" || base == "config.yml") || path.Base(path.Dir(path.Dir(lower))) == ".continue" && dir == "mcpservers" {
+		switch path.Ext(base) {
+		case ".json":
+			return "json"
+		case ".yaml", ".yml":
+			return "yaml"
+		}
+	}
+	if dir == ".amazonq" && path.Ext(base) == ".json" {
+		return "json"
+	}
+	return ""
 }
+
+// isMCPConfig reports whether a file is an MCP client configuration.
+func isMCPConfig(rel string) bool { return mcpFormat(rel) != "" }
 
 // MCPServer is one server entry of an MCP client configuration.
 type MCPServer struct {
-	Name    string            `json:"-"`
-	Command string            `json:"command"`
-	Args    []string          `json:"args"`
-	Env     map[string]string `json:"env"`
-	URL     string            `json:"url"`
-	Server  string            `json:"serverUrl"`
-	Type    string            `json:"type"`
+	Name    string
+	Command string
+	Args    []string
+	EnvVars []string // names only: values are never kept
+	// EnvLiterals counts env values written literally (not ${VAR} references).
+	EnvLiterals int
+	URL         string
+	Type        string
 }
 
-// ParseMCPConfig reads the servers of an MCP config ("mcpServers", VS Code's
-// "servers", or "context_servers").
+// serverKeys hold name -> server maps in the formats above.
+var serverKeys = []string{"mcpServers", "servers", "context_servers", "mcp_servers", "modelContextProtocolServers"}
+
+// ParseMCPConfig reads the servers of a JSON (JSONC) MCP configuration:
+// "mcpServers" (also under ~/.claude.json's projects), VS Code's "servers"
+// (also under "mcp"), Zed's "context_servers" with its command object,
+// Continue's "experimental.modelContextProtocolServers" list.
 func ParseMCPConfig(b []byte) ([]MCPServer, error) {
-	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(b, &doc); err != nil {
+	var doc any
+	if err := json.Unmarshal(JSONC(b), &doc); err != nil {
 		return nil, err
 	}
+	return serversIn(doc, 0), nil
+}
+
+// serversIn finds server maps (or lists) under the serverKeys of a decoded
+// document, at most four levels down.
+func serversIn(doc any, depth int) []MCPServer {
+	m, ok := doc.(map[string]any)
+	if !ok || depth > 4 {
+		return nil
+	}
 	var out []MCPServer
-	for _, key := range []string{"mcpServers", "servers", "context_servers"} {
-		raw, ok := doc[key]
-		if !ok {
+	for _, k := range sortedKeys(m) {
+		v := m[k]
+		if !slices.Contains(serverKeys, k) {
+			out = append(out, serversIn(v, depth+1)...)
 			continue
 		}
-		var servers map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &servers); err != nil {
-			continue
-		}
-		for _, name := range sortedKeys(servers) {
-			var s MCPServer
-			if err := json.Unmarshal(servers[name], &s); err != nil {
-				continue
+		switch servers := v.(type) {
+		case map[string]any:
+			for _, name := range sortedKeys(servers) {
+				if sm, ok := servers[name].(map[string]any); ok {
+					out = append(out, serverOf(name, sm))
+				}
 			}
-			s.Name = name
-			if s.URL == "" {
-				s.URL = s.Server
+		case []any: // Continue: a list of {name, command, args} or {transport: {...}}
+			for i, it := range servers {
+				sm, ok := it.(map[string]any)
+				if !ok {
+					continue
+				}
+				name, _ := sm["name"].(string)
+				if name == "" {
+					name = "server-" + strconv.Itoa(i+1)
+				}
+				if t, ok := sm["transport"].(map[string]any); ok {
+					sm = t
+				}
+				out = append(out, serverOf(name, sm))
 			}
-			out = append(out, s)
 		}
 	}
-	return out, nil
+	return out
+}
+
+// serverOf reads one server entry: command (a string, or Zed's {path, args,
+// env} object), args, env (names and a count of literal values), url /
+// serverUrl / httpUrl, type / transport.
+func serverOf(name string, m map[string]any) MCPServer {
+	s := MCPServer{Name: name}
+	cmd := m["command"]
+	if cm, ok := cmd.(map[string]any); ok { // Zed
+		cmd = cm["path"]
+		if m["args"] == nil {
+			m["args"] = cm["args"]
+		}
+		if m["env"] == nil {
+			m["env"] = cm["env"]
+		}
+	}
+	s.Command, _ = cmd.(string)
+	if args, ok := m["args"].([]any); ok {
+		for _, a := range args {
+			if as, ok := a.(string); ok {
+				s.Args = append(s.Args, as)
+			}
+		}
+	}
+	if env, ok := m["env"].(map[string]any); ok {
+		for _, k := range sortedKeys(env) {
+			s.EnvVars = append(s.EnvVars, k)
+			if v, _ := env[k].(string); v != "" && !strings.HasPrefix(v, "$") && !strings.HasPrefix(v, "{env:") {
+				s.EnvLiterals++
+			}
+		}
+	}
+	for _, k := range []string{"url", "serverUrl", "httpUrl"} {
+		if u, _ := m[k].(string); u != "" {
+			s.URL = u
+			break
+		}
+	}
+	for _, k := range []string{"type", "transport"} {
+		if t, _ := m[k].(string); t != "" {
+			s.Type = t
+			break
+		}
+	}
+	return s
+}
+
+// parseMCPTOML reads Codex's [mcp_servers.NAME] tables.
+func parseMCPTOML(b []byte) ([]MCPServer, error) {
+	var doc map[string]any
+	if err := toml.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	return serversIn(doc, 0), nil
+}
+
+// parseMCPYAML reads Continue's mcpServers list (config.yaml, or one
+// server block file under .continue/mcpServers/).
+func parseMCPYAML(b []byte) ([]MCPServer, error) {
+	var doc any
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	return serversIn(doc, 0), nil
 }
 
 var (
@@ -117,6 +246,25 @@ func MCPPackage(command string, args []string) (launcher, pkg string, pinned boo
 	return launcher, redact.URLsIn(pkg), pinned
 }
 
+// remoteBridge returns the URL a local bridge package (mcp-remote,
+// @modelcontextprotocol/proxy-style launchers) forwards to: the first
+// argument after the package that is an http(s) URL.
+func remoteBridge(pkg string, args []string) string {
+	name := pkg
+	if i := strings.LastIndexByte(pkg, '@'); i > 0 {
+		name = pkg[:i]
+	}
+	if name != "mcp-remote" && name != "@modelcontextprotocol/mcp-remote" && name != "supergateway" {
+		return ""
+	}
+	for _, a := range args {
+		if strings.HasPrefix(a, "https://") || strings.HasPrefix(a, "http://") {
+			return a
+		}
+	}
+	return ""
+}
+
 // safeURL reduces a remote server's URL to scheme, host and path, with
 // credentials, key-shaped path segments, matrix parameters, query and
 // fragment removed: a URL may carry a token anywhere.
@@ -130,7 +278,16 @@ func safeURL(raw string) string {
 
 // mcpConfig reports each MCP server of a client configuration.
 func (s *scanner) mcpConfig(f *file) {
-	servers, err := ParseMCPConfig(f.content)
+	var servers []MCPServer
+	var err error
+	switch mcpFormat(f.rel) {
+	case "toml":
+		servers, err = parseMCPTOML(f.content)
+	case "yaml":
+		servers, err = parseMCPYAML(f.content)
+	default:
+		servers, err = ParseMCPConfig(f.content)
+	}
 	if err != nil {
 		s.parseError(f, err)
 		return
@@ -139,31 +296,36 @@ func (s *scanner) mcpConfig(f *file) {
 		src := "file:" + f.rel
 		a := model.Asset{
 			ID: fileURI(s.label, f.rel) + "#mcp:" + m.Name, Provider: "mcp", Scope: s.scope,
-			Kind: model.KindMCPServer, Name: m.Name, Location: &model.Location{Path: f.rel, Line: f.line(indexOr0(f.content, `"`+m.Name+`"`))},
-		}
-		envNames := sortedKeys(m.Env)
-		literal := 0
-		for _, v := range m.Env {
-			if v != "" && !strings.HasPrefix(v, "${") && !strings.HasPrefix(v, "$") {
-				literal++
-			}
+			Kind: model.KindMCPServer, Name: m.Name, Location: &model.Location{Path: f.rel, Line: f.line(serverOffset(f.content, m.Name))},
 		}
 		a.Facts = append(a.Facts,
-			model.Strings("mcp.env_vars", envNames, model.Declared, src),
-			model.Int("mcp.env_literal_values", int64(literal), model.Observed, src))
-		if m.URL != "" {
+			model.Strings("mcp.env_vars", m.EnvVars, model.Declared, src),
+			model.Int("mcp.env_literal_values", int64(m.EnvLiterals), model.Observed, src))
+		launcher, pkg, pinned := MCPPackage(m.Command, m.Args)
+		url := m.URL
+		bridged := false
+		if url == "" {
+			url = remoteBridge(pkg, m.Args)
+			bridged = url != ""
+		}
+		if url != "" {
 			a.DeploymentType = model.APISaaS
 			transport := m.Type
-			if transport == "" {
+			if transport == "" || transport == "stdio" {
 				transport = "http"
 			}
 			a.Facts = append(a.Facts,
 				model.String("mcp.transport", transport, model.Declared, src),
-				model.String("mcp.url", safeURL(m.URL), model.Declared, src),
+				model.String("mcp.url", safeURL(url), model.Declared, src),
 				model.Bool("mcp.remote", true, model.Declared, src))
+			if bridged {
+				a.Facts = append(a.Facts,
+					model.String("mcp.command", launcher, model.Declared, src),
+					model.String("mcp.package", pkg, model.Declared, src),
+					model.Bool("mcp.package_pinned", pinned, model.Inferred, src))
+			}
 		} else {
 			a.DeploymentType = model.SelfHosted
-			launcher, pkg, pinned := MCPPackage(m.Command, m.Args)
 			a.Facts = append(a.Facts,
 				model.String("mcp.transport", "stdio", model.Declared, src),
 				model.String("mcp.command", launcher, model.Declared, src),
@@ -174,8 +336,54 @@ func (s *scanner) mcpConfig(f *file) {
 					model.Bool("mcp.package_pinned", pinned, model.Inferred, src))
 			}
 		}
+		if c := mcpClient(f.rel); c != "" {
+			a.Facts = append(a.Facts, model.String("mcp.client", c, model.Inferred, src))
+		}
 		s.sink.Asset(a)
 	}
+}
+
+// serverOffset is where a server's entry starts: its "NAME" key (JSON),
+// [mcp_servers.NAME] table (TOML) or name: NAME item (YAML).
+func serverOffset(b []byte, name string) int {
+	for _, p := range []string{`"` + name + `"`, "mcp_servers." + name, "- name: " + name + "\n", "name: " + name + "\n", `name: "` + name + `"`, "name: " + name} {
+		if i := bytes.Index(b, []byte(p)); i >= 0 {
+			return i
+		}
+	}
+	return 0
+}
+
+// mcpClient names the coding agent or IDE a configuration belongs to.
+func mcpClient(rel string) string {
+	lower := strings.ToLower(rel)
+	switch {
+	case strings.Contains(lower, ".cursor/"):
+		return "cursor"
+	case strings.Contains(lower, ".vscode/"):
+		return "vscode"
+	case strings.Contains(lower, ".gemini/"):
+		return "gemini_cli"
+	case strings.Contains(lower, ".codex/"):
+		return "codex"
+	case strings.Contains(lower, ".continue/"):
+		return "continue"
+	case strings.Contains(lower, ".amazonq/"):
+		return "amazon_q"
+	case strings.Contains(lower, ".roo/"):
+		return "roo"
+	case strings.Contains(lower, "zed/"):
+		return "zed"
+	case strings.Contains(lower, "windsurf") || strings.HasSuffix(lower, "mcp_config.json"):
+		return "windsurf"
+	case strings.HasSuffix(lower, "cline_mcp_settings.json"):
+		return "cline"
+	case strings.HasSuffix(lower, "claude_desktop_config.json"):
+		return "claude_desktop"
+	case strings.HasSuffix(lower, ".mcp.json"), strings.HasSuffix(lower, ".claude.json"), strings.Contains(lower, ".claude/"):
+		return "claude_code"
+	}
+	return ""
 }
 
 func indexOr0(b []byte, s string) int { return max(0, bytes.Index(b, []byte(s))) }

@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -223,6 +224,42 @@ func FuzzParseNotebook(f *testing.F) {
 					t.Fatalf("cell %d: line %d outside the file's %d", c.Index, l, lines)
 				}
 			}
+		}
+	})
+}
+
+func TestJSONC(t *testing.T) {
+	in := "{\n  // a comment with \"quotes\" and a url https://x\n  \"a\": \"http://not/a//comment\", /* block\n  comment */\n  \"b\": [1, 2,],\n  \"c\": {\"d\": 1, // trailing\n  },\n}\n"
+	var v map[string]any
+	out := JSONC([]byte(in))
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(out) != len(in) || bytes.Count(out, []byte("\n")) != bytes.Count([]byte(in), []byte("\n")) {
+		t.Errorf("offsets moved:\n%s", out)
+	}
+	if v["a"] != "http://not/a//comment" {
+		t.Errorf("a string was changed: %v", v["a"])
+	}
+	plain := []byte(`{"a": [1, 2]}`)
+	if got := JSONC(plain); &got[0] != &plain[0] {
+		t.Error("plain JSON was copied")
+	}
+}
+
+// JSONC never changes the length or the lines of its input, never touches
+// a string, and what plain JSON accepted it still accepts unchanged.
+func FuzzJSONC(f *testing.F) {
+	f.Add([]byte("{\"a\": 1, // c\n}"))
+	f.Add([]byte("/* x */ [1,2,]"))
+	f.Add([]byte(`{"s": "a // b /* c */ ,]"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out := JSONC(b)
+		if len(out) != len(b) || bytes.Count(out, []byte("\n")) != bytes.Count(b, []byte("\n")) {
+			t.Fatalf("length or lines changed: %q -> %q", b, out)
+		}
+		if json.Valid(b) && !bytes.Equal(out, b) {
+			t.Fatalf("valid JSON changed: %q -> %q", b, out)
 		}
 	})
 }
