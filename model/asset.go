@@ -40,17 +40,20 @@ const (
 	KindProject           Kind = "project"
 	KindSDKDependency     Kind = "sdk_dependency"
 	KindModelFile         Kind = "model_file"
-	KindMCPServer         Kind = "mcp_server"
-	KindIdentity          Kind = "identity"
-	KindFlow              Kind = "flow"
-	KindPrompt            Kind = "prompt"
-	KindModelRegistry     Kind = "model_registry"
+	// KindSerializedData is a pickle that holds no model (plain data): not
+	// a model, still unsafe to load.
+	KindSerializedData Kind = "serialized_data"
+	KindMCPServer      Kind = "mcp_server"
+	KindIdentity       Kind = "identity"
+	KindFlow           Kind = "flow"
+	KindPrompt         Kind = "prompt"
+	KindModelRegistry  Kind = "model_registry"
 )
 
 // Kinds lists every documented asset kind. Outputs with closed value sets
 // (metric labels) take their allowed kinds from here.
 var Kinds = []Kind{KindModel, KindEndpoint, KindModelDeployment, KindAgent, KindKnowledgeBase, KindGuardrail, KindNotebook,
-	KindInferenceWorkload, KindAPIKey, KindProject, KindSDKDependency, KindModelFile, KindMCPServer, KindIdentity,
+	KindInferenceWorkload, KindAPIKey, KindProject, KindSDKDependency, KindModelFile, KindSerializedData, KindMCPServer, KindIdentity,
 	KindFlow, KindPrompt, KindModelRegistry}
 
 // RegistrableKinds are the kinds an organisation's AI registry is expected to

@@ -278,15 +278,20 @@ func formatCases() map[string][]struct {
 		head []byte
 	}
 	return map[string][]tc{
-		"safetensors": {{"m.safetensors", st(`{"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}`)}, {"m.bin", st(`{"__metadata__":{"format":"pt"},"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}`)}},
-		"gguf":        {{"m.gguf", gguf}, {"noext", gguf}},
-		"onnx":        {{"m.onnx", []byte{0x08, 0x07, 0x12, 0x07, 'p', 'y', 't', 'o', 'r', 'c', 'h'}}},
-		"pytorch_zip": {{"m.pt", append([]byte("PK\x03\x04\x00\x00\x00\x00"), []byte("archive/data.pkl")...)}, {"pytorch_model.bin", append([]byte("PK\x03\x04"), []byte("model/data.pkl")...)}},
-		"pickle":      {{"m.pkl", []byte{0x80, 0x04, 0x95, 0x10, 0, 0, 0}}, {"m.bin", []byte{0x80, 0x02, '}', 'q', 0}}, {"m.joblib", []byte("cnumpy.core.multiarray\n_reconstruct\nq\x00")}},
-		"keras_hdf5":  {{"m.h5", []byte("\x89HDF\r\n\x1a\n\x00\x00")}},
-		"keras_v3":    {{"m.keras", append([]byte("PK\x03\x04\x00\x00"), []byte("metadata.json")...)}},
-		"tflite":      {{"m.tflite", []byte("\x1c\x00\x00\x00TFL3\x00\x00")}},
-		"coreml":      {{"m.mlmodel", []byte{0x08, 0x04, 0x12, 0x10, 0x0a}}},
+		"safetensors":    {{"m.safetensors", st(`{"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}`)}, {"m.bin", st(`{"__metadata__":{"format":"pt"},"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}`)}},
+		"gguf":           {{"m.gguf", gguf}, {"noext", gguf}},
+		"onnx":           {{"m.onnx", []byte{0x08, 0x07, 0x12, 0x07, 'p', 'y', 't', 'o', 'r', 'c', 'h'}}},
+		"pytorch_zip":    {{"m.pt", append([]byte("PK\x03\x04\x00\x00\x00\x00"), []byte("archive/data.pkl")...)}, {"pytorch_model.bin", append([]byte("PK\x03\x04"), []byte("model/data.pkl")...)}},
+		"pickle":         {{"m.pkl", []byte{0x80, 0x04, 0x95, 0x10, 0, 0, 0}}, {"m.bin", []byte{0x80, 0x02, '}', 'q', 0}}, {"m.joblib", []byte("cnumpy.core.multiarray\n_reconstruct\nq\x00")}},
+		"keras_hdf5":     {{"m.h5", []byte("\x89HDF\r\n\x1a\n\x00\x00")}},
+		"keras_v3":       {{"m.keras", append([]byte("PK\x03\x04\x00\x00"), []byte("metadata.json")...)}},
+		"tflite":         {{"m.tflite", []byte("\x1c\x00\x00\x00TFL3\x00\x00")}},
+		"coreml":         {{"m.mlmodel", []byte{0x08, 0x04, 0x12, 0x10, 0x0a}}},
+		"tf_saved_model": {{"saved_model.pb", []byte{0x08, 0x01, 0x12, 0x9a, 0x01}}},
+		"mlflow_model":   {{"MLmodel", []byte("artifact_path: model\nflavors:\n  sklearn: {}\n")}},
+		"lightgbm":       {{"ranker.txt", []byte("tree\nversion=v4\nnum_class=1\n")}},
+		"xgboost_json":   {{"b.json", []byte(`{"learner":{"gradient_booster":{"name":"gbtree"}}}`)}},
+		"pmml":           {{"m.pmml", []byte(`<?xml version="1.0"?><PMML xmlns="http://www.dmg.org/PMML-4_4">`)}},
 		"": { // confusables: must not be taken for a model
 			{"README.md", []byte("# GGUF models\nSee PK docs")},
 			{"data.zip", []byte("PK\x03\x04\x00\x00readme.txt")},
@@ -299,6 +304,10 @@ func formatCases() map[string][]struct {
 			{"bad.safetensors", st(`{"w":{"dtype":"F16"`)[:10]},
 			{"g.bin", []byte("GGUF\xff\xff\xff\xff")},
 			{"w.npy", []byte("\x93NUMPY\x01\x00v\x00")}, // arrays are data, not models
+			{"config.json", []byte(`{"learner": "alice"}`)},
+			{"trees.txt", []byte("tree\noak\n")},
+			{"mlmodel.txt", []byte("flavors: none")},
+			{"notes.xml", []byte("<notes>PMML is a format</notes>")},
 		},
 	}
 }

@@ -37,6 +37,19 @@ func SniffFormat(head []byte, name string) string {
 	if isSafetensors(head) {
 		return "safetensors"
 	}
+	switch lname := strings.ToLower(name); {
+	case lname == "saved_model.pb" && len(head) > 0:
+		return "tf_saved_model"
+	case name == "MLmodel" && bytes.Contains(head, []byte("flavors:")):
+		return "mlflow_model"
+	case bytes.HasPrefix(head, []byte("tree\nversion=v")):
+		return "lightgbm"
+	case ext == ".json" && bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n"), []byte("{")) &&
+		bytes.Contains(head, []byte(`"learner"`)) && bytes.Contains(head, []byte(`"gradient_booster"`)):
+		return "xgboost_json"
+	case (ext == ".pmml" || ext == ".xml") && bytes.Contains(head, []byte("<PMML")):
+		return "pmml"
+	}
 	if isPickle(head, ext) {
 		return "pickle"
 	}

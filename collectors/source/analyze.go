@@ -122,6 +122,9 @@ func (s *scanner) analyze(f *file) {
 	if isDockerfile(f.base) {
 		s.dockerfile(f)
 	}
+	if isModelfile(f.base) {
+		s.modelfile(f)
+	}
 	switch {
 	case f.ext() == ".ipynb":
 		s.notebook(f)

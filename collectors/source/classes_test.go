@@ -120,6 +120,8 @@ func project(inv model.Inventory) []string {
 				pkg = str("mcp.package")
 			}
 			l = strings.Join([]string{"mcp_server", where, a.Name, str("mcp.transport"), pkg}, " ")
+		case model.KindModelFile, model.KindSerializedData:
+			l = strings.Join([]string{string(a.Kind), a.Location.Path, str("model.format"), fmt.Sprintf("safe=%v", factValue(a, "model.serialization_safe"))}, " ")
 		case model.KindSDKDependency:
 			l = strings.Join([]string{"sdk_dependency", where, str("dependency.package")}, " ")
 		default:

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -321,10 +322,16 @@ func (w *worker) modelFile(rel string, f *os.File, head []byte, size int64, form
 			model.Int("file.size_bytes", size, model.Observed, src),
 		},
 	}
+	libs := &pickleLibs{}
+	libs.Write(head)
 	if s.c.opts.MaxHashSize >= 0 && size <= s.c.opts.MaxHashSize {
 		h := sha256.New()
 		h.Write(head)
-		if _, err := io.CopyBuffer(h, ctxReader{w.ctx, f}, w.hashBuf); err != nil {
+		var sink io.Writer = h
+		if format == "pickle" {
+			sink = io.MultiWriter(h, libs)
+		}
+		if _, err := io.CopyBuffer(sink, ctxReader{w.ctx, f}, w.hashBuf); err != nil {
 			s.count(statSkipUnreadable, 1)
 			a.Facts = append(a.Facts, model.Bool("file.hash_skipped", true, model.Observed, "read error"))
 		} else {
@@ -340,5 +347,66 @@ func (w *worker) modelFile(rel string, f *os.File, head []byte, size int64, form
 		}
 		a.Facts = append(a.Facts, model.Bool("file.hash_skipped", true, model.Observed, why))
 	}
+	if format == "pickle" {
+		found := libs.list()
+		a.Facts = append(a.Facts, model.Strings("pickle.libraries", found, model.Observed, src))
+		if len(found) == 0 && !modelLikeName(rel) {
+			// Plain data (numbers, dicts, DataFrames): not a model, and still
+			// code on load.
+			a.Kind, a.Model = model.KindSerializedData, nil
+		}
+	}
 	s.sink.Asset(a)
+}
+
+// pickleModelLibs are the libraries whose classes in a pickle's GLOBAL
+// opcodes make it a model (an estimator, a network, a booster).
+var pickleModelLibs = []string{"torch", "sklearn", "xgboost", "lightgbm", "keras", "tensorflow", "catboost", "transformers", "statsmodels", "skops", "onnx", "sentence_transformers", "peft"}
+
+// pickleLibs is an io.Writer that notes which pickleModelLibs a pickle
+// stream names ("sklearn.ensemble._forest", "torch._utils"), across the
+// chunks it is written in. It never interprets the stream.
+type pickleLibs struct {
+	tail  []byte
+	found map[string]bool
+}
+
+func (p *pickleLibs) Write(b []byte) (int, error) {
+	if len(p.found) == len(pickleModelLibs) {
+		return len(b), nil
+	}
+	buf := append(p.tail, b...)
+	for _, lib := range pickleModelLibs {
+		if !p.found[lib] && bytes.Contains(buf, []byte(lib+".")) {
+			if p.found == nil {
+				p.found = map[string]bool{}
+			}
+			p.found[lib] = true
+		}
+	}
+	const keep = 32
+	p.tail = append(p.tail[:0], buf[max(0, len(buf)-keep):]...)
+	return len(b), nil
+}
+
+func (p *pickleLibs) list() []string {
+	var out []string
+	for _, lib := range pickleModelLibs {
+		if p.found[lib] {
+			out = append(out, lib)
+		}
+	}
+	return out
+}
+
+// modelLikeName reports whether a pickle's path says it holds a model (a
+// model-like file name, or a models/ or checkpoints/ directory).
+func modelLikeName(rel string) bool {
+	b := strings.ToLower(rel)
+	for _, w := range []string{"model", "clf", "classifier", "regressor", "estimator", "checkpoint", "ckpt", "weights", "pipeline", "booster", "predictor"} {
+		if strings.Contains(b, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -34,8 +34,11 @@ var sarifRules = []sarifRule{
 		help:     "Pickle and PyTorch archives and Keras HDF5 run code on load. Convert to safetensors or ONNX, or load only from trusted, verified sources.",
 		severity: 7.5, level: "error", match: func(a *model.Asset) (string, bool) {
 			safe, ok := factBool(a, "model.serialization_safe")
-			if a.Kind != model.KindModelFile || !ok || safe {
+			if a.Kind != model.KindModelFile && a.Kind != model.KindSerializedData || !ok || safe {
 				return "", false
+			}
+			if a.Kind == model.KindSerializedData {
+				return "a pickle of data (no model): loading it runs whatever code it names", true
 			}
 			return "model file in " + factString(a, "model.format") + " format, which can run code when loaded", true
 		}},
