@@ -64,6 +64,16 @@ func manifestParser(base string) (*parser, string) {
 		return &parser{parse: parseGradle}, "maven"
 	case b == "gradle.lockfile":
 		return &parser{parse: parseGradleLock, lock: true}, "maven"
+	case b == "environment.yml" || b == "environment.yaml" || b == "conda.yaml" || b == "conda.yml":
+		return &parser{parse: parseCondaEnv}, "pypi"
+	case b == "setup.py":
+		return &parser{parse: parseSetupPy}, "pypi"
+	case b == "setup.cfg":
+		return &parser{parse: parseSetupCfg}, "pypi"
+	case b == "cargo.toml":
+		return &parser{parse: parseCargoToml}, "cargo"
+	case b == "cargo.lock":
+		return &parser{parse: parseCargoLock, lock: true}, "cargo"
 	}
 	return nil, ""
 }

@@ -263,3 +263,19 @@ func FuzzJSONC(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseCondaEnv(f *testing.F) {
+	fuzzParser(f, parseCondaEnv, "dependencies:\n  - python=3.11\n  - pip:\n      - openai==1.0\n")
+}
+func FuzzParseSetupPy(f *testing.F) {
+	fuzzParser(f, parseSetupPy, "setup(install_requires=['openai>=1', \"x\"], extras_require={'a': ['b']})")
+}
+func FuzzParseSetupCfg(f *testing.F) {
+	fuzzParser(f, parseSetupCfg, "[options]\ninstall_requires =\n    openai>=1\n[options.extras_require]\nx =\n    vllm\n")
+}
+func FuzzParseCargoToml(f *testing.F) {
+	fuzzParser(f, parseCargoToml, "[dependencies]\nasync-openai = \"0.24\"\nx = { package = \"y\", git = \"https://h/r\" }\n")
+}
+func FuzzParseCargoLock(f *testing.F) {
+	fuzzParser(f, parseCargoLock, "[[package]]\nname = \"a\"\nversion = \"1\"\n")
+}

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/aisight/aisight/internal/redact"
 )
 
 // pep508 splits a requirement "name[extras] spec ; markers".
@@ -68,6 +70,10 @@ func parseRequirements(b []byte) ([]Dep, error) {
 			text = text[:i]
 		}
 		text = strings.TrimSpace(text)
+		if name, ok := eggName(text); ok { // -e git+https://...#egg=name, or a bare VCS URL
+			out = append(out, Dep{Name: name, Spec: redact.URLsIn(strings.TrimSpace(strings.TrimPrefix(text, "-e"))), Line: start})
+			continue
+		}
 		if text == "" || strings.HasPrefix(text, "#") || strings.HasPrefix(text, "-") {
 			continue
 		}
@@ -80,6 +86,22 @@ func parseRequirements(b []byte) ([]Dep, error) {
 		}
 	}
 	return out, sc.Err()
+}
+
+// eggName reads the project name of a VCS requirement line
+// ("-e git+https://host/org/repo@v1#egg=name", "git+https://...#egg=name").
+func eggName(text string) (string, bool) {
+	t := strings.TrimSpace(strings.TrimPrefix(text, "-e "))
+	if !strings.HasPrefix(t, "git+") && !strings.HasPrefix(t, "hg+") && !strings.HasPrefix(t, "svn+") && !strings.HasPrefix(t, "bzr+") {
+		return "", false
+	}
+	_, frag, ok := strings.Cut(t, "#egg=")
+	if !ok {
+		return "", false
+	}
+	name, _, _ := strings.Cut(frag, "&")
+	name, _, _ = strings.Cut(name, "[")
+	return name, name != ""
 }
 
 // lineOf finds the first line on which a package name appears, for locations.
@@ -117,7 +139,7 @@ func parsePyproject(b []byte) ([]Dep, error) {
 	add := func(req string, dev bool) {
 		if d, ok := parseRequirement(req); ok {
 			d.Dev = dev
-			d.Line = lineOf(b, d.Name)
+			d.Line = reqLine(b, d.Name)
 			out = append(out, d)
 		}
 	}
@@ -141,7 +163,7 @@ func parsePyproject(b []byte) ([]Dep, error) {
 			if strings.EqualFold(name, "python") {
 				continue
 			}
-			d := Dep{Name: name, Dev: dev, Line: lineOf(b, name)}
+			d := Dep{Name: name, Dev: dev, Line: reqLine(b, name)}
 			switch v := m[name].(type) {
 			case string:
 				d.Spec = v
@@ -190,7 +212,7 @@ func parsePipfile(b []byte) ([]Dep, error) {
 		dev bool
 	}{{doc.Packages, false}, {doc.DevPackages, true}} {
 		for _, name := range sortedKeys(set.m) {
-			d := Dep{Name: name, Dev: set.dev, Line: lineOf(b, name)}
+			d := Dep{Name: name, Dev: set.dev, Line: reqLine(b, name)}
 			switch v := set.m[name].(type) {
 			case string:
 				d.Spec = v
