@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +91,32 @@ func TestWriteFileAtomicKeepsOldFileOnError(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("temporary file left: %v", entries)
+	}
+}
+
+// The table lists keys written in files and unsafe model files at their
+// file:line, production findings first, never the secret.
+func TestTableFindings(t *testing.T) {
+	key := func(path string, line int, ctx string) model.Asset {
+		return model.Asset{ID: "k" + path, Kind: model.KindAPIKey, Scope: "source:repo", Location: &model.Location{Path: path, Line: line},
+			Secret: &model.Fingerprint{Kind: "openai_project_key", Prefix: "sk-p", Suffix: "N5KX"},
+			Facts: []model.Fact{model.Bool("key.literal_in_source", true, model.Observed, "f"), model.String("key.kind", "openai_project_key", model.Inferred, "f"),
+				model.String("source.context", ctx, model.Inferred, "f")}}
+	}
+	r := model.Report{Assets: []model.Asset{
+		key("tests/test_a.py", 3, "test"), key("app/main.py", 7, "production"),
+		{ID: "m", Kind: model.KindModelFile, Scope: "source:repo", Location: &model.Location{Path: "models/m.safetensors"},
+			Facts: []model.Fact{model.Bool("model.serialization_safe", true, model.Observed, "f")}},
+		{ID: "p", Kind: model.KindSerializedData, Scope: "source:repo", Location: &model.Location{Path: "data/x.pkl"},
+			Facts: []model.Fact{model.Bool("model.serialization_safe", false, model.Observed, "f"), model.String("model.format", "pickle", model.Observed, "f")}},
+	}}
+	var b strings.Builder
+	if err := Table(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	i, j, k := strings.Index(out, "repo/app/main.py:7"), strings.Index(out, "repo/tests/test_a.py:3"), strings.Index(out, "repo/data/x.pkl")
+	if i < 0 || j < 0 || k < 0 || j < i || strings.Contains(out, "m.safetensors") {
+		t.Errorf("findings:\n%s", out)
 	}
 }

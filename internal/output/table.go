@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -61,11 +62,87 @@ func Table(w io.Writer, r model.Report) error {
 		p("%s\t%d\t%d\t%d\t%d\n", k, row[0], row[1], row[2], row[0]+row[1]+row[2])
 	}
 	p("total\t%d\t%d\t%d\t%d\n", tot[0], tot[1], tot[2], tot[0]+tot[1]+tot[2])
+	findingsTable(p, r.Assets)
 	if r.Assessment != nil {
 		p("\n")
 		assessmentTable(p, r.Assessment)
 	}
 	return tw.Flush()
+}
+
+// maxFindingRows bounds the FINDINGS section; the JSON output has them all.
+const maxFindingRows = 20
+
+// findingsTable lists what a person acts on at a file and line: keys
+// written in files and model files that run code when loaded (production
+// findings first; test, docs and example ones marked). Other kinds are
+// summarised above.
+func findingsTable(p func(string, ...any), assets []model.Asset) {
+	type row struct {
+		ctx, where, what string
+	}
+	var rows []row
+	for i := range assets {
+		a := &assets[i]
+		if a.Location == nil || a.Location.Path == "" {
+			continue
+		}
+		var what string
+		switch {
+		case a.Kind == model.KindAPIKey:
+			if lit, ok := factBool(a, "key.literal_in_source"); !ok || !lit {
+				continue
+			}
+			what = "key " + firstNonEmpty(factString(a, "key.kind"), "credential")
+			if a.Secret != nil {
+				what += " " + a.Secret.Prefix + "…" + a.Secret.Suffix
+			}
+		case a.Kind == model.KindModelFile || a.Kind == model.KindSerializedData:
+			if safe, ok := factBool(a, "model.serialization_safe"); !ok || safe {
+				continue
+			}
+			what = string(a.Kind) + " " + factString(a, "model.format") + " (runs code when loaded)"
+		default:
+			continue
+		}
+		where := a.Location.Path
+		if a.Location.Line > 0 {
+			where += ":" + strconv.Itoa(a.Location.Line)
+		}
+		if a.Location.Cell > 0 {
+			where += " (cell " + strconv.Itoa(a.Location.Cell) + ")"
+		}
+		ctx := factString(a, "source.context")
+		if ctx == "" {
+			ctx = "production"
+		}
+		rows = append(rows, row{ctx, scopeOf(a) + where, what})
+	}
+	if len(rows) == 0 {
+		return
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if (rows[i].ctx == "production") != (rows[j].ctx == "production") {
+			return rows[i].ctx == "production"
+		}
+		return rows[i].where < rows[j].where
+	})
+	p("\nFINDINGS\tCONTEXT\tLOCATION\n")
+	for i, r := range rows {
+		if i == maxFindingRows {
+			p("... %d more in the JSON output (--output json)\n", len(rows)-maxFindingRows)
+			break
+		}
+		p("%s\t%s\t%s\n", r.what, r.ctx, r.where)
+	}
+}
+
+// scopeOf prefixes a location with its scan root when a scan has several.
+func scopeOf(a *model.Asset) string {
+	if root, ok := strings.CutPrefix(a.Scope, "source:"); ok && root != "." {
+		return root + "/"
+	}
+	return ""
 }
 
 func scopeLabel(s model.Scope) string {
