@@ -16,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/aisight/aisight/internal/anchors"
 	"github.com/aisight/aisight/model"
 )
 
@@ -125,6 +126,7 @@ type Catalog struct {
 
 	envByName map[string]*EnvVar
 	anchors   []anchorGroup
+	anchorSet *anchors.Set // key and env anchors, searched in one pass
 	formats   map[string]FormatInfo
 }
 
@@ -200,6 +202,7 @@ func (c *Catalog) compile() error {
 		}
 		c.anchors[gi].keys = append(c.anchors[gi].keys, k)
 	}
+	c.anchorSet = anchors.New(c.AnchorLiterals()...)
 	c.envByName = map[string]*EnvVar{}
 	for i := range c.EnvVars {
 		e := &c.EnvVars[i]

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/aisight/aisight/internal/anchors"
 	"github.com/aisight/aisight/model"
 )
 
@@ -20,21 +21,43 @@ type KeyMatch struct {
 // FindKeys returns every provider key in content, in order of position. It
 // searches for each key shape's literal anchor first, so content without
 // any anchor costs one fast scan per anchor.
-func (c *Catalog) FindKeys(content []byte) []KeyMatch { return c.findKeys(content, true) }
+func (c *Catalog) FindKeys(content []byte) []KeyMatch {
+	var h anchors.Hits
+	c.anchorSet.Find(content, &h)
+	return c.findKeys(content, &h, true)
+}
+
+// AnchorLiterals are the literals FindKeysWith and FindEnvAssignmentsWith
+// need the offsets of: a caller that searches a buffer for its own anchors
+// too adds these to its anchors.Set and searches once.
+func (c *Catalog) AnchorLiterals() []string {
+	out := make([]string, 0, len(c.anchors)+len(envAnchors))
+	for _, g := range c.anchors {
+		out = append(out, string(g.anchor))
+	}
+	for _, a := range envAnchors {
+		out = append(out, string(a))
+	}
+	return out
+}
+
+// FindKeysWith is FindKeys over anchor offsets already found (h holds at
+// least AnchorLiterals).
+func (c *Catalog) FindKeysWith(content []byte, h *anchors.Hits) []KeyMatch {
+	return c.findKeys(content, h, true)
+}
 
 // findKeys is FindKeys; with placeholders false it also returns key-shaped
 // placeholders (the output wall redacts anything key-shaped).
-func (c *Catalog) findKeys(content []byte, skipPlaceholders bool) []KeyMatch {
+func (c *Catalog) findKeys(content []byte, h *anchors.Hits, skipPlaceholders bool) []KeyMatch {
 	var out []KeyMatch
 	var taken map[int]bool // allocated on the first hit: most files have none
 	for _, g := range c.anchors {
 		off := 0
-		for {
-			i := bytes.Index(content[off:], g.anchor)
-			if i < 0 {
-				break
+		for _, hit := range h.Of(string(g.anchor)) {
+			if hit < off {
+				continue
 			}
-			hit := off + i
 			off = hit + 1
 			for _, k := range g.keys {
 				start := hit - k.Lookbehind
@@ -99,17 +122,23 @@ var envAnchors = [][]byte{[]byte("_KEY"), []byte("_key"), []byte("_TOKEN"), []by
 // and the Kubernetes/compose "- name: NAME" / "value: ..." pair. References
 // (${NAME}, secretKeyRef, valueFrom), placeholders and empty values are not matches.
 func (c *Catalog) FindEnvAssignments(content []byte) []EnvMatch {
+	var h anchors.Hits
+	c.anchorSet.Find(content, &h)
+	return c.FindEnvAssignmentsWith(content, &h)
+}
+
+// FindEnvAssignmentsWith is FindEnvAssignments over anchor offsets already
+// found (h holds at least AnchorLiterals).
+func (c *Catalog) FindEnvAssignmentsWith(content []byte, h *anchors.Hits) []EnvMatch {
 	var out []EnvMatch
 	seen := map[int]bool{}
 	for _, a := range envAnchors {
 		off := 0
 		runEnd := -1 // end of the identifier run the last hit was in
-		for {
-			i := bytes.Index(content[off:], a)
-			if i < 0 {
-				break
+		for _, hit := range h.Of(string(a)) {
+			if hit < off {
+				continue
 			}
-			hit := off + i
 			off = hit + len(a)
 			if hit < runEnd {
 				continue // the same name as the last hit: already judged
@@ -225,7 +254,9 @@ func Fingerprint(kind string, secret []byte, location string) model.Fingerprint 
 // output wall (internal/redact) replaces. Placeholders are included: the
 // wall errs on the side of redacting.
 func (c *Catalog) KeyRanges(b []byte) [][2]int {
-	ms := c.findKeys(b, false)
+	var h anchors.Hits
+	c.anchorSet.Find(b, &h)
+	ms := c.findKeys(b, &h, false)
 	if len(ms) == 0 {
 		return nil
 	}

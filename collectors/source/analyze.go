@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/anchors"
 	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/model"
 )
@@ -26,6 +27,23 @@ type file struct {
 	cell      int
 	cellLines []int
 	context   string
+
+	// hits are the offsets of every detector anchor in content, found in
+	// one pass on first use (anchorHits) into a buffer the worker reuses.
+	hits  *anchors.Hits
+	found bool
+}
+
+// anchorHits returns the anchor offsets of the file's content.
+func (f *file) anchorHits(c *Collector) *anchors.Hits {
+	if f.hits == nil {
+		f.hits = &anchors.Hits{}
+	}
+	if !f.found {
+		c.anchors.Find(f.content, f.hits)
+		f.found = true
+	}
+	return f.hits
 }
 
 // location is the file:line (and notebook cell) of a byte offset.
@@ -100,7 +118,7 @@ func (s *scanner) parseError(f *file, err error) {
 func (s *scanner) analyze(f *file) {
 	s.keys(f)
 	parse, eco := manifestParser(f.base)
-	mcp, yaml := isMCPConfig(f.rel), isYAML(f.base)
+	mcp, yaml := isMCPConfig(f.rel), isYAML(f.base) && s.mayHoldWorkload(f)
 	structured := parse != nil || mcp || yaml
 	if structured {
 		if err := bounded.Depth(f.content, bounded.MaxDepth); err != nil {
@@ -143,12 +161,13 @@ func (s *scanner) keys(f *file) {
 		start, end             int
 		conf                   model.Confidence
 	}
-	keys := cat.FindKeys(f.content) // in order of position
+	h := f.anchorHits(s.c)
+	keys := cat.FindKeysWith(f.content, h) // in order of position
 	all := make([]found, 0, len(keys))
 	for _, m := range keys {
 		all = append(all, found{m.Key.Kind, m.Key.Provider, "", m.Key.DeploymentType, m.Start, m.End, model.Inferred})
 	}
-	for _, m := range cat.FindEnvAssignments(f.content) {
+	for _, m := range cat.FindEnvAssignmentsWith(f.content, h) {
 		i, covered := slices.BinarySearchFunc(all[:len(keys)], m.ValueStart, func(x found, start int) int { return x.start - start })
 		if covered { // a shaped key under a credential name: record the name too
 			all[i].envVar = m.Env.Name

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -17,9 +18,12 @@ import (
 	"github.com/aisight/aisight/internal/benchtest"
 )
 
-// benchTree builds (once, cached on disk) a tree of n text files averaging
-// about 3 KiB: code, config and docs in directories of 50 files, with a key
-// planted in every 1,000th file and an AI manifest in every 100th directory.
+// benchTree builds (once, cached on disk) the shape of an organisation's
+// repository estate: n text files of 1-11 KiB (about 600 MB at 100,000
+// files) of code, config and docs in directories of 50, 1% of them
+// AI-related (a from_pretrained model reference in every 100th file), a
+// provider key planted in every 1,000th file, an `openai` requirement in
+// every 100th directory, and five 4 MiB model files (safetensors).
 // AISIGHT_BENCH_DIR chooses where it is cached (default: the OS temp dir).
 func benchTree(b *testing.B, n int) string {
 	b.Helper()
@@ -27,7 +31,7 @@ func benchTree(b *testing.B, n int) string {
 	if base == "" {
 		base = os.TempDir()
 	}
-	dir := filepath.Join(base, fmt.Sprintf("aisight-bench-tree-%d", n))
+	dir := filepath.Join(base, fmt.Sprintf("aisight-bench-tree-v2-%d", n))
 	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
 		return dir
 	}
@@ -47,7 +51,7 @@ func benchTree(b *testing.B, n int) string {
 			}
 		}
 		buf = buf[:0]
-		size := 1024 + rng.IntN(4096)
+		size := 1024 + rng.IntN(10<<10)
 		for len(buf) < size {
 			indent := rng.IntN(3) * 4
 			buf = append(buf, strings.Repeat(" ", indent)...)
@@ -57,6 +61,11 @@ func benchTree(b *testing.B, n int) string {
 			}
 			buf = append(buf, '\n')
 		}
+		ext := exts[i%len(exts)]
+		if i%100 == 50 { // AI-related code: a model reference
+			ext = ".py"
+			buf = append(buf, fmt.Sprintf("model = AutoModel.from_pretrained(\"acme/model-%d\")\n", i)...)
+		}
 		if i%1000 == 0 {
 			buf = append(buf, "OPENAI_API_KEY=sk-proj-"...)
 			for range 64 {
@@ -64,7 +73,23 @@ func benchTree(b *testing.B, n int) string {
 			}
 			buf = append(buf, '\n')
 		}
-		if err := os.WriteFile(filepath.Join(d, "f"+strconv.Itoa(i)+exts[i%len(exts)]), buf, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(d, "f"+strconv.Itoa(i)+ext), buf, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	models := filepath.Join(dir, "models")
+	os.MkdirAll(models, 0o755)
+	hdr := `{"w":{"dtype":"F16","shape":[2097152],"data_offsets":[0,4194304]}}`
+	for i := range benchModelFiles {
+		f := make([]byte, 8, 8+len(hdr)+4<<20)
+		binary.LittleEndian.PutUint64(f, uint64(len(hdr)))
+		f = append(f, hdr...)
+		w := make([]byte, 4<<20)
+		for j := range w {
+			w[j] = byte(rng.IntN(256))
+		}
+		f = append(f, w...)
+		if err := os.WriteFile(filepath.Join(models, fmt.Sprintf("m%d.safetensors", i)), f, 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -72,6 +97,9 @@ func benchTree(b *testing.B, n int) string {
 	os.WriteFile(filepath.Join(dir, ".complete"), nil, 0o644)
 	return dir
 }
+
+// benchModelFiles is how many 4 MiB model files benchTree writes.
+const benchModelFiles = 5
 
 // peakHeap samples the live heap while f runs and returns the peak in bytes.
 func peakHeap(f func()) uint64 {
@@ -101,8 +129,10 @@ func peakHeap(f func()) uint64 {
 	return peak.Load()
 }
 
-// rgPatterns is the key-pattern union ripgrep searches for in the comparison.
-const rgPatterns = `sk-(proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-ant-(api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,}|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{34}|ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{20,}|bedrock-api-key-[A-Za-z0-9+/]{40,}|[A-Za-z0-9]{52}JQQJ9[9DH]`
+// rgPatterns is what ripgrep searches for in the comparison: the key
+// patterns, model references and the AI SDK requirement, so both tools
+// look for the same planted findings.
+const rgPatterns = `from_pretrained\("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+"|^openai==|sk-(proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-ant-(api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,}|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{34}|ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{20,}|bedrock-api-key-[A-Za-z0-9+/]{40,}|[A-Za-z0-9]{52}JQQJ9[9DH]`
 
 // BenchmarkSourceScan scans generated trees and reports files/s, MB/s, the
 // peak live heap, the ratio of its time to `rg -l --hidden` searching the
@@ -119,7 +149,7 @@ func BenchmarkSourceScan(b *testing.B) {
 		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
 			dir := benchTree(b, n)
 			_ = scan(b, Options{Paths: []string{dir}}) // warm the page cache for both tools
-			var files, bytes, keys int64
+			var files, bytes, keys, models, sdks, modelFiles int64
 			var peak uint64
 			b.ResetTimer()
 			start := time.Now()
@@ -129,10 +159,17 @@ func BenchmarkSourceScan(b *testing.B) {
 					inv := scan(b, Options{Paths: []string{dir}})
 					run := inv.Scan.CollectorRuns[0]
 					files, bytes = run.Stats["files_scanned"], run.Stats["bytes_scanned"]
-					keys = 0
+					keys, models, sdks, modelFiles = 0, 0, 0, 0
 					for _, a := range inv.Assets {
-						if a.Kind == "api_key" {
+						switch a.Kind {
+						case "api_key":
 							keys++
+						case "model":
+							models++
+						case "sdk_dependency":
+							sdks++
+						case "model_file":
+							modelFiles++
 						}
 					}
 				}))
@@ -143,10 +180,13 @@ func BenchmarkSourceScan(b *testing.B) {
 			b.ReportMetric(float64(bytes)/elapsed.Seconds()/1e6, "MB/s")
 			b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
 			planted := int64((n + 999) / 1000)
-			if keys != planted {
-				b.Fatalf("the collector found %d keys, %d are planted", keys, planted)
+			plantedModels := int64((n + 49) / 100)
+			plantedSDKs := int64((n/50 + 99) / 100)
+			if keys != planted || models != plantedModels || sdks != plantedSDKs || modelFiles != benchModelFiles {
+				b.Fatalf("the collector found %d keys, %d model references, %d SDKs, %d model files; planted %d, %d, %d, %d",
+					keys, models, sdks, modelFiles, planted, plantedModels, plantedSDKs, benchModelFiles)
 			}
-			b.ReportMetric(float64(keys), "keys-found")
+			b.ReportMetric(float64(keys+models+sdks), "findings")
 			rg, err := exec.LookPath("rg")
 			if err != nil {
 				b.Fatalf("ripgrep is needed for the comparison (make bench installs it): %v", err)
@@ -159,8 +199,8 @@ func BenchmarkSourceScan(b *testing.B) {
 					b.Fatalf("rg: %v", err)
 				}
 				rgTime += time.Since(t0)
-				if got := int64(strings.Count(string(out), "\n")); got != planted {
-					b.Fatalf("ripgrep found keys in %d files, %d are planted", got, planted)
+				if got := int64(strings.Count(string(out), "\n")); got != planted+plantedModels+plantedSDKs {
+					b.Fatalf("ripgrep found %d files, %d hold planted findings", got, planted+plantedModels+plantedSDKs)
 				}
 			}
 			rgTime /= time.Duration(b.N)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aisight/aisight/collectors/workload"
+	"github.com/aisight/aisight/internal/anchors"
 	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
@@ -40,7 +41,23 @@ func modelRefCandidate(f *file) bool {
 // revision=...), snapshot_download/hf_hub_download(repo_id=...), hf:// URIs
 // and --model / --model-id arguments (with a --revision on the same line).
 func FindModelRefs(b []byte) []ModelRef {
+	var h anchors.Hits
+	refAnchors.Find(b, &h)
+	return findModelRefs(b, &h)
+}
+
+// modelRefAnchors are the literals FindModelRefs looks for first.
+var modelRefAnchors = []string{"from_pretrained(", "snapshot_download(", "hf_hub_download(", "hf://", "model", "MODEL", "repo_id",
+	"vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model"}
+
+// refAnchors finds modelRefAnchors in one pass (immutable, like a compiled regexp).
+var refAnchors = anchors.New(modelRefAnchors...)
+
+// findModelRefs is FindModelRefs over anchor offsets already found (h
+// holds at least modelRefAnchors).
+func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 	var out []ModelRef
+	eachIndex := func(b []byte, anchor string, f func(at int)) { eachHit(h, anchor, f) }
 	for _, anchor := range []string{"from_pretrained(", "snapshot_download(", "hf_hub_download("} {
 		eachIndex(b, anchor, func(at int) {
 			call := callText(b[at+len(anchor):])
@@ -144,10 +161,6 @@ func assignedModel(b []byte, at int) (ModelRef, bool) {
 	for e < len(b) && e-at < 40 && isIdent(b[e]) {
 		e++
 	}
-	name := strings.ToLower(string(b[at:e]))
-	if !modelNames[name] {
-		return ModelRef{}, false
-	}
 	i := e
 	for i < len(b) && (b[i] == '"' || b[i] == '\'' || b[i] == ']') {
 		i++
@@ -155,12 +168,17 @@ func assignedModel(b []byte, at int) (ModelRef, bool) {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
 		i++
 	}
+	// What follows the name decides first (cheap; most hits are prose or
+	// code that only mentions a model): an assignment, or Dockerfile ENV.
 	switch {
 	case i < len(b) && (b[i] == '=' || b[i] == ':') && !(i+1 < len(b) && b[i+1] == '='):
 		i++
 	case i > e && bytes.HasSuffix(bytes.TrimRight(b[max(0, at-8):at], " \t"), []byte("ENV")):
 		// Dockerfile ENV NAME value
 	default:
+		return ModelRef{}, false
+	}
+	if !isModelName(b[at:e]) {
 		return ModelRef{}, false
 	}
 	v, ok := positional(b[i:])
@@ -172,6 +190,22 @@ func assignedModel(b []byte, at int) (ModelRef, bool) {
 		return ModelRef{}, false
 	}
 	return ModelRef{ID: v, Via: "assignment", Offset: at}, true
+}
+
+// isModelName reports whether an identifier is one of modelNames, in any
+// case, without allocating.
+func isModelName(id []byte) bool {
+	if len(id) > 40 {
+		return false
+	}
+	var lower [40]byte
+	for i, c := range id {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	return modelNames[string(lower[:len(id)])]
 }
 
 func isIdent(c byte) bool {
@@ -203,16 +237,16 @@ func positional(b []byte) (string, bool) {
 	return string(b[i:j]), true
 }
 
-// eachIndex calls f with the offset of every occurrence of anchor in b.
-func eachIndex(b []byte, anchor string, f func(at int)) {
-	a := []byte(anchor)
-	for off := 0; ; {
-		i := bytes.Index(b[off:], a)
-		if i < 0 {
-			return
+// eachHit calls f with each offset of anchor in h that does not overlap
+// the previous one.
+func eachHit(h *anchors.Hits, anchor string, f func(at int)) {
+	next := 0
+	for _, at := range h.Of(anchor) {
+		if at < next {
+			continue
 		}
-		f(off + i)
-		off += i + len(a)
+		f(at)
+		next = at + len(anchor)
 	}
 }
 
@@ -300,7 +334,7 @@ func modelAssetID(label, rel, id string) string { return fileURI(label, rel) + "
 func (s *scanner) modelRefs(f *file) {
 	seen := map[string]bool{}
 	var refs []ModelRef
-	for _, r := range FindModelRefs(f.content) {
+	for _, r := range findModelRefs(f.content, f.anchorHits(s.c)) {
 		if !seen[r.ID] {
 			seen[r.ID] = true
 			refs = append(refs, r)

@@ -26,6 +26,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/anchors"
 	"github.com/aisight/aisight/model"
 )
 
@@ -49,8 +50,9 @@ type Options struct {
 
 // Collector scans file trees.
 type Collector struct {
-	opts Options
-	cat  *fingerprint.Catalog
+	opts    Options
+	cat     *fingerprint.Catalog
+	anchors *anchors.Set // every detector's literal anchors, searched in one pass per file
 }
 
 // New returns a source collector over the given catalog.
@@ -67,7 +69,8 @@ func New(o Options, cat *fingerprint.Catalog) *Collector {
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
-	return &Collector{opts: o, cat: cat}
+	lits := append(append(cat.AnchorLiterals(), modelRefAnchors...), workloadHints...)
+	return &Collector{opts: o, cat: cat, anchors: anchors.New(lits...)}
 }
 
 // Name implements collectors.Collector.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/anchors"
 	"github.com/aisight/aisight/model"
 )
 
@@ -70,22 +71,22 @@ func (s *scanner) count(name string, n int64) {
 
 // run walks the tree on one goroutine and processes files on Workers others.
 func (s *scanner) run(ctx context.Context) error {
-	files := make(chan string, 256)
+	files := make(chan job, 256)
 	var wg sync.WaitGroup
 	for range s.c.opts.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			w := &worker{s: s, ctx: ctx, buf: make([]byte, 64<<10), hashBuf: make([]byte, 256<<10)}
-			for rel := range files {
-				if ctx.Err() != nil {
-					continue // cancelled: drain the queue without reading
+			for j := range files {
+				if ctx.Err() == nil { // cancelled: drain the queue without reading
+					w.process(j)
 				}
-				w.process(rel)
+				j.dir.release()
 			}
 		}()
 	}
-	err := s.walk(ctx, ".", &ignoreSet{}, files)
+	err := s.walk(ctx, ".", s.root, &ignoreSet{}, files)
 	close(files)
 	wg.Wait()
 	for name, c := range s.stats {
@@ -94,13 +95,47 @@ func (s *scanner) run(ctx context.Context) error {
 	return err
 }
 
-// walk visits dir (relative to the root) depth first. Directories are read
-// in name order so that results and counts do not depend on the file system.
-func (s *scanner) walk(ctx context.Context, dir string, ign *ignoreSet, files chan<- string) error {
+// job is one file to process: its name in an open directory, and its path
+// below the scan root.
+type job struct {
+	dir       *dirRef
+	name, rel string
+}
+
+// dirRef is an open directory (an os.Root: nothing opened through it can
+// leave it) shared by the jobs of its files, closed after the last one:
+// opening a file is then one openat of one name, not a walk of its path.
+type dirRef struct {
+	r    *os.Root
+	refs atomic.Int64
+	keep bool // the scan root, closed by Collect
+}
+
+func (d *dirRef) release() {
+	if d.refs.Add(-1) == 0 && !d.keep {
+		d.r.Close()
+	}
+}
+
+// walk visits dir (relative to the root, opened through its parent)
+// depth first. Directories are read in name order so that results and
+// counts do not depend on the file system.
+func (s *scanner) walk(ctx context.Context, dir string, parent *os.Root, ign *ignoreSet, files chan<- job) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	d, err := s.root.Open(dir)
+	ref := &dirRef{r: s.root, keep: true}
+	if dir != "." {
+		r, err := parent.OpenRoot(path.Base(dir))
+		if err != nil {
+			s.count(statSkipUnreadable, 1)
+			return nil
+		}
+		ref = &dirRef{r: r}
+	}
+	ref.refs.Add(1) // the walk's own reference, released when it is done here
+	defer ref.release()
+	d, err := ref.r.Open(".")
 	if err != nil {
 		if dir == "." {
 			return collectors.Classed(model.ErrDenied, err)
@@ -142,7 +177,7 @@ func (s *scanner) walk(ctx context.Context, dir string, ign *ignoreSet, files ch
 				s.count(statSkipIgnored, 1)
 				continue
 			}
-			if err := s.walk(ctx, rel, ign, files); err != nil {
+			if err := s.walk(ctx, rel, ref.r, ign, files); err != nil {
 				return err
 			}
 		case t.IsRegular():
@@ -153,9 +188,11 @@ func (s *scanner) walk(ctx context.Context, dir string, ign *ignoreSet, files ch
 				s.count(statSkipIgnored, 1)
 				continue
 			}
+			ref.refs.Add(1)
 			select {
-			case files <- rel:
+			case files <- job{dir: ref, name: name, rel: rel}:
 			case <-ctx.Done():
+				ref.refs.Add(-1)
 				return ctx.Err()
 			}
 		default:
@@ -195,6 +232,7 @@ type worker struct {
 	ctx     context.Context
 	buf     []byte
 	hashBuf []byte
+	hits    anchors.Hits // the anchor offsets of the file in hand, reused
 }
 
 // ctxReader stops a long read (hashing a large model file) as soon as its
@@ -213,9 +251,10 @@ func (c ctxReader) Read(p []byte) (int, error) {
 
 // process opens a file once: it sniffs the head for a model format (and then
 // streams the rest into SHA-256), or reads the whole text for findings.
-func (w *worker) process(rel string) {
+func (w *worker) process(j job) {
 	s := w.s
-	f, err := s.root.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	rel := j.rel
+	f, err := j.dir.r.OpenFile(j.name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		s.count(statSkipUnreadable, 1)
 		return
@@ -231,7 +270,12 @@ func (w *worker) process(rel string) {
 		return
 	}
 	size := fi.Size()
+	// A file up to smallFile is read whole in one read (size+1 bytes: the
+	// extra byte sees a file that grew); a larger one is sniffed from its head.
 	headLen := min(size, int64(fingerprint.SniffLen))
+	if size <= smallFile && size <= s.c.opts.MaxFileSize {
+		headLen = size + 1
+	}
 	if int64(cap(w.buf)) < headLen {
 		w.buf = make([]byte, headLen)
 	}
@@ -242,7 +286,7 @@ func (w *worker) process(rel string) {
 		return
 	}
 	head = head[:n]
-	if format := fingerprint.SniffFormat(head, path.Base(rel)); format != "" {
+	if format := fingerprint.SniffFormat(head[:min(len(head), fingerprint.SniffLen)], path.Base(rel)); format != "" {
 		w.modelFile(rel, f, head, size, format)
 		return
 	}
@@ -255,10 +299,12 @@ func (w *worker) process(rel string) {
 		s.count(statSkipBinary, 1)
 		return
 	}
-	content, err := w.readRest(f, head, size)
-	if err != nil {
-		s.count(statSkipUnreadable, 1)
-		return
+	content := head
+	if headLen <= size { // only the head was read: read the rest
+		if content, err = w.readRest(f, head, size); err != nil {
+			s.count(statSkipUnreadable, 1)
+			return
+		}
 	}
 	if int64(len(content)) > s.c.opts.MaxFileSize {
 		s.count(statSkipTooLarge, 1) // grew while we read it
@@ -274,8 +320,11 @@ func (w *worker) process(rel string) {
 	}
 	s.count(statFilesScanned, 1)
 	s.count(statBytesScanned, int64(len(content)))
-	s.analyze(&file{rel: rel, base: path.Base(rel), content: content})
+	s.analyze(&file{rel: rel, base: path.Base(rel), content: content, hits: &w.hits})
 }
+
+// smallFile is the size up to which a text file is read in one read.
+const smallFile = 256 << 10
 
 // readRest reads the rest of a text file after its head into the worker's buffer.
 func (w *worker) readRest(f *os.File, head []byte, size int64) ([]byte, error) {

@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bytes"
 	"path"
 	"strconv"
 	"strings"
@@ -12,11 +11,6 @@ import (
 
 // yamlWorkloads reports AI workloads declared in a YAML file.
 func (s *scanner) yamlWorkloads(f *file) {
-	if !bytes.Contains(f.content, []byte("image")) && !bytes.Contains(f.content, []byte("storage")) &&
-		!bytes.Contains(f.content, []byte("repository")) && !bytes.Contains(f.content, []byte("gpu")) &&
-		!bytes.Contains(f.content, []byte("model")) {
-		return
-	}
 	ws, err := workload.ParseYAML(f.content, s.c.cat)
 	if err != nil {
 		s.parseError(f, err)
@@ -27,6 +21,24 @@ func (s *scanner) yamlWorkloads(f *file) {
 		}
 		s.workload(f, w)
 	}
+}
+
+// workloadHints are words one of which every YAML document with an AI
+// workload holds: an image (also repository: of Helm values), a storage
+// URI or model URL, a GPU request, or a serving resource's API group.
+// They are searched with the other anchors, in the same pass.
+var workloadHints = []string{"image", "repository", "storage", "gpu", "GPU", "uri:", "url:", "modelURL", "ray.io", "nvidia.com", "kubeai.org", "kserve"}
+
+// mayHoldWorkload is a cheap test before a YAML parse: most YAML files
+// (CI, configs) have none of the hints and are not parsed.
+func (s *scanner) mayHoldWorkload(f *file) bool {
+	h := f.anchorHits(s.c)
+	for _, w := range workloadHints {
+		if len(h.Of(w)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // dockerfile reports a Dockerfile whose final image serves AI or runs a model.

@@ -1,0 +1,85 @@
+package anchors
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// Find reports exactly what one bytes.Index loop per literal reports,
+// overlaps included, on random buffers over a small alphabet (many hits).
+func TestFindMatchesIndexLoops(t *testing.T) {
+	lits := []string{"sk-", "sk-proj-", "model", "mo", "--model", "_KEY", "hf_", "hf://", "aa", "aaa"}
+	s := New(lits...)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var h Hits
+	for range 500 {
+		b := make([]byte, rng.IntN(400))
+		for i := range b {
+			b[i] = "skmo-_KEYhf:/apdel"[rng.IntN(18)]
+		}
+		s.Find(b, &h)
+		for _, l := range lits {
+			var want []int
+			for off := 0; ; {
+				i := bytes.Index(b[off:], []byte(l))
+				if i < 0 {
+					break
+				}
+				want = append(want, off+i)
+				off += i + 1
+			}
+			if got := h.Of(l); !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+				t.Fatalf("%q in %q: got %v, want %v", l, b, got, want)
+			}
+		}
+	}
+	if h.Of("absent") != nil {
+		t.Error("a literal not in the set has hits")
+	}
+}
+
+func FuzzFind(f *testing.F) {
+	s := New("sk-", "model", "--model", "hf_", "{{")
+	f.Add([]byte("sk-proj model --model hf_x {{"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var h Hits
+		s.Find(b, &h)
+		for _, l := range []string{"sk-", "model", "--model", "hf_", "{{"} {
+			for _, at := range h.Of(l) {
+				if !bytes.HasPrefix(b[at:], []byte(l)) {
+					t.Fatalf("%q reported at %d", l, at)
+				}
+			}
+			if got, want := len(h.Of(l)), overlapping(b, l); got != want {
+				t.Fatalf("%q: %d hits, want %d", l, got, want)
+			}
+		}
+	})
+}
+
+func overlapping(b []byte, l string) int {
+	n := 0
+	for i := range b {
+		if bytes.HasPrefix(b[i:], []byte(l)) {
+			n++
+		}
+	}
+	return n
+}
+
+func BenchmarkFind(b *testing.B) {
+	s := New("sk-", "sk-proj-", "AIza", "hf_", "model", "MODEL", "--model", "_KEY", "_key", "_TOKEN", "from_pretrained(", "hf://", "vllm serve", "ollama run")
+	rng := rand.New(rand.NewPCG(3, 4))
+	words := [][]byte{[]byte("def "), []byte("return "), []byte("model "), []byte("self.value "), []byte("token "), []byte("\n    ")}
+	var buf []byte
+	for len(buf) < 1<<20 {
+		buf = append(buf, words[rng.IntN(len(words))]...)
+	}
+	var h Hits
+	b.SetBytes(int64(len(buf)))
+	for b.Loop() {
+		s.Find(buf, &h)
+	}
+}
