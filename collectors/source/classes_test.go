@@ -182,3 +182,23 @@ func TestMCPBridgeAndClient(t *testing.T) {
 		t.Errorf("server %s not reported", name)
 	}
 }
+
+// A workspace member's manifest is resolved by the lockfile at the
+// workspace root: the member crate's async-openai is locked at 0.24.1 by
+// rust/Cargo.lock, and that lock entry is not a separate asset.
+func TestWorkspaceLockfileResolvesMembers(t *testing.T) {
+	inv := scan(t, Options{Paths: []string{"testdata/classes/manifests"}, NoIgnore: true})
+	var member bool
+	for _, a := range inv.Assets {
+		if a.Kind != model.KindSDKDependency || a.Location.Path != "rust/crates/agent/Cargo.toml" || a.Name != "async-openai" {
+			continue
+		}
+		member = true
+		if factValue(a, "dependency.locked") != true || factValue(a, "dependency.version") != "0.24.1" || factValue(a, "dependency.lockfile") != "rust/Cargo.lock" {
+			t.Errorf("member async-openai: locked %v version %v lockfile %v", factValue(a, "dependency.locked"), factValue(a, "dependency.version"), factValue(a, "dependency.lockfile"))
+		}
+	}
+	if !member {
+		t.Error("the member crate's async-openai is not reported")
+	}
+}

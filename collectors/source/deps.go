@@ -131,11 +131,9 @@ func (d *depSet) assets(s *scanner) []model.Asset {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var out []model.Asset
-	for _, k := range keys {
+	split := func(k string) (decl, lock *depRecord) {
 		recs := d.recs[k]
 		sort.Slice(recs, func(i, j int) bool { return recs[i].file < recs[j].file })
-		var decl, lock *depRecord
 		for i := range recs {
 			switch {
 			case recs[i].lock && lock == nil:
@@ -143,6 +141,44 @@ func (d *depSet) assets(s *scanner) []model.Asset {
 			case !recs[i].lock && (decl == nil || recs[i].dep.Spec != "" && decl.dep.Spec == ""):
 				decl = &recs[i]
 			}
+		}
+		return decl, lock
+	}
+	// A workspace member's manifest is resolved by the lockfile of the
+	// nearest directory above it that has one for the package (Cargo, pnpm,
+	// uv, npm workspaces); that lockfile's entry is then not an asset of
+	// its own.
+	resolvedBy := map[string]*depRecord{}
+	consumed := map[string]bool{}
+	for _, k := range keys {
+		decl, lock := split(k)
+		if decl == nil || lock != nil {
+			continue
+		}
+		rest := strings.TrimPrefix(k, decl.dir+"\x00")
+		for dir := decl.dir; dir != "." && dir != "/" && dir != ""; {
+			dir = path.Dir(dir)
+			up := dir + "\x00" + rest
+			if _, ok := d.recs[up]; !ok {
+				continue
+			}
+			if udecl, ulock := split(up); ulock != nil {
+				resolvedBy[k] = ulock
+				if udecl == nil {
+					consumed[up] = true
+				}
+				break
+			}
+		}
+	}
+	var out []model.Asset
+	for _, k := range keys {
+		if consumed[k] {
+			continue
+		}
+		decl, lock := split(k)
+		if lock == nil {
+			lock = resolvedBy[k]
 		}
 		primary := decl
 		if primary == nil {
@@ -198,7 +234,7 @@ func (d *depSet) assets(s *scanner) []model.Asset {
 
 func lockSource(r *depRecord) string {
 	if r == nil {
-		return "no lockfile in the manifest's directory"
+		return "no lockfile in the manifest's directory or a workspace root above it"
 	}
 	return "file:" + r.file
 }
