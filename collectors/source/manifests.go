@@ -138,7 +138,7 @@ func parseCargoToml(b []byte) ([]Dep, error) {
 		} `toml:"workspace"`
 	}
 	if _, err := toml.Decode(string(b), &doc); err != nil {
-		return nil, fmt.Errorf("Cargo.toml: %w", err)
+		return nil, fmt.Errorf("cargo manifest: %w", err)
 	}
 	var out []Dep
 	add := func(m map[string]any, dev bool) {
@@ -179,7 +179,7 @@ func parseCargoLock(b []byte) ([]Dep, error) {
 		} `toml:"package"`
 	}
 	if _, err := toml.Decode(string(b), &doc); err != nil {
-		return nil, fmt.Errorf("Cargo.lock: %w", err)
+		return nil, fmt.Errorf("cargo lockfile: %w", err)
 	}
 	var out []Dep
 	for _, p := range doc.Package {

@@ -385,5 +385,3 @@ func mcpClient(rel string) string {
 	}
 	return ""
 }
-
-func indexOr0(b []byte, s string) int { return max(0, bytes.Index(b, []byte(s))) }
