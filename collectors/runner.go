@@ -40,6 +40,10 @@ type Options struct {
 	Progress func(Progress)
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Shard, when Count > 1, collects only the scopes this shard owns
+	// (Shard.Owns); a failure to enumerate a collector's scopes is reported
+	// by the shard that owns the collector's name.
+	Shard Shard
 }
 
 // Progress is a snapshot of a running scan.
@@ -112,8 +116,12 @@ func (r *Runner) Run(ctx context.Context, plans []Plan) model.Inventory {
 	s := &scan{r: r, global: make(chan struct{}, r.opts.Concurrency), seen: map[string]bool{}}
 	s.inv.Scan.Started = r.opts.Now().UTC()
 	var wg sync.WaitGroup
+	s.inv.Scan.Shard = r.opts.Shard.String()
 	for _, p := range plans {
 		if p.Collector == nil {
+			if !r.opts.Shard.Owns(p.Name) {
+				continue // the shard that owns the collector's name says it was skipped
+			}
 			s.record(model.CollectorRun{
 				Collector: p.Name,
 				Scope:     model.Scope{ID: p.Name, Provider: p.Name, Kind: "collector"},
@@ -171,6 +179,10 @@ func (s *scan) runCollector(ctx context.Context, p Plan) {
 	}
 	cancel()
 	if err != nil {
+		if !s.r.opts.Shard.Owns(p.Name) {
+			log.Info("cannot enumerate scopes; another shard reports it", "err", err)
+			return
+		}
 		class := Classify(err, classifierOf(p.Collector))
 		log.Warn("cannot enumerate scopes", "class", class, "err", err)
 		s.record(model.CollectorRun{
@@ -180,6 +192,7 @@ func (s *scan) runCollector(ctx context.Context, p Plan) {
 		}, nil, nil)
 		return
 	}
+	scopes = s.r.opts.Shard.filter(scopes)
 	s.total.Add(int64(len(scopes)))
 	s.progress(p.Name, "")
 	per := make(chan struct{}, s.r.opts.PerCollector)

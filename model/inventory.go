@@ -87,8 +87,12 @@ type ScopeFacts struct {
 
 // Scan describes one scan.
 type Scan struct {
-	Started       time.Time      `json:"started"`
-	Finished      time.Time      `json:"finished"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	// Shard is "I/N" when this scan is shard I of N (scan --shard); a
+	// merged scan (aisight merge) lists the shards it joined in Merged.
+	Shard         string         `json:"shard,omitempty"`
+	Merged        []string       `json:"merged,omitempty"`
 	CollectorRuns []CollectorRun `json:"collector_runs"`
 }
 
