@@ -50,9 +50,11 @@ type scanOptions struct {
 	metricsFile   string
 	failOnPartial bool
 	cdxVersion    *flagvalue.Enum
+	shard         string
 	specs         []collectors.Spec
 	scrub         *redact.Scrubber // the output wall
 
+	shardSpec    collectors.Shard       // parsed --shard
 	targets      map[string]model.Level // parsed --fail-under
 	levelTargets map[string]model.Level // --target and --fail-under, for the metrics
 	grouping     map[string]string      // parsed --push-grouping
@@ -124,11 +126,18 @@ finished is still written), 70 internal error (a bug).`,
 		},
 	}
 	f := cmd.Flags()
+	o.addOutputFlags(f)
+	o.addCollectFlags(f)
+	groupedHelp(cmd, o.specs)
+	return cmd
+}
+
+// addOutputFlags registers what scan and merge share: the output, the
+// Pushgateway and textfile export, and the exit-code gates.
+func (o *scanOptions) addOutputFlags(f *pflag.FlagSet) {
 	f.VarP(o.output, "output", "o", "output format: "+strings.Join(output.Formats, ", "))
 	f.StringVar(&o.out, "out", "", "write the output to this file (atomically) instead of stdout")
 	f.Var(o.cdxVersion, "cyclonedx-version", "CycloneDX spec version of -o cyclonedx: 1.7, or 1.6 for older consumers")
-	o.addCollectFlags(f)
-	groupedHelp(cmd, o.specs)
 	f.StringVar(&o.pushGateway, "push-gateway", "", "push the metrics to this Prometheus Pushgateway URL after the scan (CronJob mode)")
 	f.StringVar(&o.pushJob, "push-job", "aisight", "Pushgateway job name")
 	f.StringSliceVar(&o.pushGrouping, "push-grouping", nil, "Pushgateway grouping labels k=v (default scopeset=<hash of the scanned scopes>)")
@@ -136,7 +145,6 @@ finished is still written), 70 internal error (a bug).`,
 	f.StringVar(&o.metricsFile, "metrics-file", "", "write the metrics to this file atomically (node_exporter textfile collector; name it *.prom)")
 	f.StringSliceVar(&o.failUnder, "fail-under", nil, "exit 3 when a category is below a level, e.g. ORG=3,IAM=2")
 	f.BoolVar(&o.failOnPartial, "fail-on-partial", false, "exit 4 also when a scope was only partly collected (a scope that failed always exits 4)")
-	return cmd
 }
 
 // load fills the options from the environment and the config file (for
@@ -166,17 +174,24 @@ func newScanOptions() *scanOptions {
 // addCollectFlags declares the settings scan and serve share: what to
 // collect and how to score it, then each collector's own options.
 func (o *scanOptions) addCollectFlags(f *pflag.FlagSet) {
-	f.StringVar(&o.configPath, "config", "", "YAML config file (keys are flag names; unknown keys are errors)")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line and only errors in the log")
-	f.Var(o.logLevel, "log-level", "log level on stderr: debug, info, warn, error")
+	o.addScoringFlags(f)
 	f.IntVar(&o.concurrency, "concurrency", 8, "scopes collected at once across all collectors")
 	f.IntVar(&o.perCollector, "per-collector", 4, "scopes of one collector collected at once")
 	f.DurationVar(&o.scopeTimeout, "scope-timeout", 10*time.Minute, "time limit for collecting one scope")
+	f.StringVar(&o.shard, "shard", "", "collect only shard I of N (I/N, 0-based): scopes are assigned by a stable hash of their ID, so N runs with 0..N-1 cover every scope once; join their -o json outputs with aisight merge")
+	addSpecFlags(f, o.specs)
+}
+
+// addScoringFlags registers the settings of logging and scoring that scan,
+// serve and merge share.
+func (o *scanOptions) addScoringFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.configPath, "config", "", "YAML config file (keys are flag names; unknown keys are errors)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line and only errors in the log")
+	f.Var(o.logLevel, "log-level", "log level on stderr: debug, info, warn, error")
 	f.StringVar(&o.attestations, "attestations", "", "YAML file of attestations for manual controls (see docs/scoring.md)")
 	f.StringVar(&o.controlsDir, "controls", "", "directory of YAML control files that add to or override the built-in catalog")
 	f.StringVar(&o.registry, "registry", "", "YAML file of the AI assets the organisation has registered; others are shadow AI (see docs/metrics.md)")
 	f.StringSliceVar(&o.target, "target", nil, "target levels shown in metrics and dashboards, e.g. ORG=3,IAM=3 (no effect on the exit code)")
-	addSpecFlags(f, o.specs)
 }
 
 // validate checks cross-field rules in one place.
@@ -186,6 +201,13 @@ func (o *scanOptions) validate() error {
 	}
 	if o.scopeTimeout <= 0 {
 		return usagef("--scope-timeout must be positive")
+	}
+	if o.shard != "" {
+		sh, err := collectors.ParseShard(o.shard)
+		if err != nil {
+			return usagef("--shard: %v", err)
+		}
+		o.shardSpec = sh
 	}
 	for _, s := range o.specs {
 		if err := s.Validate(); err != nil {
@@ -242,6 +264,12 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	return finishReport(ctx, o, sc, report, stdout)
+}
+
+// finishReport writes a report in the chosen form, exports its metrics and
+// applies the exit-code gates: the end of scan and merge.
+func finishReport(ctx context.Context, o *scanOptions, sc *scanner, report model.Report, stdout io.Writer) error {
 	render := func(w io.Writer) error {
 		var buf bytes.Buffer
 		opts := output.Options{CycloneDXVersion: o.cdxVersion.Value, ToolVersion: version, Targets: o.targets}
@@ -369,11 +397,17 @@ func (sc *scanner) run(ctx context.Context, showProgress bool) (model.Report, er
 	prog := newProgress(sc.stderr, showProgress)
 	runner := collectors.NewRunner(collectors.Options{
 		Concurrency: sc.o.concurrency, PerCollector: sc.o.perCollector, ScopeTimeout: sc.o.scopeTimeout,
-		Logger: sc.log, Progress: prog.update,
+		Logger: sc.log, Progress: prog.update, Shard: sc.o.shardSpec,
 	})
 	inv := runner.Run(ctx, plans)
 	prog.done()
 	closePlans(plans, sc.log)
+	return sc.assess(ctx, inv), nil
+}
+
+// assess applies the registry and the cross-collector facts to an
+// inventory, scores it and returns the report.
+func (sc *scanner) assess(ctx context.Context, inv model.Inventory) model.Report {
 	check := enrich.Apply(&inv, enrich.Options{Registry: sc.registry})
 	current, rejected := scoring.Current(sc.atts, inv.Scan.Started)
 	for _, line := range rejected {
@@ -394,7 +428,7 @@ func (sc *scanner) run(ctx context.Context, showProgress bool) (model.Report, er
 	if check != nil && len(check.StaleAssets)+len(check.StaleModels) > 0 {
 		fmt.Fprintf(sc.stderr, "aisight: note: %d registry entries matched nothing (stale): see \"registry\" in the JSON output\n", len(check.StaleAssets)+len(check.StaleModels))
 	}
-	return report, nil
+	return report
 }
 
 // parseLevels reads CATEGORY=LEVEL lists; a category given twice is an

@@ -58,6 +58,9 @@ stops it: the scan in progress is cancelled and open HTTP requests finish.`,
 			if interval < time.Second {
 				return usagef("--interval must be at least 1s")
 			}
+			if o.shard != "" {
+				return usagef("--shard is for scan (the pods of an Indexed Job, joined by aisight merge), not serve")
+			}
 			api, err := newAPIAuth(apiDetail, tokenFile)
 			if err != nil {
 				return err

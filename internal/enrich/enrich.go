@@ -139,8 +139,8 @@ func linkKeys(inv *model.Inventory) {
 		a.SetFact(model.Bool("key.matches_live_key", len(matches) > 0, model.Inferred, src))
 		for _, j := range matches {
 			l := &inv.Assets[j]
-			a.Relations = append(a.Relations, model.Relation{Type: "live_key", Target: l.ID})
-			l.Relations = append(l.Relations, model.Relation{Type: "used_in", Target: a.ID})
+			addRelation(a, model.Relation{Type: "live_key", Target: l.ID})
+			addRelation(l, model.Relation{Type: "used_in", Target: a.ID})
 			l.SetFact(model.Bool("key.found_in_code", true, model.Inferred, "a key with the same first and last four characters in "+a.ID))
 			if st, ok := l.Fact("key.status"); ok {
 				a.SetFact(model.String("key.live_status", st.Value.(string), model.Inferred, l.ID))
@@ -159,4 +159,13 @@ func linkKeys(inv *model.Inventory) {
 func hasFact(a *model.Asset, key string) bool {
 	_, ok := a.Fact(key)
 	return ok
+}
+
+// addRelation adds r to a once: Apply may run again on an inventory it
+// already enriched (aisight merge enriches the joined shards), and must
+// then change nothing it already said.
+func addRelation(a *model.Asset, r model.Relation) {
+	if !slices.Contains(a.Relations, r) {
+		a.Relations = append(a.Relations, r)
+	}
 }
