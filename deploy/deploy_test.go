@@ -10,6 +10,7 @@ import (
 	"debug/elf"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,10 +43,12 @@ func TestAlertRules(t *testing.T) {
 	}
 }
 
-// The kustomize output of the base (CronJob) and the serve overlay is
+// The kustomize output of the base (CronJob), the serve overlay and the
+// sharded overlay (an Indexed Job of shards and a merge job) is
 // applied with server-side dry-run to a real API server into a namespace
 // enforcing the restricted Pod Security Standard: admitted, with no
-// warnings, and each pod template is admitted as a Pod.
+// warnings, and each pod template is admitted as a Pod. The shards' Job is
+// Indexed and each shard's --shard comes from its completion index.
 func TestKustomizeIsAdmittedUnderRestrictedPodSecurity(t *testing.T) {
 	kubectl, err := kubetest.KubectlPath()
 	if err == nil {
@@ -81,7 +84,8 @@ func checkKustomize(t *testing.T, kubectl string, s *kubetest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{"kubernetes/base", "kubernetes/overlays/serve"} {
+	templates := map[string]int{"kubernetes/base": 1, "kubernetes/overlays/serve": 1, "kubernetes/overlays/sharded": 2}
+	for _, dir := range []string{"kubernetes/base", "kubernetes/overlays/serve", "kubernetes/overlays/sharded"} {
 		manifest, err := exec.Command(kubectl, "kustomize", dir).Output()
 		if err != nil {
 			t.Fatalf("kubectl kustomize %s: %v", dir, err)
@@ -94,8 +98,8 @@ func checkKustomize(t *testing.T, kubectl string, s *kubetest.Server) {
 			t.Errorf("%s: server-side dry-run apply: %v\n%s%s", dir, err, stdout.String(), stderr.String())
 		}
 		pods := podTemplates(t, manifest)
-		if len(pods) != 1 {
-			t.Fatalf("%s: %d pod templates, want 1", dir, len(pods))
+		if len(pods) != templates[dir] {
+			t.Fatalf("%s: %d pod templates, want %d", dir, len(pods), templates[dir])
 		}
 		for _, p := range pods {
 			p.Namespace = "aisight"
@@ -256,5 +260,53 @@ func TestMemberRoleTemplateMatchesPolicy(t *testing.T) {
 	sort.Strings(got)
 	if strings.Join(want, ",") != strings.Join(got, ",") {
 		t.Errorf("member role actions differ from the policy:\nwant %v\ngot  %v", want, got)
+	}
+}
+
+// The sharded overlay's shards cover every index once: the Job's
+// completions, its parallelism and the N of --shard I/N agree, I is the
+// completion index, and the merge job reads what the shards write.
+func TestShardedOverlayAgrees(t *testing.T) {
+	kubectl, err := kubetest.KubectlPath()
+	if err != nil {
+		if errors.Is(err, kubetest.ErrMissing) {
+			e2etest.Missing(t, "kubectl", err)
+		}
+		t.Fatal(err)
+	}
+	manifest, err := exec.Command(kubectl, "kustomize", "kubernetes/overlays/sharded").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(manifest), 4096)
+	var shardArgs, mergeArgs []string
+	var completions, parallelism string
+	var indexed string
+	for {
+		var obj unstructured.Unstructured
+		if err := dec.Decode(&obj.Object); err != nil {
+			break
+		}
+		if obj.GetKind() != "CronJob" {
+			continue
+		}
+		job, _, _ := unstructured.NestedMap(obj.Object, "spec", "jobTemplate", "spec")
+		containers, _, _ := unstructured.NestedSlice(job, "template", "spec", "containers")
+		args, _, _ := unstructured.NestedStringSlice(containers[0].(map[string]any), "args")
+		switch obj.GetName() {
+		case "aisight-shards":
+			shardArgs = args
+			completions, parallelism = fmt.Sprint(job["completions"]), fmt.Sprint(job["parallelism"])
+			indexed, _, _ = unstructured.NestedString(job, "completionMode")
+		case "aisight-merge":
+			mergeArgs = args
+		}
+	}
+	want := "$(JOB_COMPLETION_INDEX)/" + completions
+	if indexed != "Indexed" || completions == "<nil>" || completions == "1" || parallelism != completions || !slices.Contains(shardArgs, want) {
+		t.Errorf("shards: completionMode %q, completions %s, parallelism %s, args %v (want --shard %s)", indexed, completions, parallelism, shardArgs, want)
+	}
+	if !slices.Contains(shardArgs, "/data/shard-$(JOB_COMPLETION_INDEX).json") || !slices.Contains(mergeArgs, "/data/shard-*.json") || mergeArgs[0] != "merge" {
+		t.Errorf("the merge job does not read what the shards write: shards %v, merge %v", shardArgs, mergeArgs)
 	}
 }
