@@ -12,7 +12,7 @@ EXAMPLE := testdata/repos/acme-assistant
 # the module proxy) even where the machine's go env pins GOTOOLCHAIN=local.
 export GOTOOLCHAIN := auto
 
-.PHONY: help build test lint vulncheck scan bench fuzz e2e-deps generate image clean
+.PHONY: help build test lint vulncheck scan demo bench fuzz e2e-deps generate image clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -22,6 +22,9 @@ build: ## build bin/aisight
 
 scan: build ## scan the example repository and print the inventory table
 	./$(BIN) scan $(EXAMPLE)
+
+demo: build ## scan the embedded sample estate through local emulators of every cloud and provider
+	./$(BIN) demo
 
 test: e2e-deps lint vulncheck ## install what the tests need, lint, check for known vulnerabilities, and run every test (AISIGHT_E2E=1 makes missing components fail)
 	$(GO) test -race -count=1 ./...

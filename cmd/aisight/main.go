@@ -123,7 +123,7 @@ Run "aisight scan" in a repository to start; it needs no credentials.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return flagError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newScanCmd(stdout, stderr, scrub), newServeCmd(stderr, scrub), newMergeCmd(stdout, stderr, scrub), newDiffCmd(stdout), newControlsCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newScanCmd(stdout, stderr, scrub), newServeCmd(stderr, scrub), newMergeCmd(stdout, stderr, scrub), newDemoCmd(stdout, stderr, scrub), newDiffCmd(stdout), newControlsCmd(stdout), newVersionCmd(stdout))
 	return root
 }
 
