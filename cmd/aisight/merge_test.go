@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	simsaas "github.com/aisight/aisight/internal/cloudsim/saas"
 	"github.com/aisight/aisight/model"
 )
 
@@ -20,16 +19,8 @@ import (
 // repositories linked to live keys that another shard read), the same runs
 // and the same assessment. Only times and the shard labels differ.
 func TestShardedScanMergedEqualsUnsharded(t *testing.T) {
-	e, err := simsaas.LoadEstate("../../collectors/saas/testdata/orgs.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := simsaas.Start(e)
-	defer srv.Close()
-	for k, v := range map[string]string{"AISIGHT_OPENAI": "", "AISIGHT_ANTHROPIC": "", "OPENAI_BASE_URL": srv.OpenAIURL,
-		"ANTHROPIC_BASE_URL": srv.AnthropicURL, "OPENAI_ADMIN_KEY": e.OpenAI.AdminKey, "ANTHROPIC_ADMIN_KEY": e.Anthropic.AdminKey} {
-		t.Setenv(k, v)
-	}
+	e := saasEmulators(t)
+	t.Setenv("ANTHROPIC_ADMIN_KEY", e.Anthropic.AdminKey)
 	roots := []string{"../../collectors/saas/testdata/repo", fixture, "../../testdata/repos/url-credentials"}
 	classes, _ := filepath.Glob("../../collectors/source/testdata/classes/*")
 	roots = append(roots, classes...)

@@ -18,16 +18,7 @@ import (
 // provider archived says so, and the one of no scanned organisation is
 // flagged. No admin key or key value appears in any output.
 func TestScanSaaSOrganisationsAndLinkKeys(t *testing.T) {
-	e, err := simsaas.LoadEstate("../../collectors/saas/testdata/orgs.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := simsaas.Start(e)
-	defer srv.Close()
-	for k, v := range map[string]string{"AISIGHT_OPENAI": "", "AISIGHT_ANTHROPIC": "", "OPENAI_BASE_URL": srv.OpenAIURL,
-		"ANTHROPIC_BASE_URL": srv.AnthropicURL, "OPENAI_ADMIN_KEY": e.OpenAI.AdminKey} {
-		t.Setenv(k, v)
-	}
+	e := saasEmulators(t)
 	keyFile := filepath.Join(t.TempDir(), "anthropic-admin-key")
 	os.WriteFile(keyFile, []byte(e.Anthropic.AdminKey+"\n"), 0o600)
 	repo := "../../collectors/saas/testdata/repo"
@@ -117,4 +108,23 @@ func TestScanSaaSOrganisationsAndLinkKeys(t *testing.T) {
 	if r := runCLI(t, "scan", "--openai=on", "--anthropic=off", repo); r.code != exitUsage || !strings.Contains(r.stderr, "no admin key") {
 		t.Errorf("--openai=on without a key: exit %d %s", r.code, r.stderr)
 	}
+}
+
+// saasEmulators starts the OpenAI and Anthropic emulators on the SaaS
+// collectors' test estate for this test, and points the CLI at them with
+// the OpenAI admin key in the environment (the Anthropic one is the test's
+// choice: an env var or a key file).
+func saasEmulators(t *testing.T) *simsaas.Estate {
+	t.Helper()
+	e, err := simsaas.LoadEstate("../../collectors/saas/testdata/orgs.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := simsaas.Start(e)
+	t.Cleanup(srv.Close)
+	for k, v := range map[string]string{"AISIGHT_OPENAI": "", "AISIGHT_ANTHROPIC": "", "OPENAI_BASE_URL": srv.OpenAIURL,
+		"ANTHROPIC_BASE_URL": srv.AnthropicURL, "OPENAI_ADMIN_KEY": e.OpenAI.AdminKey} {
+		t.Setenv(k, v)
+	}
+	return e
 }

@@ -73,7 +73,7 @@ func manifestParser(base string) (*parser, string) {
 	case b == "cargo.toml":
 		return &parser{parse: parseCargoToml}, "cargo"
 	case b == "cargo.lock":
-		return &parser{parse: parseCargoLock, lock: true}, "cargo"
+		return &parser{parse: parseTOMLLock, lock: true}, "cargo" // [[package]] name/version, as poetry.lock
 	}
 	return nil, ""
 }

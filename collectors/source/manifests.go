@@ -170,24 +170,6 @@ func parseCargoToml(b []byte) ([]Dep, error) {
 	return out, nil
 }
 
-// parseCargoLock reads the [[package]] entries of a Cargo.lock.
-func parseCargoLock(b []byte) ([]Dep, error) {
-	var doc struct {
-		Package []struct {
-			Name    string `toml:"name"`
-			Version string `toml:"version"`
-		} `toml:"package"`
-	}
-	if _, err := toml.Decode(string(b), &doc); err != nil {
-		return nil, fmt.Errorf("cargo lockfile: %w", err)
-	}
-	var out []Dep
-	for _, p := range doc.Package {
-		out = append(out, Dep{Name: p.Name, Version: p.Version, Line: reqLine(b, `name = "`+p.Name+`"`)})
-	}
-	return out, nil
-}
-
 // reqLine is the line where a dependency is declared: the first occurrence
 // of name that is not inside a longer name ("openai" is not found inside
 // "langchain-openai") and starts a requirement: after a quote, or first on

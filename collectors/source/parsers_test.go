@@ -276,6 +276,3 @@ func FuzzParseSetupCfg(f *testing.F) {
 func FuzzParseCargoToml(f *testing.F) {
 	fuzzParser(f, parseCargoToml, "[dependencies]\nasync-openai = \"0.24\"\nx = { package = \"y\", git = \"https://h/r\" }\n")
 }
-func FuzzParseCargoLock(f *testing.F) {
-	fuzzParser(f, parseCargoLock, "[[package]]\nname = \"a\"\nversion = \"1\"\n")
-}
