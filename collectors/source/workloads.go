@@ -27,7 +27,7 @@ func (s *scanner) yamlWorkloads(f *file) {
 // workload holds: an image (also repository: of Helm values), a storage
 // URI or model URL, a GPU request, or a serving resource's API group.
 // They are searched with the other anchors, in the same pass.
-var workloadHints = []string{"image", "repository", "storage", "gpu", "GPU", "uri:", "url:", "modelURL", "ray.io", "nvidia.com", "kubeai.org", "kserve"}
+var workloadHints = []string{"image", "repository", "storage", "gpu", "GPU", "uri:", "url:", "modelURL", "modelUri", "ray.io", "nvidia.com", "kubeai.org", "kserve", "seldon", "kubeflow"}
 
 // mayHoldWorkload is a cheap test before a YAML parse: most YAML files
 // (CI, configs) have none of the hints and are not parsed.
