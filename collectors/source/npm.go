@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -36,7 +37,7 @@ func parsePackageJSON(b []byte) ([]Dep, error) {
 	}{{doc.Dependencies, false}, {doc.DevDependencies, true}, {doc.PeerDependencies, false}, {doc.OptionalDependencies, false}} {
 		for _, name := range sortedKeys(set.m) {
 			spec := set.m[name]
-			out = append(out, Dep{Name: name, Spec: spec, Version: exactSemver(spec), Dev: set.dev, Line: lineOf(b, `"`+name+`"`)})
+			out = append(out, Dep{Name: name, Spec: spec, Version: exactSemver(spec), Dev: set.dev, Line: jsonKeyLine(b, name)})
 		}
 	}
 	return out, nil
@@ -163,4 +164,25 @@ func parseYarnLock(b []byte) ([]Dep, error) {
 		}
 	}
 	return out, sc.Err()
+}
+
+// jsonKeyLine is the line of the first "name" that is an object key ("name":),
+// so a dependency is not located at a "keywords" entry of the same name.
+func jsonKeyLine(b []byte, name string) int {
+	key := []byte(`"` + name + `"`)
+	for off := 0; ; {
+		i := bytes.Index(b[off:], key)
+		if i < 0 {
+			return lineOf(b, string(key))
+		}
+		at := off + i
+		off = at + len(key)
+		j := off
+		for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\r' || b[j] == '\n') {
+			j++
+		}
+		if j < len(b) && b[j] == ':' {
+			return 1 + bytes.Count(b[:at], []byte{'\n'})
+		}
+	}
 }
