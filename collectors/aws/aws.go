@@ -51,7 +51,6 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
-	"golang.org/x/time/rate"
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/model"
@@ -74,7 +73,8 @@ type Options struct {
 	Regions []string
 	// OwnerTags are tag keys read as the owner, in order (case-insensitive).
 	OwnerTags []string
-	// RatePerAccount bounds requests per second per account (default 20).
+	// RatePerAccount bounds requests per second per account, region and
+	// service (default 20), as AWS throttles them.
 	RatePerAccount float64
 	// MaxAttempts and MaxBackoff tune the SDK's adaptive retry (defaults 8, 20s).
 	MaxAttempts int
@@ -281,8 +281,7 @@ func (c *Collector) config(acct string) (aws.Config, error) {
 			}
 		}))
 	}
-	limiter := rate.NewLimiter(rate.Limit(c.opts.RatePerAccount), max(1, int(c.opts.RatePerAccount)))
-	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), rateLimit(limiter))
+	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), rateLimit(newServiceLimiters(c.opts.RatePerAccount)))
 	c.accounts[acct] = cfg
 	return cfg, nil
 }

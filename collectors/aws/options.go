@@ -44,7 +44,7 @@ func (s *Spec) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&s.roleName, "aws-role-name", "", "role to assume in member accounts with --aws-org (deploy/aws/aisight-member-role.yaml)")
 	f.StringVar(&s.externalID, "aws-external-id", "", "external id for assuming --aws-role-name")
 	f.StringSliceVar(&s.regions, "aws-regions", nil, "regions to scan (default each account's enabled regions)")
-	f.Float64Var(&s.rate, "aws-rate", s.rate, "most requests per second per account")
+	f.Float64Var(&s.rate, "aws-rate", s.rate, "most requests per second per account, region and service (AWS throttles each account per region and service)")
 	f.StringSliceVar(&s.ownerTags, "aws-owner-tags", s.ownerTags, "tag keys read as the owner, in order")
 }
 

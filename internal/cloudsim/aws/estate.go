@@ -52,6 +52,11 @@ type Faults struct {
 	ResetRate float64 `yaml:"reset_rate"`
 	// SlowMillis delays every answer.
 	SlowMillis int `yaml:"slow_ms"`
+	// RatePerSecond, when set, is each account's limit per region and
+	// service, as the real services enforce it: a token bucket of that many
+	// requests per second (burst of the same size); a call over it is
+	// throttled.
+	RatePerSecond float64 `yaml:"rate_per_second"`
 	// Slow delays the answers of one account and region (region "*": all).
 	Slow []SlowWhere `yaml:"slow"`
 	// Seed makes the random faults repeatable.

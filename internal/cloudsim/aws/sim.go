@@ -33,6 +33,8 @@ import (
 // Call is one request the emulator answered.
 type Call struct {
 	Account, Region string
+	// Service is the SigV4 signing name (the unit of the rate limit).
+	Service string
 	// Action is the IAM action the request needs ("bedrock:ListAgents").
 	Action string
 	Status int
@@ -46,9 +48,44 @@ type Server struct {
 	e   *Estate
 	srv *httptest.Server
 
-	mu    sync.Mutex
-	calls []Call
-	rnd   *rand.Rand
+	mu      sync.Mutex
+	calls   []Call
+	rnd     *rand.Rand
+	buckets map[string]*bucket // account/region/service -> its rate limit
+}
+
+// bucket is a token bucket of one account's calls to one service.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// overRate reports whether a call of account to a region's service
+// exceeds the estate's rate (and takes a token if not).
+func (s *Server) overRate(account, region, service string) bool {
+	rate := s.e.Faults.RatePerSecond
+	if rate <= 0 {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.buckets == nil {
+		s.buckets = map[string]*bucket{}
+	}
+	now := time.Now()
+	k := account + "/" + region + "/" + service
+	b, ok := s.buckets[k]
+	if !ok {
+		b = &bucket{tokens: rate, last: now}
+		s.buckets[k] = b
+	}
+	b.tokens = min(rate, b.tokens+now.Sub(b.last).Seconds()*rate)
+	b.last = now
+	if b.tokens < 1 {
+		return true
+	}
+	b.tokens--
+	return false
 }
 
 // Start serves the estate on 127.0.0.1.
@@ -132,7 +169,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	action, handler := s.route(q)
 	status := s.answer(q, action, handler)
 	s.mu.Lock()
-	s.calls = append(s.calls, Call{Account: q.account, Region: q.region, Action: action, Status: status, Code: q.code})
+	s.calls = append(s.calls, Call{Account: q.account, Region: q.region, Service: q.service, Action: action, Status: status, Code: q.code})
 	s.mu.Unlock()
 }
 
@@ -147,7 +184,7 @@ func (s *Server) answer(q *request, action string, handler func(*request) (any, 
 	s.mu.Lock()
 	roll, roll2 := s.rnd.Float64(), s.rnd.Float64()
 	s.mu.Unlock()
-	if roll < s.e.Faults.ThrottleRate {
+	if roll < s.e.Faults.ThrottleRate || s.overRate(q.account, q.region, q.service) {
 		return q.fail(throttled(q.service))
 	}
 	if roll2 < s.e.Faults.ServerErrorRate {

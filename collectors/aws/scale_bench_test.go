@@ -1,0 +1,209 @@
+package aws_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/aisight/aisight/collectors"
+	awscol "github.com/aisight/aisight/collectors/aws"
+	sim "github.com/aisight/aisight/internal/cloudsim/aws"
+	"github.com/aisight/aisight/internal/enrich"
+)
+
+// benchRegions are the 17 regions of the organisation-scale scenario.
+var benchRegions = []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
+	"eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "sa-east-1", "me-central-1"}
+
+// scaleEstate grows the test organisation to n accounts x 17 regions: every
+// account is the management account of testdata/org.yaml (its IAM and its
+// us-east-1 resources in every region), with its own id; the call rate of
+// each account and service is limited as the real services limit it, and
+// every answer takes latency.
+func scaleEstate(b *testing.B, n int, rate float64, latency time.Duration) *sim.Estate {
+	b.Helper()
+	base, err := sim.LoadEstate("testdata/org.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	tmpl := base.Accounts[0]
+	tmpl.Disabled = nil
+	region, err := yaml.Marshal(tmpl.Regions["us-east-1"])
+	if err != nil {
+		b.Fatal(err)
+	}
+	tmpl.Regions = nil
+	acct, err := yaml.Marshal(tmpl)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := *base
+	e.Accounts = nil
+	e.PageSize = 50
+	e.Faults = sim.Faults{RatePerSecond: rate, SlowMillis: int(latency / time.Millisecond)}
+	for i := range n {
+		id := fmt.Sprintf("%012d", 100000000000+i)
+		if i == 0 {
+			id = base.Organization.Management
+		}
+		var a sim.Account
+		if err := yaml.Unmarshal([]byte(ownIDs(string(acct), base, id)), &a); err != nil {
+			b.Fatal(err)
+		}
+		a.ID, a.Name = id, "acct-"+strconv.Itoa(i)
+		a.Regions = map[string]*sim.Region{}
+		for _, r := range benchRegions {
+			var reg sim.Region
+			text := strings.ReplaceAll(ownIDs(string(region), base, id), "us-east-1", r)
+			if err := yaml.Unmarshal([]byte(text), &reg); err != nil {
+				b.Fatal(err)
+			}
+			a.Regions[r] = &reg
+		}
+		e.Accounts = append(e.Accounts, a)
+	}
+	return &e
+}
+
+// ownIDs makes every account id of the test organisation in text (the
+// template's references to its sibling accounts' roles included) id.
+func ownIDs(text string, base *sim.Estate, id string) string {
+	for _, a := range base.Accounts {
+		text = strings.ReplaceAll(text, a.ID, id)
+	}
+	return text
+}
+
+// BenchmarkOrganisationScale scans an AWS organisation through the
+// emulator with per-call latency and a rate limit per account, region and
+// service,
+// and reports the wall time against the lower bound the limits set: the
+// largest number of calls one account makes to one service in one region
+// divided by the rate (a scan cannot be faster than its busiest
+// account-region-service),
+// or the latency of the longest chain of dependent calls, whichever is
+// larger. Assets must equal the estate's ground truth, with no failed
+// scope. AISIGHT_BENCH_AWS_ACCOUNTS (default 20; the scenario is
+// 200), AISIGHT_BENCH_RATE (10/s) and AISIGHT_BENCH_LATENCY (30ms) change
+// the estate; AISIGHT_BENCH_CLIENT_RATE (--aws-rate, default 20) and
+// AISIGHT_BENCH_CONCURRENCY (--concurrency and --per-collector, default 8
+// and 4) the scanner.
+func BenchmarkOrganisationScale(b *testing.B) {
+	accounts, rate, latency := 20, 10.0, 30*time.Millisecond
+	if v, err := strconv.Atoi(os.Getenv("AISIGHT_BENCH_AWS_ACCOUNTS")); err == nil && v > 0 {
+		accounts = v
+	}
+	if v, err := strconv.ParseFloat(os.Getenv("AISIGHT_BENCH_RATE"), 64); err == nil && v > 0 {
+		rate = v
+	}
+	if v, err := time.ParseDuration(os.Getenv("AISIGHT_BENCH_LATENCY")); err == nil && v > 0 {
+		latency = v
+	}
+	// The scanner's own settings: the CLI's defaults unless given.
+	clientRate, concurrency, perCollector := 20.0, 8, 4
+	if v, err := strconv.ParseFloat(os.Getenv("AISIGHT_BENCH_CLIENT_RATE"), 64); err == nil && v > 0 {
+		clientRate = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("AISIGHT_BENCH_CONCURRENCY")); err == nil && v > 0 {
+		concurrency, perCollector = v, v
+	}
+	b.Run(fmt.Sprintf("accounts=%d/regions=%d/scopes-at-once=%d", accounts, len(benchRegions), perCollector), func(b *testing.B) {
+		estate := scaleEstate(b, accounts, rate, latency)
+		want := benchTruth(estate)
+		for range b.N {
+			srv := sim.Start(estate)
+			envB(b, srv, estate.Organization.Management)
+			ctx := context.Background()
+			c, err := awscol.New(ctx, awscol.Options{Org: true, RoleName: "aisight-readonly", RatePerAccount: clientRate})
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			inv := collectors.NewRunner(collectors.Options{ScopeTimeout: 10 * time.Minute, Concurrency: concurrency, PerCollector: perCollector}).Run(ctx, []collectors.Plan{{Name: awscol.Name, Collector: c}})
+			wall := time.Since(start)
+			enrich.Apply(&inv, enrich.Options{})
+			srv.Close()
+			var got []string
+			for _, a := range inv.Assets {
+				got = append(got, a.ID)
+			}
+			slices.Sort(got)
+			var lost []string
+			for _, id := range want {
+				if _, ok := slices.BinarySearch(got, id); !ok {
+					lost = append(lost, id)
+				}
+			}
+			failed := 0
+			for _, r := range inv.Scan.CollectorRuns {
+				if r.Status != "ok" {
+					failed++
+				}
+			}
+			if len(lost) > 0 || failed > 0 {
+				b.Fatalf("%d of %d ground-truth assets lost (%v), %d scopes not ok", len(lost), len(want), lost[:min(len(lost), 5)], failed)
+			}
+			perPair, throttled, calls := map[string]int{}, 0, 0
+			for _, call := range srv.Calls() {
+				calls++
+				if call.Code == "ThrottlingException" || call.Code == "TooManyRequestsException" || call.Code == "Throttling" {
+					throttled++
+					continue
+				}
+				perPair[call.Account+"/"+call.Region+"/"+call.Service]++
+			}
+			busiest := 0
+			for _, n := range perPair {
+				busiest = max(busiest, n)
+			}
+			// The longest dependent chain: AssumeRole, ListRegions, then a
+			// listing, a page and a describe in one region.
+			bound := max(time.Duration(float64(busiest)/rate*float64(time.Second)), 5*latency)
+			b.ReportMetric(wall.Seconds(), "wall-s")
+			b.ReportMetric(bound.Seconds(), "lower-bound-s")
+			b.ReportMetric(wall.Seconds()/bound.Seconds(), "x-lower-bound")
+			b.ReportMetric(float64(calls), "api-calls")
+			b.ReportMetric(float64(throttled), "throttled")
+			b.ReportMetric(float64(len(inv.Assets))/wall.Seconds(), "assets/s")
+			b.ReportMetric(float64(len(inv.Assets)), "assets")
+		}
+	})
+}
+
+// benchTruth is the scaled estate's ground truth: groundTruth's resources
+// of every region, and each account's copy of the management account's AI
+// principals and keys (groundTruth lists the test organisation's by hand).
+func benchTruth(e *sim.Estate) []string {
+	var ids []string
+	for _, id := range groundTruth(e) {
+		if !strings.HasPrefix(id, "arn:aws:iam::") {
+			ids = append(ids, id)
+		}
+	}
+	for _, a := range e.Accounts {
+		user := "arn:aws:iam::" + a.ID + ":user/ci-bot"
+		ids = append(ids, "arn:aws:iam::"+a.ID+":role/support-agent-role", "arn:aws:iam::"+a.ID+":role/kb-role", "arn:aws:iam::"+a.ID+":role/sm-exec", user,
+			keyID(user, "aws_access_key", "AKIAEXAMPLECIBOT0001"), keyID(user, "aws_access_key", "AKIAEXAMPLECIBOT0002"), keyID(user, "aws_bedrock_api_key", "ACCAEXAMPLEBEDROCK01"))
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// envB is env for a benchmark.
+func envB(b *testing.B, srv *sim.Server, account string) {
+	dir := b.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL": srv.URL, "AWS_ACCESS_KEY_ID": sim.AccessKeyID(account), "AWS_SECRET_ACCESS_KEY": "emulated",
+		"AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true", "AWS_SESSION_TOKEN": "",
+		"AWS_CONFIG_FILE": dir + "/config", "AWS_SHARED_CREDENTIALS_FILE": dir + "/credentials", "AWS_PROFILE": "",
+	} {
+		b.Setenv(k, v)
+	}
+}
