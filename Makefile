@@ -49,7 +49,7 @@ bench: ## run the benchmarks (source scan vs ripgrep; 20,000 pods on a real kube
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./collectors/... 
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 20s); findings are kept in testdata/fuzz
-	@for pkg in ./collectors/source ./collectors/fingerprint ./collectors/workload ./collectors/aws ./internal/redact ./internal/bounded; do \
+	@for pkg in ./collectors/source ./collectors/fingerprint ./collectors/workload ./collectors/aws ./internal/redact ./internal/bounded ./internal/anchors; do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep ^Fuzz); do \
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
