@@ -17,9 +17,10 @@ import (
 
 // Options bound and shape a Runner. Zero values take the defaults noted.
 type Options struct {
-	// Concurrency is the global limit of scopes collected at once (default 8).
+	// Concurrency is the global limit of scopes collected at once (default 32).
 	Concurrency int
-	// PerCollector is the limit of scopes of one collector at once (default 4).
+	// PerCollector is the limit of scopes of one collector at once; 0 (the
+	// default) is the collector's own (ScopesAtOnce), else 4.
 	PerCollector int
 	// ScopeTimeout bounds one attempt at one scope (default 10 minutes).
 	ScopeTimeout time.Duration
@@ -56,6 +57,26 @@ type Progress struct {
 	Scope     string
 }
 
+// ScopesAtOnce is implemented by a collector whose scopes are independent
+// remote units (cloud accounts and regions, projects, subscriptions), each
+// latency-bound and rate-limited on its own, so that many can run at once.
+type ScopesAtOnce interface {
+	ScopesAtOnce() int
+}
+
+// scopesAtOnce is how many scopes of c run at once: the option when set,
+// else the collector's own, else 4 (file trees, clusters: each scope is
+// heavy on its own).
+func scopesAtOnce(c Collector, option int) int {
+	if option > 0 {
+		return option
+	}
+	if s, ok := c.(ScopesAtOnce); ok && s.ScopesAtOnce() > 0 {
+		return s.ScopesAtOnce()
+	}
+	return 4
+}
+
 // Runner collects from many collectors and scopes into one Inventory.
 type Runner struct {
 	opts Options
@@ -65,10 +86,7 @@ type Runner struct {
 // NewRunner returns a Runner with defaults filled in.
 func NewRunner(o Options) *Runner {
 	if o.Concurrency <= 0 {
-		o.Concurrency = 8
-	}
-	if o.PerCollector <= 0 {
-		o.PerCollector = 4
+		o.Concurrency = 32
 	}
 	if o.ScopeTimeout <= 0 {
 		o.ScopeTimeout = 10 * time.Minute
@@ -195,7 +213,7 @@ func (s *scan) runCollector(ctx context.Context, p Plan) {
 	scopes = s.r.opts.Shard.filter(scopes)
 	s.total.Add(int64(len(scopes)))
 	s.progress(p.Name, "")
-	per := make(chan struct{}, s.r.opts.PerCollector)
+	per := make(chan struct{}, scopesAtOnce(p.Collector, s.r.opts.PerCollector))
 	for i, sc := range scopes {
 		if !s.acquire(ctx, per) {
 			for _, left := range scopes[i:] {

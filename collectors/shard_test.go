@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aisight/aisight/model"
 )
@@ -78,3 +80,47 @@ func TestRunnerShard(t *testing.T) {
 		}
 	}
 }
+
+// wideCollector is a fakeCollector whose scopes may run 16 at once.
+type wideCollector struct{ *fakeCollector }
+
+func (wideCollector) ScopesAtOnce() int { return 16 }
+
+// A collector runs its own number of scopes at once (ScopesAtOnce), 4
+// when it has none, and --per-collector overrides both.
+func TestScopesAtOnce(t *testing.T) {
+	peak := func(c Collector, option int) int {
+		var mu sync.Mutex
+		running, most := 0, 0
+		f := c.(interface{ base() *fakeCollector }).base()
+		f.collect = func(context.Context, model.Scope, Sink, int) error {
+			mu.Lock()
+			running++
+			most = max(most, running)
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			running--
+			mu.Unlock()
+			return nil
+		}
+		NewRunner(Options{PerCollector: option}).Run(context.Background(), []Plan{{Name: "fake", Collector: c}})
+		return most
+	}
+	mk := func() *fakeCollector { return &fakeCollector{name: "fake", scopes: scopes("s", 40)} }
+	for _, tc := range []struct {
+		c      Collector
+		option int
+		want   int
+	}{{narrow{mk()}, 0, 4}, {wideCollector{mk()}, 0, 16}, {wideCollector{mk()}, 2, 2}} {
+		if got := peak(tc.c, tc.option); got != tc.want {
+			t.Errorf("%T with --per-collector %d: %d scopes at once, want %d", tc.c, tc.option, got, tc.want)
+		}
+	}
+}
+
+// narrow is a fakeCollector with no ScopesAtOnce.
+type narrow struct{ *fakeCollector }
+
+func (n narrow) base() *fakeCollector        { return n.fakeCollector }
+func (w wideCollector) base() *fakeCollector { return w.fakeCollector }

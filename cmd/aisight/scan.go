@@ -175,8 +175,8 @@ func newScanOptions() *scanOptions {
 // collect and how to score it, then each collector's own options.
 func (o *scanOptions) addCollectFlags(f *pflag.FlagSet) {
 	o.addScoringFlags(f)
-	f.IntVar(&o.concurrency, "concurrency", 8, "scopes collected at once across all collectors")
-	f.IntVar(&o.perCollector, "per-collector", 4, "scopes of one collector collected at once")
+	f.IntVar(&o.concurrency, "concurrency", 32, "scopes collected at once across all collectors")
+	f.IntVar(&o.perCollector, "per-collector", 0, "scopes of one collector collected at once (0: the collector's own: 16 for AWS, GCP and Azure accounts, projects and subscriptions; 4 for file trees and clusters)")
 	f.DurationVar(&o.scopeTimeout, "scope-timeout", 10*time.Minute, "time limit for collecting one scope")
 	f.StringVar(&o.shard, "shard", "", "collect only shard I of N (I/N, 0-based): scopes are assigned by a stable hash of their ID, so N runs with 0..N-1 cover every scope once; join their -o json outputs with aisight merge")
 	addSpecFlags(f, o.specs)
@@ -196,8 +196,8 @@ func (o *scanOptions) addScoringFlags(f *pflag.FlagSet) {
 
 // validate checks cross-field rules in one place.
 func (o *scanOptions) validate() error {
-	if o.concurrency < 1 || o.perCollector < 1 {
-		return usagef("--concurrency and --per-collector must be at least 1")
+	if o.concurrency < 1 || o.perCollector < 0 {
+		return usagef("--concurrency must be at least 1 and --per-collector at least 0 (0: each collector's own)")
 	}
 	if o.scopeTimeout <= 0 {
 		return usagef("--scope-timeout must be positive")

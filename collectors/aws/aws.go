@@ -151,6 +151,12 @@ func New(ctx context.Context, o Options) (*Collector, error) {
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return Name }
 
+// ScopesAtOnce implements collectors.ScopesAtOnce: scopes are independent
+// accounts, regions, projects or subscriptions, each latency-bound and
+// rate-limited on its own (the AWS scale benchmark: 16 at once is 3.6x
+// faster than 4, docs/benchmarks.md).
+func (c *Collector) ScopesAtOnce() int { return 16 }
+
 // maxResponse bounds one AWS response body (IAM authorization details, the
 // largest, are at most a few megabytes a page).
 const maxResponse = 16 << 20

@@ -93,8 +93,8 @@ func ownIDs(text string, base *sim.Estate, id string) string {
 // scope. AISIGHT_BENCH_AWS_ACCOUNTS (default 20; the scenario is
 // 200), AISIGHT_BENCH_RATE (10/s) and AISIGHT_BENCH_LATENCY (30ms) change
 // the estate; AISIGHT_BENCH_CLIENT_RATE (--aws-rate, default 20) and
-// AISIGHT_BENCH_CONCURRENCY (--concurrency and --per-collector, default 8
-// and 4) the scanner.
+// AISIGHT_BENCH_CONCURRENCY (--concurrency and --per-collector, default 32
+// and the collector's own, 16) the scanner.
 func BenchmarkOrganisationScale(b *testing.B) {
 	accounts, rate, latency := 20, 10.0, 30*time.Millisecond
 	if v, err := strconv.Atoi(os.Getenv("AISIGHT_BENCH_AWS_ACCOUNTS")); err == nil && v > 0 {
@@ -107,14 +107,14 @@ func BenchmarkOrganisationScale(b *testing.B) {
 		latency = v
 	}
 	// The scanner's own settings: the CLI's defaults unless given.
-	clientRate, concurrency, perCollector := 20.0, 8, 4
+	clientRate, concurrency, perCollector := 20.0, 32, 0
 	if v, err := strconv.ParseFloat(os.Getenv("AISIGHT_BENCH_CLIENT_RATE"), 64); err == nil && v > 0 {
 		clientRate = v
 	}
 	if v, err := strconv.Atoi(os.Getenv("AISIGHT_BENCH_CONCURRENCY")); err == nil && v > 0 {
 		concurrency, perCollector = v, v
 	}
-	b.Run(fmt.Sprintf("accounts=%d/regions=%d/scopes-at-once=%d", accounts, len(benchRegions), perCollector), func(b *testing.B) {
+	b.Run(fmt.Sprintf("accounts=%d/regions=%d/per-collector=%d", accounts, len(benchRegions), perCollector), func(b *testing.B) {
 		estate := scaleEstate(b, accounts, rate, latency)
 		want := benchTruth(estate)
 		for range b.N {
