@@ -285,19 +285,8 @@ func (s *scan) onlineDeploymentAssets(d *armmachinelearning.OnlineDeployment, ep
 	}
 	out := []*model.Asset{x}
 	for _, k := range an.Keys {
-		fp := k.Fingerprint
-		fp.Location = src + " env " + k.Var
-		out = append(out, &model.Asset{ID: id + "#key-" + fp.SHA256, Provider: k.Env.Provider, Scope: s.scope.ID, Region: x.Region,
-			Kind: model.KindAPIKey, DeploymentType: k.Env.DeploymentType, Name: k.Env.KeyKind + " in deployment " + deref(d.Name), Secret: &fp,
-			Relations: []model.Relation{{Type: "held_by", Target: id}},
-			Facts: []model.Fact{
-				model.String("key.kind", k.Env.KeyKind, model.Inferred, "env var "+k.Var),
-				model.String("key.provider", k.Env.Provider, model.Inferred, "env var "+k.Var),
-				model.Bool("key.literal_in_source", true, model.Observed, src),
-				model.String("key.file_class", "cloud_resource_spec", model.Observed, src),
-				model.String("key.env_var", k.Var, model.Observed, src),
-				model.Bool("key.short_lived", false, model.Inferred, "a literal in a resource's environment"),
-			}})
+		a := k.Asset(workload.Holder{ID: id, Scope: s.scope.ID, Region: x.Region, What: "deployment " + deref(d.Name), Source: src, FileClass: "cloud_resource_spec"})
+		out = append(out, &a)
 	}
 	return out
 }

@@ -186,22 +186,8 @@ func (s *scan) modelAssets(m *aiplatformpb.Model) []*model.Asset {
 func (s *scan) heldKeys(an workload.Analysis, holder, what, src string) []*model.Asset {
 	var out []*model.Asset
 	for _, k := range an.Keys {
-		fp := k.Fingerprint
-		fp.Location = src + " env " + k.Var
-		out = append(out, &model.Asset{
-			ID: holder + "#key-" + fp.SHA256, Provider: k.Env.Provider, Scope: s.scope.ID, Region: s.scope.Region, Kind: model.KindAPIKey,
-			DeploymentType: k.Env.DeploymentType, Name: k.Env.KeyKind + " in " + what,
-			Secret:    &fp,
-			Relations: []model.Relation{{Type: "held_by", Target: holder}},
-			Facts: []model.Fact{
-				model.String("key.kind", k.Env.KeyKind, model.Inferred, "env var "+k.Var),
-				model.String("key.provider", k.Env.Provider, model.Inferred, "env var "+k.Var),
-				model.Bool("key.literal_in_source", true, model.Observed, src),
-				model.String("key.file_class", "cloud_resource_spec", model.Observed, src),
-				model.String("key.env_var", k.Var, model.Observed, src),
-				model.Bool("key.short_lived", false, model.Inferred, "a literal in a resource's environment"),
-			},
-		})
+		a := k.Asset(workload.Holder{ID: holder, Scope: s.scope.ID, Region: s.scope.Region, What: what, Source: src, FileClass: "cloud_resource_spec"})
+		out = append(out, &a)
 	}
 	return out
 }

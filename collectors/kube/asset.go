@@ -17,22 +17,8 @@ func (p *pass) keyAssets(f *found, workloadID string) []model.Asset {
 	src := "k8s:" + w.Namespace + "/" + strings.ToLower(w.Kind) + "/" + w.Name
 	var out []model.Asset
 	for _, k := range an.Keys {
-		fp := k.Fingerprint
-		fp.Location = src + " env " + k.Var
-		out = append(out, model.Asset{
-			ID: workloadID + "#key-" + fp.SHA256, Provider: k.Env.Provider, Scope: p.scope.ID, Kind: model.KindAPIKey,
-			DeploymentType: k.Env.DeploymentType, Name: k.Env.KeyKind + " in " + w.Kind + " " + w.Namespace + "/" + w.Name,
-			Secret:    &fp,
-			Relations: []model.Relation{{Type: "held_by", Target: workloadID}},
-			Facts: []model.Fact{
-				model.String("key.kind", k.Env.KeyKind, model.Inferred, "env var "+k.Var),
-				model.String("key.provider", k.Env.Provider, model.Inferred, "env var "+k.Var),
-				model.Bool("key.literal_in_source", true, model.Observed, src),
-				model.String("key.file_class", "workload_spec", model.Observed, src),
-				model.String("key.env_var", k.Var, model.Observed, src),
-				model.Bool("key.short_lived", false, model.Inferred, "a literal in a pod spec"),
-			},
-		})
+		out = append(out, k.Asset(workload.Holder{ID: workloadID, Scope: p.scope.ID, What: w.Kind + " " + w.Namespace + "/" + w.Name,
+			Source: src, FileClass: "workload_spec"}))
 	}
 	return out
 }

@@ -99,6 +99,45 @@ type HeldKey struct {
 	Env         *fingerprint.EnvVar
 }
 
+// Holder is the resource whose env holds a literal credential.
+type Holder struct {
+	ID, Scope, Region string
+	// What names it in the key's asset name ("Deployment ml/vllm", "model llama").
+	What string
+	// Source is where its env was read ("k8s:ml/deployment/vllm").
+	Source string
+	// FileClass is the key.file_class: "workload_spec" for a pod spec,
+	// "cloud_resource_spec" for a cloud resource's environment.
+	FileClass string
+}
+
+// Asset is the api_key asset of a literal credential a resource's env
+// holds, by fingerprint (the value was dropped when read), held_by the
+// resource: the same facts whichever collector read the env, so it is
+// reported like a key written into a file and can be linked to its live key.
+func (k HeldKey) Asset(h Holder) model.Asset {
+	fp := k.Fingerprint
+	fp.Location = h.Source + " env " + k.Var
+	where := "a literal in a resource's environment"
+	if h.FileClass == "workload_spec" {
+		where = "a literal in a pod spec"
+	}
+	return model.Asset{
+		ID: h.ID + "#key-" + fp.SHA256, Provider: k.Env.Provider, Scope: h.Scope, Region: h.Region, Kind: model.KindAPIKey,
+		DeploymentType: k.Env.DeploymentType, Name: k.Env.KeyKind + " in " + h.What,
+		Secret:    &fp,
+		Relations: []model.Relation{{Type: "held_by", Target: h.ID}},
+		Facts: []model.Fact{
+			model.String("key.kind", k.Env.KeyKind, model.Inferred, "env var "+k.Var),
+			model.String("key.provider", k.Env.Provider, model.Inferred, "env var "+k.Var),
+			model.Bool("key.literal_in_source", true, model.Observed, h.Source),
+			model.String("key.file_class", h.FileClass, model.Observed, h.Source),
+			model.String("key.env_var", k.Var, model.Observed, h.Source),
+			model.Bool("key.short_lived", false, model.Inferred, where),
+		},
+	}
+}
+
 // Analyze decides whether w is an AI workload and gathers what the facts need.
 func Analyze(w Workload, cat *fingerprint.Catalog) Analysis {
 	var an Analysis
