@@ -30,7 +30,7 @@ import (
 // env points the SDK at the emulator the way a user points it at a private
 // endpoint (AWS_ENDPOINT_URL), with static credentials of the management
 // account and no shared config or instance metadata.
-func env(t *testing.T, srv *sim.Server, account string) {
+func env(t testing.TB, srv *sim.Server, account string) {
 	t.Helper()
 	dir := t.TempDir()
 	for k, v := range map[string]string{

@@ -119,7 +119,7 @@ func BenchmarkOrganisationScale(b *testing.B) {
 		want := benchTruth(estate)
 		for range b.N {
 			srv := sim.Start(estate)
-			envB(b, srv, estate.Organization.Management)
+			env(b, srv, estate.Organization.Management)
 			ctx := context.Background()
 			c, err := awscol.New(ctx, awscol.Options{Org: true, RoleName: "aisight-readonly", RatePerAccount: clientRate})
 			if err != nil {
@@ -194,16 +194,4 @@ func benchTruth(e *sim.Estate) []string {
 	}
 	slices.Sort(ids)
 	return ids
-}
-
-// envB is env for a benchmark.
-func envB(b *testing.B, srv *sim.Server, account string) {
-	dir := b.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL": srv.URL, "AWS_ACCESS_KEY_ID": sim.AccessKeyID(account), "AWS_SECRET_ACCESS_KEY": "emulated",
-		"AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true", "AWS_SESSION_TOKEN": "",
-		"AWS_CONFIG_FILE": dir + "/config", "AWS_SHARED_CREDENTIALS_FILE": dir + "/credentials", "AWS_PROFILE": "",
-	} {
-		b.Setenv(k, v)
-	}
 }

@@ -57,9 +57,8 @@ var refAnchors = anchors.New(modelRefAnchors...)
 // holds at least modelRefAnchors).
 func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 	var out []ModelRef
-	eachIndex := func(b []byte, anchor string, f func(at int)) { eachHit(h, anchor, f) }
 	for _, anchor := range []string{"from_pretrained(", "snapshot_download(", "hf_hub_download("} {
-		eachIndex(b, anchor, func(at int) {
+		eachHit(h, anchor, func(at int) {
 			call := callText(b[at+len(anchor):])
 			m := strArg.FindSubmatch(call)
 			if m == nil || !workload.HFRepoID.Match(m[1]) {
@@ -75,19 +74,19 @@ func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 			out = append(out, r)
 		})
 	}
-	eachIndex(b, "hf://", func(at int) {
+	eachHit(h, "hf://", func(at int) {
 		if m := workload.HFURI.FindSubmatch(b[at:min(len(b), at+300)]); m != nil {
 			out = append(out, ModelRef{ID: string(m[1]), Revision: string(m[2]), Via: "hf_uri", Offset: at})
 		}
 	})
 	for _, anchor := range []string{"model", "MODEL", "repo_id"} {
-		eachIndex(b, anchor, func(at int) {
+		eachHit(h, anchor, func(at int) {
 			if r, ok := assignedModel(b, at); ok {
 				out = append(out, r)
 			}
 		})
 	}
-	eachIndex(b, "vllm serve", func(at int) {
+	eachHit(h, "vllm serve", func(at int) {
 		if rest := b[at+len("vllm serve"):]; !afterWord(rest) {
 			return
 		} else if v, ok := positional(rest); ok && workload.ModelShaped(v) {
@@ -95,7 +94,7 @@ func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 		}
 	})
 	for _, anchor := range []string{"ollama run", "ollama pull"} {
-		eachIndex(b, anchor, func(at int) {
+		eachHit(h, anchor, func(at int) {
 			if rest := b[at+len(anchor):]; !afterWord(rest) {
 				return
 			} else if v, ok := positional(rest); ok && workload.OllamaModel.MatchString(v) {
@@ -103,12 +102,12 @@ func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 			}
 		})
 	}
-	eachIndex(b, "--hf-repo", func(at int) {
+	eachHit(h, "--hf-repo", func(at int) {
 		if v, ok := positional(b[at+len("--hf-repo"):]); ok && workload.HFRepoID.MatchString(v) && (afterWord(b[at+len("--hf-repo"):]) || b[at+len("--hf-repo")] == '=') {
 			out = append(out, ModelRef{ID: v, Via: "cli_arg", Offset: at})
 		}
 	})
-	eachIndex(b, "--model", func(at int) {
+	eachHit(h, "--model", func(at int) {
 		if v, ok := cliModelValue(b[at+len("--model"):]); ok {
 			r := ModelRef{ID: redact.URL(v), Via: "cli_arg", Offset: at}
 			if rm := cliRevision.FindSubmatch(lineAround(b, at)); rm != nil {

@@ -78,12 +78,10 @@ func ParseNotebook(b []byte, lineOf func(int) int) ([]Cell, error) {
 					cell.Lines = append(cell.Lines, ln)
 				}
 				if len(l) == 0 || l[len(l)-1] != '\n' {
-					if k == len(lines)-1 {
-						cell.Lines = append(cell.Lines, ln)
-					} else {
+					if k < len(lines)-1 {
 						text.WriteByte('\n') // nbformat strings end in \n; be lenient
-						cell.Lines = append(cell.Lines, ln)
 					}
+					cell.Lines = append(cell.Lines, ln)
 				}
 			}
 			cell.Text = text.Bytes()

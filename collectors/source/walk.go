@@ -310,7 +310,7 @@ func (w *worker) process(j job) {
 		s.count(statSkipTooLarge, 1) // grew while we read it
 		return
 	}
-	if bytes.IndexByte(content, 0) >= 0 {
+	if bytes.IndexByte(content[len(head):], 0) >= 0 { // the head was checked above
 		s.count(statSkipBinary, 1)
 		return
 	}
