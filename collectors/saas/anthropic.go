@@ -62,21 +62,10 @@ func (s *AnthropicSpec) Validate() error {
 
 // Plan implements collectors.Spec.
 func (s *AnthropicSpec) Plan(_ context.Context, env collectors.Env) (collectors.Collector, string, error) {
-	if s.mode.Value == collectors.ModeOff {
-		return nil, "disabled by --anthropic=off", nil
-	}
-	key, from, err := adminKey(s.keyFile, "--anthropic-admin-key-file", env.Getenv("ANTHROPIC_ADMIN_KEY"), "$ANTHROPIC_ADMIN_KEY")
-	switch {
-	case err != nil:
-		return nil, "", err
-	case key == "" && s.mode.Value == collectors.ModeOn:
-		return nil, "", fmt.Errorf("--anthropic=on but no admin key: set $ANTHROPIC_ADMIN_KEY or --anthropic-admin-key-file")
-	case key == "":
-		return nil, "no Anthropic admin key ($ANTHROPIC_ADMIN_KEY, --anthropic-admin-key-file); set one or --anthropic=on", nil
-	}
-	base := firstOf(s.baseURL, env.Getenv("ANTHROPIC_BASE_URL"), "https://api.anthropic.com")
-	if err := checkBaseURL(base); err != nil {
-		return nil, "", fmt.Errorf("Anthropic base URL: %w", err)
+	key, from, base, skip, err := planAdmin(adminSettings{flag: "anthropic", title: "Anthropic", keyEnv: "ANTHROPIC_ADMIN_KEY", baseEnv: "ANTHROPIC_BASE_URL",
+		defaultBase: "https://api.anthropic.com"}, s.mode.Value, s.keyFile, s.baseURL, env)
+	if skip != "" || err != nil {
+		return nil, skip, err
 	}
 	return NewAnthropic(AnthropicOptions{AdminKey: key, BaseURL: base, Archived: s.archived, Logger: env.Logger}), "admin key from " + from, nil
 }

@@ -61,21 +61,10 @@ func (s *OpenAISpec) Validate() error {
 // Plan implements collectors.Spec: with --openai=auto the collector runs
 // only when an admin key is explicitly given.
 func (s *OpenAISpec) Plan(_ context.Context, env collectors.Env) (collectors.Collector, string, error) {
-	if s.mode.Value == collectors.ModeOff {
-		return nil, "disabled by --openai=off", nil
-	}
-	key, from, err := adminKey(s.keyFile, "--openai-admin-key-file", env.Getenv("OPENAI_ADMIN_KEY"), "$OPENAI_ADMIN_KEY")
-	switch {
-	case err != nil:
-		return nil, "", err
-	case key == "" && s.mode.Value == collectors.ModeOn:
-		return nil, "", fmt.Errorf("--openai=on but no admin key: set $OPENAI_ADMIN_KEY or --openai-admin-key-file")
-	case key == "":
-		return nil, "no OpenAI admin key ($OPENAI_ADMIN_KEY, --openai-admin-key-file); set one or --openai=on", nil
-	}
-	base := firstOf(s.baseURL, env.Getenv("OPENAI_BASE_URL"), "https://api.openai.com/v1")
-	if err := checkBaseURL(base); err != nil {
-		return nil, "", fmt.Errorf("OpenAI base URL: %w", err)
+	key, from, base, skip, err := planAdmin(adminSettings{flag: "openai", title: "OpenAI", keyEnv: "OPENAI_ADMIN_KEY", baseEnv: "OPENAI_BASE_URL",
+		defaultBase: "https://api.openai.com/v1"}, s.mode.Value, s.keyFile, s.baseURL, env)
+	if skip != "" || err != nil {
+		return nil, skip, err
 	}
 	org := firstOf(s.org, env.Getenv("OPENAI_ORG_ID"))
 	c := NewOpenAI(OpenAIOptions{AdminKey: key, BaseURL: base, Organization: org, Logger: env.Logger})
@@ -455,6 +444,38 @@ func (s *openaiScan) keyAsset(id, kind string, k oaKey, src string) model.Asset 
 
 // adminKey reads the admin key from a file (a mounted Secret) or the
 // environment, and says where it came from (never what it is).
+// adminSettings name one provider's admin API settings.
+type adminSettings struct {
+	flag, title     string // "openai", "OpenAI"
+	keyEnv, baseEnv string // OPENAI_ADMIN_KEY, OPENAI_BASE_URL
+	defaultBase     string
+}
+
+// planAdmin is the enablement decision the OpenAI and Anthropic specs
+// share: the mode, the admin key from --<flag>-admin-key-file or its env
+// var, and the base URL (flag, env var, default), checked. A non-empty skip
+// is why the collector does not run; an error is bad configuration.
+func planAdmin(a adminSettings, mode, keyFile, baseURL string, env collectors.Env) (key, from, base, skip string, err error) {
+	if mode == collectors.ModeOff {
+		return "", "", "", "disabled by --" + a.flag + "=off", nil
+	}
+	fileFlag := "--" + a.flag + "-admin-key-file"
+	key, from, err = adminKey(keyFile, fileFlag, env.Getenv(a.keyEnv), "$"+a.keyEnv)
+	switch {
+	case err != nil:
+		return "", "", "", "", err
+	case key == "" && mode == collectors.ModeOn:
+		return "", "", "", "", fmt.Errorf("--%s=on but no admin key: set $%s or %s", a.flag, a.keyEnv, fileFlag)
+	case key == "":
+		return "", "", "", fmt.Sprintf("no %s admin key ($%s, %s); set one or --%s=on", a.title, a.keyEnv, fileFlag, a.flag), nil
+	}
+	base = firstOf(baseURL, env.Getenv(a.baseEnv), a.defaultBase)
+	if err := checkBaseURL(base); err != nil {
+		return "", "", "", "", fmt.Errorf("%s base URL: %w", a.title, err)
+	}
+	return key, from, base, "", nil
+}
+
 func adminKey(file, fileFlag, env, envName string) (key, from string, err error) {
 	if file != "" {
 		b, err := bounded.ReadFile(file, 4<<10)
