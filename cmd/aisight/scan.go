@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -51,6 +50,7 @@ type scanOptions struct {
 	failOnPartial bool
 	cdxVersion    *flagvalue.Enum
 	shard         string
+	profiles      profiles
 	specs         []collectors.Spec
 	scrub         *redact.Scrubber // the output wall
 
@@ -128,6 +128,8 @@ finished is still written), 70 internal error (a bug).`,
 	f := cmd.Flags()
 	o.addOutputFlags(f)
 	o.addCollectFlags(f)
+	f.StringVar(&o.profiles.cpu, "cpu-profile", "", "write a Go CPU profile of the scan to this file (read it with go tool pprof)")
+	f.StringVar(&o.profiles.mem, "mem-profile", "", "write a Go allocation profile of the scan (all allocations, and what was in use at its end) to this file")
 	groupedHelp(cmd, o.specs)
 	return cmd
 }
@@ -175,8 +177,8 @@ func newScanOptions() *scanOptions {
 // collect and how to score it, then each collector's own options.
 func (o *scanOptions) addCollectFlags(f *pflag.FlagSet) {
 	o.addScoringFlags(f)
-	f.IntVar(&o.concurrency, "concurrency", 32, "scopes collected at once across all collectors")
-	f.IntVar(&o.perCollector, "per-collector", 0, "scopes of one collector collected at once (0: the collector's own: 16 for AWS, GCP and Azure accounts, projects and subscriptions; 4 for file trees and clusters)")
+	f.IntVar(&o.concurrency, "concurrency", 1024, "scopes collected at once across all collectors")
+	f.IntVar(&o.perCollector, "per-collector", 0, "scopes of one collector collected at once (0: the collector's own: 512 for AWS, GCP and Azure accounts, regions, projects and subscriptions, each paced by its own rate limit; 4 for file trees and clusters)")
 	f.DurationVar(&o.scopeTimeout, "scope-timeout", 10*time.Minute, "time limit for collecting one scope")
 	f.StringVar(&o.shard, "shard", "", "collect only shard I of N (I/N, 0-based): scopes are assigned by a stable hash of their ID, so N runs with 0..N-1 cover every scope once; join their -o json outputs with aisight merge")
 	addSpecFlags(f, o.specs)
@@ -255,7 +257,16 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) error {
+func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) (err error) {
+	stop, err := o.profiles.start()
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if perr := stop(); perr != nil && err == nil {
+			err = fmt.Errorf("write profile: %w", perr)
+		}
+	}()
 	sc, err := prepareScan(o, stderr)
 	if err != nil {
 		return err
@@ -271,13 +282,14 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 // applies the exit-code gates: the end of scan and merge.
 func finishReport(ctx context.Context, o *scanOptions, sc *scanner, report model.Report, stdout io.Writer) error {
 	render := func(w io.Writer) error {
-		var buf bytes.Buffer
+		// Through the output wall line by line (a credential never spans
+		// a line), so a large report is never held whole.
+		sw := o.scrub.NewWriter(w)
 		opts := output.Options{CycloneDXVersion: o.cdxVersion.Value, ToolVersion: version, Targets: o.targets}
-		if err := output.RenderWith(&buf, o.output.Value, report, opts); err != nil {
+		if err := output.RenderWith(sw, o.output.Value, report, opts); err != nil {
 			return err
 		}
-		_, err := w.Write(o.scrub.Bytes(buf.Bytes()))
-		return err
+		return sw.Flush()
 	}
 	if o.out != "" {
 		if err := output.WriteFileAtomic(o.out, render); err != nil {

@@ -10,6 +10,8 @@
 package output
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -72,12 +74,56 @@ func RenderWith(w io.Writer, format string, r model.Report, o Options) error {
 	return fmt.Errorf("unknown output format %q (valid: %s)", format, strings.Join(Formats, ", "))
 }
 
-// JSON writes the report as one indented JSON object.
+// JSON writes the report as one indented JSON object. The assets, most of
+// a large report, are encoded and written one at a time, so an
+// organisation's report is never held whole in memory (at 100,000 assets
+// it is over 100 MB, and encoding/json would hold it three times).
 func JSON(w io.Writer, r model.Report) error {
+	assets := r.Assets
+	r.Assets = nil
+	var head bytes.Buffer
+	if err := indentedEncoder(&head, "").Encode(r); err != nil {
+		return err
+	}
+	// "assets" is a key of the top-level object, the only place a key is
+	// indented by exactly two spaces.
+	marker := []byte("\n  \"assets\": null")
+	i := bytes.Index(head.Bytes(), marker)
+	if assets == nil || i < 0 {
+		_, err := w.Write(head.Bytes())
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(head.Bytes()[:i])
+	bw.WriteString("\n  \"assets\": [")
+	var one bytes.Buffer
+	enc := indentedEncoder(&one, "    ")
+	for n := range assets {
+		one.Reset()
+		if err := enc.Encode(&assets[n]); err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+	}
+	if len(assets) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteByte(']')
+	bw.Write(head.Bytes()[i+len(marker):])
+	return bw.Flush()
+}
+
+// indentedEncoder encodes as JSON's indented form does at the depth prefix
+// gives, with <, > and & as they are.
+func indentedEncoder(w io.Writer, prefix string) *json.Encoder {
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	enc.SetIndent(prefix, "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return enc
 }
 
 // CheckDestination says, before any work is done, whether path can take an

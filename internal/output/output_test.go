@@ -120,3 +120,33 @@ func TestTableFindings(t *testing.T) {
 		t.Errorf("findings:\n%s", out)
 	}
 }
+
+// TestJSONStreamsAsEncodingJSONWould: the report's JSON, written an asset
+// at a time, is byte for byte what one encoding/json Encode of the whole
+// report gives, whatever the assets: none (null), an empty list, the
+// golden estates' (<, >, & in names and paths kept as they are).
+func TestJSONStreamsAsEncodingJSONWould(t *testing.T) {
+	reports := map[string]model.Report{"nil assets": {SchemaVersion: model.SchemaVersion}, "empty assets": {SchemaVersion: model.SchemaVersion, Assets: []model.Asset{}}}
+	for _, estate := range estates {
+		reports[estate] = estateReport(t, estate)
+	}
+	odd := estateReport(t, "well-run")
+	odd.Assets = append(odd.Assets, model.Asset{ID: "x<&>\u2028", Name: "  \"assets\": null", Kind: model.KindModel})
+	reports["odd names"] = odd
+	for name, r := range reports {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := JSON(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%s: streamed JSON differs from encoding/json's (%d vs %d bytes)", name, got.Len(), want.Len())
+		}
+	}
+}
