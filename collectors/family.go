@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aisight/aisight/model"
@@ -39,19 +40,47 @@ type Families struct {
 // family succeeds, the scope fails with every family's error kept (Join).
 // A cancelled context ends the run at once with the context's error.
 func (r Families) Run(ctx context.Context, fams ...Family) error {
+	return r.RunGroups(ctx, fams)
+}
+
+// RunGroups runs groups of families at once, the families of a group in
+// order (a later one may use what an earlier one listed): a scope's calls
+// to different services wait on different latencies and rate limits, so
+// they overlap. Errors are kept and judged as Run does, over every family
+// of every group.
+func (r Families) RunGroups(ctx context.Context, groups ...[]Family) error {
+	// Each family's error in its place, so the problems keep the families'
+	// order whichever group finishes first.
+	results := make([][]error, len(groups))
+	var wg sync.WaitGroup
+	for i, g := range groups {
+		results[i] = make([]error, len(g))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j, f := range g {
+				if results[i][j] = r.collect(ctx, f); ctx.Err() != nil {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	var errs []error
 	succeeded := 0
-	for _, f := range fams {
-		err := r.collect(ctx, f)
-		switch {
-		case err == nil:
-			succeeded++
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case r.NotOffered != nil && r.NotOffered(err):
-			r.Sink.Count("operations_not_offered", 1)
-		default:
-			errs = append(errs, err)
+	for _, res := range results {
+		for _, err := range res {
+			switch {
+			case err == nil:
+				succeeded++
+			case r.NotOffered != nil && r.NotOffered(err):
+				r.Sink.Count("operations_not_offered", 1)
+			default:
+				errs = append(errs, err)
+			}
 		}
 	}
 	if len(errs) > 0 && succeeded == 0 {

@@ -70,6 +70,44 @@ func TestFamiliesStopOnCancel(t *testing.T) {
 	}
 }
 
+// Groups run at once (the second group's family runs while the first
+// group's waits for it), a group's families in order, and the problems
+// keep the families' order whichever group ends first.
+func TestFamilyGroupsRunAtOnce(t *testing.T) {
+	second := make(chan struct{})
+	var order []string
+	sink := newScopeSink(func() {})
+	err := Families{Sink: sink, Retries: -1}.RunGroups(context.Background(),
+		[]Family{
+			{Name: "a1", Collect: func(context.Context) error {
+				select {
+				case <-second:
+				case <-time.After(10 * time.Second):
+					return errors.New("a1: the second group never ran while the first waited")
+				}
+				order = append(order, "a1")
+				return Classedf(model.ErrDenied, "list a1: denied")
+			}},
+			{Name: "a2", Collect: func(context.Context) error { order = append(order, "a2"); return nil }},
+		},
+		[]Family{{Name: "b1", Collect: func(context.Context) error { close(second); return Classedf(model.ErrDenied, "list b1: denied") }}},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(order, ",") != "a1,a2" {
+		t.Errorf("first group ran %v, want a1,a2 in order", order)
+	}
+	_, _, problems, _ := sink.drain()
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.Error())
+	}
+	if strings.Join(got, "; ") != "list a1: denied; list b1: denied" {
+		t.Errorf("problems %q, want a1's then b1's", got)
+	}
+}
+
 // A partial run lists every distinct problem, and its class is the
 // dominant one, not the first problem's.
 func TestRunKeepsEveryProblem(t *testing.T) {

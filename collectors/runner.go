@@ -17,7 +17,9 @@ import (
 
 // Options bound and shape a Runner. Zero values take the defaults noted.
 type Options struct {
-	// Concurrency is the global limit of scopes collected at once (default 32).
+	// Concurrency is the global limit of scopes collected at once (default
+	// 1024: the cloud collectors' CloudScopesAtOnce each, with room for the
+	// file trees and clusters).
 	Concurrency int
 	// PerCollector is the limit of scopes of one collector at once; 0 (the
 	// default) is the collector's own (ScopesAtOnce), else 4.
@@ -64,6 +66,15 @@ type ScopesAtOnce interface {
 	ScopesAtOnce() int
 }
 
+// CloudScopesAtOnce is what the AWS, GCP and Azure collectors return from
+// ScopesAtOnce. A cloud scope is a chain of calls that wait on latency and
+// on its own account's (region's, service's) rate limit, which its
+// collector paces, so running many at once costs goroutines and
+// connections, not quota: at 20 AWS accounts x 17 regions (357 scopes) all
+// at once is 1.4x the rate-limit lower bound, 256 at once 2.3x, 16 at once
+// 11x (docs/benchmarks.md).
+const CloudScopesAtOnce = 512
+
 // scopesAtOnce is how many scopes of c run at once: the option when set,
 // else the collector's own, else 4 (file trees, clusters: each scope is
 // heavy on its own).
@@ -86,7 +97,7 @@ type Runner struct {
 // NewRunner returns a Runner with defaults filled in.
 func NewRunner(o Options) *Runner {
 	if o.Concurrency <= 0 {
-		o.Concurrency = 32
+		o.Concurrency = 1024
 	}
 	if o.ScopeTimeout <= 0 {
 		o.ScopeTimeout = 10 * time.Minute

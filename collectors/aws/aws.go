@@ -151,18 +151,16 @@ func New(ctx context.Context, o Options) (*Collector, error) {
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return Name }
 
-// ScopesAtOnce implements collectors.ScopesAtOnce: scopes are independent
-// accounts, regions, projects or subscriptions, each latency-bound and
-// rate-limited on its own (the AWS scale benchmark: 16 at once is 3.6x
-// faster than 4, docs/benchmarks.md).
-func (c *Collector) ScopesAtOnce() int { return 16 }
+// ScopesAtOnce implements collectors.ScopesAtOnce (see CloudScopesAtOnce).
+func (c *Collector) ScopesAtOnce() int { return collectors.CloudScopesAtOnce }
 
 // maxResponse bounds one AWS response body (IAM authorization details, the
 // largest, are at most a few megabytes a page).
 const maxResponse = 16 << 20
 
 // boundedHTTPClient is the SDK's HTTP client with a deadline on every step
-// (dial 10s, TLS 10s, response headers 30s, a whole attempt 2m): a peer
+// (dial 10s, TLS 10s, response headers 30s, a whole attempt 2m) and a pool
+// of idle connections sized for the scopes at work at once: a peer
 // that accepts and never answers costs one attempt, never the scan. It
 // stays a BuildableClient, so AWS_CA_BUNDLE still applies; limitBody caps
 // what a response may hold.
@@ -172,6 +170,12 @@ func boundedHTTPClient() *awshttp.BuildableClient {
 		WithTransportOptions(func(tr *http.Transport) {
 			tr.TLSHandshakeTimeout = 10 * time.Second
 			tr.ResponseHeaderTimeout = 30 * time.Second
+			// Keep a connection for each scope at work on a regional
+			// endpoint (the SDK keeps 10 per host): with hundreds of
+			// accounts' scopes on one host, the rest were closed after
+			// every answer and dialled (a TLS handshake) again.
+			tr.MaxIdleConnsPerHost = collectors.CloudScopesAtOnce
+			tr.MaxIdleConns = 4 * collectors.CloudScopesAtOnce
 		}).
 		WithTimeout(2 * time.Minute)
 }
@@ -209,10 +213,11 @@ func (c *Collector) Scopes(ctx context.Context) ([]model.Scope, error) {
 		}
 		sort.Strings(accounts)
 	}
-	// Regions per account, looked up 8 accounts at a time (each may assume a role).
+	// Regions per account, looked up 32 accounts at a time (each may assume
+	// a role: two calls of a few tens of milliseconds).
 	regions := make([][]string, len(accounts))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
+	sem := make(chan struct{}, 32)
 	for i, acct := range accounts {
 		wg.Add(1)
 		go func() {
@@ -327,18 +332,16 @@ type scan struct {
 	cfg    aws.Config
 	scope  model.Scope
 	sink   collectors.Sink
+	mu     sync.Mutex        // guards roleOf: a region's services are listed at once
 	roleOf map[string]string // asset ID -> role ARN
 }
 
 // run runs the resource families of a scope (collectors.Families: a failed
 // family is a problem, every error is kept, the scope fails only when no
-// family succeeds).
+// family succeeds). The groups, one per service, run at once (each service
+// has its own latency and rate limit); a group's families run in order.
 func (s *scan) run(ctx context.Context, groups ...[]collectors.Family) error {
-	var fams []collectors.Family
-	for _, g := range groups {
-		fams = append(fams, g...)
-	}
-	return collectors.Families{Sink: s.sink, Classify: classify, NotOffered: notOffered}.Run(ctx, fams...)
+	return collectors.Families{Sink: s.sink, Classify: classify, NotOffered: notOffered}.RunGroups(ctx, groups...)
 }
 
 // itemFailed records one item of a listing that could not be read; the
@@ -426,8 +429,17 @@ func (s *scan) runsAs(a *model.Asset, role string) {
 	a.Identity = role
 	a.Relations = append(a.Relations, model.Relation{Type: "runs_as", Target: role})
 	a.SetFact(model.Bool("identity.default", false, model.Observed, "an IAM role named by the resource"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.roleOf == nil {
 		s.roleOf = map[string]string{}
 	}
 	s.roleOf[a.ID] = role
+}
+
+// roleOfAsset is the role recorded for an asset of this scope by runsAs.
+func (s *scan) roleOfAsset(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.roleOf[id]
 }

@@ -77,17 +77,33 @@ func (s *serviceLimiters) get(region, service string) *rate.Limiter {
 }
 
 // rateLimit waits for the account's limiter of the operation's region and
-// service before each attempt.
+// service before each attempt (it sits after the retry middleware, so a
+// retried call waits for a token too instead of only for its backoff).
 func rateLimit(ls *serviceLimiters) func(*middleware.Stack) error {
 	return func(st *middleware.Stack) error {
-		return st.Finalize.Add(middleware.FinalizeMiddlewareFunc("aisightRateLimit",
+		mw := middleware.FinalizeMiddlewareFunc("aisightRateLimit",
 			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-				if err := ls.get(awsmiddleware.GetRegion(ctx), awsmiddleware.GetServiceID(ctx)).Wait(ctx); err != nil {
+				if err := ls.get(awsmiddleware.GetRegion(ctx), throttleUnit(awsmiddleware.GetServiceID(ctx))).Wait(ctx); err != nil {
 					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 				}
 				return next.HandleFinalize(ctx, in)
-			}), middleware.Before)
+			})
+		if _, ok := st.Finalize.Get("Retry"); ok {
+			return st.Finalize.Insert(mw, "Retry", middleware.After)
+		}
+		return st.Finalize.Add(mw, middleware.Before)
 	}
+}
+
+// throttleUnit is the service whose rate a call counts against: its signing
+// name's service. Bedrock Agents signs as bedrock, so its calls are paced
+// with Bedrock's (the conservative reading of AWS's per-service quotas,
+// and the unit the emulator throttles).
+func throttleUnit(serviceID string) string {
+	if serviceID == "Bedrock Agent" {
+		return "Bedrock"
+	}
+	return serviceID
 }
 
 // callCounter counts HTTP requests (retries included) of one scope.

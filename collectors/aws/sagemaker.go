@@ -184,7 +184,7 @@ func (s *scan) endpointAsset(d *sagemaker.DescribeEndpointOutput, cfg *sagemaker
 				target = "arn:aws:sagemaker:" + s.scope.Region + ":" + s.scope.Account + ":model/" + name
 			}
 			a.Relations = append(a.Relations, model.Relation{Type: "serves", Target: target})
-			if role := s.roleOf[target]; role != "" && a.Identity == "" {
+			if role := s.roleOfAsset(target); role != "" && a.Identity == "" {
 				s.runsAs(a, role)
 			}
 		}

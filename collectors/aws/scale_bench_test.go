@@ -1,9 +1,10 @@
 package aws_test
 
 import (
-	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,10 +13,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/aisight/aisight/collectors"
-	awscol "github.com/aisight/aisight/collectors/aws"
+	"github.com/aisight/aisight/internal/benchtest"
 	sim "github.com/aisight/aisight/internal/cloudsim/aws"
-	"github.com/aisight/aisight/internal/enrich"
+	"github.com/aisight/aisight/model"
 )
 
 // benchRegions are the 17 regions of the organisation-scale scenario.
@@ -47,7 +47,9 @@ func scaleEstate(b *testing.B, n int, rate float64, latency time.Duration) *sim.
 	e := *base
 	e.Accounts = nil
 	e.PageSize = 50
-	e.Faults = sim.Faults{RatePerSecond: rate, SlowMillis: int(latency / time.Millisecond)}
+	// STS answers far more than the scanned services: its request quota is
+	// in the hundreds per second per account.
+	e.Faults = sim.Faults{RatePerSecond: rate, RatePerService: map[string]float64{"sts": 600}, SlowMillis: int(latency / time.Millisecond)}
 	for i := range n {
 		id := fmt.Sprintf("%012d", 100000000000+i)
 		if i == 0 {
@@ -83,18 +85,19 @@ func ownIDs(text string, base *sim.Estate, id string) string {
 
 // BenchmarkOrganisationScale scans an AWS organisation through the
 // emulator with per-call latency and a rate limit per account, region and
-// service,
-// and reports the wall time against the lower bound the limits set: the
-// largest number of calls one account makes to one service in one region
-// divided by the rate (a scan cannot be faster than its busiest
-// account-region-service),
-// or the latency of the longest chain of dependent calls, whichever is
-// larger. Assets must equal the estate's ground truth, with no failed
-// scope. AISIGHT_BENCH_AWS_ACCOUNTS (default 20; the scenario is
-// 200), AISIGHT_BENCH_RATE (10/s) and AISIGHT_BENCH_LATENCY (30ms) change
-// the estate; AISIGHT_BENCH_CLIENT_RATE (--aws-rate, default 20) and
-// AISIGHT_BENCH_CONCURRENCY (--concurrency and --per-collector, default 32
-// and the collector's own, 16) the scanner.
+// service, with the aisight binary (its defaults unless told otherwise, in
+// its own process: its peak RSS and CPU are its own), and reports the wall
+// time against the lower bound the limits set: the largest number of calls
+// one account makes to one service in one region divided by the rate (a
+// scan cannot be faster than its busiest account-region-service), or the
+// latency of the longest chain of dependent calls, whichever is larger.
+// Assets must equal the estate's ground truth, with no failed scope.
+// AISIGHT_BENCH_AWS_ACCOUNTS (default 20; the scenario is 200),
+// AISIGHT_BENCH_RATE (10/s) and AISIGHT_BENCH_LATENCY (30ms) change the
+// estate; AISIGHT_BENCH_CLIENT_RATE (--aws-rate) and
+// AISIGHT_BENCH_CONCURRENCY (--concurrency and --per-collector) the
+// scanner; with AISIGHT_BENCH_PROFILE_DIR the scan writes its CPU and
+// allocation profiles there.
 func BenchmarkOrganisationScale(b *testing.B) {
 	accounts, rate, latency := 20, 10.0, 30*time.Millisecond
 	if v, err := strconv.Atoi(os.Getenv("AISIGHT_BENCH_AWS_ACCOUNTS")); err == nil && v > 0 {
@@ -106,32 +109,37 @@ func BenchmarkOrganisationScale(b *testing.B) {
 	if v, err := time.ParseDuration(os.Getenv("AISIGHT_BENCH_LATENCY")); err == nil && v > 0 {
 		latency = v
 	}
-	// The scanner's own settings: the CLI's defaults unless given.
-	clientRate, concurrency, perCollector := 20.0, 32, 0
-	if v, err := strconv.ParseFloat(os.Getenv("AISIGHT_BENCH_CLIENT_RATE"), 64); err == nil && v > 0 {
-		clientRate = v
+	args := []string{"scan", "-q", "-o", "json", "--source=off", "--kube=off", "--gcp=off", "--azure=off", "--openai=off", "--anthropic=off",
+		"--aws=on", "--aws-org", "--aws-role-name", "aisight-readonly"}
+	if v := os.Getenv("AISIGHT_BENCH_CLIENT_RATE"); v != "" {
+		args = append(args, "--aws-rate", v)
 	}
-	if v, err := strconv.Atoi(os.Getenv("AISIGHT_BENCH_CONCURRENCY")); err == nil && v > 0 {
-		concurrency, perCollector = v, v
+	if v := os.Getenv("AISIGHT_BENCH_CONCURRENCY"); v != "" {
+		args = append(args, "--concurrency", v, "--per-collector", v)
 	}
-	b.Run(fmt.Sprintf("accounts=%d/regions=%d/per-collector=%d", accounts, len(benchRegions), perCollector), func(b *testing.B) {
+	if dir := os.Getenv("AISIGHT_BENCH_PROFILE_DIR"); dir != "" {
+		args = append(args, "--cpu-profile", filepath.Join(dir, "aws-cpu.pprof"), "--mem-profile", filepath.Join(dir, "aws-mem.pprof"))
+	}
+	bin := benchtest.Binary(b, "../..")
+	b.Run(fmt.Sprintf("accounts=%d/regions=%d", accounts, len(benchRegions)), func(b *testing.B) {
 		estate := scaleEstate(b, accounts, rate, latency)
 		want := benchTruth(estate)
 		for range b.N {
 			srv := sim.Start(estate)
 			env(b, srv, estate.Organization.Management)
-			ctx := context.Background()
-			c, err := awscol.New(ctx, awscol.Options{Org: true, RoleName: "aisight-readonly", RatePerAccount: clientRate})
+			out := filepath.Join(b.TempDir(), "scan.json")
+			st := benchtest.Measure(b, nil, bin, append(args, "--out", out)...)
+			srv.Close()
+			data, err := os.ReadFile(out)
 			if err != nil {
 				b.Fatal(err)
 			}
-			start := time.Now()
-			inv := collectors.NewRunner(collectors.Options{ScopeTimeout: 10 * time.Minute, Concurrency: concurrency, PerCollector: perCollector}).Run(ctx, []collectors.Plan{{Name: awscol.Name, Collector: c}})
-			wall := time.Since(start)
-			enrich.Apply(&inv, enrich.Options{})
-			srv.Close()
+			var rep model.Report
+			if err := json.Unmarshal(data, &rep); err != nil {
+				b.Fatal(err)
+			}
 			var got []string
-			for _, a := range inv.Assets {
+			for _, a := range rep.Assets {
 				got = append(got, a.ID)
 			}
 			slices.Sort(got)
@@ -141,38 +149,46 @@ func BenchmarkOrganisationScale(b *testing.B) {
 					lost = append(lost, id)
 				}
 			}
-			failed := 0
-			for _, r := range inv.Scan.CollectorRuns {
-				if r.Status != "ok" {
-					failed++
+			var failed []string
+			for _, r := range rep.Scan.CollectorRuns {
+				if r.Collector == "aws" && r.Status != model.StatusOK {
+					failed = append(failed, r.Scope.ID+": "+string(r.Status)+" "+r.Error)
 				}
 			}
-			if len(lost) > 0 || failed > 0 {
-				b.Fatalf("%d of %d ground-truth assets lost (%v), %d scopes not ok", len(lost), len(want), lost[:min(len(lost), 5)], failed)
+			if len(lost) > 0 || len(failed) > 0 {
+				b.Fatalf("%d of %d ground-truth assets lost (%v), %d scopes not ok %q", len(lost), len(want), lost[:min(len(lost), 5)], len(failed), failed[:min(len(failed), 5)])
 			}
-			perPair, throttled, calls := map[string]int{}, 0, 0
+			// The busiest account-region-service, in seconds of its rate.
+			perPair, throttled, calls := map[[3]string]int{}, 0, 0
 			for _, call := range srv.Calls() {
 				calls++
 				if call.Code == "ThrottlingException" || call.Code == "TooManyRequestsException" || call.Code == "Throttling" {
 					throttled++
 					continue
 				}
-				perPair[call.Account+"/"+call.Region+"/"+call.Service]++
+				perPair[[3]string{call.Account, call.Region, call.Service}]++
 			}
-			busiest := 0
-			for _, n := range perPair {
-				busiest = max(busiest, n)
+			busiest := 0.0
+			for k, n := range perPair {
+				r := rate
+				if sr, ok := estate.Faults.RatePerService[k[2]]; ok {
+					r = sr
+				}
+				busiest = max(busiest, float64(n)/r)
 			}
 			// The longest dependent chain: AssumeRole, ListRegions, then a
 			// listing, a page and a describe in one region.
-			bound := max(time.Duration(float64(busiest)/rate*float64(time.Second)), 5*latency)
-			b.ReportMetric(wall.Seconds(), "wall-s")
-			b.ReportMetric(bound.Seconds(), "lower-bound-s")
-			b.ReportMetric(wall.Seconds()/bound.Seconds(), "x-lower-bound")
+			bound := max(busiest, (5 * latency).Seconds())
+			b.ReportMetric(st.Wall, "wall-s")
+			b.ReportMetric(bound, "lower-bound-s")
+			b.ReportMetric(st.Wall/bound, "x-lower-bound")
+			b.ReportMetric(st.CPU, "scanner-cpu-s")
+			b.ReportMetric(st.PeakRSSMB, "peak-RSS-MB")
+			b.ReportMetric(float64(len(data))/1e6, "report-MB")
 			b.ReportMetric(float64(calls), "api-calls")
 			b.ReportMetric(float64(throttled), "throttled")
-			b.ReportMetric(float64(len(inv.Assets))/wall.Seconds(), "assets/s")
-			b.ReportMetric(float64(len(inv.Assets)), "assets")
+			b.ReportMetric(float64(len(rep.Assets))/st.Wall, "assets/s")
+			b.ReportMetric(float64(len(rep.Assets)), "assets")
 		}
 	})
 }

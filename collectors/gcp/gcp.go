@@ -173,11 +173,8 @@ func New(ctx context.Context, o Options, cat *fingerprint.Catalog) (*Collector, 
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return Name }
 
-// ScopesAtOnce implements collectors.ScopesAtOnce: scopes are independent
-// accounts, regions, projects or subscriptions, each latency-bound and
-// rate-limited on its own (the AWS scale benchmark: 16 at once is 3.6x
-// faster than 4, docs/benchmarks.md).
-func (c *Collector) ScopesAtOnce() int { return 16 }
+// ScopesAtOnce implements collectors.ScopesAtOnce (see CloudScopesAtOnce).
+func (c *Collector) ScopesAtOnce() int { return collectors.CloudScopesAtOnce }
 
 // Close closes the collector's connections.
 func (c *Collector) Close() error {

@@ -31,11 +31,25 @@ func Binary(tb testing.TB, root string) string {
 // the parent's high-water mark, which exec records as its own.
 func Run(tb testing.TB, env []string, bin string, args ...string) (rssMB, secs float64) {
 	tb.Helper()
+	st := Measure(tb, env, bin, args...)
+	return st.PeakRSSMB, st.Wall
+}
+
+// Stats are what Measure measured of one run of the binary.
+type Stats struct {
+	PeakRSSMB float64
+	Wall      float64 // seconds
+	CPU       float64 // user + system seconds
+}
+
+// Measure runs bin as Run does and also returns its CPU time.
+func Measure(tb testing.TB, env []string, bin string, args ...string) Stats {
+	tb.Helper()
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
 		tb.Fatalf("/usr/bin/time is needed (Debian package time; make bench installs it): %v", err)
 	}
 	out := filepath.Join(tb.TempDir(), "rss")
-	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", out, bin}, args...)...)
+	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%U %S %M", "-o", out, bin}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	t0 := time.Now()
 	if msg, err := cmd.CombinedOutput(); err != nil {
@@ -43,7 +57,18 @@ func Run(tb testing.TB, env []string, bin string, args ...string) (rssMB, secs f
 			tb.Fatalf("aisight %v: %v\n%s", args, err, msg)
 		}
 	}
-	return PeakRSS(tb, out), time.Since(t0).Seconds()
+	wall := time.Since(t0).Seconds()
+	b, err := os.ReadFile(out)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// The last line (before it, time notes a non-zero exit status).
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	var user, sys, kb float64
+	if _, err := fmt.Sscan(lines[len(lines)-1], &user, &sys, &kb); err != nil {
+		tb.Fatalf("/usr/bin/time output %q: %v", b, err)
+	}
+	return Stats{PeakRSSMB: kb / 1024, Wall: wall, CPU: user + sys}
 }
 
 // PeakRSS reads the peak RSS in MB from a /usr/bin/time -f %M output file

@@ -57,6 +57,9 @@ type Faults struct {
 	// requests per second (burst of the same size); a call over it is
 	// throttled.
 	RatePerSecond float64 `yaml:"rate_per_second"`
+	// RatePerService overrides RatePerSecond for a service (by signing
+	// name: sts, iam, bedrock, ...).
+	RatePerService map[string]float64 `yaml:"rate_per_service"`
 	// Slow delays the answers of one account and region (region "*": all).
 	Slow []SlowWhere `yaml:"slow"`
 	// Seed makes the random faults repeatable.

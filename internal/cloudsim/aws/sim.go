@@ -64,6 +64,9 @@ type bucket struct {
 // exceeds the estate's rate (and takes a token if not).
 func (s *Server) overRate(account, region, service string) bool {
 	rate := s.e.Faults.RatePerSecond
+	if r, ok := s.e.Faults.RatePerService[service]; ok {
+		rate = r
+	}
 	if rate <= 0 {
 		return false
 	}
