@@ -247,11 +247,20 @@ func LoadEstate(path string) (*Estate, error) {
 	if err != nil {
 		return nil, err
 	}
+	e, err := ParseEstate(b)
+	if err != nil {
+		return nil, fmt.Errorf("estate %s: %w", path, err)
+	}
+	return e, nil
+}
+
+// ParseEstate parses an estate's YAML (unknown keys are errors).
+func ParseEstate(b []byte) (*Estate, error) {
 	var e Estate
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&e); err != nil {
-		return nil, fmt.Errorf("estate %s: %w", path, err)
+		return nil, err
 	}
 	if e.PageSize <= 0 {
 		e.PageSize = 2

@@ -28,6 +28,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aisight/aisight/internal/cloudsim/quota"
 )
 
 // Call is one request the emulator answered.
@@ -48,47 +50,40 @@ type Server struct {
 	e   *Estate
 	srv *httptest.Server
 
-	mu      sync.Mutex
-	calls   []Call
-	rnd     *rand.Rand
-	buckets map[string]*bucket // account/region/service -> its rate limit
-}
-
-// bucket is a token bucket of one account's calls to one service.
-type bucket struct {
-	tokens float64
-	last   time.Time
+	mu     sync.Mutex
+	calls  []Call
+	rnd    *rand.Rand
+	limits map[string]*quota.Limits // per service (signing name); "" for the others
 }
 
 // overRate reports whether a call of account to a region's service
 // exceeds the estate's rate (and takes a token if not).
 func (s *Server) overRate(account, region, service string) bool {
-	rate := s.e.Faults.RatePerSecond
-	if r, ok := s.e.Faults.RatePerService[service]; ok {
-		rate = r
-	}
-	if rate <= 0 {
-		return false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.buckets == nil {
-		s.buckets = map[string]*bucket{}
-	}
-	now := time.Now()
-	k := account + "/" + region + "/" + service
-	b, ok := s.buckets[k]
+	l, ok := s.limits[service]
 	if !ok {
-		b = &bucket{tokens: rate, last: now}
-		s.buckets[k] = b
+		l = s.limits[""]
 	}
-	b.tokens = min(rate, b.tokens+now.Sub(b.last).Seconds()*rate)
-	b.last = now
-	if b.tokens < 1 {
-		return true
+	return !l.Allow(account + "/" + region + "/" + service)
+}
+
+// Throttled is how many calls were answered as over the rate limit.
+func (s *Server) Throttled() (n int) {
+	for _, l := range s.limits {
+		n += l.Throttled()
 	}
-	b.tokens--
-	return false
+	return n
+}
+
+// LowerBound is the time the calls let through so far need at least under
+// the rate limits: the busiest account/region/service's calls divided by
+// its rate, and which key that is.
+func (s *Server) LowerBound() (key string, seconds float64) {
+	for _, l := range s.limits {
+		if k, n := l.Busiest(); l.Rate() > 0 && float64(n)/l.Rate() > seconds {
+			key, seconds = k, float64(n)/l.Rate()
+		}
+	}
+	return key, seconds
 }
 
 // Start serves the estate on 127.0.0.1.
@@ -96,7 +91,10 @@ func Start(e *Estate) *Server {
 	if e.PageSize <= 0 {
 		e.PageSize = 2
 	}
-	s := &Server{e: e, rnd: rand.New(rand.NewSource(e.Faults.Seed))}
+	s := &Server{e: e, rnd: rand.New(rand.NewSource(e.Faults.Seed)), limits: map[string]*quota.Limits{"": quota.New(e.Faults.RatePerSecond)}}
+	for svc, r := range e.Faults.RatePerService {
+		s.limits[svc] = quota.New(r)
+	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s

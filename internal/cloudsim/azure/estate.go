@@ -33,7 +33,13 @@ type Faults struct {
 	// ForeignNextLink makes every nextLink point at another host (a hostile
 	// or broken peer); a client must not follow it with its token.
 	ForeignNextLink string `json:"foreign_next_link"`
-	Seed            int64  `json:"seed"`
+	// DelayMillis delays every answer.
+	DelayMillis int `json:"delay_ms"`
+	// RatePerSecond, when set, is each subscription's limit per resource
+	// provider namespace, as ARM meters reads: a token bucket of that many
+	// requests per second; a call over it is answered 429 with Retry-After.
+	RatePerSecond float64 `json:"rate_per_second"`
+	Seed          int64   `json:"seed"`
 }
 
 // RoleDefinition is a role definition by GUID, in ARM's properties shape.

@@ -32,6 +32,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aisight/aisight/internal/cloudsim/quota"
 )
 
 // Token is the bearer token the emulator accepts.
@@ -53,12 +55,27 @@ type Server struct {
 	throttled  map[string]time.Time // request -> when it was answered 429
 	early      []string             // retries that came before Retry-After
 	tokens     map[string]int       // Authorization headers seen, by host asked
+	limits     *quota.Limits        // subscription/namespace
+}
+
+// Throttled is how many calls were answered as over the rate limit.
+func (s *Server) Throttled() int { return s.limits.Throttled() }
+
+// LowerBound is the time the calls let through so far need at least under
+// the rate limit: the busiest subscription/namespace's calls divided by the
+// rate, and which key that is.
+func (s *Server) LowerBound() (key string, seconds float64) {
+	if s.limits.Rate() <= 0 {
+		return "", 0
+	}
+	k, n := s.limits.Busiest()
+	return k, float64(n) / s.limits.Rate()
 }
 
 // Start serves the estate over TLS on a free loopback port.
 func Start(e *Estate) *Server {
 	s := &Server{estate: e, rng: rand.New(rand.NewSource(e.Faults.Seed)), actions: map[string]int{},
-		throttled: map[string]time.Time{}, tokens: map[string]int{}}
+		throttled: map[string]time.Time{}, tokens: map[string]int{}, limits: quota.New(e.Faults.RatePerSecond)}
 	s.srv = httptest.NewTLSServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
@@ -120,6 +137,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls++
 	s.mu.Unlock()
+	if d := s.estate.Faults.DelayMillis; d > 0 {
+		select {
+		case <-time.After(time.Duration(d) * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	if r.Header.Get("Authorization") != "Bearer "+Token {
 		armError(w, http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing or invalid.")
 		return
@@ -163,7 +187,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if roll < s.estate.Faults.ThrottleRate {
+	if roll < s.estate.Faults.ThrottleRate || !s.limits.Allow(vars["sub"]+"/"+strings.ToLower(rt.namespace)) {
 		s.mu.Lock()
 		s.throttled[key] = time.Now()
 		s.mu.Unlock()

@@ -37,6 +37,11 @@ type Faults struct {
 	UnavailableRate float64 `json:"unavailable_rate"`
 	// DelayMillis delays every answer.
 	DelayMillis int `json:"delay_ms"`
+	// RatePerSecond, when set, is each project's limit per location (or
+	// zone, or global) and service, as Google meters read requests: a token
+	// bucket of that many requests per second; a call over it is answered
+	// RESOURCE_EXHAUSTED.
+	RatePerSecond float64 `json:"rate_per_second"`
 	// Seed makes the random faults repeatable.
 	Seed int64 `json:"seed"`
 }
@@ -130,7 +135,7 @@ func (p *Project) parse() error {
 		p.State = "ACTIVE"
 	}
 	p.policy = &iampb.Policy{}
-	if len(p.IAMPolicy) > 0 {
+	if len(p.IAMPolicy) > 0 && string(p.IAMPolicy) != "null" { // null: an estate written back as JSON
 		if err := protojson.Unmarshal(p.IAMPolicy, p.policy); err != nil {
 			return fmt.Errorf("iam_policy: %w", err)
 		}

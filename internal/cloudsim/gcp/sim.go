@@ -35,6 +35,7 @@ import (
 	adminpb "cloud.google.com/go/iam/admin/apiv1/adminpb"
 	"cloud.google.com/go/notebooks/apiv2/notebookspb"
 	"cloud.google.com/go/resourcemanager/apiv3/resourcemanagerpb"
+	"github.com/aisight/aisight/internal/cloudsim/quota"
 	"google.golang.org/genproto/googleapis/cloud/location"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -92,6 +93,21 @@ type Server struct {
 	permissions map[string]int
 	unexpected  []string
 	calls       int
+	limits      *quota.Limits // project/location/service
+}
+
+// Throttled is how many calls were answered as over the rate limit.
+func (s *Server) Throttled() int { return s.limits.Throttled() }
+
+// LowerBound is the time the calls let through so far need at least under
+// the rate limit: the busiest project/location/service's calls divided by
+// the rate, and which key that is.
+func (s *Server) LowerBound() (key string, seconds float64) {
+	if s.limits.Rate() <= 0 {
+		return "", 0
+	}
+	k, n := s.limits.Busiest()
+	return k, float64(n) / s.limits.Rate()
 }
 
 // Start serves the estate on a free loopback port.
@@ -100,7 +116,8 @@ func Start(e *Estate) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Addr: l.Addr().String(), estate: e, rng: rand.New(rand.NewSource(e.Faults.Seed)), permissions: map[string]int{}}
+	s := &Server{Addr: l.Addr().String(), estate: e, rng: rand.New(rand.NewSource(e.Faults.Seed)), permissions: map[string]int{},
+		limits: quota.New(e.Faults.RatePerSecond)}
 	s.grpc = grpc.NewServer(grpc.UnaryInterceptor(s.intercept))
 	v := &vertex{s: s}
 	location.RegisterLocationsServer(s.grpc, v)
@@ -187,7 +204,7 @@ func (s *Server) intercept(ctx context.Context, req any, info *grpc.UnaryServerI
 	}
 	f := s.estate.Faults
 	switch {
-	case roll < f.ResourceExhaustedRate:
+	case roll < f.ResourceExhaustedRate || !s.limits.Allow(quotaKey(resource, m.service)):
 		st, _ := status.New(codes.ResourceExhausted, "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per region'.").
 			WithDetails(&errdetails.ErrorInfo{Reason: "RATE_LIMIT_EXCEEDED", Domain: "googleapis.com", Metadata: map[string]string{"service": m.service}})
 		return nil, st.Err()
@@ -195,6 +212,20 @@ func (s *Server) intercept(ctx context.Context, req any, info *grpc.UnaryServerI
 		return nil, status.Error(codes.Unavailable, "The service is currently unavailable.")
 	}
 	return handler(ctx, req)
+}
+
+// quotaKey is what a call is metered under: its project, its location
+// (or zone; "global" when the resource names none) and its service.
+func quotaKey(resource, service string) string {
+	parts := strings.Split(resource, "/")
+	project, loc := "", "global"
+	if len(parts) >= 2 && parts[0] == "projects" {
+		project = parts[1]
+	}
+	if len(parts) >= 4 && (parts[2] == "locations" || parts[2] == "zones") {
+		loc = parts[3]
+	}
+	return project + "/" + loc + "/" + service
 }
 
 // serviceDisabled is the error Google answers for a call to an API the

@@ -9,6 +9,7 @@
 package saas
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aisight/aisight/internal/cloudsim/quota"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -39,6 +41,12 @@ type Faults struct {
 	ServerErrorEvery int `yaml:"server_error_every"`
 	// Forbidden paths (prefixes) are answered 403.
 	Forbidden []string `yaml:"forbidden"`
+	// DelayMillis delays every answer.
+	DelayMillis int `yaml:"delay_ms"`
+	// RatePerSecond, when set, is each organisation's request rate: a
+	// token bucket of that many requests per second; a request over it is
+	// answered 429 with Retry-After: 1.
+	RatePerSecond float64 `yaml:"rate_per_second"`
 }
 
 // OpenAIOrg is an OpenAI organisation.
@@ -132,11 +140,20 @@ func LoadEstate(path string) (*Estate, error) {
 	if err != nil {
 		return nil, err
 	}
+	e, err := ParseEstate(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return e, nil
+}
+
+// ParseEstate parses an estate's YAML (unknown keys are errors).
+func ParseEstate(b []byte) (*Estate, error) {
 	var e Estate
-	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&e); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	return &e, nil
 }
@@ -156,6 +173,21 @@ type Server struct {
 	n                       int
 	log                     []Request
 	openai, anthropic       *httptest.Server
+	limits                  *quota.Limits // per organisation (provider)
+}
+
+// Throttled is how many calls were answered as over the rate limit.
+func (s *Server) Throttled() int { return s.limits.Throttled() }
+
+// LowerBound is the time the requests let through so far need at least
+// under the rate limit: the busier organisation's requests divided by the
+// rate, and which one that is.
+func (s *Server) LowerBound() (provider string, seconds float64) {
+	if s.limits.Rate() <= 0 {
+		return "", 0
+	}
+	k, n := s.limits.Busiest()
+	return k, float64(n) / s.limits.Rate()
 }
 
 // Start serves the estate on two loopback ports.
@@ -163,7 +195,7 @@ func Start(e *Estate) *Server {
 	if e.Faults.PageSize <= 0 {
 		e.Faults.PageSize = 2
 	}
-	s := &Server{e: e, now: time.Now()}
+	s := &Server{e: e, now: time.Now(), limits: quota.New(e.Faults.RatePerSecond)}
 	s.openai = httptest.NewServer(http.HandlerFunc(s.serveOpenAI))
 	s.anthropic = httptest.NewServer(http.HandlerFunc(s.serveAnthropic))
 	s.OpenAIURL = s.openai.URL + "/v1" // the OpenAI convention: the base URL carries /v1
@@ -195,6 +227,12 @@ func Hint(provider, value string) string {
 
 // fault applies the shared faults; it reports whether it answered.
 func (s *Server) fault(w http.ResponseWriter, r *http.Request, provider string, errBody func(int, string) any) bool {
+	if d := s.e.Faults.DelayMillis; d > 0 {
+		select {
+		case <-time.After(time.Duration(d) * time.Millisecond):
+		case <-r.Context().Done():
+		}
+	}
 	s.mu.Lock()
 	s.n++
 	n := s.n
@@ -203,7 +241,7 @@ func (s *Server) fault(w http.ResponseWriter, r *http.Request, provider string, 
 	switch {
 	case r.Method != http.MethodGet:
 		status = http.StatusMethodNotAllowed
-	case n <= s.e.Faults.ThrottleFirst:
+	case n <= s.e.Faults.ThrottleFirst || !s.limits.Allow(provider):
 		w.Header().Set("Retry-After", "1")
 		status = http.StatusTooManyRequests
 	case s.e.Faults.ServerErrorEvery > 0 && n%s.e.Faults.ServerErrorEvery == 0:

@@ -1,0 +1,93 @@
+// Package quota is the emulators' rate limit: a token bucket per key (an
+// account, region and service; a project, location and service; a
+// subscription; an organisation) holding as many requests as a second
+// allows, as the real services meter their callers. It also counts what
+// it let through per key, which the scale benchmark turns into its lower
+// bound (a scan cannot be faster than its busiest key's calls / rate).
+package quota
+
+import (
+	"sync"
+	"time"
+)
+
+// Limits are the buckets of one emulator. The zero value limits nothing
+// and counts nothing.
+type Limits struct {
+	rate      float64
+	mu        sync.Mutex
+	buckets   map[string]*bucket
+	throttled int
+}
+
+type bucket struct {
+	tokens   float64
+	last     time.Time
+	accepted int
+}
+
+// New limits each key to rate requests per second (burst of the same
+// size); rate <= 0 limits nothing but still counts.
+func New(rate float64) *Limits {
+	return &Limits{rate: rate, buckets: map[string]*bucket{}}
+}
+
+// Allow takes a token of key's bucket, or reports that the call is over
+// the rate (and should be answered with the service's throttling error).
+func (l *Limits) Allow(key string) bool {
+	if l == nil || l.buckets == nil {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{tokens: l.rate, last: now}
+		l.buckets[key] = b
+	}
+	if l.rate > 0 {
+		b.tokens = min(l.rate, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+		b.last = now
+		if b.tokens < 1 {
+			l.throttled++
+			return false
+		}
+		b.tokens--
+	}
+	b.accepted++
+	return true
+}
+
+// Rate is the limit per key (0: none).
+func (l *Limits) Rate() float64 {
+	if l == nil {
+		return 0
+	}
+	return l.rate
+}
+
+// Throttled is how many calls were over the rate.
+func (l *Limits) Throttled() int {
+	if l == nil {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.throttled
+}
+
+// Busiest is the key that was let through most often, and how often.
+func (l *Limits) Busiest() (key string, calls int) {
+	if l == nil {
+		return "", 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for k, b := range l.buckets {
+		if b.accepted > calls || (b.accepted == calls && k < key) {
+			key, calls = k, b.accepted
+		}
+	}
+	return key, calls
+}
