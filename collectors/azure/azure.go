@@ -322,8 +322,10 @@ func (c *Collector) Collect(ctx context.Context, scope model.Scope, sink collect
 		}
 	}()
 	s := &scan{c: c, scope: scope, sink: sink, sub: scope.Account, grants: map[string]*principal{}}
+	// The two resource providers are listed at once (each its own chain
+	// of calls); their shared findings are under s.mu.
 	err := collectors.Families{Sink: sink, Classify: classify, NotOffered: s.notRegistered, Backoff: c.opts.FamilyBackoff}.
-		Run(ctx, append(s.cognitiveFamilies(), s.mlFamilies()...)...)
+		RunGroups(ctx, s.cognitiveFamilies(), s.mlFamilies())
 	s.reportPrincipals() // whatever the families saw, even when some failed
 	for _, f := range s.scopeFacts() {
 		sink.ScopeFact(f)

@@ -89,23 +89,53 @@ func glob(p, s string) bool {
 	return pi == len(p)
 }
 
-// roleCache looks role definitions up once per collector.
+// roleCache looks role definitions up once per collector: scopes and
+// their resource providers are collected at once, and a definition asked
+// for while it is being fetched waits for that fetch (a failed fetch is
+// not kept: the next asker tries again).
 type roleCache struct {
 	c  *Collector
 	mu sync.Mutex
-	m  map[string]*roleDef
+	m  map[string]*roleFetch
 }
 
-func newRoleCache(c *Collector) *roleCache { return &roleCache{c: c, m: map[string]*roleDef{}} }
+type roleFetch struct {
+	done chan struct{}
+	def  *roleDef
+	err  error
+}
+
+func newRoleCache(c *Collector) *roleCache { return &roleCache{c: c, m: map[string]*roleFetch{}} }
 
 func (rc *roleCache) get(ctx context.Context, client *armauthorization.RoleDefinitionsClient, id string) (*roleDef, error) {
 	key := strings.ToLower(id)
 	rc.mu.Lock()
-	if d, ok := rc.m[key]; ok {
+	if f, ok := rc.m[key]; ok {
 		rc.mu.Unlock()
-		return d, nil
+		select {
+		case <-f.done:
+			if f.err == nil {
+				return f.def, nil
+			}
+			return rc.get(ctx, client, id) // the fetch failed and was dropped: try again
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
+	f := &roleFetch{done: make(chan struct{})}
+	rc.m[key] = f
 	rc.mu.Unlock()
+	f.def, f.err = fetchRole(ctx, client, id)
+	if f.err != nil {
+		rc.mu.Lock()
+		delete(rc.m, key)
+		rc.mu.Unlock()
+	}
+	close(f.done)
+	return f.def, f.err
+}
+
+func fetchRole(ctx context.Context, client *armauthorization.RoleDefinitionsClient, id string) (*roleDef, error) {
 	resp, err := client.GetByID(ctx, id, nil)
 	if err != nil {
 		return nil, callErr(err, "authorization get role definition %s", id)
@@ -120,9 +150,6 @@ func (rc *roleCache) get(ctx context.Context, client *armauthorization.RoleDefin
 			d.notDataActions = append(d.notDataActions, strs(perm.NotDataActions)...)
 		}
 	}
-	rc.mu.Lock()
-	rc.m[key] = d
-	rc.mu.Unlock()
 	return d, nil
 }
 

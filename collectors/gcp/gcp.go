@@ -75,7 +75,8 @@ type Options struct {
 	Impersonate string
 	// OwnerLabels are label keys read as the owner, in order.
 	OwnerLabels []string
-	// RatePerProject bounds requests per second per project (default 10).
+	// RatePerProject bounds requests per second per project and location
+	// (and of a project's global calls) (default 10).
 	RatePerProject float64
 	// Emulator is host:port of a local emulator (loopback only): plaintext
 	// gRPC, no credentials, every service at that address.
@@ -112,7 +113,7 @@ type Collector struct {
 
 	mu       sync.Mutex
 	conns    map[string]*grpc.ClientConn // by endpoint
-	limiters map[string]*rate.Limiter    // by project
+	limiters map[string]*rate.Limiter    // by project, or project/location
 	projects map[string]projectInfo      // by id
 	byNumber map[string]string           // project number -> id
 	// locErr says why a project's locations could not be listed; its
@@ -276,13 +277,16 @@ func (c *Collector) pace(ctx context.Context, method string, req, reply any, cc 
 	return invoker(ctx, method, req, reply, cc, opts...)
 }
 
-func (c *Collector) limiter(project string) *rate.Limiter {
+// limiter is the rate limit of a project's calls in one location (Google
+// meters Vertex AI reads per project and region) or, for key "project",
+// of its global calls (IAM, Resource Manager, Workbench).
+func (c *Collector) limiter(key string) *rate.Limiter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	l, ok := c.limiters[project]
+	l, ok := c.limiters[key]
 	if !ok {
 		l = rate.NewLimiter(rate.Limit(c.opts.RatePerProject), max(1, int(c.opts.RatePerProject)))
-		c.limiters[project] = l
+		c.limiters[key] = l
 	}
 	return l
 }
@@ -470,7 +474,11 @@ func (c *Collector) locations(ctx context.Context, project string) ([]string, er
 
 // Collect inventories one scope.
 func (c *Collector) Collect(ctx context.Context, scope model.Scope, sink collectors.Sink) error {
-	st := &callState{limiter: c.limiter(scope.Account)}
+	key := scope.Account
+	if scope.Region != "" {
+		key += "/" + scope.Region
+	}
+	st := &callState{limiter: c.limiter(key)}
 	ctx = withState(ctx, st)
 	defer func() {
 		sink.Count("api_calls", st.calls.Load())

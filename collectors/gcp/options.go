@@ -46,7 +46,7 @@ func (s *Spec) AddFlags(f *pflag.FlagSet) {
 	f.StringSliceVar(&s.projects, "gcp-projects", nil, "project ids to scan (default every active project the credentials can see)")
 	f.StringSliceVar(&s.locations, "gcp-locations", nil, "Vertex AI locations to scan (default the ones the Locations API lists)")
 	f.StringVar(&s.impersonate, "gcp-impersonate", "", "service account to impersonate (needs roles/iam.serviceAccountTokenCreator on it)")
-	f.Float64Var(&s.rate, "gcp-rate", s.rate, "most requests per second per project")
+	f.Float64Var(&s.rate, "gcp-rate", s.rate, "most requests per second per project and location (Google meters Vertex AI reads per project and region), and of a project's global calls")
 	f.StringSliceVar(&s.ownerLabels, "gcp-owner-labels", s.ownerLabels, "label keys read as the owner, in order")
 }
 
