@@ -45,13 +45,62 @@ type Estate struct {
 	// Manifests are the GitOps repository's Kubernetes objects with the
 	// namespaces they need, for a cluster (aisight demo --kube-apiserver).
 	Manifests []byte
+	// The running emulators (their call logs and lower bounds).
+	AWS   *simaws.Server
+	GCP   *simgcp.Server
+	Azure *simazure.Server
+	SaaS  *simsaas.Server
 
 	closers []func()
 }
 
-// Start writes the estate under dir (which must exist and be empty) and
-// starts its emulators on 127.0.0.1.
-func Start(dir string) (_ *Estate, err error) {
+// Estates are what the emulators serve.
+type Estates struct {
+	AWS   *simaws.Estate
+	GCP   *simgcp.Estate
+	Azure *simazure.Estate
+	SaaS  *simsaas.Estate
+}
+
+// SampleEstates parses the embedded sample estate (a fresh copy each call).
+func SampleEstates() (Estates, error) {
+	read := func(name string) []byte {
+		b, err := estate.ReadFile("estate/" + name)
+		if err != nil {
+			panic(err) // embedded: present by construction
+		}
+		return b
+	}
+	var es Estates
+	var err error
+	if es.AWS, err = simaws.ParseEstate(read("aws.yaml")); err != nil {
+		return es, fmt.Errorf("demo AWS estate: %w", err)
+	}
+	if es.GCP, err = simgcp.ParseEstate(read("gcp.yaml")); err != nil {
+		return es, fmt.Errorf("demo GCP estate: %w", err)
+	}
+	if es.Azure, err = simazure.ParseEstate(read("azure.yaml")); err != nil {
+		return es, fmt.Errorf("demo Azure estate: %w", err)
+	}
+	if es.SaaS, err = simsaas.ParseEstate(read("saas.yaml")); err != nil {
+		return es, fmt.Errorf("demo SaaS estate: %w", err)
+	}
+	return es, nil
+}
+
+// Start writes the sample estate under dir (which must exist and be empty)
+// and starts its emulators on 127.0.0.1.
+func Start(dir string) (*Estate, error) {
+	es, err := SampleEstates()
+	if err != nil {
+		return nil, err
+	}
+	return StartWith(dir, es)
+}
+
+// StartWith writes the repositories under dir and starts emulators serving
+// es (the scale benchmark's grown estates) on 127.0.0.1.
+func StartWith(dir string, es Estates) (_ *Estate, err error) {
 	e := &Estate{Dir: dir, Env: map[string]string{}}
 	defer func() {
 		if err != nil {
@@ -61,13 +110,10 @@ func Start(dir string) (_ *Estate, err error) {
 	if err := writeTree(dir); err != nil {
 		return nil, err
 	}
-	est := func(name string) string { return filepath.Join(dir, "estate", name) }
 
-	aws, err := simaws.LoadEstate(est("aws.yaml"))
-	if err != nil {
-		return nil, fmt.Errorf("demo AWS estate: %w", err)
-	}
+	aws := es.AWS
 	awsSrv := simaws.Start(aws)
+	e.AWS = awsSrv
 	e.closers = append(e.closers, awsSrv.Close)
 	awsDir := filepath.Join(dir, "aws")
 	if err := os.MkdirAll(awsDir, 0o700); err != nil {
@@ -88,23 +134,17 @@ func Start(dir string) (_ *Estate, err error) {
 	e.set("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(awsDir, "credentials"))
 	e.Args = append(e.Args, "--aws-org", "--aws-role-name", "aisight-readonly")
 
-	gcp, err := simgcp.LoadEstate(est("gcp.yaml"))
-	if err != nil {
-		return nil, fmt.Errorf("demo GCP estate: %w", err)
-	}
-	gcpSrv, err := simgcp.Start(gcp)
+	gcpSrv, err := simgcp.Start(es.GCP)
 	if err != nil {
 		return nil, fmt.Errorf("demo GCP emulator: %w", err)
 	}
+	e.GCP = gcpSrv
 	e.closers = append(e.closers, gcpSrv.Close)
 	e.set("AISIGHT_GCP_EMULATOR_HOST", gcpSrv.Addr)
 	e.set("GOOGLE_APPLICATION_CREDENTIALS", "")
 
-	az, err := simazure.LoadEstate(est("azure.yaml"))
-	if err != nil {
-		return nil, fmt.Errorf("demo Azure estate: %w", err)
-	}
-	azSrv := simazure.Start(az)
+	azSrv := simazure.Start(es.Azure)
+	e.Azure = azSrv
 	e.closers = append(e.closers, azSrv.Close)
 	ca := filepath.Join(dir, "azure-emulator-ca.pem")
 	if err := azSrv.WriteCert(ca); err != nil {
@@ -113,11 +153,9 @@ func Start(dir string) (_ *Estate, err error) {
 	e.set("AISIGHT_AZURE_EMULATOR_URL", azSrv.URL)
 	e.set("AISIGHT_AZURE_EMULATOR_CA", ca)
 
-	saas, err := simsaas.LoadEstate(est("saas.yaml"))
-	if err != nil {
-		return nil, fmt.Errorf("demo SaaS estate: %w", err)
-	}
+	saas := es.SaaS
 	saasSrv := simsaas.Start(saas)
+	e.SaaS = saasSrv
 	e.closers = append(e.closers, saasSrv.Close)
 	e.set("OPENAI_BASE_URL", saasSrv.OpenAIURL)
 	e.set("ANTHROPIC_BASE_URL", saasSrv.AnthropicURL)

@@ -1,0 +1,399 @@
+// Package scale grows the demo's sample estate (internal/demo) to an
+// organisation's size for the scale benchmark: copies of its AWS accounts,
+// GCP projects, Azure subscriptions and OpenAI/Anthropic keys, each copy
+// with identities of its own (account id, project id and number,
+// subscription id, project, workspace and key ids), every account with the
+// same list of regions and every project with the same locations. It also
+// says what a scan of the grown estate must find: each copy's assets are
+// its original's, renamed as the copy was (Expected). Benchmarks only.
+package scale
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	simaws "github.com/aisight/aisight/internal/cloudsim/aws"
+	simazure "github.com/aisight/aisight/internal/cloudsim/azure"
+	simgcp "github.com/aisight/aisight/internal/cloudsim/gcp"
+	simsaas "github.com/aisight/aisight/internal/cloudsim/saas"
+	"github.com/aisight/aisight/internal/demo"
+)
+
+// Size is what to grow the sample estate to. A count below the sample's
+// own keeps the sample's (copies are added, never removed).
+type Size struct {
+	AWSAccounts int
+	// AWSRegions are every account's enabled regions (the sample's regions
+	// keep their resources; the others are empty).
+	AWSRegions []string
+	// AWSRegionCopies copies each account's first region with resources
+	// into that many more of AWSRegions (renamed to the region), for an
+	// estate as dense as the scenario's.
+	AWSRegionCopies    int
+	GCPProjects        int
+	GCPLocations       []string
+	AzureSubscriptions int
+	// SaaSKeys is the number of API keys over both organisations (half
+	// each, in copies of their projects and workspaces).
+	SaaSKeys int
+}
+
+// Copy is one copy of a unit of the sample estate: the scope unit it copies
+// ("aws:111111111111", "gcp:ml-prod", "azure:<id>", "openai:default") and
+// how the copy renames what it holds.
+type Copy struct {
+	Unit   string
+	Rename func(id string) string
+}
+
+// Grow returns the sample estates grown to size, with the copies made.
+func Grow(base demo.Estates, size Size) (demo.Estates, []Copy, error) {
+	var copies []Copy
+	aws, c, err := growAWS(base.AWS, size)
+	if err != nil {
+		return demo.Estates{}, nil, err
+	}
+	copies = append(copies, c...)
+	gcp, c, err := growGCP(base.GCP, size)
+	if err != nil {
+		return demo.Estates{}, nil, err
+	}
+	copies = append(copies, c...)
+	az, c, err := growAzure(base.Azure, size)
+	if err != nil {
+		return demo.Estates{}, nil, err
+	}
+	copies = append(copies, c...)
+	saas, c, err := growSaaS(base.SaaS, size)
+	if err != nil {
+		return demo.Estates{}, nil, err
+	}
+	copies = append(copies, c...)
+	return demo.Estates{AWS: aws, GCP: gcp, Azure: az, SaaS: saas}, copies, nil
+}
+
+// Asset is what Expected needs of an asset of a scan of the sample.
+type Asset struct{ ID, Scope string }
+
+// Expected is what a scan of the grown estate must find, given what a scan
+// of the sample (grown to the same regions and locations, no copies) found:
+// every asset, and each copy's renaming of every asset of the unit it
+// copies.
+func Expected(sample []Asset, copies []Copy) map[string]bool {
+	byUnit := map[string][]string{}
+	want := map[string]bool{}
+	for _, a := range sample {
+		want[a.ID] = true
+		u := unitOf(a.Scope)
+		byUnit[u] = append(byUnit[u], a.ID)
+	}
+	for _, c := range copies {
+		for _, id := range byUnit[c.Unit] {
+			want[c.Rename(id)] = true
+		}
+	}
+	return want
+}
+
+// unitOf is the unit of a scope: its collector and first component
+// ("aws:111111111111:us-east-1" -> "aws:111111111111").
+func unitOf(scope string) string {
+	parts := strings.SplitN(scope, ":", 3)
+	if len(parts) < 2 {
+		return scope
+	}
+	return parts[0] + ":" + parts[1]
+}
+
+// viaYAML copies v through YAML text with rename applied.
+func viaYAML[T any](v T, rename *strings.Replacer) (T, error) {
+	var out T
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		return out, err
+	}
+	err = yaml.Unmarshal([]byte(rename.Replace(string(b))), &out)
+	return out, err
+}
+
+// growAWS copies the organisation's accounts round-robin, each copy with
+// its own 12-digit id (the management account is never copied: there is
+// one organisation), and gives every account the same regions.
+func growAWS(base *simaws.Estate, size Size) (*simaws.Estate, []Copy, error) {
+	b, err := yaml.Marshal(base)
+	if err != nil {
+		return nil, nil, err
+	}
+	var e simaws.Estate
+	if err := yaml.Unmarshal(b, &e); err != nil {
+		return nil, nil, err
+	}
+	var copies []Copy
+	if size.AWSRegionCopies > 0 {
+		for i := range e.Accounts {
+			c, err := copyRegions(&e.Accounts[i], size)
+			if err != nil {
+				return nil, nil, err
+			}
+			copies = append(copies, c...)
+		}
+	}
+	var members []simaws.Account
+	for _, a := range e.Accounts {
+		if a.ID != e.Organization.Management {
+			members = append(members, a)
+		}
+	}
+	for i := len(e.Accounts); i < size.AWSAccounts && len(members) > 0; i++ {
+		src := members[i%len(members)]
+		id := fmt.Sprintf("%012d", 500000000000+i)
+		rename := strings.NewReplacer(src.ID, id)
+		a, err := viaYAML(src, rename)
+		if err != nil {
+			return nil, nil, fmt.Errorf("copy of AWS account %s: %w", src.ID, err)
+		}
+		a.Name = fmt.Sprintf("%s-%d", src.Name, i)
+		e.Accounts = append(e.Accounts, a)
+		copies = append(copies, Copy{Unit: "aws:" + src.ID, Rename: rename.Replace})
+	}
+	for i := range e.Accounts {
+		a := &e.Accounts[i]
+		if a.Regions == nil {
+			a.Regions = map[string]*simaws.Region{}
+		}
+		for _, r := range size.AWSRegions {
+			if a.Regions[r] == nil {
+				a.Regions[r] = &simaws.Region{}
+			}
+		}
+	}
+	return &e, copies, nil
+}
+
+// copyRegions copies the account's first region with resources (in the
+// order of size.AWSRegions) into the next size.AWSRegionCopies regions it
+// has no resources in.
+func copyRegions(a *simaws.Account, size Size) ([]Copy, error) {
+	src := ""
+	for _, r := range size.AWSRegions {
+		if reg := a.Regions[r]; reg != nil && !reflect.ValueOf(*reg).IsZero() {
+			src = r
+			break
+		}
+	}
+	if src == "" {
+		return nil, nil
+	}
+	var copies []Copy
+	for _, r := range size.AWSRegions {
+		if len(copies) == size.AWSRegionCopies {
+			break
+		}
+		if reg := a.Regions[r]; reg != nil && !reflect.ValueOf(*reg).IsZero() {
+			continue
+		}
+		rename := strings.NewReplacer(":"+src+":", ":"+r+":", src, r)
+		reg, err := viaYAML(*a.Regions[src], rename)
+		if err != nil {
+			return nil, fmt.Errorf("copy of AWS account %s's %s: %w", a.ID, src, err)
+		}
+		a.Regions[r] = &reg
+		copies = append(copies, Copy{Unit: "aws:" + a.ID, Rename: strings.NewReplacer(":"+src+":", ":"+r+":").Replace})
+	}
+	return copies, nil
+}
+
+// growGCP copies projects round-robin with their own ids and numbers, and
+// gives every project the same locations.
+func growGCP(base *simgcp.Estate, size Size) (*simgcp.Estate, []Copy, error) {
+	type estate struct {
+		Locations []string          `json:"locations"`
+		Projects  []json.RawMessage `json:"projects"`
+		PageSize  int               `json:"page_size"`
+		Faults    simgcp.Faults     `json:"faults"`
+	}
+	out := estate{Locations: base.Locations, PageSize: base.PageSize, Faults: base.Faults}
+	if len(size.GCPLocations) > 0 {
+		out.Locations = size.GCPLocations
+	}
+	var live []*simgcp.Project
+	for _, p := range base.Projects {
+		b, err := json.Marshal(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		out.Projects = append(out.Projects, b)
+		if p.State == "ACTIVE" && !p.Denied && len(p.DisabledServices) == 0 {
+			live = append(live, p)
+		}
+	}
+	var copies []Copy
+	for i := len(base.Projects); i < size.GCPProjects && len(live) > 0; i++ {
+		src := live[i%len(live)]
+		id, number := fmt.Sprintf("%s-c%d", src.ID, i), fmt.Sprintf("%d", 300000000000+i)
+		// The id is renamed where it stands alone (projects/ID followed by
+		// /, a quote or the end; @ID.; "ID"), never inside a longer id.
+		const end = "\x00"
+		rename := strings.NewReplacer("projects/"+src.ID+"/", "projects/"+id+"/", "projects/"+src.ID+`"`, "projects/"+id+`"`,
+			"projects/"+src.ID+end, "projects/"+id+end, "@"+src.ID+".", "@"+id+".", `"`+src.ID+`"`, `"`+id+`"`, src.Number, number)
+		b, err := json.Marshal(src)
+		if err != nil {
+			return nil, nil, err
+		}
+		out.Projects = append(out.Projects, json.RawMessage(rename.Replace(string(b))))
+		copies = append(copies, Copy{Unit: "gcp:" + src.ID, Rename: func(id string) string {
+			return strings.TrimSuffix(rename.Replace(id+end), end)
+		}})
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := simgcp.ParseEstate(b)
+	return e, copies, err
+}
+
+// growAzure copies subscriptions round-robin with their own ids.
+func growAzure(base *simazure.Estate, size Size) (*simazure.Estate, []Copy, error) {
+	b, err := json.Marshal(base)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out map[string]json.RawMessage
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, nil, err
+	}
+	var subs []json.RawMessage
+	if err := json.Unmarshal(out["subscriptions"], &subs); err != nil {
+		return nil, nil, err
+	}
+	var live []*simazure.Subscription
+	for _, s := range base.Subscriptions {
+		if !s.Denied && s.State == "Enabled" {
+			live = append(live, s)
+		}
+	}
+	var copies []Copy
+	for i := len(base.Subscriptions); i < size.AzureSubscriptions && len(live) > 0; i++ {
+		src := live[i%len(live)]
+		id := fmt.Sprintf("00000000-5ca1-4000-8000-%012d", i)
+		rename := strings.NewReplacer(src.ID, id, strings.ToLower(src.ID), id)
+		sb, err := json.Marshal(src)
+		if err != nil {
+			return nil, nil, err
+		}
+		var copied map[string]any
+		if err := json.Unmarshal([]byte(rename.Replace(string(sb))), &copied); err != nil {
+			return nil, nil, err
+		}
+		copied["display_name"] = fmt.Sprintf("%s-%d", copied["display_name"], i)
+		cb, err := json.Marshal(copied)
+		if err != nil {
+			return nil, nil, err
+		}
+		subs = append(subs, cb)
+		copies = append(copies, Copy{Unit: "azure:" + src.ID, Rename: rename.Replace})
+	}
+	if out["subscriptions"], err = json.Marshal(subs); err != nil {
+		return nil, nil, err
+	}
+	if b, err = json.Marshal(out); err != nil {
+		return nil, nil, err
+	}
+	e, err := simazure.ParseEstate(b)
+	return e, copies, err
+}
+
+// growSaaS copies the OpenAI organisation's projects and the Anthropic
+// organisation's workspaces (with their keys) until each holds half of
+// size.SaaSKeys keys; copied ids and key values get a suffix of their own.
+func growSaaS(base *simsaas.Estate, size Size) (*simsaas.Estate, []Copy, error) {
+	e, err := viaYAML(*base, strings.NewReplacer())
+	if err != nil {
+		return nil, nil, err
+	}
+	var copies []Copy
+	keys := func() (n int) {
+		for _, p := range e.OpenAI.Projects {
+			n += len(p.Keys)
+		}
+		return n + len(e.Anthropic.Keys)
+	}
+	if keys() >= size.SaaSKeys {
+		return &e, nil, nil
+	}
+	openaiUnit := "openai:default"
+	anthropicUnit := "anthropic:" + base.Anthropic.ID
+	for i := 1; keys() < size.SaaSKeys; i++ {
+		suffix := fmt.Sprintf("_c%d", i)
+		ids := map[string]string{} // a copied id -> the copy's
+		if i%2 == 1 || len(base.Anthropic.Workspaces) == 0 {
+			for _, src := range base.OpenAI.Projects {
+				if len(src.Keys) == 0 || src.Archived {
+					continue
+				}
+				p := src
+				p.Keys = nil
+				ids[p.ID] = p.ID + suffix
+				p.ID += suffix
+				p.Name += suffix
+				for _, k := range src.Keys {
+					ids[k.ID] = k.ID + suffix
+					k.ID += suffix
+					k.Value = renameValue(k.Value, i)
+					p.Keys = append(p.Keys, k)
+				}
+				e.OpenAI.Projects = append(e.OpenAI.Projects, p)
+			}
+			copies = append(copies, Copy{Unit: openaiUnit, Rename: renameSegments(ids)})
+			continue
+		}
+		for _, w := range base.Anthropic.Workspaces {
+			if w.Archived {
+				continue
+			}
+			ids[w.ID] = w.ID + suffix
+			w.ID += suffix
+			w.Name += suffix
+			e.Anthropic.Workspaces = append(e.Anthropic.Workspaces, w)
+		}
+		for _, k := range base.Anthropic.Keys {
+			ids[k.ID] = k.ID + suffix
+			k.ID += suffix
+			k.Value = renameValue(k.Value, i)
+			k.Workspace += suffix
+			e.Anthropic.Keys = append(e.Anthropic.Keys, k)
+		}
+		copies = append(copies, Copy{Unit: anthropicUnit, Rename: renameSegments(ids)})
+	}
+	return &e, copies, nil
+}
+
+// renameSegments renames the path segments of an id that are copied ids
+// ("openai://projects/proj_chat/api_keys/key_1").
+func renameSegments(ids map[string]string) func(string) string {
+	return func(id string) string {
+		parts := strings.Split(id, "/")
+		for i, p := range parts {
+			if n, ok := ids[p]; ok {
+				parts[i] = n
+			}
+		}
+		return strings.Join(parts, "/")
+	}
+}
+
+// renameValue gives a copied key a value of its own, keeping its shape
+// (prefix, length, alphabet).
+func renameValue(v string, i int) string {
+	tag := fmt.Sprintf("%08d", i)
+	if len(v) < 24 {
+		return v
+	}
+	mid := len(v) / 2
+	return v[:mid] + tag + v[mid+len(tag):]
+}
