@@ -178,7 +178,7 @@ func newScanOptions() *scanOptions {
 func (o *scanOptions) addCollectFlags(f *pflag.FlagSet) {
 	o.addScoringFlags(f)
 	f.IntVar(&o.concurrency, "concurrency", 1024, "scopes collected at once across all collectors")
-	f.IntVar(&o.perCollector, "per-collector", 0, "scopes of one collector collected at once (0: the collector's own: 512 for AWS, GCP and Azure accounts, regions, projects and subscriptions, each paced by its own rate limit; 4 for file trees and clusters)")
+	f.IntVar(&o.perCollector, "per-collector", 0, "scopes of one collector collected at once (0: the collector's own: 512 for AWS, GCP and Azure accounts, regions, projects and subscriptions, each paced by its own rate limit; 16 for clusters; 4 for file trees)")
 	f.DurationVar(&o.scopeTimeout, "scope-timeout", 10*time.Minute, "time limit for collecting one scope")
 	f.StringVar(&o.shard, "shard", "", "collect only shard I of N (I/N, 0-based): scopes are assigned by a stable hash of their ID, so N runs with 0..N-1 cover every scope once; join their -o json outputs with aisight merge")
 	addSpecFlags(f, o.specs)

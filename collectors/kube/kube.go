@@ -104,6 +104,12 @@ func New(o Options, cat *fingerprint.Catalog) (*Collector, error) {
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return Name }
 
+// ScopesAtOnce implements collectors.ScopesAtOnce: clusters are separate
+// servers, and a cluster's scope holds one page of objects (PageSize) at a
+// time plus the AI workloads it keeps, so an organisation's clusters are
+// listed at once (5 clusters of 20,000 pods: docs/benchmarks.md).
+func (c *Collector) ScopesAtOnce() int { return 16 }
+
 // Scopes returns one scope per cluster.
 func (c *Collector) Scopes(context.Context) ([]model.Scope, error) { return c.order, nil }
 
