@@ -76,8 +76,8 @@ type ScopesAtOnce interface {
 const CloudScopesAtOnce = 512
 
 // scopesAtOnce is how many scopes of c run at once: the option when set,
-// else the collector's own, else 4 (file trees, clusters: each scope is
-// heavy on its own).
+// else the collector's own, else 4 (file trees: each scope is heavy on its
+// own).
 func scopesAtOnce(c Collector, option int) int {
 	if option > 0 {
 		return option
