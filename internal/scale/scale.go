@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -120,9 +121,9 @@ func viaYAML[T any](v T, rename *strings.Replacer) (T, error) {
 	return out, err
 }
 
-// growAWS copies the organisation's accounts round-robin, each copy with
-// its own 12-digit id (the management account is never copied: there is
-// one organisation), and gives every account the same regions.
+// growAWS copies the organisation's accounts round-robin, each copy a
+// member account with its own 12-digit id, and gives every account the
+// same regions.
 func growAWS(base *simaws.Estate, size Size) (*simaws.Estate, []Copy, error) {
 	b, err := yaml.Marshal(base)
 	if err != nil {
@@ -142,12 +143,9 @@ func growAWS(base *simaws.Estate, size Size) (*simaws.Estate, []Copy, error) {
 			copies = append(copies, c...)
 		}
 	}
-	var members []simaws.Account
-	for _, a := range e.Accounts {
-		if a.ID != e.Organization.Management {
-			members = append(members, a)
-		}
-	}
+	// Every account is a template, the management account's resources
+	// included (its copies are members: there is one organisation).
+	members := slices.Clone(e.Accounts)
 	for i := len(e.Accounts); i < size.AWSAccounts && len(members) > 0; i++ {
 		src := members[i%len(members)]
 		id := fmt.Sprintf("%012d", 500000000000+i)
