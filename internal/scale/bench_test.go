@@ -68,8 +68,8 @@ func scan(b *testing.B, bin string, es demo.Estates, extra ...string) (model.Rep
 // reports the wall time against the lower bound: the busiest key's calls /
 // rate over all emulators (a scan cannot be faster), or the longest chain
 // of dependent calls (5) x latency. Every asset the copies hold must be
-// found (each copy's are its original's, renamed: the sample is scanned
-// first, without limits) and no scope may fail. Environment:
+// found, and nothing else (each copy's are its original's, renamed: the
+// sample is scanned first, without limits), and no scope may fail. Environment:
 // AISIGHT_BENCH_AWS_ACCOUNTS (200), AISIGHT_BENCH_GCP_PROJECTS (50),
 // AISIGHT_BENCH_AWS_REGION_COPIES (8: each account's resources in 9 of its
 // 17 regions), AISIGHT_BENCH_AZURE_SUBSCRIPTIONS (100),
@@ -136,10 +136,13 @@ func BenchmarkEstateScale(b *testing.B) {
 		before := cpuSeconds(b)
 		rep, st, e := scan(b, bin, grown, extra...)
 		emulators := cpuSeconds(b) - before
-		lost := 0
+		lost, unexpected := 0, 0
 		got := map[string]bool{}
 		for _, a := range rep.Assets {
 			got[a.ID] = true
+			if !want[a.ID] {
+				unexpected++
+			}
 		}
 		for id := range want {
 			if !got[id] {
@@ -152,8 +155,8 @@ func BenchmarkEstateScale(b *testing.B) {
 				failed = append(failed, r.Scope.ID+": "+r.Error)
 			}
 		}
-		if lost > 0 || len(failed) > 0 {
-			b.Fatalf("%d of %d expected assets lost; %d scopes not ok: %q", lost, len(want), len(failed), failed[:min(5, len(failed))])
+		if lost > 0 || unexpected > 0 || len(failed) > 0 {
+			b.Fatalf("%d of %d expected assets lost, %d unexpected; %d scopes not ok: %q", lost, len(want), unexpected, len(failed), failed[:min(5, len(failed))])
 		}
 		// Each collector's last scope's end, against its emulator's bound.
 		done := map[string]float64{}
