@@ -2,7 +2,6 @@ package kube_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -114,14 +113,7 @@ func BenchmarkClustersScale(b *testing.B) {
 
 		out := filepath.Join(b.TempDir(), "scan.json")
 		st := benchtest.Measure(b, []string{"AISIGHT_KUBE=on"}, bin, "scan", "-q", "--source=off", "--kubeconfig", kc, "-o", "json", "--out", out)
-		data, err := os.ReadFile(out)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var rep model.Report
-		if err := json.Unmarshal(data, &rep); err != nil {
-			b.Fatal(err)
-		}
+		rep := benchtest.Report(b, out)
 		perCluster := map[string]int{}
 		for _, a := range rep.Assets {
 			perCluster[a.Scope]++

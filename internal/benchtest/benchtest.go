@@ -5,6 +5,7 @@
 package benchtest
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aisight/aisight/model"
 )
 
 // Binary builds cmd/aisight (root is the repository root relative to the
@@ -88,4 +91,18 @@ func PeakRSS(tb testing.TB, path string) float64 {
 		tb.Fatalf("/usr/bin/time output %q: %v", b, err)
 	}
 	return kb / 1024
+}
+
+// Report reads the JSON report a measured run wrote.
+func Report(tb testing.TB, path string) model.Report {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var r model.Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	return r
 }

@@ -1,7 +1,6 @@
 package scale_test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -48,15 +47,7 @@ func scan(b *testing.B, bin string, es demo.Estates, extra ...string) (model.Rep
 	args := append([]string{"scan", "-q", "-o", "json", "--out", out, "--source=off", "--kube=off",
 		"--aws=on", "--gcp=on", "--azure=on", "--openai=on", "--anthropic=on"}, e.Args...)
 	st := benchtest.Measure(b, env, bin, append(args, extra...)...)
-	data, err := os.ReadFile(out)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var rep model.Report
-	if err := json.Unmarshal(data, &rep); err != nil {
-		b.Fatal(err)
-	}
-	return rep, st, e
+	return benchtest.Report(b, out), st, e
 }
 
 // BenchmarkEstateScale scans an organisation-scale estate (the demo's

@@ -79,8 +79,8 @@ func (s *Server) Throttled() (n int) {
 // its rate, and which key that is.
 func (s *Server) LowerBound() (key string, seconds float64) {
 	for _, l := range s.limits {
-		if k, n := l.Busiest(); l.Rate() > 0 && float64(n)/l.Rate() > seconds {
-			key, seconds = k, float64(n)/l.Rate()
+		if k, secs := l.LowerBound(); secs > seconds {
+			key, seconds = k, secs
 		}
 	}
 	return key, seconds

@@ -62,15 +62,8 @@ type Server struct {
 func (s *Server) Throttled() int { return s.limits.Throttled() }
 
 // LowerBound is the time the calls let through so far need at least under
-// the rate limit: the busiest subscription/namespace's calls divided by the
-// rate, and which key that is.
-func (s *Server) LowerBound() (key string, seconds float64) {
-	if s.limits.Rate() <= 0 {
-		return "", 0
-	}
-	k, n := s.limits.Busiest()
-	return k, float64(n) / s.limits.Rate()
-}
+// the rate limit: the busiest subscription/namespace's calls divided by the rate.
+func (s *Server) LowerBound() (key string, seconds float64) { return s.limits.LowerBound() }
 
 // Start serves the estate over TLS on a free loopback port.
 func Start(e *Estate) *Server {

@@ -77,6 +77,17 @@ func (l *Limits) Throttled() int {
 	return l.throttled
 }
 
+// LowerBound is the time the calls let through so far need at least under
+// the rate: the busiest key's calls divided by it, and which key that is
+// (0 without a rate).
+func (l *Limits) LowerBound() (key string, seconds float64) {
+	if l.Rate() <= 0 {
+		return "", 0
+	}
+	k, n := l.Busiest()
+	return k, float64(n) / l.Rate()
+}
+
 // Busiest is the key that was let through most often, and how often.
 func (l *Limits) Busiest() (key string, calls int) {
 	if l == nil {

@@ -179,16 +179,9 @@ type Server struct {
 // Throttled is how many calls were answered as over the rate limit.
 func (s *Server) Throttled() int { return s.limits.Throttled() }
 
-// LowerBound is the time the requests let through so far need at least
-// under the rate limit: the busier organisation's requests divided by the
-// rate, and which one that is.
-func (s *Server) LowerBound() (provider string, seconds float64) {
-	if s.limits.Rate() <= 0 {
-		return "", 0
-	}
-	k, n := s.limits.Busiest()
-	return k, float64(n) / s.limits.Rate()
-}
+// LowerBound is the time the calls let through so far need at least under
+// the rate limit: the busiest organisation's calls divided by the rate.
+func (s *Server) LowerBound() (provider string, seconds float64) { return s.limits.LowerBound() }
 
 // Start serves the estate on two loopback ports.
 func Start(e *Estate) *Server {
