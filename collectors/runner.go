@@ -18,8 +18,7 @@ import (
 // Options bound and shape a Runner. Zero values take the defaults noted.
 type Options struct {
 	// Concurrency is the global limit of scopes collected at once (default
-	// 1024: the cloud collectors' CloudScopesAtOnce each, with room for the
-	// file trees and clusters).
+	// 1024: two cloud collectors' CloudScopesAtOnce).
 	Concurrency int
 	// PerCollector is the limit of scopes of one collector at once; 0 (the
 	// default) is the collector's own (ScopesAtOnce), else 4.
@@ -70,9 +69,9 @@ type ScopesAtOnce interface {
 // ScopesAtOnce. A cloud scope is a chain of calls that wait on latency and
 // on its own account's (region's, service's) rate limit, which its
 // collector paces, so running many at once costs goroutines and
-// connections, not quota: at 20 AWS accounts x 17 regions (357 scopes) all
-// at once is 1.4x the rate-limit lower bound, 256 at once 2.3x, 16 at once
-// 11x (docs/benchmarks.md).
+// connections, not quota: at 20 AWS accounts x 17 regions (361 scopes) all
+// at once is 1.2-1.4x the rate-limit lower bound, 16 at once 11x
+// (docs/benchmarks.md).
 const CloudScopesAtOnce = 512
 
 // scopesAtOnce is how many scopes of c run at once: the option when set,
