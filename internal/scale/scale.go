@@ -29,7 +29,7 @@ import (
 type Size struct {
 	AWSAccounts int
 	// AWSRegions are every account's enabled regions (the sample's regions
-	// keep their resources; the others are empty).
+	// keep their resources; the others are empty but for AWSRegionCopies).
 	AWSRegions []string
 	// AWSRegionCopies copies each account's first region with resources
 	// into that many more of AWSRegions (renamed to the region), for an
@@ -38,8 +38,9 @@ type Size struct {
 	GCPProjects        int
 	GCPLocations       []string
 	AzureSubscriptions int
-	// SaaSKeys is the number of API keys over both organisations (half
-	// each, in copies of their projects and workspaces).
+	// SaaSKeys is the number of API keys over both organisations, added in
+	// turn as copies of the OpenAI organisation's projects and of the
+	// Anthropic organisation's workspaces, with their keys.
 	SaaSKeys int
 }
 
@@ -306,9 +307,10 @@ func growAzure(base *simazure.Estate, size Size) (*simazure.Estate, []Copy, erro
 	return e, copies, err
 }
 
-// growSaaS copies the OpenAI organisation's projects and the Anthropic
-// organisation's workspaces (with their keys) until each holds half of
-// size.SaaSKeys keys; copied ids and key values get a suffix of their own.
+// growSaaS copies the OpenAI organisation's live projects and the Anthropic
+// organisation's workspaces (with their keys), in turn, until the two hold
+// size.SaaSKeys keys; copied ids get a suffix and key values a tag of their
+// own.
 func growSaaS(base *simsaas.Estate, size Size) (*simsaas.Estate, []Copy, error) {
 	e, err := viaYAML(*base, strings.NewReplacer())
 	if err != nil {
