@@ -424,17 +424,25 @@ func (p *pickleLibs) Write(b []byte) (int, error) {
 	if len(p.found) == len(pickleModelLibs) {
 		return len(b), nil
 	}
-	buf := append(p.tail, b...)
+	// The chunk itself, and the seam with the previous one (its last bytes
+	// and this chunk's first): every name is shorter than keep, so a name
+	// split between two writes is whole in the seam. The chunk is not
+	// copied.
+	const keep = 32
+	seam := append(p.tail, b[:min(len(b), keep)]...)
 	for _, lib := range pickleModelLibs {
-		if !p.found[lib] && bytes.Contains(buf, []byte(lib+".")) {
+		if !p.found[lib] && (bytes.Contains(b, []byte(lib+".")) || bytes.Contains(seam, []byte(lib+"."))) {
 			if p.found == nil {
 				p.found = map[string]bool{}
 			}
 			p.found[lib] = true
 		}
 	}
-	const keep = 32
-	p.tail = append(p.tail[:0], buf[max(0, len(buf)-keep):]...)
+	if len(b) >= keep {
+		p.tail = append(p.tail[:0], b[len(b)-keep:]...)
+	} else {
+		p.tail = append(p.tail[:0], seam[max(0, len(seam)-keep):]...)
+	}
 	return len(b), nil
 }
 
