@@ -131,18 +131,22 @@ func (d *depSet) assets(s *scanner) []model.Asset {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	split := func(k string) (decl, lock *depRecord) {
+	// Each key's declaration and lockfile entry, decided once.
+	type declLock struct{ decl, lock *depRecord }
+	parts := make(map[string]declLock, len(keys))
+	for _, k := range keys {
 		recs := d.recs[k]
 		sort.Slice(recs, func(i, j int) bool { return recs[i].file < recs[j].file })
+		var p declLock
 		for i := range recs {
 			switch {
-			case recs[i].lock && lock == nil:
-				lock = &recs[i]
-			case !recs[i].lock && (decl == nil || recs[i].dep.Spec != "" && decl.dep.Spec == ""):
-				decl = &recs[i]
+			case recs[i].lock && p.lock == nil:
+				p.lock = &recs[i]
+			case !recs[i].lock && (p.decl == nil || recs[i].dep.Spec != "" && p.decl.dep.Spec == ""):
+				p.decl = &recs[i]
 			}
 		}
-		return decl, lock
+		parts[k] = p
 	}
 	// A workspace member's manifest is resolved by the lockfile of the
 	// nearest directory above it that has one for the package (Cargo, pnpm,
@@ -151,20 +155,17 @@ func (d *depSet) assets(s *scanner) []model.Asset {
 	resolvedBy := map[string]*depRecord{}
 	consumed := map[string]bool{}
 	for _, k := range keys {
-		decl, lock := split(k)
-		if decl == nil || lock != nil {
+		p := parts[k]
+		if p.decl == nil || p.lock != nil {
 			continue
 		}
-		rest := strings.TrimPrefix(k, decl.dir+"\x00")
-		for dir := decl.dir; dir != "." && dir != "/" && dir != ""; {
+		rest := strings.TrimPrefix(k, p.decl.dir+"\x00")
+		for dir := p.decl.dir; dir != "." && dir != "/" && dir != ""; {
 			dir = path.Dir(dir)
 			up := dir + "\x00" + rest
-			if _, ok := d.recs[up]; !ok {
-				continue
-			}
-			if udecl, ulock := split(up); ulock != nil {
-				resolvedBy[k] = ulock
-				if udecl == nil {
+			if u, ok := parts[up]; ok && u.lock != nil {
+				resolvedBy[k] = u.lock
+				if u.decl == nil {
 					consumed[up] = true
 				}
 				break
@@ -176,7 +177,7 @@ func (d *depSet) assets(s *scanner) []model.Asset {
 		if consumed[k] {
 			continue
 		}
-		decl, lock := split(k)
+		decl, lock := parts[k].decl, parts[k].lock
 		if lock == nil {
 			lock = resolvedBy[k]
 		}
