@@ -10,12 +10,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
@@ -212,12 +212,11 @@ func checkShards(inputs []mergeInput) error {
 			continue
 		}
 		sharded++
-		i, c, _ := strings.Cut(s, "/")
-		idx, err1 := strconv.Atoi(i)
-		cnt, err2 := strconv.Atoi(c)
-		if err1 != nil || err2 != nil || cnt < 1 || idx < 0 || idx >= cnt {
+		sh, err := collectors.ParseShard(s)
+		if err != nil {
 			return fmt.Errorf("merge: %s has a malformed shard %q", in.name, s)
 		}
+		idx, cnt := sh.Index, sh.Count
 		if n != 0 && cnt != n {
 			return fmt.Errorf("merge: shards of different counts: %s is %s, others are of %d", in.name, s, n)
 		}
