@@ -105,10 +105,7 @@ func findingsTable(p func(string, ...any), assets []model.Asset) {
 		default:
 			continue
 		}
-		where := a.Location.Path
-		if a.Location.Line > 0 {
-			where += ":" + strconv.Itoa(a.Location.Line)
-		}
+		where := location(a)
 		if a.Location.Cell > 0 {
 			where += " (cell " + strconv.Itoa(a.Location.Cell) + ")"
 		}
