@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/aisight/aisight/internal/benchtest"
 	"github.com/aisight/aisight/model"
 )
 
@@ -67,14 +68,7 @@ func TestShardedScanMergedEqualsUnsharded(t *testing.T) {
 // two runs of the same scan: times, durations, the shard labels.
 func timeless(t *testing.T, path string) model.Report {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r model.Report
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatal(err)
-	}
+	r := benchtest.Report(t, path)
 	r.Scan.Started, r.Scan.Finished, r.Scan.Shard, r.Scan.Merged = time.Time{}, time.Time{}, "", nil
 	inv := model.Inventory{Scan: r.Scan, Assets: r.Assets, ScopeFacts: r.ScopeFacts}
 	inv.Normalize() // sorted: facts added after collection keep their order of addition

@@ -3,13 +3,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/aisight/aisight/internal/benchtest"
 	"github.com/aisight/aisight/internal/demo"
 	"github.com/aisight/aisight/internal/scale"
 	"github.com/aisight/aisight/model"
@@ -36,15 +36,7 @@ func scanEstate(t *testing.T, es demo.Estates, out string, extra ...string) mode
 	if r := runCLI(t, append(args, extra...)...); r.code != exitOK {
 		t.Fatalf("scan %v: exit %d: %s", extra, r.code, r.stderr)
 	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep model.Report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatal(err)
-	}
-	return rep
+	return benchtest.Report(t, out)
 }
 
 // The scale benchmark's estate, grown: a scan finds exactly what the copies

@@ -93,7 +93,7 @@ func PeakRSS(tb testing.TB, path string) float64 {
 	return kb / 1024
 }
 
-// Report reads the JSON report a measured run wrote.
+// Report reads a JSON report (-o json) a run wrote.
 func Report(tb testing.TB, path string) model.Report {
 	tb.Helper()
 	b, err := os.ReadFile(path)
