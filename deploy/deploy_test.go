@@ -25,6 +25,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/aisight/aisight/internal/e2etest"
 	"github.com/aisight/aisight/internal/kubetest"
@@ -80,7 +81,7 @@ func checkKustomize(t *testing.T, kubectl string, s *kubetest.Server) {
 	if err := s.WriteKubeconfig(kc, map[string]string{"admin": s.AdminToken}); err != nil {
 		t.Fatal(err)
 	}
-	cs, err := s.Admin()
+	cs, err := kubernetes.NewForConfig(s.AdminConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

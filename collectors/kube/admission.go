@@ -10,6 +10,7 @@ import (
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/aisight/aisight/internal/kubeapi"
 	"github.com/aisight/aisight/model"
 )
 
@@ -60,9 +61,8 @@ func (p *pass) validatingPolicies(ctx context.Context, a *admission) {
 	if _, ok := p.served.get("admissionregistration.k8s.io", "validatingadmissionpolicies"); !ok {
 		return
 	}
-	ar := p.cs.AdmissionregistrationV1()
 	denying := map[string]bool{}
-	err := pages(ctx, p.c.opts.PageSize, ar.ValidatingAdmissionPolicyBindings().List, func(l *admissionv1.ValidatingAdmissionPolicyBindingList) {
+	err := pages(ctx, p.c.opts.PageSize, kubeapi.Lister[admissionv1.ValidatingAdmissionPolicyBindingList](p.api, admissionv1.SchemeGroupVersion.WithResource("validatingadmissionpolicybindings")), func(l *admissionv1.ValidatingAdmissionPolicyBindingList) {
 		for _, b := range l.Items {
 			if slices.Contains(b.Spec.ValidationActions, admissionv1.Deny) {
 				denying[b.Spec.PolicyName] = true
@@ -70,7 +70,7 @@ func (p *pass) validatingPolicies(ctx context.Context, a *admission) {
 		}
 	})
 	if err == nil {
-		err = pages(ctx, p.c.opts.PageSize, ar.ValidatingAdmissionPolicies().List, func(l *admissionv1.ValidatingAdmissionPolicyList) {
+		err = pages(ctx, p.c.opts.PageSize, kubeapi.Lister[admissionv1.ValidatingAdmissionPolicyList](p.api, admissionv1.SchemeGroupVersion.WithResource("validatingadmissionpolicies")), func(l *admissionv1.ValidatingAdmissionPolicyList) {
 			for _, vap := range l.Items {
 				if !denying[vap.Name] {
 					continue

@@ -3,68 +3,33 @@ package kube
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/rest"
 
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/kubeapi"
 )
 
 // servedResources maps "group/resource" to the preferred served version.
 type servedResources map[string]schema.GroupVersionResource
 
 // discover lists the served resources (aggregated discovery: two requests)
-// and the server version, returning when ctx ends even though client-go's
-// discovery takes no context (its requests are bounded by the REST
-// config's timeout).
-func discover(ctx context.Context, d discovery.DiscoveryInterface) (servedResources, string, error) {
-	type result struct {
-		served  servedResources
-		version string
-		err     error
-	}
-	done := make(chan result, 1)
-	go func() {
-		s, v, err := discoverNow(d)
-		done <- result{s, v, err}
-	}()
-	select {
-	case r := <-done:
-		return r.served, r.version, r.err
-	case <-ctx.Done():
-		return nil, "", ctx.Err()
-	}
-}
-
-// discoverNow does the discovery. A group whose discovery failed (an
+// and the server version. A group version whose discovery failed (an
 // aggregated API that is down) is left out; everything else is used.
-func discoverNow(d discovery.DiscoveryInterface) (servedResources, string, error) {
-	_, lists, err := d.ServerGroupsAndResources()
-	if err != nil && !discovery.IsGroupDiscoveryFailedError(err) {
+func discover(ctx context.Context, rc rest.Interface) (servedResources, string, error) {
+	served, err := kubeapi.Discover(ctx, rc)
+	if err != nil {
 		return nil, "", err
 	}
 	out := servedResources{}
-	for _, l := range lists {
-		gv, perr := schema.ParseGroupVersion(l.GroupVersion)
-		if perr != nil {
-			continue
-		}
-		for _, r := range l.APIResources {
-			if strings.Contains(r.Name, "/") {
-				continue // a subresource (status, scale)
-			}
-			key := gv.Group + "/" + r.Name
-			if _, dup := out[key]; !dup {
-				out[key] = gv.WithResource(r.Name)
-			}
+	for _, r := range served.Resources {
+		key := r.Group + "/" + r.Resource
+		if _, dup := out[key]; !dup {
+			out[key] = r.GroupVersionResource
 		}
 	}
-	version := ""
-	if v, verr := d.ServerVersion(); verr == nil {
-		version = v.GitVersion
-	}
-	return out, version, nil
+	return out, served.Version, nil
 }
 
 func (s servedResources) get(group, resource string) (schema.GroupVersionResource, bool) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/aisight/aisight/internal/kubeapi"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -42,7 +43,7 @@ func (e exposure) external() bool {
 func (p *pass) loadExposure(ctx context.Context) (*exposureIndex, error) {
 	x := &exposureIndex{services: map[string][]service{}, ingress: map[string][]string{}, routes: map[string][]string{}, routesKnown: true}
 	size := p.c.opts.PageSize
-	if err := pages(ctx, size, p.cs.CoreV1().Services("").List, func(l *corev1.ServiceList) {
+	if err := pages(ctx, size, kubeapi.Lister[corev1.ServiceList](p.api, corev1.SchemeGroupVersion.WithResource("services")), func(l *corev1.ServiceList) {
 		for _, s := range l.Items {
 			if len(s.Spec.Selector) == 0 {
 				continue // selects nothing by labels (ExternalName, manual endpoints)
@@ -52,7 +53,7 @@ func (p *pass) loadExposure(ctx context.Context) (*exposureIndex, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if err := pages(ctx, size, p.cs.NetworkingV1().Ingresses("").List, func(l *networkingv1.IngressList) {
+	if err := pages(ctx, size, kubeapi.Lister[networkingv1.IngressList](p.api, networkingv1.SchemeGroupVersion.WithResource("ingresses")), func(l *networkingv1.IngressList) {
 		for _, ing := range l.Items {
 			for _, svc := range ingressBackends(&ing) {
 				k := ing.Namespace + "/" + svc
@@ -147,7 +148,7 @@ type egressPolicy struct {
 
 func (p *pass) loadNetworkPolicies(ctx context.Context) (*netpolIndex, error) {
 	x := &netpolIndex{byNS: map[string][]egressPolicy{}}
-	err := pages(ctx, p.c.opts.PageSize, p.cs.NetworkingV1().NetworkPolicies("").List, func(l *networkingv1.NetworkPolicyList) {
+	err := pages(ctx, p.c.opts.PageSize, kubeapi.Lister[networkingv1.NetworkPolicyList](p.api, networkingv1.SchemeGroupVersion.WithResource("networkpolicies")), func(l *networkingv1.NetworkPolicyList) {
 		for _, np := range l.Items {
 			if !slices.Contains(np.Spec.PolicyTypes, networkingv1.PolicyTypeEgress) && len(np.Spec.Egress) == 0 {
 				continue

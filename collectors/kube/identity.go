@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/aisight/aisight/internal/kubeapi"
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -25,7 +26,7 @@ const (
 
 func (p *pass) loadServiceAccounts(ctx context.Context) (map[string]saInfo, error) {
 	out := map[string]saInfo{}
-	err := pages(ctx, p.c.opts.PageSize, p.cs.CoreV1().ServiceAccounts("").List, func(l *corev1.ServiceAccountList) {
+	err := pages(ctx, p.c.opts.PageSize, kubeapi.Lister[corev1.ServiceAccountList](p.api, corev1.SchemeGroupVersion.WithResource("serviceaccounts")), func(l *corev1.ServiceAccountList) {
 		for _, sa := range l.Items {
 			info := saInfo{automount: sa.AutomountServiceAccountToken}
 			if v := sa.Annotations[annIRSA]; v != "" {
@@ -47,7 +48,7 @@ func (p *pass) loadServiceAccounts(ctx context.Context) (map[string]saInfo, erro
 // loadNamespaces reads each namespace's enforced Pod Security level.
 func (p *pass) loadNamespaces(ctx context.Context) (map[string]string, error) {
 	out := map[string]string{}
-	err := pages(ctx, p.c.opts.PageSize, p.cs.CoreV1().Namespaces().List, func(l *corev1.NamespaceList) {
+	err := pages(ctx, p.c.opts.PageSize, kubeapi.Lister[corev1.NamespaceList](p.api, corev1.SchemeGroupVersion.WithResource("namespaces")), func(l *corev1.NamespaceList) {
 		for _, ns := range l.Items {
 			level := ns.Labels[labelPSAEnforce]
 			if level == "" {

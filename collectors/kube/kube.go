@@ -5,6 +5,10 @@
 // ClusterRole), never reads Secrets, and streams pods page by page so memory
 // stays flat in cluster size.
 //
+// It reads typed objects and discovers through internal/kubeapi, never
+// client-go's clientset or discovery client: those register every built-in
+// API group at start-up, which every run of the binary would pay for.
+//
 // Which serving custom resources it lists, and the rules of the shipped
 // ClusterRole, come from the detection catalog (collectors/fingerprint).
 //

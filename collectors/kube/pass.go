@@ -7,12 +7,18 @@ import (
 	"strings"
 	"sync/atomic"
 
+	admissionv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/workload"
+	"github.com/aisight/aisight/internal/kubeapi"
 	"github.com/aisight/aisight/model"
 )
 
@@ -23,7 +29,7 @@ type pass struct {
 	scope   model.Scope
 	sink    collectors.Sink
 	cluster string
-	cs      kubernetes.Interface
+	api     *kubeapi.Client
 	dyn     dynamic.Interface
 	calls   atomic.Int64
 	served  servedResources
@@ -61,7 +67,8 @@ func (c *Collector) newPass(ctx context.Context, cl cluster, scope model.Scope, 
 	pcfg := *cfg
 	pcfg.ContentType = "application/vnd.kubernetes.protobuf"
 	pcfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
-	cs, err := kubernetes.NewForConfig(&pcfg)
+	api, err := kubeapi.NewClient(&pcfg, corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme,
+		rbacv1.AddToScheme, networkingv1.AddToScheme, admissionv1.AddToScheme)
 	if err != nil {
 		return nil, collectors.Classed(model.ErrInvalidConfig, err)
 	}
@@ -69,13 +76,13 @@ func (c *Collector) newPass(ctx context.Context, cl cluster, scope model.Scope, 
 	if err != nil {
 		return nil, collectors.Classed(model.ErrInvalidConfig, err)
 	}
-	p.cs, p.dyn = cs, dyn
+	p.api, p.dyn = api, dyn
 	return p, nil
 }
 
 func (p *pass) run(ctx context.Context) error {
 	defer func() { p.sink.Count("api_calls", p.calls.Load()) }()
-	served, version, err := discover(ctx, p.cs.Discovery())
+	served, version, err := discover(ctx, p.api.REST())
 	if err != nil {
 		return fmt.Errorf("discover API resources of %s: %w", p.cluster, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aisight/aisight/internal/kubeapi"
 	rbacv1 "k8s.io/api/rbac/v1"
 )
 
@@ -29,27 +30,27 @@ type perms struct {
 
 func (p *pass) loadRBAC(ctx context.Context) (*rbacIndex, error) {
 	x := &rbacIndex{clusterRoles: map[string][]rbacv1.PolicyRule{}, roles: map[string][]rbacv1.PolicyRule{}, cache: map[string]perms{}}
-	r, size := p.cs.RbacV1(), p.c.opts.PageSize
-	if err := pages(ctx, size, r.ClusterRoles().List, func(l *rbacv1.ClusterRoleList) {
+	size := p.c.opts.PageSize
+	if err := pages(ctx, size, kubeapi.Lister[rbacv1.ClusterRoleList](p.api, rbacv1.SchemeGroupVersion.WithResource("clusterroles")), func(l *rbacv1.ClusterRoleList) {
 		for _, cr := range l.Items {
 			x.clusterRoles[cr.Name] = cr.Rules
 		}
 	}); err != nil {
 		return nil, err
 	}
-	if err := pages(ctx, size, r.Roles("").List, func(l *rbacv1.RoleList) {
+	if err := pages(ctx, size, kubeapi.Lister[rbacv1.RoleList](p.api, rbacv1.SchemeGroupVersion.WithResource("roles")), func(l *rbacv1.RoleList) {
 		for _, ro := range l.Items {
 			x.roles[ro.Namespace+"/"+ro.Name] = ro.Rules
 		}
 	}); err != nil {
 		return nil, err
 	}
-	if err := pages(ctx, size, r.ClusterRoleBindings().List, func(l *rbacv1.ClusterRoleBindingList) {
+	if err := pages(ctx, size, kubeapi.Lister[rbacv1.ClusterRoleBindingList](p.api, rbacv1.SchemeGroupVersion.WithResource("clusterrolebindings")), func(l *rbacv1.ClusterRoleBindingList) {
 		x.crbs = append(x.crbs, l.Items...)
 	}); err != nil {
 		return nil, err
 	}
-	if err := pages(ctx, size, r.RoleBindings("").List, func(l *rbacv1.RoleBindingList) {
+	if err := pages(ctx, size, kubeapi.Lister[rbacv1.RoleBindingList](p.api, rbacv1.SchemeGroupVersion.WithResource("rolebindings")), func(l *rbacv1.RoleBindingList) {
 		x.rbs = append(x.rbs, l.Items...)
 	}); err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/workload"
+	"github.com/aisight/aisight/internal/kubeapi"
 )
 
 // pages lists page by page (Limit/Continue), calling each for every page.
@@ -43,13 +44,12 @@ func pages[L interface{ GetContinue() string }](ctx context.Context, size int64,
 // is folded into that resource.
 func (p *pass) listControllers(ctx context.Context) error {
 	size := p.c.opts.PageSize
-	apps, batch := p.cs.AppsV1(), p.cs.BatchV1()
 	steps := []struct {
 		what string
 		run  func() error
 	}{
 		{"deployments", func() error {
-			return pages(ctx, size, apps.Deployments("").List, func(l *appsv1.DeploymentList) {
+			return pages(ctx, size, kubeapi.Lister[appsv1.DeploymentList](p.api, appsv1.SchemeGroupVersion.WithResource("deployments")), func(l *appsv1.DeploymentList) {
 				for i := range l.Items {
 					d := &l.Items[i]
 					p.controller("Deployment", &d.ObjectMeta, &d.Spec.Template)
@@ -57,7 +57,7 @@ func (p *pass) listControllers(ctx context.Context) error {
 			})
 		}},
 		{"statefulsets", func() error {
-			return pages(ctx, size, apps.StatefulSets("").List, func(l *appsv1.StatefulSetList) {
+			return pages(ctx, size, kubeapi.Lister[appsv1.StatefulSetList](p.api, appsv1.SchemeGroupVersion.WithResource("statefulsets")), func(l *appsv1.StatefulSetList) {
 				for i := range l.Items {
 					d := &l.Items[i]
 					p.controller("StatefulSet", &d.ObjectMeta, &d.Spec.Template)
@@ -65,7 +65,7 @@ func (p *pass) listControllers(ctx context.Context) error {
 			})
 		}},
 		{"daemonsets", func() error {
-			return pages(ctx, size, apps.DaemonSets("").List, func(l *appsv1.DaemonSetList) {
+			return pages(ctx, size, kubeapi.Lister[appsv1.DaemonSetList](p.api, appsv1.SchemeGroupVersion.WithResource("daemonsets")), func(l *appsv1.DaemonSetList) {
 				for i := range l.Items {
 					d := &l.Items[i]
 					p.controller("DaemonSet", &d.ObjectMeta, &d.Spec.Template)
@@ -73,7 +73,7 @@ func (p *pass) listControllers(ctx context.Context) error {
 			})
 		}},
 		{"replicasets", func() error {
-			return pages(ctx, size, apps.ReplicaSets("").List, func(l *appsv1.ReplicaSetList) {
+			return pages(ctx, size, kubeapi.Lister[appsv1.ReplicaSetList](p.api, appsv1.SchemeGroupVersion.WithResource("replicasets")), func(l *appsv1.ReplicaSetList) {
 				for i := range l.Items {
 					rs := &l.Items[i]
 					if o := metav1.GetControllerOf(rs); o != nil && o.Kind == "Deployment" {
@@ -85,7 +85,7 @@ func (p *pass) listControllers(ctx context.Context) error {
 			})
 		}},
 		{"cronjobs", func() error {
-			return pages(ctx, size, batch.CronJobs("").List, func(l *batchv1.CronJobList) {
+			return pages(ctx, size, kubeapi.Lister[batchv1.CronJobList](p.api, batchv1.SchemeGroupVersion.WithResource("cronjobs")), func(l *batchv1.CronJobList) {
 				for i := range l.Items {
 					cj := &l.Items[i]
 					p.controller("CronJob", &cj.ObjectMeta, &cj.Spec.JobTemplate.Spec.Template)
@@ -93,7 +93,7 @@ func (p *pass) listControllers(ctx context.Context) error {
 			})
 		}},
 		{"jobs", func() error {
-			return pages(ctx, size, batch.Jobs("").List, func(l *batchv1.JobList) {
+			return pages(ctx, size, kubeapi.Lister[batchv1.JobList](p.api, batchv1.SchemeGroupVersion.WithResource("jobs")), func(l *batchv1.JobList) {
 				for i := range l.Items {
 					j := &l.Items[i]
 					if o := metav1.GetControllerOf(j); o != nil && o.Kind == "CronJob" {
@@ -160,7 +160,7 @@ func builtinOwner(kind string) bool {
 // pods of a known AI workload contribute their running image digests; pods
 // of a custom resource contribute their containers to it.
 func (p *pass) listPods(ctx context.Context) error {
-	err := pages(ctx, p.c.opts.PageSize, p.cs.CoreV1().Pods("").List, func(l *corev1.PodList) {
+	err := pages(ctx, p.c.opts.PageSize, kubeapi.Lister[corev1.PodList](p.api, corev1.SchemeGroupVersion.WithResource("pods")), func(l *corev1.PodList) {
 		for i := range l.Items {
 			p.pod(&l.Items[i])
 		}

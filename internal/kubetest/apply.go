@@ -9,16 +9,14 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/aisight/aisight/internal/kubeapi"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
-	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/restmapper"
+	"k8s.io/client-go/rest"
 )
 
 var uidRef = regexp.MustCompile(`\{\{uid:([A-Za-z]+)/([a-z0-9.-]*)/([a-z0-9.-]+)\}\}`)
@@ -34,11 +32,11 @@ func (s *Server) Apply(ctx context.Context, manifest []byte) error {
 	if err != nil {
 		return err
 	}
-	dc, err := discovery.NewDiscoveryClientForConfig(s.AdminConfig())
+	rc, err := kubeapi.NewRESTClient(s.AdminConfig())
 	if err != nil {
 		return err
 	}
-	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))
+	mapper := &mapper{rc: rc}
 	uids := map[string]string{}
 	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(manifest), 4096)
 	for {
@@ -82,18 +80,17 @@ func substituteUIDs(obj *unstructured.Unstructured, uids map[string]string) erro
 
 // createObject creates obj (retrying while a just-created CRD becomes
 // served) and then writes its status, if it has one.
-func createObject(ctx context.Context, dyn dynamic.Interface, mapper *restmapper.DeferredDiscoveryRESTMapper, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+func createObject(ctx context.Context, dyn dynamic.Interface, mapper *mapper, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	gvk := obj.GroupVersionKind()
 	status, hasStatus := obj.Object["status"]
 	delete(obj.Object, "status")
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		mapping, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+		mapping, err := mapper.find(ctx, gvk)
 		if err != nil {
 			if time.Now().After(deadline) {
 				return nil, err
 			}
-			mapper.Reset()
 			time.Sleep(200 * time.Millisecond)
 			continue
 		}
@@ -119,17 +116,41 @@ func createObject(ctx context.Context, dyn dynamic.Interface, mapper *restmapper
 			if err := waitEstablished(ctx, ri, obj.GetName()); err != nil {
 				return nil, err
 			}
-			mapper.Reset()
+			mapper.served = nil
 		}
 		return created, nil
 	}
 }
 
-func resourceFor(dyn dynamic.Interface, m *meta.RESTMapping, ns string) dynamic.ResourceInterface {
-	if m.Scope.Name() == meta.RESTScopeNameNamespace {
-		return dyn.Resource(m.Resource).Namespace(ns)
+// mapper finds the resource serving a kind, discovering again when the
+// kind is not (yet) served: a CRD created earlier in the manifest.
+type mapper struct {
+	rc     rest.Interface
+	served *kubeapi.Served
+}
+
+func (m *mapper) find(ctx context.Context, gvk schema.GroupVersionKind) (kubeapi.Resource, error) {
+	if m.served != nil {
+		if r, ok := m.served.Find(gvk); ok {
+			return r, nil
+		}
 	}
-	return dyn.Resource(m.Resource)
+	served, err := kubeapi.Discover(ctx, m.rc)
+	if err != nil {
+		return kubeapi.Resource{}, err
+	}
+	m.served = &served
+	if r, ok := served.Find(gvk); ok {
+		return r, nil
+	}
+	return kubeapi.Resource{}, fmt.Errorf("no resource serves %s", gvk)
+}
+
+func resourceFor(dyn dynamic.Interface, r kubeapi.Resource, ns string) dynamic.ResourceInterface {
+	if r.Namespaced {
+		return dyn.Resource(r.GroupVersionResource).Namespace(ns)
+	}
+	return dyn.Resource(r.GroupVersionResource)
 }
 
 func waitEstablished(ctx context.Context, ri dynamic.ResourceInterface, name string) error {

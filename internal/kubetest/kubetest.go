@@ -26,11 +26,10 @@ import (
 	"testing"
 	"time"
 
-	authenticationv1 "k8s.io/api/authentication/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -284,30 +283,43 @@ func (s *Server) ConfigFor(token string) *rest.Config {
 	return &rest.Config{Host: s.URL, BearerToken: token, TLSClientConfig: rest.TLSClientConfig{CAFile: s.CAFile}, QPS: 500, Burst: 1000}
 }
 
-// Admin is a clientset with system:masters rights.
-func (s *Server) Admin() (*kubernetes.Clientset, error) {
-	return kubernetes.NewForConfig(s.AdminConfig())
-}
-
 // ServiceAccountToken creates namespace and service account when missing and
 // returns a token for the account from the TokenRequest API.
 func (s *Server) ServiceAccountToken(ctx context.Context, ns, name string) (string, error) {
-	cs, err := s.Admin()
+	dyn, err := dynamic.NewForConfig(s.AdminConfig())
 	if err != nil {
 		return "", err
 	}
-	if _, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil && !isExists(err) {
+	namespaces := dyn.Resource(GVR("", "v1", "namespaces"))
+	accounts := dyn.Resource(GVR("", "v1", "serviceaccounts")).Namespace(ns)
+	object := func(kind, ns, name string) *unstructured.Unstructured {
+		o := &unstructured.Unstructured{}
+		o.SetAPIVersion("v1")
+		o.SetKind(kind)
+		o.SetNamespace(ns)
+		o.SetName(name)
+		return o
+	}
+	if _, err := namespaces.Create(ctx, object("Namespace", "", ns), metav1.CreateOptions{}); err != nil && !isExists(err) {
 		return "", err
 	}
-	if _, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil && !isExists(err) {
+	if _, err := accounts.Create(ctx, object("ServiceAccount", ns, name), metav1.CreateOptions{}); err != nil && !isExists(err) {
 		return "", err
 	}
-	exp := int64(3600)
-	tr, err := cs.CoreV1().ServiceAccounts(ns).CreateToken(ctx, name, &authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &exp}}, metav1.CreateOptions{})
+	req := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+		"metadata": map[string]any{"name": name, "namespace": ns},
+		"spec":     map[string]any{"expirationSeconds": int64(3600)},
+	}}
+	tr, err := accounts.Create(ctx, req, metav1.CreateOptions{}, "token")
 	if err != nil {
 		return "", err
 	}
-	return tr.Status.Token, nil
+	token, _, _ := unstructured.NestedString(tr.Object, "status", "token")
+	if token == "" {
+		return "", fmt.Errorf("token request for %s/%s returned no token", ns, name)
+	}
+	return token, nil
 }
 
 // WriteKubeconfig writes a kubeconfig with one context per name, each
