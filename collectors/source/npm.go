@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -32,12 +33,15 @@ func parsePackageJSON(b []byte) ([]Dep, error) {
 	}
 	var out []Dep
 	for _, set := range []struct {
-		m   map[string]string
-		dev bool
-	}{{doc.Dependencies, false}, {doc.DevDependencies, true}, {doc.PeerDependencies, false}, {doc.OptionalDependencies, false}} {
+		section string
+		m       map[string]string
+		dev     bool
+	}{{"dependencies", doc.Dependencies, false}, {"devDependencies", doc.DevDependencies, true},
+		{"peerDependencies", doc.PeerDependencies, false}, {"optionalDependencies", doc.OptionalDependencies, false}} {
+		lines := jsonMemberLines(b, set.section)
 		for _, name := range sortedKeys(set.m) {
 			spec := set.m[name]
-			out = append(out, Dep{Name: name, Spec: spec, Version: exactSemver(spec), Dev: set.dev, Line: jsonKeyLine(b, name)})
+			out = append(out, Dep{Name: name, Spec: spec, Version: exactSemver(spec), Dev: set.dev, Line: lines[name]})
 		}
 	}
 	return out, nil
@@ -60,6 +64,7 @@ func parsePackageLock(b []byte) ([]Dep, error) {
 	}
 	var out []Dep
 	seen := map[string]bool{}
+	lines := jsonMemberLines(b, "packages")
 	for _, key := range sortedKeys(doc.Packages) {
 		i := strings.LastIndex(key, "node_modules/")
 		if i < 0 {
@@ -71,12 +76,13 @@ func parsePackageLock(b []byte) ([]Dep, error) {
 		}
 		seen[name] = true
 		p := doc.Packages[key]
-		out = append(out, Dep{Name: name, Version: p.Version, Dev: p.Dev, Line: lineOf(b, `"`+key+`"`)})
+		out = append(out, Dep{Name: name, Version: p.Version, Dev: p.Dev, Line: lines[key]})
 	}
+	lines = jsonMemberLines(b, "dependencies")
 	for _, name := range sortedKeys(doc.Dependencies) {
 		if !seen[name] {
 			p := doc.Dependencies[name]
-			out = append(out, Dep{Name: name, Version: p.Version, Dev: p.Dev, Line: lineOf(b, `"`+name+`"`)})
+			out = append(out, Dep{Name: name, Version: p.Version, Dev: p.Dev, Line: lines[name]})
 		}
 	}
 	return out, nil
@@ -104,17 +110,36 @@ func splitNameVersion(key string) (string, string) {
 
 // parsePnpmLock reads the package keys of pnpm-lock.yaml (v5 to v9).
 func parsePnpmLock(b []byte) ([]Dep, error) {
-	var doc struct {
-		Packages map[string]any `yaml:"packages"`
-	}
+	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("pnpm-lock.yaml: %w", err)
 	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("pnpm-lock.yaml: not a mapping")
+	}
+	// The keys of "packages", each at its own line (the same name@version
+	// also appears in importers' versions and in snapshots' peer suffixes).
+	lines := map[string]int{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "packages" || root.Content[i+1].Kind != yaml.MappingNode {
+			continue
+		}
+		pkgs := root.Content[i+1].Content
+		for j := 0; j+1 < len(pkgs); j += 2 {
+			if _, dup := lines[pkgs[j].Value]; !dup {
+				lines[pkgs[j].Value] = pkgs[j].Line
+			}
+		}
+	}
 	var out []Dep
-	for _, key := range sortedKeys(doc.Packages) {
+	for _, key := range sortedKeys(lines) {
 		name, version := splitNameVersion(key)
 		if name != "" {
-			out = append(out, Dep{Name: name, Version: version, Line: lineOf(b, key)})
+			out = append(out, Dep{Name: name, Version: version, Line: lines[key]})
 		}
 	}
 	return out, nil
@@ -166,23 +191,55 @@ func parseYarnLock(b []byte) ([]Dep, error) {
 	return out, sc.Err()
 }
 
-// jsonKeyLine is the line of the first "name" that is an object key ("name":),
-// so a dependency is not located at a "keywords" entry of the same name.
-func jsonKeyLine(b []byte, name string) int {
-	key := []byte(`"` + name + `"`)
-	for off := 0; ; {
-		i := bytes.Index(b[off:], key)
-		if i < 0 {
-			return lineOf(b, string(key))
+// jsonMemberLines returns the line of each member key of the object at
+// path from the document's root ("dependencies" of a package-lock v1), so
+// an entry is located at its own key, not at the same name elsewhere (a
+// package's "requires", "keywords", "overrides"). A malformed document
+// yields the lines read before the error.
+func jsonMemberLines(b []byte, path ...string) map[string]int {
+	type frame struct {
+		obj, wantKey bool
+		key          string
+	}
+	out := map[string]int{}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var frames []frame
+	line, counted := 1, 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return out
 		}
-		at := off + i
-		off = at + len(key)
-		j := off
-		for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\r' || b[j] == '\n') {
-			j++
+		top := len(frames) - 1
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				frames = append(frames, frame{obj: d == '{', wantKey: true})
+			default:
+				frames = frames[:top]
+				if top > 0 && frames[top-1].obj {
+					frames[top-1].wantKey = true
+				}
+			}
+			continue
 		}
-		if j < len(b) && b[j] == ':' {
-			return 1 + bytes.Count(b[:at], []byte{'\n'})
+		if top < 0 || !frames[top].obj {
+			continue
+		}
+		if !frames[top].wantKey {
+			frames[top].wantKey = true // a scalar value ends the member
+			continue
+		}
+		key, _ := tok.(string)
+		frames[top].key, frames[top].wantKey = key, false
+		if top != len(path) || !slices.EqualFunc(frames[:top], path, func(f frame, k string) bool { return f.key == k }) {
+			continue
+		}
+		off := int(dec.InputOffset())
+		line += bytes.Count(b[counted:off], []byte{'\n'})
+		counted = off
+		if _, dup := out[key]; !dup {
+			out[key] = line
 		}
 	}
 }
