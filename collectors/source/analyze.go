@@ -29,7 +29,8 @@ type file struct {
 	context   string
 
 	// hits are the offsets of every detector anchor in content, found in
-	// one pass on first use (anchorHits) into a buffer the worker reuses.
+	// one pass on first use (anchorHits) into a buffer the worker reuses
+	// (one per anchor set, so the buffers are not remade file by file).
 	hits  *anchors.Hits
 	found bool
 }
@@ -40,7 +41,11 @@ func (f *file) anchorHits(c *Collector) *anchors.Hits {
 		f.hits = &anchors.Hits{}
 	}
 	if !f.found {
-		c.anchors.Find(f.content, f.hits)
+		set := c.anchors
+		if isYAML(f.base) {
+			set = c.yamlAnchors
+		}
+		set.Find(f.content, f.hits)
 		f.found = true
 	}
 	return f.hits

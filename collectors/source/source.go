@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/aisight/aisight/collectors"
@@ -50,9 +51,13 @@ type Options struct {
 
 // Collector scans file trees.
 type Collector struct {
-	opts    Options
-	cat     *fingerprint.Catalog
-	anchors *anchors.Set // every detector's literal anchors, searched in one pass per file
+	opts Options
+	cat  *fingerprint.Catalog
+	// Every detector's literal anchors, searched in one pass per file:
+	// code, text and config files need the keys' and model references'
+	// anchors, YAML files also the workload hints (common words such as
+	// "image" and "storage", which would slow every other file's pass).
+	anchors, yamlAnchors *anchors.Set
 }
 
 // New returns a source collector over the given catalog.
@@ -69,8 +74,9 @@ func New(o Options, cat *fingerprint.Catalog) *Collector {
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
-	lits := append(append(cat.AnchorLiterals(), modelRefAnchors...), workloadHints...)
-	return &Collector{opts: o, cat: cat, anchors: anchors.New(lits...)}
+	lits := append(cat.AnchorLiterals(), modelRefAnchors...)
+	return &Collector{opts: o, cat: cat, anchors: anchors.New(lits...),
+		yamlAnchors: anchors.New(append(slices.Clone(lits), workloadHints...)...)}
 }
 
 // Name implements collectors.Collector.

@@ -233,6 +233,7 @@ type worker struct {
 	buf     []byte
 	hashBuf []byte
 	hits    anchors.Hits // the anchor offsets of the file in hand, reused
+	yhits   anchors.Hits // the same for a YAML file (another anchor set)
 }
 
 // ctxReader stops a long read (hashing a large model file) as soon as its
@@ -320,7 +321,11 @@ func (w *worker) process(j job) {
 	}
 	s.count(statFilesScanned, 1)
 	s.count(statBytesScanned, int64(len(content)))
-	s.analyze(&file{rel: rel, base: path.Base(rel), content: content, hits: &w.hits})
+	fl := &file{rel: rel, base: path.Base(rel), content: content, hits: &w.hits}
+	if isYAML(fl.base) {
+		fl.hits = &w.yhits
+	}
+	s.analyze(fl)
 }
 
 // smallFile is the size up to which a text file is read in one read.
