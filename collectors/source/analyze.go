@@ -123,8 +123,8 @@ func (s *scanner) parseError(f *file, err error) {
 func (s *scanner) analyze(f *file) {
 	s.keys(f)
 	parse, eco := manifestParser(f.base)
-	mcp, yaml := isMCPConfig(f.rel), isYAML(f.base) && s.mayHoldWorkload(f)
-	structured := parse != nil || mcp || yaml
+	mcp, yaml := mcpFormat(f.rel), isYAML(f.base) && s.mayHoldWorkload(f)
+	structured := parse != nil || mcp != "" || yaml
 	if structured {
 		if err := bounded.Depth(f.content, bounded.MaxDepth); err != nil {
 			s.parseError(f, err)
@@ -135,8 +135,8 @@ func (s *scanner) analyze(f *file) {
 		if parse != nil {
 			s.manifest(f, parse, eco)
 		}
-		if mcp {
-			s.mcpConfig(f)
+		if mcp != "" {
+			s.mcpConfig(f, mcp)
 		}
 		if yaml {
 			s.yamlWorkloads(f)

@@ -59,9 +59,6 @@ func mcpFormat(rel string) string {
 	return ""
 }
 
-// isMCPConfig reports whether a file is an MCP client configuration.
-func isMCPConfig(rel string) bool { return mcpFormat(rel) != "" }
-
 // MCPServer is one server entry of an MCP client configuration.
 type MCPServer struct {
 	Name    string
@@ -276,11 +273,12 @@ func safeURL(raw string) string {
 	return u.Scheme + "://" + u.Host + u.EscapedPath()
 }
 
-// mcpConfig reports each MCP server of a client configuration.
-func (s *scanner) mcpConfig(f *file) {
+// mcpConfig reports each MCP server of a client configuration in format
+// (mcpFormat of its path).
+func (s *scanner) mcpConfig(f *file, format string) {
 	var servers []MCPServer
 	var err error
-	switch mcpFormat(f.rel) {
+	switch format {
 	case "toml":
 		servers, err = parseMCPTOML(f.content)
 	case "yaml":
