@@ -14,7 +14,6 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/aisight/aisight/internal/benchtest"
-	"github.com/aisight/aisight/internal/e2etest"
 	"github.com/aisight/aisight/internal/kubetest"
 	"github.com/aisight/aisight/model"
 )
@@ -27,9 +26,7 @@ import (
 // servers share its CPUs, as they never do in production). Every cluster
 // must be ok with its 200 AI workloads; the binary's peak RSS is reported.
 func BenchmarkClustersScale(b *testing.B) {
-	if srvErr != nil {
-		e2etest.Missing(b, "kube-apiserver and etcd", srvErr)
-	}
+	srv := apiserver.Get(b)
 	n := 5
 	if v := os.Getenv("AISIGHT_BENCH_CLUSTERS"); v != "" {
 		fmt.Sscan(v, &n)

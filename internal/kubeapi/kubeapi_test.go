@@ -2,11 +2,9 @@ package kubeapi_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -18,45 +16,17 @@ import (
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
 
-	"github.com/aisight/aisight/internal/e2etest"
 	"github.com/aisight/aisight/internal/kubeapi"
 	"github.com/aisight/aisight/internal/kubetest"
+	"github.com/aisight/aisight/internal/kubetest/shared"
 )
 
-var (
-	srv    *kubetest.Server
-	srvErr error
-)
+// apiserver is the real etcd + kube-apiserver this package's tests share.
+var apiserver shared.Server
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "aisight-kubeapi-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	srv, srvErr = kubetest.Start(context.Background(), dir)
-	code := m.Run()
-	if srv != nil {
-		srv.Stop()
-	}
-	if code == 0 {
-		os.RemoveAll(dir)
-	} else {
-		fmt.Fprintln(os.Stderr, "kube-apiserver logs kept in", dir)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { apiserver.Main(m, "aisight-kubeapi-") }
 
-func server(t *testing.T) *kubetest.Server {
-	t.Helper()
-	if errors.Is(srvErr, kubetest.ErrMissing) {
-		e2etest.Missing(t, "kube-apiserver and etcd", srvErr)
-	}
-	if srvErr != nil {
-		t.Fatal(srvErr)
-	}
-	return srv
-}
+func server(t *testing.T) *kubetest.Server { return apiserver.Get(t) }
 
 // served renders resources as sorted "group/version/resource kind scope".
 func served(rs []kubeapi.Resource) []string {

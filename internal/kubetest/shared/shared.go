@@ -1,0 +1,58 @@
+// Package shared runs one real kube-apiserver (internal/kubetest) for all
+// the tests of a package: TestMain starts it with Main, each test gets it
+// with Get. It is imported by tests only, so the binary does not link the
+// testing package.
+package shared
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/aisight/aisight/internal/e2etest"
+	"github.com/aisight/aisight/internal/kubetest"
+)
+
+// Server is a package's shared API server, or why it could not start.
+type Server struct {
+	s   *kubetest.Server
+	err error
+}
+
+// Main starts the server in a new temporary directory named after prefix,
+// runs the package's tests, stops the server and exits with the tests'
+// status. The directory, with the server's logs, is kept when a test failed.
+func (sv *Server) Main(m *testing.M, prefix string) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	sv.s, sv.err = kubetest.Start(context.Background(), dir)
+	code := m.Run()
+	if sv.s != nil {
+		sv.s.Stop()
+	}
+	if code == 0 {
+		os.RemoveAll(dir)
+	} else {
+		fmt.Fprintln(os.Stderr, "kube-apiserver logs kept in", dir)
+	}
+	os.Exit(code)
+}
+
+// Get returns the server. A missing component (kube-apiserver, etcd) skips
+// the test, except under AISIGHT_E2E=1 (CI), where it fails; any other
+// start-up error fails it.
+func (sv *Server) Get(t testing.TB) *kubetest.Server {
+	t.Helper()
+	if errors.Is(sv.err, kubetest.ErrMissing) {
+		e2etest.Missing(t, "kube-apiserver and etcd", sv.err)
+	}
+	if sv.err != nil {
+		t.Fatal(sv.err)
+	}
+	return sv.s
+}
