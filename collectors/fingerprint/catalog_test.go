@@ -291,6 +291,7 @@ func formatCases() map[string][]struct {
 		"mlflow_model":   {{"MLmodel", []byte("artifact_path: model\nflavors:\n  sklearn: {}\n")}},
 		"lightgbm":       {{"ranker.txt", []byte("tree\nversion=v4\nnum_class=1\n")}},
 		"xgboost_json":   {{"b.json", []byte(`{"learner":{"gradient_booster":{"name":"gbtree"}}}`)}},
+		"xgboost_ubjson": {{"b.ubj", []byte("{L\x00\x00\x00\x00\x00\x00\x00\x07learner{L\x00\x00\x00\x00\x00\x00\x00\x0aattributes{}")}, {"m.ubj", []byte("{i\x07learner{")}},
 		"pmml":           {{"m.pmml", []byte(`<?xml version="1.0"?><PMML xmlns="http://www.dmg.org/PMML-4_4">`)}},
 		"": { // confusables: must not be taken for a model
 			{"README.md", []byte("# GGUF models\nSee PK docs")},
@@ -305,6 +306,9 @@ func formatCases() map[string][]struct {
 			{"g.bin", []byte("GGUF\xff\xff\xff\xff")},
 			{"w.npy", []byte("\x93NUMPY\x01\x00v\x00")}, // arrays are data, not models
 			{"config.json", []byte(`{"learner": "alice"}`)},
+			{"data.ubj", []byte("{i\x04data[")},                              // UBJSON, not a booster
+			{"short.ubj", []byte("{L\x00\x00\x00\x00\x00\x00\x00\x07learn")}, // cut short
+			{"len.ubj", []byte("{i\x08learner")},                             // the length does not match
 			{"trees.txt", []byte("tree\noak\n")},
 			{"mlmodel.txt", []byte("flavors: none")},
 			{"notes.xml", []byte("<notes>PMML is a format</notes>")},

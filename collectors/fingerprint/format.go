@@ -47,6 +47,8 @@ func SniffFormat(head []byte, name string) string {
 	case ext == ".json" && bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n"), []byte("{")) &&
 		bytes.Contains(head, []byte(`"learner"`)) && bytes.Contains(head, []byte(`"gradient_booster"`)):
 		return "xgboost_json"
+	case ext == ".ubj" && isUBJSONBooster(head):
+		return "xgboost_ubjson"
 	case (ext == ".pmml" || ext == ".xml") && bytes.Contains(head, []byte("<PMML")):
 		return "pmml"
 	}
@@ -60,6 +62,35 @@ func SniffFormat(head []byte, name string) string {
 		return "coreml"
 	}
 	return ""
+}
+
+// isUBJSONBooster recognises XGBoost's binary JSON (UBJSON) model, the
+// default of save_model("*.ubj") since XGBoost 2.0: an object whose first
+// key (XGBoost writes keys sorted) is "learner", its length written as a
+// UBJSON integer (int8, uint8, int16, int32 or int64, big-endian).
+func isUBJSONBooster(head []byte) bool {
+	if len(head) < 2 || head[0] != '{' {
+		return false
+	}
+	var size int
+	switch head[1] {
+	case 'i', 'U':
+		size = 1
+	case 'I':
+		size = 2
+	case 'l':
+		size = 4
+	case 'L':
+		size = 8
+	}
+	if size == 0 || len(head) < 2+size+len("learner") {
+		return false
+	}
+	var n uint64
+	for _, b := range head[2 : 2+size] {
+		n = n<<8 | uint64(b)
+	}
+	return n == uint64(len("learner")) && string(head[2+size:2+size+len("learner")]) == "learner"
 }
 
 // sniffZip tells a PyTorch archive (a zip holding data.pkl) and a Keras v3
