@@ -5,12 +5,13 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/aisight/aisight/internal/kubeapi"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/aisight/aisight/internal/kubeapi"
 )
 
 // exposureIndex answers how a set of pods is reachable: Services selecting

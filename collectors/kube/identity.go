@@ -4,8 +4,9 @@ import (
 	"context"
 	"sort"
 
-	"github.com/aisight/aisight/internal/kubeapi"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/aisight/aisight/internal/kubeapi"
 )
 
 // saInfo is what a ServiceAccount object adds to a workload's identity.

@@ -6,8 +6,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aisight/aisight/internal/kubeapi"
 	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/aisight/aisight/internal/kubeapi"
 )
 
 // rbacIndex holds the cluster's roles and bindings, to answer what a

@@ -14,8 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aisight/aisight/model"
 	"golang.org/x/sys/unix"
+
+	"github.com/aisight/aisight/model"
 )
 
 // Binary builds cmd/aisight (root is the repository root relative to the

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/aisight/aisight/internal/kubeapi"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -17,6 +16,8 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
+
+	"github.com/aisight/aisight/internal/kubeapi"
 )
 
 var uidRef = regexp.MustCompile(`\{\{uid:([A-Za-z]+)/([a-z0-9.-]*)/([a-z0-9.-]+)\}\}`)
