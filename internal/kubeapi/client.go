@@ -50,10 +50,7 @@ func NewClient(cfg *rest.Config, add ...func(*runtime.Scheme) error) (*Client, e
 		return nil, err
 	}
 	c := &Client{params: runtime.NewParameterCodec(s), byGV: map[schema.GroupVersion]*rest.RESTClient{}}
-	for _, gv := range s.PrioritizedVersionsAllGroups() {
-		if gv.Group == "" && gv.Version == "__internal" {
-			continue
-		}
+	for _, gv := range s.PrioritizedVersionsAllGroups() { // versioned only
 		gcfg := rest.CopyConfig(base)
 		gcfg.GroupVersion = &gv
 		gcfg.APIPath = "/apis"
