@@ -18,6 +18,7 @@ import (
 	simgcp "github.com/aisight/aisight/internal/cloudsim/gcp"
 	simsaas "github.com/aisight/aisight/internal/cloudsim/saas"
 	"github.com/aisight/aisight/internal/kubetest"
+	"github.com/aisight/aisight/internal/kubetest/harness"
 	"github.com/aisight/aisight/internal/output"
 	"github.com/aisight/aisight/internal/promtest"
 )
@@ -82,7 +83,7 @@ func TestCanariesNeverLeave(t *testing.T) {
 	ctx := context.Background()
 
 	// A real cluster holding the fixture's workloads, scanned with a token.
-	s := kubetest.ForTest(t)
+	s := harness.Private(t)
 	cat, err := fingerprint.Load()
 	if err != nil {
 		t.Fatal(err)

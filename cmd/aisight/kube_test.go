@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aisight/aisight/internal/kubetest"
+	"github.com/aisight/aisight/internal/kubetest/harness"
 	"github.com/aisight/aisight/model"
 )
 
@@ -55,7 +56,7 @@ func TestKubeFlagsAreCheckedUpFront(t *testing.T) {
 // The whole CLI against a real API server: scan only the cluster, as a
 // service account bound to the shipped ClusterRole.
 func TestScanClusterThroughTheCLI(t *testing.T) {
-	s := kubetest.ForTest(t)
+	s := harness.Private(t)
 	ctx := context.Background()
 	role, err := os.ReadFile("../../deploy/kubernetes/base/clusterrole.yaml")
 	if err != nil {

@@ -4,11 +4,11 @@ import (
 	"testing"
 
 	"github.com/aisight/aisight/internal/kubetest"
-	"github.com/aisight/aisight/internal/kubetest/shared"
+	"github.com/aisight/aisight/internal/kubetest/harness"
 )
 
 // apiserver is the real etcd + kube-apiserver this package's tests share.
-var apiserver shared.Server
+var apiserver harness.Shared
 
 func TestMain(m *testing.M) { apiserver.Main(m, "aisight-kube-") }
 

@@ -18,11 +18,11 @@ import (
 
 	"github.com/aisight/aisight/internal/kubeapi"
 	"github.com/aisight/aisight/internal/kubetest"
-	"github.com/aisight/aisight/internal/kubetest/shared"
+	"github.com/aisight/aisight/internal/kubetest/harness"
 )
 
 // apiserver is the real etcd + kube-apiserver this package's tests share.
-var apiserver shared.Server
+var apiserver harness.Shared
 
 func TestMain(m *testing.M) { apiserver.Main(m, "aisight-kubeapi-") }
 

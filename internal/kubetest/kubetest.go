@@ -23,7 +23,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"testing"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -33,8 +32,6 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
-
-	"github.com/aisight/aisight/internal/e2etest"
 )
 
 // Version is the kube-apiserver version .ci/build-kube builds.
@@ -405,18 +402,3 @@ func randomToken() (string, error) {
 func isExists(err error) bool { return err != nil && strings.Contains(err.Error(), "already exists") }
 
 func typesUID(s string) types.UID { return types.UID(s) }
-
-// ForTest starts a private API server for one test, stopped when the test
-// ends. A missing binary skips the test, or fails it under AISIGHT_E2E=1.
-func ForTest(tb testing.TB) *Server {
-	tb.Helper()
-	s, err := Start(context.Background(), tb.TempDir())
-	if errors.Is(err, ErrMissing) {
-		e2etest.Missing(tb, "kube-apiserver and etcd", err)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(s.Stop)
-	return s
-}

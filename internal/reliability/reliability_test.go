@@ -26,6 +26,7 @@ import (
 	sim "github.com/aisight/aisight/internal/cloudsim/aws"
 	"github.com/aisight/aisight/internal/enrich"
 	"github.com/aisight/aisight/internal/kubetest"
+	"github.com/aisight/aisight/internal/kubetest/harness"
 	"github.com/aisight/aisight/model"
 	"github.com/aisight/aisight/scoring"
 )
@@ -232,7 +233,7 @@ func TestReliability(t *testing.T) {
 	})
 
 	t.Run("kubernetes", func(t *testing.T) {
-		s := kubetest.ForTest(t)
+		s := harness.Private(t)
 		ctx := context.Background()
 		estate := kubeEstate(t, s)
 		good, err := s.ServiceAccountToken(ctx, "aisight", "reader")

@@ -1,8 +1,8 @@
-// Package shared runs one real kube-apiserver (internal/kubetest) for all
-// the tests of a package: TestMain starts it with Main, each test gets it
-// with Get. It is imported by tests only, so the binary does not link the
-// testing package.
-package shared
+// Package harness gives tests a real kube-apiserver (internal/kubetest):
+// one shared by all the tests of a package (Shared: TestMain starts it with
+// Main, each test gets it with Get), or one of a test's own (Private). It is
+// imported by tests only, so the binary does not link the testing package.
+package harness
 
 import (
 	"context"
@@ -15,8 +15,8 @@ import (
 	"github.com/aisight/aisight/internal/kubetest"
 )
 
-// Server is a package's shared API server, or why it could not start.
-type Server struct {
+// Shared is a package's shared API server, or why it could not start.
+type Shared struct {
 	s   *kubetest.Server
 	err error
 }
@@ -24,7 +24,7 @@ type Server struct {
 // Main starts the server in a new temporary directory named after prefix,
 // runs the package's tests, stops the server and exits with the tests'
 // status. The directory, with the server's logs, is kept when a test failed.
-func (sv *Server) Main(m *testing.M, prefix string) {
+func (sv *Shared) Main(m *testing.M, prefix string) {
 	dir, err := os.MkdirTemp("", prefix)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -46,7 +46,7 @@ func (sv *Server) Main(m *testing.M, prefix string) {
 // Get returns the server. A missing component (kube-apiserver, etcd) skips
 // the test, except under AISIGHT_E2E=1 (CI), where it fails; any other
 // start-up error fails it.
-func (sv *Server) Get(t testing.TB) *kubetest.Server {
+func (sv *Shared) Get(t testing.TB) *kubetest.Server {
 	t.Helper()
 	if errors.Is(sv.err, kubetest.ErrMissing) {
 		e2etest.Missing(t, "kube-apiserver and etcd", sv.err)
@@ -55,4 +55,19 @@ func (sv *Server) Get(t testing.TB) *kubetest.Server {
 		t.Fatal(sv.err)
 	}
 	return sv.s
+}
+
+// Private starts an API server for one test, stopped when the test ends,
+// with the same rules for a missing component as Get.
+func Private(tb testing.TB) *kubetest.Server {
+	tb.Helper()
+	s, err := kubetest.Start(context.Background(), tb.TempDir())
+	if errors.Is(err, kubetest.ErrMissing) {
+		e2etest.Missing(tb, "kube-apiserver and etcd", err)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(s.Stop)
+	return s
 }
