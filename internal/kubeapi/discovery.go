@@ -28,6 +28,14 @@ import (
 // clusters' aggregated discovery is a few MiB.
 const maxDiscoveryBytes = 64 << 20
 
+// On a server without aggregated discovery, at most maxGroupVersions group
+// versions are read (real clusters serve a few hundred), legacyAtOnce at a
+// time: a server listing millions of groups is refused, not obeyed.
+const (
+	maxGroupVersions = 4096
+	legacyAtOnce     = 16
+)
+
 // Accept headers: aggregated discovery (one document for all groups,
 // Kubernetes 1.26+) preferred, the per-group documents otherwise.
 const (
@@ -211,6 +219,17 @@ func (s *Served) addLegacyCore(ctx context.Context, rc rest.Interface, body []by
 	return s.addLegacy(ctx, rc, gvs)
 }
 
+// validName reports whether a group or version name from a discovery
+// document is one (lower-case DNS labels): paths are built from them.
+func validName(n string) bool {
+	for _, c := range n {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return !strings.Contains(n, "..")
+}
+
 func (s *Served) addLegacyGroups(ctx context.Context, rc rest.Interface, body []byte) error {
 	var l struct {
 		Groups []struct {
@@ -228,6 +247,9 @@ func (s *Served) addLegacyGroups(ctx context.Context, rc rest.Interface, body []
 	}
 	var gvs []schema.GroupVersion
 	for _, g := range l.Groups {
+		if !validName(g.Name) {
+			continue // not a group name: no request is built from it
+		}
 		// The preferred version first, then the others in the server's order.
 		if g.Preferred.Version != "" {
 			gvs = append(gvs, schema.GroupVersion{Group: g.Name, Version: g.Preferred.Version})
@@ -241,15 +263,25 @@ func (s *Served) addLegacyGroups(ctx context.Context, rc rest.Interface, body []
 	return s.addLegacy(ctx, rc, gvs)
 }
 
-// addLegacy reads each group version's resource list (at once, as
-// client-go does); a group version that cannot be read is Failed, the
+// addLegacy reads each group version's resource list (legacyAtOnce at a
+// time); a group version that cannot be read is Failed, the
 // others are used. When every one fails, that is the error.
 func (s *Served) addLegacy(ctx context.Context, rc rest.Interface, gvs []schema.GroupVersion) error {
+	if len(gvs) > maxGroupVersions {
+		return fmt.Errorf("%d group versions listed, more than the %d read", len(gvs), maxGroupVersions)
+	}
 	lists := make([]resourceList, len(gvs))
 	errs := make([]error, len(gvs))
 	var wg sync.WaitGroup
+	slots := make(chan struct{}, legacyAtOnce)
 	for i, gv := range gvs {
+		if gv.Version == "" || !validName(gv.Version) {
+			errs[i] = fmt.Errorf("%q: not a version name", gv.Version)
+			continue
+		}
+		slots <- struct{}{}
 		wg.Go(func() {
+			defer func() { <-slots }()
 			path := "/apis/" + gv.Group + "/" + gv.Version
 			if gv.Group == "" {
 				path = "/api/" + gv.Version

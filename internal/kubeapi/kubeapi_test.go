@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,6 +217,77 @@ func TestDiscoverRefusesHostileDocuments(t *testing.T) {
 			}
 			if _, err := kubeapi.Discover(context.Background(), rc); err == nil || !strings.Contains(err.Error(), "/api") {
 				t.Errorf("Discover = %v, want an error naming /api", err)
+			}
+		})
+	}
+}
+
+// A server without aggregated discovery that lists more group versions
+// than any cluster serves is refused before a request per group is made,
+// and names that are not group or version names never become paths.
+func TestDiscoverBoundsPerGroupDiscovery(t *testing.T) {
+	var requests []string
+	var mu sync.Mutex
+	groups := func(n int, name func(int) string) string {
+		var b strings.Builder
+		b.WriteString(`{"kind":"APIGroupList","groups":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"name":%q,"versions":[{"version":"v1"}],"preferredVersion":{"version":"v1"}}`, name(i))
+		}
+		b.WriteString(`]}`)
+		return b.String()
+	}
+	for name, tc := range map[string]struct {
+		apis    string
+		wantErr string
+		want    []string // requests beyond /api, /api/v1, /apis and /version
+	}{
+		"too many groups": {groups(5000, func(i int) string { return fmt.Sprintf("g%d.example.com", i) }), "group versions", nil},
+		"hostile names": {groups(2, func(i int) string { return []string{"../../api/v1/secrets?x=", "ok.example.com"}[i] }), "",
+			[]string{"/apis/ok.example.com/v1"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			requests = nil
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				requests = append(requests, r.URL.Path)
+				mu.Unlock()
+				w.Header().Set("Content-Type", "application/json")
+				switch r.URL.Path {
+				case "/api":
+					fmt.Fprint(w, `{"kind":"APIVersions","versions":["v1"]}`)
+				case "/apis":
+					fmt.Fprint(w, tc.apis)
+				case "/version":
+					fmt.Fprint(w, `{"gitVersion":"v1.29.0"}`)
+				default:
+					fmt.Fprint(w, `{"kind":"APIResourceList","resources":[{"name":"things","kind":"Thing","namespaced":true}]}`)
+				}
+			}))
+			defer ts.Close()
+			rc, err := kubeapi.NewRESTClient(&rest.Config{Host: ts.URL, Timeout: 10 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = kubeapi.Discover(context.Background(), rc)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Discover = %v, want an error about %s", err, tc.wantErr)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			var extra []string
+			for _, r := range requests {
+				if !slices.Contains([]string{"/api", "/api/v1", "/apis", "/version"}, r) {
+					extra = append(extra, r)
+				}
+			}
+			if !slices.Equal(extra, tc.want) {
+				t.Errorf("requests beyond the documents: %v, want %v", extra, tc.want)
 			}
 		})
 	}
