@@ -317,5 +317,8 @@ func (s *Served) add(gv schema.GroupVersion, resource, kind string, namespaced b
 	if resource == "" || strings.Contains(resource, "/") {
 		return // a subresource (status, scale)
 	}
+	if !validName(gv.Group) || !validName(gv.Version) || !validName(resource) {
+		return // not a name the API server would serve: never a path
+	}
 	s.Resources = append(s.Resources, Resource{GroupVersionResource: gv.WithResource(resource), Kind: kind, Namespaced: namespaced})
 }

@@ -292,3 +292,38 @@ func TestDiscoverBoundsPerGroupDiscovery(t *testing.T) {
 		})
 	}
 }
+
+// In an aggregated document too, a group, version or resource that is not
+// a name the API server could serve is left out (the collector builds list
+// paths from served resources).
+func TestDiscoverDropsHostileAggregatedNames(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/api":
+			fmt.Fprint(w, `{"kind":"APIGroupDiscoveryList","items":[{"metadata":{"name":""},"versions":[{"version":"v1","resources":[
+				{"resource":"pods","scope":"Namespaced","responseKind":{"kind":"Pod"}},
+				{"resource":"..","scope":"Namespaced","responseKind":{"kind":"X"}}]}]}]}`)
+		case "/apis":
+			fmt.Fprint(w, `{"kind":"APIGroupDiscoveryList","items":[
+				{"metadata":{"name":"../api"},"versions":[{"version":"v1","resources":[{"resource":"secrets","scope":"Namespaced"}]}]},
+				{"metadata":{"name":"constraints.gatekeeper.sh"},"versions":[{"version":"v1beta1?x=","resources":[{"resource":"k8srequiredlabels","scope":"Cluster"}]},
+					{"version":"v1","resources":[{"resource":"k8sallowedrepos","scope":"Cluster","responseKind":{"kind":"K8sAllowedRepos"}},{"resource":"A%2F","scope":"Cluster"}]}]}]}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer ts.Close()
+	rc, err := kubeapi.NewRESTClient(&rest.Config{Host: ts.URL, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := kubeapi.Discover(context.Background(), rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/v1/pods Pod namespaced", "constraints.gatekeeper.sh/v1/k8sallowedrepos K8sAllowedRepos cluster"}
+	if got := served(s.Resources); !slices.Equal(got, want) {
+		t.Errorf("served %v, want %v", got, want)
+	}
+}
