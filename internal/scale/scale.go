@@ -10,6 +10,7 @@ package scale
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -54,28 +55,14 @@ type Copy struct {
 
 // Grow returns the sample estates grown to size, with the copies made.
 func Grow(base demo.Estates, size Size) (demo.Estates, []Copy, error) {
-	var copies []Copy
-	aws, c, err := growAWS(base.AWS, size)
-	if err != nil {
+	aws, c1, err1 := growAWS(base.AWS, size)
+	gcp, c2, err2 := growGCP(base.GCP, size)
+	az, c3, err3 := growAzure(base.Azure, size)
+	saas, c4, err4 := growSaaS(base.SaaS, size)
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return demo.Estates{}, nil, err
 	}
-	copies = append(copies, c...)
-	gcp, c, err := growGCP(base.GCP, size)
-	if err != nil {
-		return demo.Estates{}, nil, err
-	}
-	copies = append(copies, c...)
-	az, c, err := growAzure(base.Azure, size)
-	if err != nil {
-		return demo.Estates{}, nil, err
-	}
-	copies = append(copies, c...)
-	saas, c, err := growSaaS(base.SaaS, size)
-	if err != nil {
-		return demo.Estates{}, nil, err
-	}
-	copies = append(copies, c...)
-	return demo.Estates{AWS: aws, GCP: gcp, Azure: az, SaaS: saas}, copies, nil
+	return demo.Estates{AWS: aws, GCP: gcp, Azure: az, SaaS: saas}, slices.Concat(c1, c2, c3, c4), nil
 }
 
 // Asset is what Expected needs of an asset of a scan of the sample.
@@ -126,12 +113,8 @@ func viaYAML[T any](v T, rename *strings.Replacer) (T, error) {
 // member account with its own 12-digit id, and gives every account the
 // same regions.
 func growAWS(base *simaws.Estate, size Size) (*simaws.Estate, []Copy, error) {
-	b, err := yaml.Marshal(base)
+	e, err := viaYAML(*base, strings.NewReplacer())
 	if err != nil {
-		return nil, nil, err
-	}
-	var e simaws.Estate
-	if err := yaml.Unmarshal(b, &e); err != nil {
 		return nil, nil, err
 	}
 	var copies []Copy
