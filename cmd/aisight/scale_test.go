@@ -47,16 +47,12 @@ func TestGrownEstateFoundWholeAndShardsMerge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unit, _, err := scale.Grow(base, scale.Size{AWSRegions: smallScale.AWSRegions, AWSRegionCopies: smallScale.AWSRegionCopies, GCPLocations: smallScale.GCPLocations})
+	unit, _, err := scale.Grow(base, smallScale.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	sample := scanEstate(t, unit, filepath.Join(dir, "sample.json"))
-	var found []scale.Asset
-	for _, a := range sample.Assets {
-		found = append(found, scale.Asset{ID: a.ID, Scope: a.Scope})
-	}
 
 	grown, copies, err := scale.Grow(base, smallScale)
 	if err != nil {
@@ -64,7 +60,7 @@ func TestGrownEstateFoundWholeAndShardsMerge(t *testing.T) {
 	}
 	whole := filepath.Join(dir, "whole.json")
 	rep := scanEstate(t, grown, whole)
-	want := scale.Expected(found, copies)
+	want := scale.Expected(sample.Assets, copies)
 	got := map[string]bool{}
 	for _, a := range rep.Assets {
 		got[a.ID] = true

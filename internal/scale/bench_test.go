@@ -96,20 +96,16 @@ func BenchmarkEstateScale(b *testing.B) {
 	}
 	// The sample with the scenario's regions and locations: what each copy
 	// is a renamed copy of.
-	unit, _, err := scale.Grow(base, scale.Size{AWSRegions: size.AWSRegions, AWSRegionCopies: size.AWSRegionCopies, GCPLocations: size.GCPLocations})
+	unit, _, err := scale.Grow(base, size.Sample())
 	if err != nil {
 		b.Fatal(err)
 	}
 	sample, _, _ := scan(b, bin, unit)
-	var found []scale.Asset
-	for _, a := range sample.Assets {
-		found = append(found, scale.Asset{ID: a.ID, Scope: a.Scope})
-	}
 	grown, copies, err := scale.Grow(base, size)
 	if err != nil {
 		b.Fatal(err)
 	}
-	want := scale.Expected(found, copies)
+	want := scale.Expected(sample.Assets, copies)
 	ms := int(latency / time.Millisecond)
 	grown.AWS.Faults.SlowMillis, grown.AWS.Faults.RatePerSecond = ms, rate
 	// STS answers far more than the scanned services: its request quota is

@@ -23,6 +23,7 @@ import (
 	simgcp "github.com/aisight/aisight/internal/cloudsim/gcp"
 	simsaas "github.com/aisight/aisight/internal/cloudsim/saas"
 	"github.com/aisight/aisight/internal/demo"
+	"github.com/aisight/aisight/model"
 )
 
 // Size is what to grow the sample estate to. A count below the sample's
@@ -65,14 +66,17 @@ func Grow(base demo.Estates, size Size) (demo.Estates, []Copy, error) {
 	return demo.Estates{AWS: aws, GCP: gcp, Azure: az, SaaS: saas}, slices.Concat(c1, c2, c3, c4), nil
 }
 
-// Asset is what Expected needs of an asset of a scan of the sample.
-type Asset struct{ ID, Scope string }
+// Sample is the size of the sample a grown estate is checked against: the
+// same regions and locations, no copies of accounts, projects,
+// subscriptions or keys.
+func (s Size) Sample() Size {
+	return Size{AWSRegions: s.AWSRegions, AWSRegionCopies: s.AWSRegionCopies, GCPLocations: s.GCPLocations}
+}
 
-// Expected is what a scan of the grown estate must find, given what a scan
-// of the sample (grown to the same regions and locations, no copies) found:
-// every asset, and each copy's renaming of every asset of the unit it
-// copies.
-func Expected(sample []Asset, copies []Copy) map[string]bool {
+// Expected is what a scan of the grown estate must find, given the assets
+// a scan of the sample (Grow to size.Sample()) found: every asset, and each
+// copy's renaming of every asset of the unit it copies.
+func Expected(sample []model.Asset, copies []Copy) map[string]bool {
 	byUnit := map[string][]string{}
 	want := map[string]bool{}
 	for _, a := range sample {

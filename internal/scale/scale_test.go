@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aisight/aisight/internal/demo"
+	"github.com/aisight/aisight/model"
 )
 
 // Grow adds copies up to the size asked, each with identities of its own,
@@ -64,7 +65,7 @@ func TestGrowSizesAndIdentities(t *testing.T) {
 		t.Errorf("GCP locations %v", es.GCP.Locations)
 	}
 	// Each copy renames its original's ids, and only those.
-	want := Expected([]Asset{
+	want := Expected([]model.Asset{
 		{ID: "arn:aws:bedrock:us-east-1:222222222222:agent/AG9", Scope: "aws:222222222222:us-east-1"},
 		{ID: "//aiplatform.googleapis.com/projects/ml-prod/locations/us-central1/endpoints/1", Scope: "gcp:ml-prod:us-central1"},
 		{ID: "//aiplatform.googleapis.com/projects/ml-prod-eu/locations/us-central1/endpoints/1", Scope: "gcp:ml-prod:us-central1"},
