@@ -292,7 +292,7 @@ func (c *Collector) config(acct string) (aws.Config, error) {
 			}
 		}))
 	}
-	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), rateLimit(newServiceLimiters(c.opts.RatePerAccount)))
+	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), rateLimit(collectors.NewLimiters(c.opts.RatePerAccount)))
 	c.accounts[acct] = cfg
 	return cfg, nil
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/aisight/aisight/collectors"
 )
 
 // The rate limiter waits before each attempt, not once per operation: it
@@ -19,7 +21,7 @@ func TestRateLimitWaitsPerAttempt(t *testing.T) {
 	if err := st.Finalize.Add(retry, middleware.After); err != nil {
 		t.Fatal(err)
 	}
-	if err := rateLimit(newServiceLimiters(10))(st); err != nil {
+	if err := rateLimit(collectors.NewLimiters(10))(st); err != nil {
 		t.Fatal(err)
 	}
 	ids := st.Finalize.List()

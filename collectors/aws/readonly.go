@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
-	"golang.org/x/time/rate"
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/model"
@@ -51,39 +49,15 @@ func readOnlyGuard() func(*middleware.Stack) error {
 	}
 }
 
-// serviceLimiters are one account's rate limiters, one per region and
-// service: AWS throttles each account per region and service (often per
-// API), so one service's or region's limit never slows another's calls.
-type serviceLimiters struct {
-	rate float64
-	mu   sync.Mutex
-	m    map[string]*rate.Limiter
-}
-
-func newServiceLimiters(perSecond float64) *serviceLimiters {
-	return &serviceLimiters{rate: perSecond, m: map[string]*rate.Limiter{}}
-}
-
-func (s *serviceLimiters) get(region, service string) *rate.Limiter {
-	k := region + "/" + service
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	l, ok := s.m[k]
-	if !ok {
-		l = rate.NewLimiter(rate.Limit(s.rate), max(1, int(s.rate)))
-		s.m[k] = l
-	}
-	return l
-}
-
-// rateLimit waits for the account's limiter of the operation's region and
-// service before each attempt (it sits after the retry middleware, so a
+// rateLimit waits for the account's limiter (ls: one account's, keyed by
+// region and service, as AWS throttles each account per region and
+// service) of the operation's region and service before each attempt (it sits after the retry middleware, so a
 // retried call waits for a token too instead of only for its backoff).
-func rateLimit(ls *serviceLimiters) func(*middleware.Stack) error {
+func rateLimit(ls *collectors.Limiters) func(*middleware.Stack) error {
 	return func(st *middleware.Stack) error {
 		mw := middleware.FinalizeMiddlewareFunc("aisightRateLimit",
 			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-				if err := ls.get(awsmiddleware.GetRegion(ctx), throttleUnit(awsmiddleware.GetServiceID(ctx))).Wait(ctx); err != nil {
+				if err := ls.Get(awsmiddleware.GetRegion(ctx) + "/" + throttleUnit(awsmiddleware.GetServiceID(ctx))).Wait(ctx); err != nil {
 					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 				}
 				return next.HandleFinalize(ctx, in)

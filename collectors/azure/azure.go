@@ -88,11 +88,12 @@ type Collector struct {
 	armHost string
 	client  *http.Client
 	copts   *arm.ClientOptions
+	// limiters pace calls by subscription ("" for tenant-level calls).
+	limiters *collectors.Limiters
 
-	mu       sync.Mutex
-	limiters map[string]*rate.Limiter
-	subs     map[string]string // id -> display name
-	roles    *roleCache
+	mu    sync.Mutex
+	subs  map[string]string // id -> display name
+	roles *roleCache
 }
 
 // New prepares the clients; no call is made until Scopes.
@@ -126,7 +127,7 @@ func New(o Options, cat *fingerprint.Catalog) (*Collector, error) {
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return nil, collectors.Classedf(model.ErrInvalidConfig, "azure: resource manager endpoint %q is not an https URL", endpoint)
 	}
-	c := &Collector{opts: o, cat: cat, armHost: strings.ToLower(u.Host), limiters: map[string]*rate.Limiter{}, subs: map[string]string{}}
+	c := &Collector{opts: o, cat: cat, armHost: strings.ToLower(u.Host), limiters: collectors.NewLimiters(o.RatePerSubscription), subs: map[string]string{}}
 	c.client = boundedClient(o.RootCAs)
 	c.copts = &arm.ClientOptions{
 		// Registering a resource provider is a write: never.
@@ -247,17 +248,6 @@ func (p pacer) Do(req *policy.Request) (*http.Response, error) {
 	return resp, err
 }
 
-func (c *Collector) limiter(sub string) *rate.Limiter {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	l, ok := c.limiters[sub]
-	if !ok {
-		l = rate.NewLimiter(rate.Limit(c.opts.RatePerSubscription), max(1, int(c.opts.RatePerSubscription)))
-		c.limiters[sub] = l
-	}
-	return l
-}
-
 // Scopes: one scope per subscription, --azure-subscriptions or every
 // enabled subscription the credential can see.
 func (c *Collector) Scopes(ctx context.Context) ([]model.Scope, error) {
@@ -265,7 +255,7 @@ func (c *Collector) Scopes(ctx context.Context) ([]model.Scope, error) {
 	if err != nil {
 		return nil, collectors.Classed(model.ErrInvalidConfig, err)
 	}
-	ctx = context.WithValue(ctx, stateKey{}, &callState{limiter: c.limiter("")})
+	ctx = context.WithValue(ctx, stateKey{}, &callState{limiter: c.limiters.Get("")})
 	visible := map[string]string{}
 	var order []string
 	p := client.NewListPager(nil)
@@ -313,7 +303,7 @@ func (c *Collector) Scopes(ctx context.Context) ([]model.Scope, error) {
 
 // Collect inventories one subscription.
 func (c *Collector) Collect(ctx context.Context, scope model.Scope, sink collectors.Sink) error {
-	st := &callState{limiter: c.limiter(scope.Account)}
+	st := &callState{limiter: c.limiters.Get(scope.Account)}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	defer func() {
 		sink.Count("api_calls", st.calls.Load())

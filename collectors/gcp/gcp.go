@@ -110,10 +110,14 @@ type Collector struct {
 	opts Options
 	auth []option.ClientOption
 	cat  *fingerprint.Catalog
+	// limiters pace a project's calls in one location (key
+	// "project/location": Google meters Vertex AI reads per project and
+	// region) and its global calls (key "project": IAM, Resource Manager,
+	// Workbench).
+	limiters *collectors.Limiters
 
 	mu       sync.Mutex
 	conns    map[string]*grpc.ClientConn // by endpoint
-	limiters map[string]*rate.Limiter    // by project, or project/location
 	projects map[string]projectInfo      // by id
 	byNumber map[string]string           // project number -> id
 	// locErr says why a project's locations could not be listed; its
@@ -149,7 +153,7 @@ func New(ctx context.Context, o Options, cat *fingerprint.Catalog) (*Collector, 
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	c := &Collector{opts: o, cat: cat, conns: map[string]*grpc.ClientConn{}, limiters: map[string]*rate.Limiter{},
+	c := &Collector{opts: o, cat: cat, conns: map[string]*grpc.ClientConn{}, limiters: collectors.NewLimiters(o.RatePerProject),
 		projects: map[string]projectInfo{}, byNumber: map[string]string{}, locErr: map[string]error{}, disabled: map[string]error{}}
 	switch {
 	case o.Emulator != "":
@@ -275,20 +279,6 @@ func (c *Collector) pace(ctx context.Context, method string, req, reply any, cc 
 		}
 	}
 	return invoker(ctx, method, req, reply, cc, opts...)
-}
-
-// limiter is the rate limit of a project's calls in one location (Google
-// meters Vertex AI reads per project and region) or, for key "project",
-// of its global calls (IAM, Resource Manager, Workbench).
-func (c *Collector) limiter(key string) *rate.Limiter {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	l, ok := c.limiters[key]
-	if !ok {
-		l = rate.NewLimiter(rate.Limit(c.opts.RatePerProject), max(1, int(c.opts.RatePerProject)))
-		c.limiters[key] = l
-	}
-	return l
 }
 
 // callOpts retry RESOURCE_EXHAUSTED and UNAVAILABLE with jittered
@@ -454,7 +444,7 @@ func (c *Collector) locations(ctx context.Context, project string) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	st := &callState{limiter: c.limiter(project)}
+	st := &callState{limiter: c.limiters.Get(project)}
 	ctx = withState(ctx, st)
 	var out []string
 	it := client.ListLocations(ctx, &location.ListLocationsRequest{Name: "projects/" + project}, c.callOpts(ctx)...)
@@ -478,7 +468,7 @@ func (c *Collector) Collect(ctx context.Context, scope model.Scope, sink collect
 	if scope.Region != "" {
 		key += "/" + scope.Region
 	}
-	st := &callState{limiter: c.limiter(key)}
+	st := &callState{limiter: c.limiters.Get(key)}
 	ctx = withState(ctx, st)
 	defer func() {
 		sink.Count("api_calls", st.calls.Load())
