@@ -27,7 +27,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aisight/aisight/internal/cloudsim/quota"
 )
@@ -137,15 +136,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if len(akid) >= 16 {
 		q.account = akid[len(akid)-12:]
 	}
-	if s.e.Faults.SlowMillis > 0 {
-		time.Sleep(time.Duration(s.e.Faults.SlowMillis) * time.Millisecond)
-	}
+	_ = quota.Delay(r.Context(), s.e.Faults.SlowMillis)
 	for _, sw := range s.e.Faults.Slow {
 		if sw.Account == q.account && (sw.Region == "*" || sw.Region == q.region) {
-			select {
-			case <-time.After(time.Duration(sw.Millis) * time.Millisecond):
-			case <-r.Context().Done():
-			}
+			_ = quota.Delay(r.Context(), sw.Millis)
 		}
 	}
 	if s.e.Faults.ResetRate > 0 {

@@ -130,12 +130,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls++
 	s.mu.Unlock()
-	if d := s.estate.Faults.DelayMillis; d > 0 {
-		select {
-		case <-time.After(time.Duration(d) * time.Millisecond):
-		case <-r.Context().Done():
-			return
-		}
+	if quota.Delay(r.Context(), s.estate.Faults.DelayMillis) != nil {
+		return
 	}
 	if r.Header.Get("Authorization") != "Bearer "+Token {
 		armError(w, http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing or invalid.")

@@ -29,13 +29,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"cloud.google.com/go/aiplatform/apiv1/aiplatformpb"
 	adminpb "cloud.google.com/go/iam/admin/apiv1/adminpb"
 	"cloud.google.com/go/notebooks/apiv2/notebookspb"
 	"cloud.google.com/go/resourcemanager/apiv3/resourcemanagerpb"
-	"github.com/aisight/aisight/internal/cloudsim/quota"
 	"google.golang.org/genproto/googleapis/cloud/location"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -44,6 +42,8 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/aisight/aisight/internal/cloudsim/quota"
 )
 
 // method is what the emulator knows about one RPC: the API it belongs to
@@ -173,12 +173,8 @@ func (s *Server) intercept(ctx context.Context, req any, info *grpc.UnaryServerI
 	if !ok {
 		return nil, status.Errorf(codes.PermissionDenied, "aisight emulator: %s is not a read-only method", info.FullMethod)
 	}
-	if d := s.estate.Faults.DelayMillis; d > 0 {
-		select {
-		case <-time.After(time.Duration(d) * time.Millisecond):
-		case <-ctx.Done():
-			return nil, status.FromContextError(ctx.Err()).Err()
-		}
+	if err := quota.Delay(ctx, s.estate.Faults.DelayMillis); err != nil {
+		return nil, status.FromContextError(err).Err()
 	}
 	msg, _ := req.(proto.Message)
 	resource := resourceOf(msg)

@@ -1,4 +1,5 @@
-// Package quota is the emulators' rate limit: a token bucket per key (an
+// Package quota is the emulators' metering of their callers: an injected
+// per-call latency (Delay) and a rate limit, a token bucket per key (an
 // account, region and service; a project, location and service; a
 // subscription; an organisation) holding as many requests as a second
 // allows, as the real services meter their callers. It also counts what
@@ -7,9 +8,26 @@
 package quota
 
 import (
+	"context"
 	"sync"
 	"time"
 )
+
+// Delay waits millis milliseconds (a service's latency), or until ctx ends,
+// whose error it then returns. millis <= 0 does not wait.
+func Delay(ctx context.Context, millis int) error {
+	if millis <= 0 {
+		return nil
+	}
+	t := time.NewTimer(time.Duration(millis) * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // Limits are the buckets of one emulator. The zero value limits nothing
 // and counts nothing.

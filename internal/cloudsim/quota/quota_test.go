@@ -1,6 +1,11 @@
 package quota
 
-import "testing"
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
 
 // A bucket lets its burst through at once, then throttles; keys are
 // independent; Busiest names the key let through most.
@@ -36,5 +41,22 @@ func TestBucketsPerKey(t *testing.T) {
 	}
 	if _, n := unlimited.Busiest(); n != 100 {
 		t.Errorf("rate 0 counted %d calls, want 100", n)
+	}
+}
+
+// Delay waits its latency, but not for a caller that has left, and not at
+// all without a latency.
+func TestDelay(t *testing.T) {
+	if err := Delay(context.Background(), 0); err != nil {
+		t.Errorf("no latency: %v", err)
+	}
+	t0 := time.Now()
+	if err := Delay(context.Background(), 20); err != nil || time.Since(t0) < 20*time.Millisecond {
+		t.Errorf("20 ms: %v after %v", err, time.Since(t0))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Delay(ctx, 60_000); !errors.Is(err, context.Canceled) {
+		t.Errorf("a caller that left: %v, want context.Canceled", err)
 	}
 }

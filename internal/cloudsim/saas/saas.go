@@ -20,8 +20,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aisight/aisight/internal/cloudsim/quota"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/aisight/aisight/internal/cloudsim/quota"
 )
 
 // Estate is what both organisations hold.
@@ -220,12 +221,7 @@ func Hint(provider, value string) string {
 
 // fault applies the shared faults; it reports whether it answered.
 func (s *Server) fault(w http.ResponseWriter, r *http.Request, provider string, errBody func(int, string) any) bool {
-	if d := s.e.Faults.DelayMillis; d > 0 {
-		select {
-		case <-time.After(time.Duration(d) * time.Millisecond):
-		case <-r.Context().Done():
-		}
-	}
+	_ = quota.Delay(r.Context(), s.e.Faults.DelayMillis) // a request whose caller left is answered to no one
 	s.mu.Lock()
 	s.n++
 	n := s.n
