@@ -81,36 +81,37 @@ func Measure(tb testing.TB, env []string, bin string, args ...string) Stats {
 		}
 	}
 	wall := time.Since(t0).Seconds()
-	b, err := os.ReadFile(out)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	// The last line (before it, time notes a non-zero exit status).
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	var user, sys, kb float64
-	if _, err := fmt.Sscan(lines[len(lines)-1], &user, &sys, &kb); err != nil {
-		tb.Fatalf("/usr/bin/time output %q: %v", b, err)
-	}
+	v := timeOutput(tb, out, 3)
+	user, sys, kb := v[0], v[1], v[2]
 	return Stats{PeakRSSMB: kb / 1024, Wall: wall, CPU: user + sys}
 }
 
-// PeakRSS reads the peak RSS in MB from a /usr/bin/time -f %M output file
-// (its last line: before it, time notes a non-zero exit status).
+// PeakRSS reads the peak RSS in MB from a /usr/bin/time -f %M output file.
 func PeakRSS(tb testing.TB, path string) float64 {
+	tb.Helper()
+	return timeOutput(tb, path, 1)[0] / 1024
+}
+
+// timeOutput reads the n numbers of a /usr/bin/time -o file: its last line
+// (before it, time notes a non-zero exit status).
+func timeOutput(tb testing.TB, path string, n int) []float64 {
 	tb.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	lines := strings.Fields(strings.TrimSpace(string(b)))
-	var kb float64
-	if len(lines) == 0 {
-		tb.Fatalf("/usr/bin/time wrote nothing to %s", path)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	f := strings.Fields(lines[len(lines)-1])
+	if len(f) != n {
+		tb.Fatalf("/usr/bin/time output %q: want %d numbers on its last line", b, n)
 	}
-	if _, err := fmt.Sscan(lines[len(lines)-1], &kb); err != nil {
-		tb.Fatalf("/usr/bin/time output %q: %v", b, err)
+	v := make([]float64, n)
+	for i := range f {
+		if _, err := fmt.Sscan(f[i], &v[i]); err != nil {
+			tb.Fatalf("/usr/bin/time output %q: %v", b, err)
+		}
 	}
-	return kb / 1024
+	return v
 }
 
 // Report reads a JSON report (-o json) a run wrote.
