@@ -29,8 +29,7 @@ type file struct {
 	context   string
 
 	// hits are the offsets of every detector anchor in content, found in
-	// one pass on first use (anchorHits) into a buffer the worker reuses
-	// (one per anchor set, so the buffers are not remade file by file).
+	// one pass on first use (anchorHits) into a buffer the worker reuses.
 	hits  *anchors.Hits
 	found bool
 }

@@ -233,7 +233,6 @@ type worker struct {
 	buf     []byte
 	hashBuf []byte
 	hits    anchors.Hits // the anchor offsets of the file in hand, reused
-	yhits   anchors.Hits // the same for a YAML file (another anchor set)
 }
 
 // ctxReader stops a long read (hashing a large model file) as soon as its
@@ -321,11 +320,7 @@ func (w *worker) process(j job) {
 	}
 	s.count(statFilesScanned, 1)
 	s.count(statBytesScanned, int64(len(content)))
-	fl := &file{rel: rel, base: path.Base(rel), content: content, hits: &w.hits}
-	if isYAML(fl.base) {
-		fl.hits = &w.yhits
-	}
-	s.analyze(fl)
+	s.analyze(&file{rel: rel, base: path.Base(rel), content: content, hits: &w.hits})
 }
 
 // smallFile is the size up to which a text file is read in one read.

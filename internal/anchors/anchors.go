@@ -46,10 +46,12 @@ func New(lits ...string) *Set {
 }
 
 // Hits are the offsets of each literal in one buffer, ascending. A Hits
-// is reused across buffers (Find resets it) so a worker allocates once.
+// is reused across buffers (Find resets it) so a worker allocates once,
+// also when it alternates between sets: each set's buffers are kept.
 type Hits struct {
-	set *Set
-	at  [][]int
+	set   *Set
+	at    [][]int
+	other map[*Set][][]int // the buffers of the other sets used with h
 }
 
 // Of returns the offsets of lit, nil when lit is not in the set or absent.
@@ -67,8 +69,17 @@ func (h *Hits) Of(lit string) []int {
 // Find records in h every offset of every literal in b (overlapping
 // occurrences included), in one pass.
 func (s *Set) Find(b []byte, h *Hits) {
-	if h.set != s || len(h.at) != len(s.lits) {
-		h.set, h.at = s, make([][]int, len(s.lits))
+	if h.set != s {
+		if h.set != nil {
+			if h.other == nil {
+				h.other = map[*Set][][]int{}
+			}
+			h.other[h.set] = h.at
+		}
+		h.set, h.at = s, h.other[s]
+		if h.at == nil {
+			h.at = make([][]int, len(s.lits))
+		}
 	}
 	for i := range h.at {
 		h.at[i] = h.at[i][:0]

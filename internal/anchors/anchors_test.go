@@ -8,10 +8,15 @@ import (
 )
 
 // Find reports exactly what one bytes.Index loop per literal reports,
-// overlaps included, on random buffers over a small alphabet (many hits).
+// overlaps included, on random buffers over a small alphabet (many hits),
+// with one Hits used for two sets in turn (as a worker does for YAML and
+// other files).
 func TestFindMatchesIndexLoops(t *testing.T) {
-	lits := []string{"sk-", "sk-proj-", "model", "mo", "--model", "_KEY", "hf_", "hf://", "aa", "aaa"}
-	s := New(lits...)
+	litsOf := [][]string{
+		{"sk-", "sk-proj-", "model", "mo", "--model", "_KEY", "hf_", "hf://", "aa", "aaa"},
+		{"sk-", "model", "ap", "del", "KEY"},
+	}
+	sets := []*Set{New(litsOf[0]...), New(litsOf[1]...)}
 	rng := rand.New(rand.NewPCG(1, 2))
 	var h Hits
 	for range 500 {
@@ -19,7 +24,12 @@ func TestFindMatchesIndexLoops(t *testing.T) {
 		for i := range b {
 			b[i] = "skmo-_KEYhf:/apdel"[rng.IntN(18)]
 		}
-		s.Find(b, &h)
+		which := rng.IntN(len(sets))
+		lits := litsOf[which]
+		sets[which].Find(b, &h)
+		if slices.Contains(lits, "ap") && h.Of("hf_") != nil {
+			t.Fatal("a literal of the other set has hits")
+		}
 		for _, l := range lits {
 			var want []int
 			for off := 0; ; {
@@ -81,5 +91,24 @@ func BenchmarkFind(b *testing.B) {
 	b.SetBytes(int64(len(buf)))
 	for b.Loop() {
 		s.Find(buf, &h)
+	}
+}
+
+// A Hits used for two sets in turn keeps each set's buffers: after the
+// first use of each, finding allocates nothing.
+func TestHitsReusedAcrossSets(t *testing.T) {
+	a, b := New("sk-", "model"), New("sk-", "image", "repository")
+	buf := []byte("model = 'sk-x' image: repository: sk-y model")
+	var h Hits
+	a.Find(buf, &h)
+	b.Find(buf, &h)
+	if n := testing.AllocsPerRun(100, func() {
+		a.Find(buf, &h)
+		b.Find(buf, &h)
+	}); n != 0 {
+		t.Errorf("%v allocations per pair of finds, want 0", n)
+	}
+	if got := h.Of("repository"); len(got) != 1 {
+		t.Errorf("repository at %v", got)
 	}
 }
