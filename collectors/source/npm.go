@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -31,6 +30,7 @@ func parsePackageJSON(b []byte) ([]Dep, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("package.json: %w", err)
 	}
+	sections := jsonSectionLines(b)
 	var out []Dep
 	for _, set := range []struct {
 		section string
@@ -38,10 +38,9 @@ func parsePackageJSON(b []byte) ([]Dep, error) {
 		dev     bool
 	}{{"dependencies", doc.Dependencies, false}, {"devDependencies", doc.DevDependencies, true},
 		{"peerDependencies", doc.PeerDependencies, false}, {"optionalDependencies", doc.OptionalDependencies, false}} {
-		lines := jsonMemberLines(b, set.section)
 		for _, name := range sortedKeys(set.m) {
 			spec := set.m[name]
-			out = append(out, Dep{Name: name, Spec: spec, Version: exactSemver(spec), Dev: set.dev, Line: lines[name]})
+			out = append(out, Dep{Name: name, Spec: spec, Version: exactSemver(spec), Dev: set.dev, Line: sections[set.section][name]})
 		}
 	}
 	return out, nil
@@ -64,7 +63,7 @@ func parsePackageLock(b []byte) ([]Dep, error) {
 	}
 	var out []Dep
 	seen := map[string]bool{}
-	lines := jsonMemberLines(b, "packages")
+	lines := jsonSectionLines(b)
 	for _, key := range sortedKeys(doc.Packages) {
 		i := strings.LastIndex(key, "node_modules/")
 		if i < 0 {
@@ -76,13 +75,12 @@ func parsePackageLock(b []byte) ([]Dep, error) {
 		}
 		seen[name] = true
 		p := doc.Packages[key]
-		out = append(out, Dep{Name: name, Version: p.Version, Dev: p.Dev, Line: lines[key]})
+		out = append(out, Dep{Name: name, Version: p.Version, Dev: p.Dev, Line: lines["packages"][key]})
 	}
-	lines = jsonMemberLines(b, "dependencies")
 	for _, name := range sortedKeys(doc.Dependencies) {
 		if !seen[name] {
 			p := doc.Dependencies[name]
-			out = append(out, Dep{Name: name, Version: p.Version, Dev: p.Dev, Line: lines[name]})
+			out = append(out, Dep{Name: name, Version: p.Version, Dev: p.Dev, Line: lines["dependencies"][name]})
 		}
 	}
 	return out, nil
@@ -191,17 +189,17 @@ func parseYarnLock(b []byte) ([]Dep, error) {
 	return out, sc.Err()
 }
 
-// jsonMemberLines returns the line of each member key of the object at
-// path from the document's root ("dependencies" of a package-lock v1), so
-// an entry is located at its own key, not at the same name elsewhere (a
-// package's "requires", "keywords", "overrides"). A malformed document
-// yields the lines read before the error.
-func jsonMemberLines(b []byte, path ...string) map[string]int {
+// jsonSectionLines returns, for each object under the document's root (a
+// section: "dependencies", "packages"), the line of each of its member
+// keys, in one pass: an entry is located at its own key, not at the same
+// name elsewhere (a package's "requires", "keywords", "overrides"). A
+// malformed document yields the lines read before the error.
+func jsonSectionLines(b []byte) map[string]map[string]int {
 	type frame struct {
 		obj, wantKey bool
 		key          string
 	}
-	out := map[string]int{}
+	out := map[string]map[string]int{}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	var frames []frame
 	line, counted := 1, 0
@@ -232,14 +230,19 @@ func jsonMemberLines(b []byte, path ...string) map[string]int {
 		}
 		key, _ := tok.(string)
 		frames[top].key, frames[top].wantKey = key, false
-		if top != len(path) || !slices.EqualFunc(frames[:top], path, func(f frame, k string) bool { return f.key == k }) {
-			continue
+		if top != 1 {
+			continue // not a member of a section
 		}
 		off := int(dec.InputOffset())
 		line += bytes.Count(b[counted:off], []byte{'\n'})
 		counted = off
-		if _, dup := out[key]; !dup {
-			out[key] = line
+		section := out[frames[0].key]
+		if section == nil {
+			section = map[string]int{}
+			out[frames[0].key] = section
+		}
+		if _, dup := section[key]; !dup {
+			section[key] = line
 		}
 	}
 }
