@@ -7,7 +7,7 @@ import (
 
 // SchemaVersion is the version of the JSON output contract. It changes major on
 // any incompatible change; additive fields bump the minor part.
-const SchemaVersion = "1.2"
+const SchemaVersion = "1.3"
 
 // Scope is one unit of collection: an account×region, a project×location, a
 // subscription, a cluster, an organisation, or a directory tree.
@@ -46,10 +46,14 @@ const (
 	ErrUnavailable   ErrorClass = "unavailable"
 	ErrInvalidConfig ErrorClass = "invalid_config"
 	ErrInternal      ErrorClass = "internal"
+	// ErrUnparsed: input that was read but could not be understood (a
+	// file that did not parse, binary data under a text name): the run
+	// is partial and names it.
+	ErrUnparsed ErrorClass = "unparsed"
 )
 
 // ErrorClasses lists every non-empty error class.
-var ErrorClasses = []ErrorClass{ErrDenied, ErrNotEnabled, ErrThrottled, ErrUnavailable, ErrInvalidConfig, ErrInternal}
+var ErrorClasses = []ErrorClass{ErrDenied, ErrNotEnabled, ErrThrottled, ErrUnavailable, ErrInvalidConfig, ErrInternal, ErrUnparsed}
 
 // CollectorRun records what one collector did for one scope.
 type CollectorRun struct {

@@ -107,11 +107,12 @@ func (s *scanner) capFindings(f *file, kind string, n int) int {
 func (f *file) ext() string { return strings.ToLower(path.Ext(f.base)) }
 
 // parseError counts a file that did not parse and names it, with why, in
-// the run's notes (and the log at info): the other findings of the file
-// and of the tree still count.
+// the run's notes (and the log at info) and as a gap that makes the scope
+// partial: the other findings of the file and of the tree still count.
 func (s *scanner) parseError(f *file, err error) {
 	s.count(statParseErrors, 1)
 	s.sink.Note(fmt.Errorf("%s not parsed: %w", f.rel, err))
+	s.gaps.add(gapUnparsed, f.rel)
 }
 
 // analyze runs every detector that applies to a text file. Structured

@@ -46,11 +46,23 @@ func fileContext(rel string) string {
 		}
 	}
 	switch strings.ToLower(path.Ext(b)) {
-	case ".md", ".rst", ".adoc", ".txt":
+	case ".md", ".rst", ".adoc":
 		return ctxDocs
+	case ".txt":
+		// A .txt is documentation only when its name says so (README.txt,
+		// CHANGELOG.txt): requirements.txt is a manifest and
+		// openai_key.txt or prod-secrets.txt is what it says.
+		for _, p := range docTxtPrefixes {
+			if strings.HasPrefix(b, p) {
+				return ctxDocs
+			}
+		}
 	}
 	return ctxProduction
 }
+
+// docTxtPrefixes start the names of .txt files that are documentation.
+var docTxtPrefixes = []string{"readme", "changelog", "changes", "history", "news", "license", "licence", "copying", "notice", "authors", "contributing", "contributors", "credits", "thirdparty", "third_party", "third-party", "install", "release"}
 
 // lineContext refines a file's context for one finding: a doctest line
 // (">>> " or "... " after indentation) is documentation wherever it is.

@@ -40,7 +40,7 @@ func manifestParser(base string) (*parser, string) {
 		return &parser{parse: parseGoMod}, "go"
 	case b == "go.sum":
 		return &parser{parse: parseGoSum, lock: true}, "go"
-	case strings.HasPrefix(b, "requirements") && strings.HasSuffix(b, ".txt"), b == "requirements.in":
+	case (strings.HasPrefix(b, "requirements") || strings.HasPrefix(b, "constraints")) && strings.HasSuffix(b, ".txt"), b == "requirements.in":
 		return &parser{parse: parseRequirements}, "pypi"
 	case b == "pyproject.toml":
 		return &parser{parse: parsePyproject}, "pypi"

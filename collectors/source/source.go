@@ -6,10 +6,15 @@
 // declared in Kubernetes manifests, Helm values, compose files and Dockerfiles.
 //
 // Each file is opened and read at most once. Symlinks are never followed,
-// .git is always skipped and .gitignore rules are honoured unless disabled.
+// .git is always skipped and .gitignore rules are honoured unless disabled,
+// as git applies them: in a git work tree, to untracked files only (the
+// index, read with go-git, says what is tracked). What could not be read
+// or understood (gaps.go) makes the scope partial and is named.
 //
 // Files: options.go (flags, validation, enablement), source.go (scopes),
-// walk.go (the walker, workers, model files), gitignore.go, analyze.go (the
+// walk.go (the walker, workers, model files), gitignore.go, gitindex.go
+// (tracked files), encoding.go (UTF-16/32, invalid UTF-8, text names),
+// gaps.go (what was not read, reported as problems), analyze.go (the
 // detectors a text file goes through, keys), deps.go (manifests and
 // lockfiles merged per directory) with python.go, npm.go, golang.go and
 // maven.go, modelref.go (model references in code), mcp.go (MCP server
@@ -118,9 +123,23 @@ func (c *Collector) Collect(ctx context.Context, sc model.Scope, sink collectors
 	defer r.Close()
 	sink = contextSink{sink}
 	s := &scanner{c: c, root: r, label: sc.Name, scope: sc.ID, sink: sink, deps: newDepSet()}
+	s.rule = ruleGitignore
+	switch t, top, err := gitTracked(root); {
+	case c.opts.NoIgnore:
+		s.rule = ruleNone
+	case err != nil:
+		// In a work tree whose index cannot be read, .gitignore could hide
+		// tracked files: apply no ignore rule rather than trust it.
+		s.rule = ruleNone
+		sink.Note(fmt.Errorf("git work tree %s: index not read, so .gitignore is not applied (every file is scanned): %w", top, err))
+	case t != nil:
+		s.rule, s.tracked = ruleGitIndex, t
+	}
+	sink.ScopeFact(model.String("source.ignore_rule", s.rule, model.Observed, "scan of "+root))
 	if err := s.run(ctx); err != nil {
 		return err
 	}
+	s.gaps.report(sink)
 	for _, a := range s.deps.assets(s) {
 		sink.Asset(a)
 	}

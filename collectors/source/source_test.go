@@ -55,7 +55,7 @@ const fixture = "../../testdata/repos/acme-assistant"
 // repository: every planted asset by kind, with the facts that matter, and
 // nothing else.
 func TestFixtureFindsEveryPlantedAsset(t *testing.T) {
-	inv := scan(t, Options{Paths: []string{fixture}})
+	inv := scan(t, Options{Paths: []string{exported(t, fixture)}})
 	if runs := inv.Scan.CollectorRuns; len(runs) != 1 || runs[0].Status != model.StatusOK {
 		t.Fatalf("runs = %+v", runs)
 	}
@@ -171,6 +171,19 @@ func TestFixtureFindsEveryPlantedAsset(t *testing.T) {
 	}
 }
 
+// exported copies a fixture tree to a directory outside any git work tree,
+// as a release tarball or a copy would be: the fixtures are tracked in
+// aisight's own repository, where git's rule (tracked files are scanned
+// whatever .gitignore says) would apply to them.
+func exported(t *testing.T, dir string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(dir))
+	if err := os.CopyFS(dst, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
 func TestNegativeFixtureFindsNothing(t *testing.T) {
 	inv := scan(t, Options{Paths: []string{"../../testdata/repos/negative"}})
 	for _, a := range inv.Assets {
@@ -179,8 +192,9 @@ func TestNegativeFixtureFindsNothing(t *testing.T) {
 }
 
 func TestGitignoreAndNoIgnore(t *testing.T) {
-	def := byID(scan(t, Options{Paths: []string{fixture}}))
-	all := byID(scan(t, Options{Paths: []string{fixture}, NoIgnore: true}))
+	dir := exported(t, fixture)
+	def := byID(scan(t, Options{Paths: []string{dir}}))
+	all := byID(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
 	var extra []string
 	for id := range all {
 		if _, ok := def[id]; !ok {
@@ -245,13 +259,21 @@ func TestHostileTree(t *testing.T) {
 
 	inv := scan(t, Options{Paths: []string{dir}, MaxFileSize: 1 << 20})
 	run := inv.Scan.CollectorRuns[0]
-	if run.Status != model.StatusOK {
+	// big.txt, a text file over --max-file-size, was not read: partial, named.
+	if run.Status != model.StatusPartial || run.ErrorClass != model.ErrUnparsed || !strings.Contains(run.Error, "big.txt") {
 		t.Fatalf("run %+v", run)
 	}
-	if len(inv.Assets) != 1 || inv.Assets[0].Location.Path != "ok.env" {
-		t.Errorf("assets = %+v, want only ok.env's key", inv.Assets)
+	// The key is found in the binary file's raw bytes and in the Latin-1
+	// file; nothing outside the root or in .git is read.
+	var paths []string
+	for _, a := range inv.Assets {
+		paths = append(paths, a.Location.Path)
 	}
-	want := map[string]int64{"skipped_binary": 1, "skipped_too_large": 1, "skipped_invalid_utf8": 1, "skipped_symlink": 3, "skipped_special": 1, "files_scanned": 1}
+	sort.Strings(paths)
+	if diff := cmp.Diff([]string{"bin.dat", "latin1.txt", "ok.env"}, paths); diff != "" {
+		t.Errorf("keys found in (-want +got):\n%s", diff)
+	}
+	want := map[string]int64{"skipped_binary": 1, "skipped_too_large": 1, "decoded_invalid_utf8": 1, "skipped_symlink": 3, "skipped_special": 1, "files_scanned": 2}
 	for k, v := range want {
 		if run.Stats[k] != v {
 			t.Errorf("stat %s = %d, want %d (all: %v)", k, run.Stats[k], v, run.Stats)
@@ -290,8 +312,9 @@ func TestScopesRejectsBadPaths(t *testing.T) {
 	}
 }
 
-// A file that does not parse is named, with why, in the run's notes; the
-// run is not partial and the other files' findings still count.
+// A file that does not parse is named, with why, in the run's notes and
+// error; the run is partial (class unparsed) and the other files'
+// findings still count.
 func TestUnparsableFilesAreNamed(t *testing.T) {
 	dir := t.TempDir()
 	for name, content := range map[string]string{
@@ -312,8 +335,11 @@ func TestUnparsableFilesAreNamed(t *testing.T) {
 	}
 	inv := scan(t, Options{Paths: []string{dir}})
 	r := inv.Scan.CollectorRuns[0]
-	if r.Status != model.StatusOK || r.Stats["parse_errors"] != 4 {
-		t.Errorf("run %s, parse_errors %d", r.Status, r.Stats["parse_errors"])
+	if r.Status != model.StatusPartial || r.ErrorClass != model.ErrUnparsed || r.Stats["parse_errors"] != 4 || r.Stats["unparsed"] != 4 {
+		t.Errorf("run %s/%s, parse_errors %d", r.Status, r.ErrorClass, r.Stats["parse_errors"])
+	}
+	if want := "not parsed (keys and lines still searched): 4 files: .cursor/mcp.json, deploy/broken.yaml, pyproject.toml, ui/package.json"; r.Error != want {
+		t.Errorf("error %q, want %q", r.Error, want)
 	}
 	for _, f := range []string{"pyproject.toml not parsed", "ui/package.json not parsed", "deploy/broken.yaml not parsed", ".cursor/mcp.json not parsed"} {
 		if !slices.ContainsFunc(r.Notes, func(n string) bool { return strings.HasPrefix(n, f) }) {

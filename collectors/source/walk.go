@@ -37,6 +37,13 @@ const (
 	statSkipSpecial    = "skipped_special"
 	statSkipIgnored    = "skipped_ignored"
 	statParseErrors    = "parse_errors"
+	// statTrackedIgnored counts tracked files scanned although .gitignore
+	// names them (git's rule: ignore patterns apply to untracked files only).
+	statTrackedIgnored = "tracked_ignored_scanned"
+	// statDecoded counts files decoded from UTF-16/32; statLossy files
+	// read with their invalid UTF-8 bytes replaced.
+	statDecoded = "decoded_utf16_32"
+	statLossy   = "decoded_invalid_utf8"
 )
 
 // skipDirs are never descended into: version-control metadata.
@@ -50,6 +57,11 @@ type scanner struct {
 	scope string
 	sink  collectors.Sink
 	deps  *depSet
+	// tracked is the git index's file list when the root is in a git work
+	// tree (nil otherwise); rule says which ignore rule applies.
+	tracked *tracked
+	rule    string
+	gaps    gaps
 
 	mu    sync.Mutex
 	stats map[string]*atomic.Int64
@@ -86,7 +98,7 @@ func (s *scanner) run(ctx context.Context) error {
 			}
 		}()
 	}
-	err := s.walk(ctx, ".", s.root, &ignoreSet{}, files)
+	err := s.walk(ctx, ".", s.root, &ignoreSet{}, false, files)
 	close(files)
 	wg.Wait()
 	for name, c := range s.stats {
@@ -119,8 +131,10 @@ func (d *dirRef) release() {
 
 // walk visits dir (relative to the root, opened through its parent)
 // depth first. Directories are read in name order so that results and
-// counts do not depend on the file system.
-func (s *scanner) walk(ctx context.Context, dir string, parent *os.Root, ign *ignoreSet, files chan<- job) error {
+// counts do not depend on the file system. ignoredDir is true below a
+// directory that .gitignore names but that holds tracked files: only
+// those are scanned there.
+func (s *scanner) walk(ctx context.Context, dir string, parent *os.Root, ign *ignoreSet, ignoredDir bool, files chan<- job) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -128,7 +142,7 @@ func (s *scanner) walk(ctx context.Context, dir string, parent *os.Root, ign *ig
 	if dir != "." {
 		r, err := parent.OpenRoot(path.Base(dir))
 		if err != nil {
-			s.count(statSkipUnreadable, 1)
+			s.unreadable(dir+"/", err)
 			return nil
 		}
 		ref = &dirRef{r: r}
@@ -140,7 +154,7 @@ func (s *scanner) walk(ctx context.Context, dir string, parent *os.Root, ign *ig
 		if dir == "." {
 			return collectors.Classed(model.ErrDenied, err)
 		}
-		s.count(statSkipUnreadable, 1)
+		s.unreadable(dir+"/", err)
 		return nil
 	}
 	entries, err := d.ReadDir(-1)
@@ -149,10 +163,10 @@ func (s *scanner) walk(ctx context.Context, dir string, parent *os.Root, ign *ig
 		if dir == "." {
 			return collectors.Classed(model.ErrDenied, err)
 		}
-		s.count(statSkipUnreadable, 1)
+		s.unreadable(dir+"/", err)
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
-	if !s.c.opts.NoIgnore {
+	if s.rule != ruleNone {
 		for _, e := range entries {
 			if e.Name() == ".gitignore" && e.Type().IsRegular() {
 				if b, err := s.readSmall(join(dir, ".gitignore")); err == nil {
@@ -173,20 +187,24 @@ func (s *scanner) walk(ctx context.Context, dir string, parent *os.Root, ign *ig
 			if skipDirs[name] {
 				continue
 			}
-			if !s.c.opts.NoIgnore && ign.ignored(rel, true) {
+			below := ignoredDir || (s.rule != ruleNone && ign.ignored(rel, true))
+			if below && !s.tracked.dir(rel) {
 				s.count(statSkipIgnored, 1)
 				continue
 			}
-			if err := s.walk(ctx, rel, ref.r, ign, files); err != nil {
+			if err := s.walk(ctx, rel, ref.r, ign, below, files); err != nil {
 				return err
 			}
 		case t.IsRegular():
-			if name == ".gitignore" && !s.c.opts.NoIgnore {
+			if name == ".gitignore" && s.rule != ruleNone && !s.tracked.file(rel) {
 				continue // read above as rules, not content
 			}
-			if !s.c.opts.NoIgnore && ign.ignored(rel, false) {
-				s.count(statSkipIgnored, 1)
-				continue
+			if s.rule != ruleNone && (ignoredDir || ign.ignored(rel, false)) {
+				if !s.tracked.file(rel) {
+					s.count(statSkipIgnored, 1)
+					continue
+				}
+				s.count(statTrackedIgnored, 1)
 			}
 			ref.refs.Add(1)
 			select {
@@ -251,18 +269,23 @@ func (c ctxReader) Read(p []byte) (int, error) {
 
 // process opens a file once: it sniffs the head for a model format (and then
 // streams the rest into SHA-256), or reads the whole text for findings.
+// Nothing a file's author controls makes it silently unread: a file that
+// could not be read, a text file that holds binary data, or one over
+// --max-file-size is a gap of the scope (the run is partial and names it);
+// UTF-16 and UTF-32 are decoded; invalid UTF-8 is read with the invalid
+// bytes replaced; provider keys are searched in a binary file's raw bytes.
 func (w *worker) process(j job) {
 	s := w.s
 	rel := j.rel
 	f, err := j.dir.r.OpenFile(j.name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		s.count(statSkipUnreadable, 1)
+		s.unreadable(rel, err)
 		return
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		s.count(statSkipUnreadable, 1)
+		s.unreadable(rel, err)
 		return
 	}
 	if !fi.Mode().IsRegular() {
@@ -282,7 +305,7 @@ func (w *worker) process(j job) {
 	head := w.buf[:headLen]
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		s.count(statSkipUnreadable, 1)
+		s.unreadable(rel, err)
 		return
 	}
 	head = head[:n]
@@ -293,34 +316,69 @@ func (w *worker) process(j job) {
 	if size > s.c.opts.MaxFileSize {
 		s.count(statSkipTooLarge, 1)
 		s.sink.Note(fmt.Errorf("%s not read: %d bytes, over --max-file-size (%d)", rel, size, s.c.opts.MaxFileSize))
+		if textName(rel) {
+			s.gaps.add(gapTooLarge, rel)
+		}
 		return
 	}
-	if bytes.IndexByte(head, 0) >= 0 {
+	enc := sniffEncoding(head)
+	if enc == encBinary && !textName(rel) {
+		// A binary file (an image, an archive): keys in what was read.
 		s.count(statSkipBinary, 1)
+		s.rawKeys(w, rel, head[:min(len(head), smallFile)])
 		return
 	}
 	content := head
 	if headLen <= size { // only the head was read: read the rest
 		if content, err = w.readRest(f, head, size); err != nil {
-			s.count(statSkipUnreadable, 1)
+			s.unreadable(rel, err)
 			return
 		}
 	}
 	if int64(len(content)) > s.c.opts.MaxFileSize {
 		s.count(statSkipTooLarge, 1) // grew while we read it
+		s.gaps.add(gapTooLarge, rel)
 		return
 	}
-	if bytes.IndexByte(content[len(head):], 0) >= 0 { // the head was checked above
+	if enc == encUTF8 && bytes.IndexByte(content[len(head):], 0) >= 0 { // the head was checked above
+		enc = encBinary
+	}
+	switch enc {
+	case encBinary:
+		// A file whose name says text holds binary data: named, and its
+		// raw bytes still searched for keys.
 		s.count(statSkipBinary, 1)
+		s.gaps.add(gapBinaryText, rel)
+		s.rawKeys(w, rel, content)
 		return
+	case encUTF8:
+	default:
+		decoded, ok := decodeUnicode(content, enc)
+		if !ok {
+			s.count(statSkipBinary, 1)
+			s.gaps.add(gapBinaryText, rel)
+			s.rawKeys(w, rel, content)
+			return
+		}
+		content = decoded
+		s.count(statDecoded, 1)
 	}
 	if !utf8.Valid(content) {
-		s.count(statSkipUTF8, 1)
-		return
+		content = replaceInvalidUTF8(content)
+		s.count(statLossy, 1)
 	}
 	s.count(statFilesScanned, 1)
 	s.count(statBytesScanned, int64(len(content)))
 	s.analyze(&file{rel: rel, base: path.Base(rel), content: content, hits: &w.hits})
+}
+
+// rawKeys searches the raw bytes of a file that was not read as text for
+// provider keys: an encoding must not hide a key.
+func (s *scanner) rawKeys(w *worker, rel string, b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	s.keys(&file{rel: rel, base: path.Base(rel), content: b, hits: &w.hits})
 }
 
 // smallFile is the size up to which a text file is read in one read.
@@ -381,7 +439,9 @@ func (w *worker) modelFile(rel string, f *os.File, head []byte, size int64, form
 			sink = io.MultiWriter(h, libs)
 		}
 		if _, err := io.CopyBuffer(sink, ctxReader{w.ctx, f}, w.hashBuf); err != nil {
-			s.count(statSkipUnreadable, 1)
+			if w.ctx.Err() == nil {
+				s.unreadable(rel, err)
+			}
 			a.Facts = append(a.Facts, model.Bool("file.hash_skipped", true, model.Observed, "read error"))
 		} else {
 			sum := "sha256:" + hex.EncodeToString(h.Sum(nil))

@@ -72,7 +72,7 @@ func (s *scanner) workload(f *file, w workload.Workload) {
 	if an.ModelID != "" {
 		a.Relations = append(a.Relations, model.Relation{Type: "serves", Target: modelAssetID(s.label, f.rel, an.ModelID)})
 	}
-	if strings.Contains(w.Kind, "compose") || strings.HasPrefix(w.Kind, "helm_") || w.Kind == "dockerfile" {
+	if strings.Contains(w.Kind, "compose") || strings.HasPrefix(w.Kind, "helm_") || w.Kind == "dockerfile" || w.Kind == "yaml_lines" {
 		s.sink.Asset(a)
 		return
 	}
@@ -97,6 +97,8 @@ func workloadFragment(w workload.Workload) string {
 		return "values:" + w.Name
 	case "helm_template":
 		return "template"
+	case "yaml_lines":
+		return "lines"
 	case "dockerfile":
 		return "dockerfile"
 	}

@@ -42,11 +42,23 @@ func ParseYAML(b []byte, cat *fingerprint.Catalog) ([]Workload, error) {
 			}
 			return out, fmt.Errorf("yaml: %w", err)
 		}
-		dedupeKeys(&node)
-		var doc any
-		if err := node.Decode(&doc); err != nil {
-			continue
+		// Aliases are expanded here under a budget of nodes (yaml.v3's own
+		// decoder gives up on a few hundred bytes of nested aliases, and a
+		// document it gave up on must not vanish): past the budget, or on
+		// any decode error, the file is named and its lines are still read.
+		expanded, err := expandAliases(&node, maxExpandedNodes)
+		if err != nil {
+			return append(out, lineWorkloads(b, cat, "yaml_lines")...), fmt.Errorf("yaml: %w", err)
 		}
+		dedupeKeys(expanded)
+		var doc any
+		if err := expanded.Decode(&doc); err != nil {
+			if templated {
+				return append(out, templateLines(b, cat)...), nil
+			}
+			return append(out, lineWorkloads(b, cat, "yaml_lines")...), fmt.Errorf("yaml: %w", err)
+		}
+		node = *expanded
 		m, ok := doc.(map[string]any)
 		if !ok {
 			continue
@@ -80,7 +92,14 @@ func ParseYAML(b []byte, cat *fingerprint.Catalog) ([]Workload, error) {
 // not parse even with its actions blanked: each literal image reference and
 // each GPU request is read from its line, as one workload of the file.
 func templateLines(b []byte, cat *fingerprint.Catalog) []Workload {
-	w := Workload{Kind: "helm_template"}
+	return lineWorkloads(b, cat, "helm_template")
+}
+
+// lineWorkloads reads each literal image reference and GPU request of a
+// YAML file from its line, as one workload of the given kind: the
+// fallback for a file that cannot be read as YAML.
+func lineWorkloads(b []byte, cat *fingerprint.Catalog, kind string) []Workload {
+	w := Workload{Kind: kind}
 	var gpu int64
 	ln := 0
 	for raw := range bytes.Lines(b) {
