@@ -8,6 +8,7 @@ import (
 	"net"
 	"syscall"
 
+	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
 
@@ -50,7 +51,10 @@ func Classify(err error, c ErrorClassifier) model.ErrorClass {
 			return class
 		}
 	}
+	var re *redact.RedirectError
 	switch {
+	case errors.As(err, &re):
+		return model.ErrUnavailable
 	case errors.Is(err, context.DeadlineExceeded):
 		return model.ErrUnavailable
 	case errors.Is(err, fs.ErrPermission):

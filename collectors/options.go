@@ -38,6 +38,18 @@ type Env struct {
 	HomeDir string
 	// Paths are the command's PATH arguments (the source collector's roots).
 	Paths []string
+	// Secret registers a credential value the collector was given or
+	// obtained (an admin key, a cloud secret or session token, a bearer
+	// token) with the output wall, which then masks it, and any 8-byte
+	// run of it, wherever it would appear. Nil in tests that need no wall.
+	Secret func(value string)
+}
+
+// RegisterSecret calls env.Secret when it is set.
+func (e Env) RegisterSecret(v string) {
+	if e.Secret != nil {
+		e.Secret(v)
+	}
 }
 
 // Spec is one collector as the CLI sees it: its options (declared once as

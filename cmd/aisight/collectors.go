@@ -99,7 +99,7 @@ func flagGroup(fl *pflag.Flag) string {
 // configuration is wrong stops the scan (exit 2) naming the collector.
 func (sc *scanner) plans(ctx context.Context) ([]collectors.Plan, error) {
 	home, _ := os.UserHomeDir()
-	env := collectors.Env{Catalog: sc.catalog, Logger: sc.log, Getenv: os.Getenv, HomeDir: home, Paths: sc.o.paths}
+	env := collectors.Env{Catalog: sc.catalog, Logger: sc.log, Getenv: os.Getenv, HomeDir: home, Paths: sc.o.paths, Secret: sc.o.scrub.Register}
 	var plans []collectors.Plan
 	for _, s := range sc.o.specs {
 		c, reason, err := s.Plan(ctx, env)

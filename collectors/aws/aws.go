@@ -54,6 +54,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/model"
+	"github.com/aisight/aisight/internal/redact"
 )
 
 // Name is the collector's name.
@@ -82,6 +83,10 @@ type Options struct {
 	// ConfigOptions are extra config.LoadDefaultConfig options (tests).
 	ConfigOptions []func(*config.LoadOptions) error
 	Logger        *slog.Logger
+	// Secret registers each credential value the collector signs with
+	// (secret keys and session tokens, the caller's and every assumed
+	// role's) with the output wall (collectors.Env.Secret).
+	Secret func(string)
 }
 
 // Collector implements collectors.Collector for AWS.
@@ -144,6 +149,15 @@ func New(ctx context.Context, o Options) (*Collector, error) {
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1" // global endpoints (STS, IAM, Organizations)
+	}
+	// The SDK's client follows redirects, with X-Amz-Security-Token, to any
+	// host. Its transport (AWS_CA_BUNDLE applied by now) and timeout are
+	// kept under the one redirect rule.
+	if bc, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
+		cfg.HTTPClient = &http.Client{Transport: bc.GetTransport(), Timeout: bc.GetTimeout(), CheckRedirect: redact.CheckRedirect}
+	}
+	if o.Secret != nil {
+		cfg.Credentials = secretCredentials{cfg.Credentials, o.Secret}
 	}
 	return &Collector{opts: o, base: cfg, accounts: map[string]aws.Config{}, regionErr: map[string]error{}}, nil
 }
@@ -291,6 +305,9 @@ func (c *Collector) config(acct string) (aws.Config, error) {
 				o.ExternalID = aws.String(c.opts.ExternalID)
 			}
 		}))
+		if c.opts.Secret != nil {
+			cfg.Credentials = secretCredentials{cfg.Credentials, c.opts.Secret}
+		}
 	}
 	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), rateLimit(collectors.NewLimiters(c.opts.RatePerAccount)))
 	c.accounts[acct] = cfg
@@ -442,4 +459,22 @@ func (s *scan) roleOfAsset(id string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.roleOf[id]
+}
+
+// secretCredentials registers the secret parts of the credentials it
+// hands out (the secret access key and the session token; the key id is an
+// identifier) with the output wall, so a peer that echoes them in an error
+// message cannot make aisight print them.
+type secretCredentials struct {
+	aws.CredentialsProvider
+	secret func(string)
+}
+
+func (s secretCredentials) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	c, err := s.CredentialsProvider.Retrieve(ctx)
+	if err == nil {
+		s.secret(c.SecretAccessKey)
+		s.secret(c.SessionToken)
+	}
+	return c, err
 }

@@ -68,7 +68,7 @@ func (s *Spec) Plan(ctx context.Context, env collectors.Env) (collectors.Collect
 		return nil, "disabled by --aws=off", nil
 	}
 	opts := Options{Org: s.org, RoleName: s.roleName, ExternalID: s.externalID, Regions: s.regions,
-		OwnerTags: s.ownerTags, RatePerAccount: s.rate, Logger: env.Logger}
+		OwnerTags: s.ownerTags, RatePerAccount: s.rate, Logger: env.Logger, Secret: env.Secret}
 	why := credentialSource(env)
 	switch {
 	case why != "":

@@ -48,6 +48,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
 
@@ -172,7 +173,7 @@ func boundedClient(roots *x509.CertPool) *http.Client {
 		MaxIdleConnsPerHost:   16,
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots},
 	}
-	return &http.Client{Transport: tr, Timeout: 2 * time.Minute}
+	return &http.Client{Transport: tr, Timeout: 2 * time.Minute, CheckRedirect: redact.CheckRedirect}
 }
 
 // limitedTransport caps what a response body may hold.

@@ -119,6 +119,10 @@ func (s *Spec) Plan(_ context.Context, env collectors.Env) (collectors.Collector
 		}
 		opts.Credential, why = cred, source
 	}
+	for _, k := range []string{"AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD"} {
+		env.RegisterSecret(env.Getenv(k))
+	}
+	opts.Credential = secretToken{opts.Credential, env.RegisterSecret}
 	c, err := New(opts, env.Catalog)
 	if err != nil {
 		return nil, "", err
@@ -222,3 +226,18 @@ func (t staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azco
 // StaticToken is a credential that always presents token (emulators and
 // tests; never a real tenant).
 func StaticToken(token string) azcore.TokenCredential { return staticToken(token) }
+
+// secretToken registers every access token it hands out with the output
+// wall, so a peer that quotes one cannot make aisight print it.
+type secretToken struct {
+	azcore.TokenCredential
+	secret func(string)
+}
+
+func (s secretToken) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	t, err := s.TokenCredential.GetToken(ctx, o)
+	if err == nil {
+		s.secret(t.Token)
+	}
+	return t, err
+}

@@ -10,6 +10,8 @@ import (
 
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/aisight/aisight/internal/bounded"
 )
 
 // cluster is one scope's connection settings.
@@ -29,6 +31,7 @@ func loadClusters(o Options) ([]cluster, error) {
 		if name == "" {
 			name = "in-cluster"
 		}
+		registerCredentials(cfg, o.Secret)
 		return []cluster{{name: name, config: tune(cfg, o)}}, nil
 	}
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
@@ -65,6 +68,7 @@ func loadClusters(o Options) ([]cluster, error) {
 		if err != nil {
 			return nil, fmt.Errorf("kubeconfig context %q: %w", name, err)
 		}
+		registerCredentials(cfg, o.Secret)
 		out = append(out, cluster{name: name, config: tune(cfg, o)})
 	}
 	return out, nil
@@ -96,4 +100,20 @@ func withCounter(cfg *rest.Config, n *atomic.Int64) *rest.Config {
 	cfg = rest.CopyConfig(cfg)
 	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return countingTransport{next: rt, n: n} })
 	return cfg
+}
+
+// registerCredentials hands a context's credentials to the output wall:
+// its bearer token (or the token file's content, as it is now), password
+// and client key.
+func registerCredentials(cfg *rest.Config, secret func(string)) {
+	if secret == nil {
+		return
+	}
+	secret(cfg.BearerToken)
+	secret(cfg.Password)
+	if cfg.BearerTokenFile != "" {
+		if b, err := bounded.ReadFile(cfg.BearerTokenFile, 64<<10); err == nil {
+			secret(string(b))
+		}
+	}
 }

@@ -63,6 +63,9 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Logger receives debug detail; nil discards.
 	Logger *slog.Logger
+	// Secret registers the kubeconfig's credentials (bearer tokens, token
+	// files, passwords) with the output wall; nil registers nothing.
+	Secret func(string)
 }
 
 // Collector implements collectors.Collector for Kubernetes clusters.

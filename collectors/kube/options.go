@@ -65,7 +65,7 @@ func (s *Spec) Plan(_ context.Context, env collectors.Env) (collectors.Collector
 	if s.mode.Value == collectors.ModeOff {
 		return nil, "disabled by --kube=off", nil
 	}
-	opts := Options{Kubeconfig: s.kubeconfig, Contexts: s.contexts, ClusterName: s.clusterName, PageSize: s.pageSize, RequestTimeout: s.timeout, Logger: env.Logger}
+	opts := Options{Kubeconfig: s.kubeconfig, Contexts: s.contexts, ClusterName: s.clusterName, PageSize: s.pageSize, RequestTimeout: s.timeout, Logger: env.Logger, Secret: env.RegisterSecret}
 	reason := ""
 	switch path := kubeconfigPath(s.kubeconfig, env); {
 	case path != "":

@@ -57,7 +57,7 @@ func newClient(provider, base string, auth func(*http.Request)) *client {
 		MaxIdleConnsPerHost:   4,
 	}
 	return &client{base: strings.TrimRight(base, "/"), provider: provider, auth: auth,
-		http: &http.Client{Transport: getOnly{tr}, Timeout: 60 * time.Second}, attempts: 5, backoff: time.Second}
+		http: &http.Client{Transport: getOnly{tr}, Timeout: 60 * time.Second, CheckRedirect: redact.CheckRedirect}, attempts: 5, backoff: time.Second}
 }
 
 // apiError is an answer that was not 2xx.

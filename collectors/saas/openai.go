@@ -461,6 +461,7 @@ func planAdmin(a adminSettings, mode, keyFile, baseURL string, env collectors.En
 	}
 	fileFlag := "--" + a.flag + "-admin-key-file"
 	key, from, err = adminKey(keyFile, fileFlag, env.Getenv(a.keyEnv), "$"+a.keyEnv)
+	env.RegisterSecret(key)
 	switch {
 	case err != nil:
 		return "", "", "", "", err

@@ -10,6 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/util/flowcontrol"
+
+	"github.com/aisight/aisight/internal/redact"
 )
 
 // Client reads typed objects of the API groups it was made with, one REST
@@ -49,6 +51,9 @@ func NewClient(cfg *rest.Config, add ...func(*runtime.Scheme) error) (*Client, e
 	if err != nil {
 		return nil, err
 	}
+	// client-go sets the bearer token again on a redirected request (its
+	// round tripper sees every request): never to another host.
+	hc.CheckRedirect = redact.CheckRedirect
 	c := &Client{params: runtime.NewParameterCodec(s), byGV: map[schema.GroupVersion]*rest.RESTClient{}}
 	for _, gv := range s.PrioritizedVersionsAllGroups() { // versioned only
 		gcfg := rest.CopyConfig(base)

@@ -72,7 +72,7 @@ func Push(ctx context.Context, url, job string, grouping map[string]string, g pr
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.Proxy = nil // a push goes where it is told
 	tr.ResponseHeaderTimeout = timeout
-	p := push.New(url, job).Gatherer(g).Client(&http.Client{Transport: limitedBodies{tr}, Timeout: timeout})
+	p := push.New(url, job).Gatherer(g).Client(&http.Client{Transport: limitedBodies{tr}, Timeout: timeout, CheckRedirect: redact.CheckRedirect})
 	keys := make([]string, 0, len(grouping))
 	for k := range grouping {
 		keys = append(keys, k)

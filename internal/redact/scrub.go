@@ -11,10 +11,12 @@ import (
 // collectors know.
 type KeyFinder func(b []byte) [][2]int
 
-// Scrubber replaces what looks like a credential in output. The zero value
+// Scrubber replaces what looks like a credential in output, and every
+// credential registered with it by value (Register). The zero value
 // scrubs URLs and parameters only; New adds key shapes.
 type Scrubber struct {
-	keys KeyFinder
+	keys   KeyFinder
+	values values
 }
 
 // New returns a Scrubber that also replaces the key shapes keys finds.
@@ -22,6 +24,9 @@ func New(keys KeyFinder) *Scrubber { return &Scrubber{keys: keys} }
 
 // Bytes returns b with credentials replaced; b is not modified.
 func (s *Scrubber) Bytes(b []byte) []byte {
+	if s != nil {
+		b = replaceRanges(b, s.values.ranges(b))
+	}
 	out := scrubURLs(b)
 	if s != nil && s.keys != nil {
 		out = replaceRanges(out, s.keys(out))
