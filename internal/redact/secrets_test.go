@@ -112,4 +112,3 @@ func TestCheckRedirect(t *testing.T) {
 		}
 	}
 }
-
