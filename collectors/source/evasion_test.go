@@ -289,3 +289,23 @@ func TestTxtFilesAreNotAllDocumentation(t *testing.T) {
 		t.Errorf("constraints.txt: assets %+v, want its openai dependency", inv.Assets)
 	}
 }
+
+// An MCP command that carries a credential in its words is recorded as
+// its launcher alone; the package is never a flag's value.
+func TestMCPCommandsNeverCarryValues(t *testing.T) {
+	for _, tc := range []struct {
+		command       string
+		args          []string
+		launcher, pkg string
+	}{
+		{"uvx srv --api-key s3cr3tvalue", nil, "uvx", "srv"},
+		{"env API_TOKEN=s3cr3tvalue npx -y @org/server", nil, "npx", "@org/server"},
+		{"env", []string{"-i", "API_TOKEN=s3cr3tvalue", "npx", "@org/server"}, "npx", "@org/server"},
+		{"npx", []string{"--auth-token", "s3cr3tvalue", "@org/server@1.2.3"}, "npx", "@org/server@1.2.3"},
+	} {
+		launcher, pkg, _ := MCPPackage(tc.command, tc.args)
+		if launcher != tc.launcher || pkg != tc.pkg {
+			t.Errorf("MCPPackage(%q, %q) = %q, %q; want %q, %q", tc.command, tc.args, launcher, pkg, tc.launcher, tc.pkg)
+		}
+	}
+}

@@ -199,7 +199,25 @@ var (
 
 // MCPPackage returns the package a launcher command runs (npx, bunx, pnpm
 // dlx, uvx, pipx run, docker run) and whether it is pinned to a version.
+//
+// A command written as one string ("uvx srv --api-key VALUE") is split
+// into words, and an "env NAME=VALUE ... cmd" prefix is stepped over: the
+// launcher is one word, never a value; a flag whose name says credential
+// takes its value with it.
 func MCPPackage(command string, args []string) (launcher, pkg string, pinned bool) {
+	if words := strings.Fields(command); len(words) > 1 {
+		command, args = words[0], append(words[1:], args...)
+	}
+	for path.Base(command) == "env" && len(args) > 0 {
+		i := 0
+		for i < len(args) && (strings.Contains(args[i], "=") || strings.HasPrefix(args[i], "-")) {
+			i++
+		}
+		if i == len(args) {
+			break
+		}
+		command, args = args[i], args[i+1:]
+	}
 	launcher = path.Base(command)
 	rest := args
 	switch launcher {
@@ -224,13 +242,16 @@ func MCPPackage(command string, args []string) (launcher, pkg string, pinned boo
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
 		if strings.HasPrefix(a, "-") {
-			if valueFlags[a] {
+			if valueFlags[a] || !strings.Contains(a, "=") && redact.SensitiveName(a) {
 				i++
 			}
 			continue
 		}
 		pkg = a
 		break
+	}
+	if redact.LooksSecret(pkg) {
+		pkg = redact.Mark
 	}
 	switch launcher {
 	case "npx", "bunx", "pnpm":

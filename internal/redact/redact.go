@@ -35,9 +35,14 @@ var sensitiveParams = map[string]bool{
 // SensitiveParam reports whether a parameter name carries a credential.
 func SensitiveParam(name string) bool { return sensitiveParams[strings.ToLower(name)] }
 
-// URL returns raw without the credentials it may carry. Anything without a
-// scheme ("org/model", "/models/x") is returned unchanged; a URL that does
-// not parse is scrubbed as text.
+// URL returns raw without the credentials it may carry, by default-deny:
+// userinfo is dropped; every query and matrix parameter's value is masked
+// unless the parameter is one a model reference needs (keptParams: a
+// revision, ref, version, tag or branch) and its value does not look like
+// a key; path segments that look like tokens (key shapes, high-entropy
+// strings, UUIDs, long hex outside a git revision's place) are masked.
+// Anything without a scheme ("org/model", "/models/x") is returned
+// unchanged; a URL that does not parse is scrubbed as text.
 func URL(raw string) string {
 	i := strings.Index(raw, "://")
 	if i <= 0 || strings.ContainsAny(raw[:i], "/?#@ ") {
@@ -60,7 +65,11 @@ func URL(raw string) string {
 				s += ";" + kept
 			}
 		}
-		if LooksSecret(s) {
+		prev := ""
+		if k > 0 {
+			prev = segs[k-1]
+		}
+		if LooksSecret(s) || tokenSegment(s, prev) {
 			s = Mark
 		}
 		segs[k] = s
@@ -69,23 +78,93 @@ func URL(raw string) string {
 	return u.String()
 }
 
-// keepParams drops the sensitive parameters of a sep-separated list.
+// keptParams are the query parameters whose values a model or package
+// reference needs and keeps (a value shaped like a key is still masked).
+var keptParams = map[string]bool{"revision": true, "rev": true, "ref": true, "version": true, "v": true, "tag": true, "branch": true, "commit": true, "api-version": true, "format": true}
+
+// keepParams masks the values of a sep-separated parameter list by
+// default-deny: only keptParams keep theirs. Parameter names are kept (they
+// say what was there); a sensitive one is dropped whole, as before.
 func keepParams(raw, sep string) string {
 	if raw == "" {
 		return ""
 	}
 	var kept []string
 	for _, p := range strings.Split(raw, sep) {
-		name, value, _ := strings.Cut(p, "=")
-		if n, err := url.QueryUnescape(name); err == nil {
-			name = n
+		name, value, hasValue := strings.Cut(p, "=")
+		n := name
+		if un, err := url.QueryUnescape(name); err == nil {
+			n = un
 		}
-		if SensitiveParam(name) || LooksSecret(value) {
+		switch {
+		case SensitiveParam(n):
 			continue
+		case !hasValue || value == "":
+			kept = append(kept, p)
+		case keptParams[strings.ToLower(n)] && !LooksSecret(value) && !tokenSegment(value, "revision"):
+			kept = append(kept, p)
+		default:
+			kept = append(kept, name+"="+Mark)
 		}
-		kept = append(kept, p)
 	}
 	return strings.Join(kept, sep)
+}
+
+// revisionPlaces are the path segments after which a hex string is a git
+// revision or a digest, not a token (huggingface.co/org/m/resolve/<sha>/...).
+var revisionPlaces = map[string]bool{"resolve": true, "blob": true, "tree": true, "commit": true, "commits": true, "raw": true, "revision": true, "revisions": true, "refs": true, "tags": true, "sha256": true, "blobs": true, "manifests": true}
+
+// tokenSegment reports whether a URL path segment is shaped like a token
+// that LooksSecret lets pass: a UUID, a long hex string (outside a
+// revision's place), or a long lower-case or upper-case mix of letters and
+// digits with high entropy (a generated id, not a word or a model name).
+func tokenSegment(s, prev string) bool {
+	if len(s) < 20 {
+		return false
+	}
+	if isUUID(s) {
+		return true
+	}
+	hex, letters, digits := true, false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits = true
+		case c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F':
+			letters = true
+		case c >= 'g' && c <= 'z' || c >= 'G' && c <= 'Z':
+			letters, hex = true, false
+		case c == '-' || c == '_':
+			hex = false
+		default:
+			return false
+		}
+	}
+	if hex && len(s) >= 32 {
+		return !revisionPlaces[strings.ToLower(prev)]
+	}
+	return letters && digits && len(s) >= 24 && entropy(s) >= 3.5 && !wordy(s)
+}
+
+// isUUID reports the 8-4-4-4-12 hex form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if c != '-' {
+				return false
+			}
+			continue
+		}
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // secretPrefixes start common provider and platform tokens.

@@ -15,8 +15,8 @@ func TestURL(t *testing.T) {
 		{"s3://AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY@bucket/x", "s3://bucket/x"},
 		{"https://huggingface.co/org/m?token=hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", "https://huggingface.co/org/m"},
 		{"https://bucket.s3.amazonaws.com/m.bin?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F&X-Amz-Signature=abc123&X-Amz-Date=20260101T000000Z",
-			"https://bucket.s3.amazonaws.com/m.bin?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20260101T000000Z"},
-		{"https://acct.blob.core.windows.net/c/m.onnx?sv=2022-11-02&se=2026-12-01&sr=b&sp=r&sig=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA%3D%3D", "https://acct.blob.core.windows.net/c/m.onnx?sv=2022-11-02&se=2026-12-01&sr=b&sp=r"},
+			"https://bucket.s3.amazonaws.com/m.bin?X-Amz-Algorithm=REDACTED&X-Amz-Date=REDACTED"},
+		{"https://acct.blob.core.windows.net/c/m.onnx?sv=2022-11-02&se=2026-12-01&sr=b&sp=r&sig=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA%3D%3D", "https://acct.blob.core.windows.net/c/m.onnx?sv=REDACTED&se=REDACTED&sr=REDACTED&sp=REDACTED"},
 		{"https://storage.googleapis.com/b/m?X-Goog-Signature=deadbeef&X-Goog-Credential=sa%40p", "https://storage.googleapis.com/b/m"},
 		{"https://mcp.example.com/sse;key=sk-live-0123456789abcdef", "https://mcp.example.com/sse"},
 		{"https://server.example/mcp/AbCdEf0123456789GhIjKlMnOpQrStUv/sse", "https://server.example/mcp/REDACTED/sse"},
@@ -27,7 +27,7 @@ func TestURL(t *testing.T) {
 		{"hf://meta-llama/Llama-3.1-8B-Instruct@0e9e39f249a16976918f6564b8830bc894c89659", "hf://meta-llama/Llama-3.1-8B-Instruct@0e9e39f249a16976918f6564b8830bc894c89659"},
 		{"oci://registry/models/llama@sha256:4c9e1b2f0a7d6e5c3b8a9f1e2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c", "oci://registry/models/llama@sha256:4c9e1b2f0a7d6e5c3b8a9f1e2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c"},
 		{"s3://models/llama-3.1-8b-instruct/v2/", "s3://models/llama-3.1-8b-instruct/v2/"},
-		{"https://host/p?revision=main&page=2", "https://host/p?revision=main&page=2"},
+		{"https://host/p?revision=main&page=2", "https://host/p?revision=main&page=REDACTED"},
 		{"meta-llama/Llama-3.1-8B", "meta-llama/Llama-3.1-8B"},
 		// model names are hyphenated words, not tokens
 		{"hf://neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8", "hf://neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8"},
@@ -150,4 +150,47 @@ func FuzzURL(f *testing.F) {
 			t.Errorf("userinfo survived: %q", out)
 		}
 	})
+}
+
+// Default-deny: a query value is kept only for the parameters a model
+// reference needs, whatever the other parameters are called.
+func TestURLDefaultDeny(t *testing.T) {
+	for _, name := range []string{"subscription-key", "x-api-key", "auth_token", "hf_token", "access-token", "apiKey", "X-Goog-Api-Key", "ocp-apim-subscription-key", "tk", "q", "p", "anything"} {
+		raw := "s3://models/llama?" + name + "=c2VjcmV0dmFsdWUxMjM0NTY3"
+		got := URL(raw)
+		if strings.Contains(got, "c2VjcmV0dmFsdWUxMjM0NTY3") {
+			t.Errorf("URL(%q) = %q keeps the value", raw, got)
+		}
+	}
+	for raw, want := range map[string]string{
+		"hf://org/model?revision=5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9":             "hf://org/model?revision=5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9",
+		"https://huggingface.co/org/m/resolve/5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9/x": "https://huggingface.co/org/m/resolve/5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9/x",
+		"https://mcp.example.com/sse/5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3":                   "https://mcp.example.com/sse/REDACTED",
+		"https://mcp.example.com/u/0f8fad5b-d9cb-469f-a165-70867728950e/mcp":             "https://mcp.example.com/u/REDACTED/mcp",
+		"https://mcp.example.com/t/k3j9x2m8q7w4e1r6t5y0u3i8o2p7a4s/mcp":                  "https://mcp.example.com/t/REDACTED/mcp",
+		"https://mcp.example.com/meta-llama-3-1-8b-instruct/mcp":                         "https://mcp.example.com/meta-llama-3-1-8b-instruct/mcp",
+		"https://host/v1/models?tag=v1.2.0":                                              "https://host/v1/models?tag=v1.2.0",
+	} {
+		if got := URL(raw); got != want {
+			t.Errorf("URL(%q)\n got %q\nwant %q", raw, got, want)
+		}
+	}
+}
+
+// Commands: the value after a flag or in NAME=VALUE whose name says it is
+// a credential is masked, whatever the exact name.
+func TestArgsMaskCredentials(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"uvx srv --api-key s3cr3tvalue --port 8080", "uvx srv --api-key REDACTED --port 8080"},
+		{"env API_TOKEN=s3cr3tvalue npx -y @org/server", "env API_TOKEN=REDACTED npx -y @org/server"},
+		{"server --client-secret=abc123def --verbose", "server --client-secret=REDACTED --verbose"},
+		{"server --auth s3cr3t --Password hunter22 --sessionid zzz", "server --auth REDACTED --Password REDACTED --sessionid REDACTED"},
+		{"docker run -e HF_TOKEN=hfvalue123 img", "docker run -e HF_TOKEN=REDACTED img"},
+		{"npx mcp-remote https://u:p@h/x?key=abc", "npx mcp-remote https://h/x"},
+		{"vllm serve meta-llama/Llama-3.1-8B --port 8000", "vllm serve meta-llama/Llama-3.1-8B --port 8000"},
+	} {
+		if got := CommandLine(tc.in); got != tc.want {
+			t.Errorf("CommandLine(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
 }

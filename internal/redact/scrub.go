@@ -84,7 +84,7 @@ func scrubURLs(b []byte) []byte {
 		if len(name) == 0 || (!escapedAmp && (k == 0 || (b[k-1] != '?' && b[k-1] != '&' && b[k-1] != ';'))) {
 			continue
 		}
-		if !SensitiveParam(string(name)) {
+		if !SensitiveName(string(name)) {
 			continue
 		}
 		j := i + 1
