@@ -76,7 +76,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(errw, "aisight: "+err.Error())
+	fmt.Fprintln(errw, "aisight: "+redact.Text(err.Error()))
 	var ue usageError
 	var ee exitError
 	switch {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/aisight/aisight/internal/redact"
 )
 
 // Formats are the renderings of a diff.
@@ -40,11 +42,11 @@ func value(v any) string {
 
 func table(w io.Writer, r Result) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "aisight diff: %d assets (%s) → %d assets (%s)\n\n", r.Old.Assets, r.Old.Started.Format("2006-01-02 15:04"), r.New.Assets, r.New.Started.Format("2006-01-02 15:04"))
+	tf(tw, "aisight diff: %d assets (%s) → %d assets (%s)\n\n", r.Old.Assets, r.Old.Started.Format("2006-01-02 15:04"), r.New.Assets, r.New.Started.Format("2006-01-02 15:04"))
 	if len(r.Levels) > 0 {
 		fmt.Fprintln(tw, "CATEGORY\tLEVEL\tPOTENTIAL")
 		for _, l := range r.Levels {
-			fmt.Fprintf(tw, "%s\tL%d → L%d\tL%d → L%d\n", l.Category, l.Old, l.New, l.OldPotential, l.NewPotential)
+			tf(tw, "%s\tL%d → L%d\tL%d → L%d\n", l.Category, l.Old, l.New, l.OldPotential, l.NewPotential)
 		}
 		fmt.Fprintln(tw)
 	}
@@ -52,13 +54,13 @@ func table(w io.Writer, r Result) error {
 		if len(as) == 0 {
 			return
 		}
-		fmt.Fprintf(tw, "%s\tKIND\tPROVIDER\tNAME\tWHERE\n", title)
+		tf(tw, "%s\tKIND\tPROVIDER\tNAME\tWHERE\n", title)
 		for _, a := range as {
 			shadow := ""
 			if a.Shadow {
 				shadow = " (unregistered)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s%s\t%s\n", a.ID, a.Kind, a.Provider, a.Name, shadow, a.Where)
+			tf(tw, "%s\t%s\t%s\t%s%s\t%s\n", a.ID, a.Kind, a.Provider, a.Name, shadow, a.Where)
 		}
 		fmt.Fprintln(tw)
 	}
@@ -68,7 +70,7 @@ func table(w io.Writer, r Result) error {
 		fmt.Fprintln(tw, "CHANGED\tFACT\tOLD\tNEW")
 		for _, c := range r.Changed {
 			for _, f := range c.Facts {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, f.Key, value(f.Old), value(f.New))
+				tf(tw, "%s\t%s\t%s\t%s\n", c.ID, f.Key, value(f.Old), value(f.New))
 			}
 		}
 		fmt.Fprintln(tw)
@@ -80,9 +82,9 @@ func table(w io.Writer, r Result) error {
 		if len(s.cs) == 0 {
 			continue
 		}
-		fmt.Fprintf(tw, "%s\tCATEGORY\tTITLE\n", s.title)
+		tf(tw, "%s\tCATEGORY\tTITLE\n", s.title)
 		for _, c := range s.cs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, c.Category, c.Title)
+			tf(tw, "%s\t%s\t%s\n", c.ID, c.Category, c.Title)
 		}
 		fmt.Fprintln(tw)
 	}
@@ -92,11 +94,9 @@ func table(w io.Writer, r Result) error {
 	return tw.Flush()
 }
 
-// md escapes text for a Markdown table cell.
-func md(s string) string {
-	r := strings.NewReplacer("|", `\|`, "`", "'", "\n", " ", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
-	return r.Replace(s)
-}
+// md escapes text for a Markdown table cell (redact.Markdown: control
+// characters, HTML, links, mentions).
+func md(s string) string { return redact.Markdown(s) }
 
 func markdown(w io.Writer, r Result) error {
 	var b strings.Builder
@@ -150,4 +150,10 @@ func markdown(w io.Writer, r Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// tf writes a table row whose values are escaped (redact.Text): a name or
+// path cannot move the cursor, rewrite the screen or add a row.
+func tf(w io.Writer, format string, a ...any) {
+	fmt.Fprintf(w, format, redact.TextArgs(a)...)
 }

@@ -150,3 +150,22 @@ func TestJSONStreamsAsEncodingJSONWould(t *testing.T) {
 		}
 	}
 }
+
+// A name or path from a scanned file cannot drive the terminal: control
+// and bidi characters are shown escaped in the table.
+func TestTableEscapesControlCharacters(t *testing.T) {
+	r := model.Report{Assets: []model.Asset{{ID: "file://r/x", Kind: model.KindAPIKey, Provider: "openai", Name: "key in \x1b]0;owned\x07\x1b[2J\rfake\nROW\u202e.py",
+		Location: &model.Location{Path: "\x1b]0;owned\x07\u202eyp.py", Line: 1}, Secret: &model.Fingerprint{Kind: "openai_api_key", Prefix: "sk-p", Suffix: "abcd", SHA256: "0123"}}}}
+	var b strings.Builder
+	if err := Table(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `\x1b]0;owned`) {
+		t.Errorf("the escaped name is not shown:\n%s", b.String())
+	}
+	for _, bad := range []string{"\x1b", "\r", "\u202e", "\x07"} {
+		if strings.Contains(b.String(), bad) {
+			t.Errorf("table holds %q raw:\n%s", bad, b.String())
+		}
+	}
+}

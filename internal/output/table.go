@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
 
@@ -16,7 +17,9 @@ import (
 // deployment type, and the assessment when there is one.
 func Table(w io.Writer, r model.Report) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	p := func(format string, a ...any) { fmt.Fprintf(tw, format, a...) }
+	// Values are escaped (redact.Text): a file, workload or MCP server name
+	// cannot move the cursor, rewrite the screen or add a row.
+	p := func(format string, a ...any) { fmt.Fprintf(tw, format, redact.TextArgs(a)...) }
 	d := r.Scan.Finished.Sub(r.Scan.Started).Round(time.Millisecond)
 	p("aisight scan: %d assets in %s\n\n", len(r.Assets), d)
 
