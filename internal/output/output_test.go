@@ -155,7 +155,9 @@ func TestJSONStreamsAsEncodingJSONWould(t *testing.T) {
 // and bidi characters are shown escaped in the table.
 func TestTableEscapesControlCharacters(t *testing.T) {
 	r := model.Report{Assets: []model.Asset{{ID: "file://r/x", Kind: model.KindAPIKey, Provider: "openai", Name: "key in \x1b]0;owned\x07\x1b[2J\rfake\nROW\u202e.py",
-		Location: &model.Location{Path: "\x1b]0;owned\x07\u202eyp.py", Line: 1}, Secret: &model.Fingerprint{Kind: "openai_api_key", Prefix: "sk-p", Suffix: "abcd", SHA256: "0123"}}}}
+		Location: &model.Location{Path: "\x1b]0;owned\x07\u202eyp.py", Line: 1}, Secret: &model.Fingerprint{Kind: "openai_api_key", Prefix: "sk-p", Suffix: "abcd", SHA256: "0123"},
+		Facts: []model.Fact{model.Bool("key.literal_in_source", true, model.Observed, "t")}}}}
+	r.Scan.CollectorRuns = []model.CollectorRun{{Collector: "source", Scope: model.Scope{ID: "source:\x1b[2Jrepo\r"}, Status: model.StatusOK}}
 	var b strings.Builder
 	if err := Table(&b, r); err != nil {
 		t.Fatal(err)
