@@ -32,9 +32,15 @@ maturity level changes per category, and the controls that started or stopped
 failing. -o markdown writes a pull-request comment.
 
 --fail-on makes CI fail (exit 3) when the new report has:
-  new-shadow   an asset that is not in the registry (registry.registered false)
-  new-key      an API key that was not there before
-  regression   a category whose level fell, or a control that now fails`,
+  new-shadow     an asset that is not in the registry (registry.registered false)
+  new-key        an API key that was not there before
+  regression     a category whose level fell, or a control that now fails
+  incomplete     either report has a partial or failed collector run (a scope
+                 that failed, a file that could not be read or parsed): on
+                 whenever any gate is set, since an incomplete scan can hide
+                 what the other gates look for
+  no-incomplete  turn the incomplete gate off explicitly
+Every output form says at its top when a report is incomplete.`,
 		Example: `  aisight diff main.json pr.json -o markdown --fail-on new-key,regression`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
@@ -82,6 +88,16 @@ func readReport(path string) (model.Report, error) {
 	}
 	if !strings.HasPrefix(r.SchemaVersion, "1.") {
 		return r, usageError{fmt.Errorf("%s: schema_version %q; this aisight reads 1.x reports", path, r.SchemaVersion)}
+	}
+	// A run's status decides whether the report is complete: one this
+	// build does not know cannot be taken as ok.
+	for _, run := range r.Scan.CollectorRuns {
+		if !slices.Contains([]model.Status{model.StatusOK, model.StatusPartial, model.StatusFailed, model.StatusSkipped}, run.Status) {
+			return r, usageError{fmt.Errorf("%s: collector run %s %s has status %q; want ok, partial, failed or skipped", path, run.Collector, run.Scope.ID, run.Status)}
+		}
+		if run.ErrorClass != model.ErrNone && !slices.Contains(model.ErrorClasses, run.ErrorClass) {
+			return r, usageError{fmt.Errorf("%s: collector run %s %s has error class %q, which this aisight does not know", path, run.Collector, run.Scope.ID, run.ErrorClass)}
+		}
 	}
 	return r, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,14 +15,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )
-
-// maxInventoryBytes bounds one input of merge (a 30,000-asset inventory
-// is about 100 MB of JSON).
-const maxInventoryBytes = 1 << 30
 
 func newMergeCmd(stdout, stderr io.Writer, scrub *redact.Scrubber) *cobra.Command {
 	o := newScanOptions()
@@ -96,13 +90,9 @@ func runMerge(ctx context.Context, o *scanOptions, files []string, maxSpread tim
 	}
 	inputs := make([]mergeInput, 0, len(files))
 	for _, f := range files {
-		b, err := bounded.ReadFile(f, maxInventoryBytes)
+		r, err := readReport(f) // the limits and checks diff applies
 		if err != nil {
 			return usagef("merge: %v", err)
-		}
-		var r model.Report
-		if err := json.Unmarshal(b, &r); err != nil {
-			return usagef("merge: %s is not an aisight JSON report (-o json): %v", f, err)
 		}
 		inputs = append(inputs, mergeInput{name: f, report: r})
 	}

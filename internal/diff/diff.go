@@ -9,6 +9,7 @@ package diff
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -32,7 +33,33 @@ type Result struct {
 type Side struct {
 	Started time.Time `json:"started"`
 	Assets  int       `json:"assets"`
+	// Incomplete lists the collector runs of the report that were partial
+	// or failed ("source source:. partial (unparsed): ..."): what such a
+	// report does not show may be missing, not absent.
+	Incomplete []string `json:"incomplete,omitempty"`
 }
+
+// side summarises one report.
+func side(r model.Report) Side {
+	s := Side{Started: r.Scan.Started, Assets: len(r.Assets)}
+	for _, run := range r.Scan.CollectorRuns {
+		if run.Status != model.StatusPartial && run.Status != model.StatusFailed {
+			continue
+		}
+		line := fmt.Sprintf("%s %s %s", run.Collector, run.Scope.ID, run.Status)
+		if run.ErrorClass != "" {
+			line += " (" + string(run.ErrorClass) + ")"
+		}
+		if run.Error != "" {
+			line += ": " + run.Error
+		}
+		s.Incomplete = append(s.Incomplete, line)
+	}
+	return s
+}
+
+// Incomplete reports whether either report missed something.
+func (r Result) Incomplete() bool { return len(r.Old.Incomplete)+len(r.New.Incomplete) > 0 }
 
 // Asset is an asset added or removed.
 type Asset struct {
@@ -95,7 +122,7 @@ func ref(a *model.Asset) Asset {
 
 // Compare computes what changed from old to new.
 func Compare(old, new model.Report) Result {
-	r := Result{Old: Side{old.Scan.Started, len(old.Assets)}, New: Side{new.Scan.Started, len(new.Assets)}}
+	r := Result{Old: side(old), New: side(new)}
 	before := map[string]*model.Asset{}
 	for i := range old.Assets {
 		before[old.Assets[i].ID] = &old.Assets[i]
@@ -215,13 +242,34 @@ func canon(v any) string {
 }
 
 // Gates are the conditions `aisight diff --fail-on` can fail on.
-var Gates = []string{"new-shadow", "new-key", "regression"}
+// "incomplete" (either report partial or failed) is on whenever any gate
+// is set; NoIncomplete turns it off explicitly.
+var Gates = []string{"new-shadow", "new-key", "regression", GateIncomplete, NoIncomplete}
+
+// The incomplete gate and its explicit opt-out.
+const (
+	GateIncomplete = "incomplete"
+	NoIncomplete   = "no-incomplete"
+)
 
 // Tripped lists the gates among want that the result trips, each with why.
+//
+// Any gate brings the incomplete gate with it (unless NoIncomplete is
+// among them): a diff of a report that missed something cannot pass.
 func (r Result) Tripped(want []string) []string {
 	var out []string
+	if len(want) > 0 && !slices.Contains(want, NoIncomplete) && !slices.Contains(want, GateIncomplete) {
+		want = append(slices.Clone(want), GateIncomplete)
+	}
 	for _, g := range want {
 		switch g {
+		case GateIncomplete:
+			if slices.Contains(want, NoIncomplete) {
+				continue
+			}
+			for _, s := range incompleteSides(r) {
+				out = append(out, fmt.Sprintf("incomplete: the %s report has %d partial or failed collector run(s): %s", s.name, len(s.side.Incomplete), list(s.side.Incomplete)))
+			}
 		case "new-shadow":
 			var ids []string
 			for _, a := range r.Added {

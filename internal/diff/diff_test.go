@@ -92,3 +92,36 @@ func ids(as []Asset) []string {
 	}
 	return out
 }
+
+// A report with a partial or failed run trips every gate set (the
+// incomplete gate comes with any of them) and says so at the top of each
+// output form; no-incomplete turns that off explicitly.
+func TestIncompleteReportFailsEveryGate(t *testing.T) {
+	good := model.Report{Scan: model.Scan{CollectorRuns: []model.CollectorRun{{Collector: "source", Scope: model.Scope{ID: "source:."}, Status: model.StatusOK}}}}
+	bad := model.Report{Scan: model.Scan{CollectorRuns: []model.CollectorRun{{Collector: "source", Scope: model.Scope{ID: "source:."}, Status: model.StatusFailed, ErrorClass: model.ErrUnavailable, Error: "scope timed out"}}}}
+	r := Compare(good, bad)
+	for _, gates := range [][]string{{"new-key"}, {"new-shadow"}, {"regression"}, {"incomplete"}} {
+		if tripped := r.Tripped(gates); len(tripped) != 1 || !strings.HasPrefix(tripped[0], "incomplete: the new report") {
+			t.Errorf("gates %v: tripped %q, want the incomplete gate", gates, tripped)
+		}
+	}
+	if tripped := r.Tripped([]string{"new-key", "no-incomplete"}); len(tripped) != 0 {
+		t.Errorf("no-incomplete: tripped %q", tripped)
+	}
+	if tripped := Compare(good, good).Tripped([]string{"new-key"}); len(tripped) != 0 {
+		t.Errorf("complete reports: tripped %q", tripped)
+	}
+	for _, f := range Formats {
+		var b strings.Builder
+		if err := Render(&b, f, r); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if !strings.Contains(strings.ToLower(out), "incomplete") || !strings.Contains(out, "scope timed out") {
+			t.Errorf("%s does not say the new report is incomplete:\n%s", f, out)
+		}
+		if strings.Contains(out, "No changes.") {
+			t.Errorf("%s says no changes of an incomplete report:\n%s", f, out)
+		}
+	}
+}

@@ -43,6 +43,13 @@ func value(v any) string {
 func table(w io.Writer, r Result) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	tf(tw, "aisight diff: %d assets (%s) → %d assets (%s)\n\n", r.Old.Assets, r.Old.Started.Format("2006-01-02 15:04"), r.New.Assets, r.New.Started.Format("2006-01-02 15:04"))
+	for _, s := range incompleteSides(r) {
+		tf(tw, "INCOMPLETE: the %s report missed something; what it does not show may be missing, not absent:\n", s.name)
+		for _, line := range s.side.Incomplete {
+			tf(tw, "  %s\n", line)
+		}
+		tf(tw, "\n")
+	}
 	if len(r.Levels) > 0 {
 		fmt.Fprintln(tw, "CATEGORY\tLEVEL\tPOTENTIAL")
 		for _, l := range r.Levels {
@@ -89,7 +96,11 @@ func table(w io.Writer, r Result) error {
 		fmt.Fprintln(tw)
 	}
 	if len(r.Added)+len(r.Removed)+len(r.Changed)+len(r.Levels)+len(r.NewFailing)+len(r.Fixed) == 0 {
-		fmt.Fprintln(tw, "No changes.")
+		if r.Incomplete() {
+			fmt.Fprintln(tw, "No changes seen, but a report is incomplete (above).")
+		} else {
+			fmt.Fprintln(tw, "No changes.")
+		}
 	}
 	return tw.Flush()
 }
@@ -101,6 +112,13 @@ func md(s string) string { return redact.Markdown(s) }
 func markdown(w io.Writer, r Result) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### aisight: %d → %d AI assets\n\n", r.Old.Assets, r.New.Assets)
+	for _, s := range incompleteSides(r) {
+		fmt.Fprintf(&b, "> **Incomplete:** the %s report missed something; what it does not show may be missing, not absent.\n", s.name)
+		for _, line := range s.side.Incomplete {
+			fmt.Fprintf(&b, "> - %s\n", md(line))
+		}
+		b.WriteString("\n")
+	}
 	fmt.Fprintf(&b, "%d added, %d removed, %d changed; %d categories moved; %d controls newly failing, %d fixed.\n\n",
 		len(r.Added), len(r.Removed), len(r.Changed), len(r.Levels), len(r.NewFailing), len(r.Fixed))
 	if len(r.Levels) > 0 {
@@ -156,4 +174,20 @@ func markdown(w io.Writer, r Result) error {
 // path cannot move the cursor, rewrite the screen or add a row.
 func tf(w io.Writer, format string, a ...any) {
 	fmt.Fprintf(w, format, redact.TextArgs(a)...)
+}
+
+type namedSide struct {
+	name string
+	side Side
+}
+
+// incompleteSides are the reports (old, new) that missed something.
+func incompleteSides(r Result) []namedSide {
+	var out []namedSide
+	for _, s := range []namedSide{{"old", r.Old}, {"new", r.New}} {
+		if len(s.side.Incomplete) > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
 }
