@@ -170,7 +170,7 @@ func TestOutFileIsAtomicAndComplete(t *testing.T) {
 
 func TestTableShowsCollectorsAndInventory(t *testing.T) {
 	r := runCLI(t, "scan", fixture)
-	for _, want := range []string{"source", "ok", "files scanned", "skipped (ignored 2)", "inference_workload", "api_key", "total"} {
+	for _, want := range []string{"source", "ok", "files scanned", "2 tracked files scanned although .gitignore names them", "inference_workload", "api_key", "total"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, r.stdout)
 		}

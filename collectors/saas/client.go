@@ -118,8 +118,9 @@ func (c *client) get(ctx context.Context, path string, query url.Values, out any
 		}
 		last = err
 		var ae *apiError
+		var re *redact.RedirectError
 		retry := errors.As(err, &ae) && (ae.status == http.StatusTooManyRequests || ae.status >= 500) ||
-			!errors.As(err, &ae) && ctx.Err() == nil
+			!errors.As(err, &ae) && !errors.As(err, &re) && ctx.Err() == nil
 		if !retry || attempt >= c.attempts {
 			return last
 		}

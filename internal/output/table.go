@@ -177,6 +177,9 @@ func statsLine(stats map[string]int64, notes []string) string {
 	if total > 0 {
 		parts = append(parts, fmt.Sprintf("%d skipped (%s)", total, strings.Join(skips, ", ")))
 	}
+	if n := stats["tracked_ignored_scanned"]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d tracked files scanned although .gitignore names them", n))
+	}
 	if n := stats["parse_errors"]; n > 0 {
 		var files []string
 		for _, note := range notes {
