@@ -53,8 +53,8 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/model"
 	"github.com/aisight/aisight/internal/redact"
+	"github.com/aisight/aisight/model"
 )
 
 // Name is the collector's name.

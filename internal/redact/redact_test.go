@@ -163,13 +163,13 @@ func TestURLDefaultDeny(t *testing.T) {
 		}
 	}
 	for raw, want := range map[string]string{
-		"hf://org/model?revision=5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9":             "hf://org/model?revision=5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9",
+		"hf://org/model?revision=5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9":                "hf://org/model?revision=5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9",
 		"https://huggingface.co/org/m/resolve/5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9/x": "https://huggingface.co/org/m/resolve/5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9/x",
-		"https://mcp.example.com/sse/5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3":                   "https://mcp.example.com/sse/REDACTED",
-		"https://mcp.example.com/u/0f8fad5b-d9cb-469f-a165-70867728950e/mcp":             "https://mcp.example.com/u/REDACTED/mcp",
-		"https://mcp.example.com/t/k3j9x2m8q7w4e1r6t5y0u3i8o2p7a4s/mcp":                  "https://mcp.example.com/t/REDACTED/mcp",
-		"https://mcp.example.com/meta-llama-3-1-8b-instruct/mcp":                         "https://mcp.example.com/meta-llama-3-1-8b-instruct/mcp",
-		"https://host/v1/models?tag=v1.2.0":                                              "https://host/v1/models?tag=v1.2.0",
+		"https://mcp.example.com/sse/5fd4a3c0b0f3e2d1c0b9a8f7e6d5c4b3":                    "https://mcp.example.com/sse/REDACTED",
+		"https://mcp.example.com/u/0f8fad5b-d9cb-469f-a165-70867728950e/mcp":              "https://mcp.example.com/u/REDACTED/mcp",
+		"https://mcp.example.com/t/k3j9x2m8q7w4e1r6t5y0u3i8o2p7a4s/mcp":                   "https://mcp.example.com/t/REDACTED/mcp",
+		"https://mcp.example.com/meta-llama-3-1-8b-instruct/mcp":                          "https://mcp.example.com/meta-llama-3-1-8b-instruct/mcp",
+		"https://host/v1/models?tag=v1.2.0":                                               "https://host/v1/models?tag=v1.2.0",
 	} {
 		if got := URL(raw); got != want {
 			t.Errorf("URL(%q)\n got %q\nwant %q", raw, got, want)

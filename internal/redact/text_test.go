@@ -7,14 +7,14 @@ import (
 
 func TestTextEscapesControlAndBidi(t *testing.T) {
 	for in, want := range map[string]string{
-		"\x1b]0;pwned\x07":        `\x1b]0;pwned\x07`,
-		"\x1b[2J\x1b[H":           `\x1b[2J\x1b[H`,
-		"ok\rFAKE":                `ok\rFAKE`,
-		"a\bb":                    `a\x08b`,
-		"x\ny\tz":                 `x\ny\tz`,
-		"\u202eevil\u2066":        `\u202eevil\u2066`,
-		"caf\xe9":                 `caf\xe9`,
-		"\u009b31m":               `\u009b31m`,
+		"\x1b]0;pwned\x07":      `\x1b]0;pwned\x07`,
+		"\x1b[2J\x1b[H":         `\x1b[2J\x1b[H`,
+		"ok\rFAKE":              `ok\rFAKE`,
+		"a\bb":                  `a\x08b`,
+		"x\ny\tz":               `x\ny\tz`,
+		"\u202eevil\u2066":      `\u202eevil\u2066`,
+		"caf\xe9":               `caf\xe9`,
+		"\u009b31m":             `\u009b31m`,
 		"plain/path.py café 日本": "plain/path.py café 日本",
 	} {
 		if got := Text(in); got != want {
