@@ -33,7 +33,6 @@ const (
 	statSkipTooLarge   = "skipped_too_large"
 	statSkipSymlink    = "skipped_symlink"
 	statSkipUnreadable = "skipped_unreadable"
-	statSkipUTF8       = "skipped_invalid_utf8"
 	statSkipSpecial    = "skipped_special"
 	statSkipIgnored    = "skipped_ignored"
 	statParseErrors    = "parse_errors"
@@ -340,28 +339,27 @@ func (w *worker) process(j job) {
 		s.gaps.add(gapTooLarge, rel)
 		return
 	}
-	if enc == encUTF8 && bytes.IndexByte(content[len(head):], 0) >= 0 { // the head was checked above
-		enc = encBinary
-	}
 	switch enc {
+	case encUTF8:
+		if bytes.IndexByte(content[len(head):], 0) >= 0 { // the head was checked above
+			enc = encBinary
+		}
 	case encBinary:
+	default: // UTF-16 or UTF-32; binary data when it decodes to NULs
+		if decoded, ok := decodeUnicode(content, enc); ok {
+			content, enc = decoded, encUTF8
+			s.count(statDecoded, 1)
+		} else {
+			enc = encBinary
+		}
+	}
+	if enc == encBinary {
 		// A file whose name says text holds binary data: named, and its
 		// raw bytes still searched for keys.
 		s.count(statSkipBinary, 1)
 		s.gaps.add(gapBinaryText, rel)
 		s.rawKeys(w, rel, content)
 		return
-	case encUTF8:
-	default:
-		decoded, ok := decodeUnicode(content, enc)
-		if !ok {
-			s.count(statSkipBinary, 1)
-			s.gaps.add(gapBinaryText, rel)
-			s.rawKeys(w, rel, content)
-			return
-		}
-		content = decoded
-		s.count(statDecoded, 1)
 	}
 	if !utf8.Valid(content) {
 		content = replaceInvalidUTF8(content)
