@@ -123,17 +123,9 @@ func (c *Collector) Collect(ctx context.Context, sc model.Scope, sink collectors
 	defer r.Close()
 	sink = contextSink{sink}
 	s := &scanner{c: c, root: r, label: sc.Name, scope: sc.ID, sink: sink, deps: newDepSet()}
-	s.rule = ruleGitignore
-	switch t, top, err := gitTracked(root); {
-	case c.opts.NoIgnore:
-		s.rule = ruleNone
-	case err != nil:
-		// In a work tree whose index cannot be read, .gitignore could hide
-		// tracked files: apply no ignore rule rather than trust it.
-		s.rule = ruleNone
-		sink.Note(fmt.Errorf("git work tree %s: index not read, so .gitignore is not applied (every file is scanned): %w", top, err))
-	case t != nil:
-		s.rule, s.tracked = ruleGitIndex, t
+	s.rule = ruleNone
+	if !c.opts.NoIgnore {
+		s.rule, s.tracked = c.ignoreRule(root, sink)
 	}
 	sink.ScopeFact(model.String("source.ignore_rule", s.rule, model.Observed, "scan of "+root))
 	if err := s.run(ctx); err != nil {
@@ -148,3 +140,19 @@ func (c *Collector) Collect(ctx context.Context, sc model.Scope, sink collectors
 
 // fileURI is the stable ID of a file below a root.
 func fileURI(label, rel string) string { return "file://" + label + "/" + rel }
+
+// ignoreRule decides which rule .gitignore files are applied by (see
+// gitindex.go): git's own in a work tree, the files alone outside one.
+func (c *Collector) ignoreRule(root string, sink collectors.Sink) (string, *tracked) {
+	t, top, err := gitTracked(root)
+	switch {
+	case err != nil:
+		// In a work tree whose index cannot be read, .gitignore could hide
+		// tracked files: apply no ignore rule rather than trust it.
+		sink.Note(fmt.Errorf("git work tree %s: index not read, so .gitignore is not applied (every file is scanned): %w", top, err))
+		return ruleNone, nil
+	case t != nil:
+		return ruleGitIndex, t
+	}
+	return ruleGitignore, nil
+}
