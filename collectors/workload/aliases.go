@@ -23,12 +23,8 @@ func expandAliases(n *yaml.Node, budget int) (*yaml.Node, error) {
 	if !hasAlias(n, 0) {
 		return n, nil
 	}
-	e := expander{left: budget, active: map[*yaml.Node]bool{}}
-	out, err := e.copy(n)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	e := expander{budget: budget, left: budget, active: map[*yaml.Node]bool{}}
+	return e.copy(n)
 }
 
 func hasAlias(n *yaml.Node, depth int) bool {
@@ -47,6 +43,7 @@ func hasAlias(n *yaml.Node, depth int) bool {
 }
 
 type expander struct {
+	budget int // nodes the expansion may make
 	left   int
 	active map[*yaml.Node]bool // nodes being copied: an alias to one is a cycle
 }
@@ -59,7 +56,7 @@ func (e *expander) copy(n *yaml.Node) (*yaml.Node, error) {
 		return e.copy(n.Alias)
 	}
 	if e.left--; e.left < 0 {
-		return nil, fmt.Errorf("aliases expand to more than %d nodes", maxExpandedNodes)
+		return nil, fmt.Errorf("aliases expand to more than %d nodes", e.budget)
 	}
 	if e.active[n] {
 		return nil, errAliasCycle
