@@ -34,6 +34,9 @@ const (
 	StatusSkipped Status = "skipped"
 )
 
+// Statuses lists every run status, in the order reports and metrics show them.
+var Statuses = []Status{StatusOK, StatusPartial, StatusFailed, StatusSkipped}
+
 // ErrorClass classifies why a run was partial, failed or skipped.
 type ErrorClass string
 

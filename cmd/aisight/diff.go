@@ -92,7 +92,7 @@ func readReport(path string) (model.Report, error) {
 	// A run's status decides whether the report is complete: one this
 	// build does not know cannot be taken as ok.
 	for _, run := range r.Scan.CollectorRuns {
-		if !slices.Contains([]model.Status{model.StatusOK, model.StatusPartial, model.StatusFailed, model.StatusSkipped}, run.Status) {
+		if !slices.Contains(model.Statuses, run.Status) {
 			return r, usageError{fmt.Errorf("%s: collector run %s %s has status %q; want ok, partial, failed or skipped", path, run.Collector, run.Scope.ID, run.Status)}
 		}
 		if run.ErrorClass != model.ErrNone && !slices.Contains(model.ErrorClasses, run.ErrorClass) {

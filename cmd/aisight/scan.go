@@ -340,7 +340,7 @@ func summarizeRuns(r model.Report) string {
 		n[run.Status]++
 	}
 	var parts []string
-	for _, st := range []model.Status{model.StatusOK, model.StatusPartial, model.StatusFailed, model.StatusSkipped} {
+	for _, st := range model.Statuses {
 		if n[st] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n[st], st))
 		}

@@ -214,7 +214,7 @@ func renderRuns(runs []model.CollectorRun, gauge gaugeFunc) {
 		gauge(colDuration, seconds(r.Duration), col, scope)
 		gauge(colCalls, float64(r.APICalls), col, scope)
 		gauge(colAssets, float64(r.Assets), col, scope)
-		for _, st := range []model.Status{model.StatusOK, model.StatusPartial, model.StatusFailed, model.StatusSkipped} {
+		for _, st := range model.Statuses {
 			gauge(colStatus, boolf(r.Status == st), col, scope, string(st))
 		}
 		class := r.ErrorClass
