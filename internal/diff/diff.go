@@ -258,18 +258,8 @@ const (
 // among them): a diff of a report that missed something cannot pass.
 func (r Result) Tripped(want []string) []string {
 	var out []string
-	if len(want) > 0 && !slices.Contains(want, NoIncomplete) && !slices.Contains(want, GateIncomplete) {
-		want = append(slices.Clone(want), GateIncomplete)
-	}
 	for _, g := range want {
 		switch g {
-		case GateIncomplete:
-			if slices.Contains(want, NoIncomplete) {
-				continue
-			}
-			for _, s := range incompleteSides(r) {
-				out = append(out, fmt.Sprintf("incomplete: the %s report has %d partial or failed collector run(s): %s", s.name, len(s.side.Incomplete), list(s.side.Incomplete)))
-			}
 		case "new-shadow":
 			var ids []string
 			for _, a := range r.Added {
@@ -310,6 +300,11 @@ func (r Result) Tripped(want []string) []string {
 			if len(why) > 0 {
 				out = append(out, "regression: "+list(why))
 			}
+		}
+	}
+	if len(want) > 0 && !slices.Contains(want, NoIncomplete) {
+		for _, s := range incompleteSides(r) {
+			out = append(out, fmt.Sprintf("incomplete: the %s report has %d partial or failed collector run(s): %s", s.name, len(s.side.Incomplete), list(s.side.Incomplete)))
 		}
 	}
 	return out
