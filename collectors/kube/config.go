@@ -103,8 +103,8 @@ func withCounter(cfg *rest.Config, n *atomic.Int64) *rest.Config {
 }
 
 // registerCredentials hands a context's credentials to the output wall:
-// its bearer token (or the token file's content, as it is now), password
-// and client key.
+// its bearer token (or the token file's content, as it is now) and
+// password.
 func registerCredentials(cfg *rest.Config, secret func(string)) {
 	if secret == nil {
 		return
