@@ -13,34 +13,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/aisight/aisight/internal/testenv/treetest"
 	"github.com/aisight/aisight/model"
 )
 
 // evasionKey is a synthetic OpenAI project key planted by these tests.
 const evasionKey = "sk-proj-PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA-T3BlbkFJ2O76UMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5KX"
-
-func writeTree(t *testing.T, dir string, files map[string][]byte) {
-	t.Helper()
-	for name, b := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func git(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "init.defaultBranch=main"}, args...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
 
 func keyPaths(inv model.Inventory) []string {
 	var out []string
@@ -73,7 +51,7 @@ func TestTrackedFilesAreScannedWhateverGitignoreSays(t *testing.T) {
 		t.Fatal("git is needed to build the repository under test")
 	}
 	dir := t.TempDir()
-	writeTree(t, dir, map[string][]byte{
+	treetest.Write(t, dir, map[string][]byte{
 		".gitignore":            []byte("config.py\nsecrets/\n*.log\n"),
 		"config.py":             []byte("OPENAI_API_KEY = \"" + evasionKey + "\"\n"),
 		"secrets/prod.env":      []byte("OPENAI_API_KEY=" + evasionKey + "\n"),
@@ -81,10 +59,10 @@ func TestTrackedFilesAreScannedWhateverGitignoreSays(t *testing.T) {
 		"app/debug.log":         []byte("key " + evasionKey + "\n"),
 		"app/main.py":           []byte("import openai\n"),
 	})
-	git(t, dir, "init", "-q")
-	git(t, dir, "add", ".gitignore", "app/main.py")
-	git(t, dir, "add", "-f", "config.py", "secrets/prod.env")
-	git(t, dir, "commit", "-q", "-m", "x")
+	treetest.Git(t, dir, "init", "-q")
+	treetest.Git(t, dir, "add", ".gitignore", "app/main.py")
+	treetest.Git(t, dir, "add", "-f", "config.py", "secrets/prod.env")
+	treetest.Git(t, dir, "commit", "-q", "-m", "x")
 
 	inv := scan(t, Options{Paths: []string{dir}})
 	if diff := cmp.Diff([]string{"config.py", "secrets/prod.env"}, keyPaths(inv)); diff != "" {
@@ -122,7 +100,7 @@ func TestTrackedFilesAreScannedWhateverGitignoreSays(t *testing.T) {
 	}
 
 	// Outside a work tree .gitignore still skips.
-	out := exported(t, dir)
+	out := treetest.Export(t, dir)
 	if err := os.RemoveAll(filepath.Join(out, ".git")); err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +145,7 @@ func utf32Bytes(s string, bigEndian bool) []byte {
 func TestEncodingsDoNotHideKeys(t *testing.T) {
 	text := "# caf\u00e9\nOPENAI_API_KEY=" + evasionKey + "\n"
 	dir := t.TempDir()
-	writeTree(t, dir, map[string][]byte{
+	treetest.Write(t, dir, map[string][]byte{
 		"latin1.py":    []byte("# caf\xe9\nOPENAI_API_KEY = \"" + evasionKey + "\"\n"),
 		"utf16le.env":  utf16Bytes(text, false, true),
 		"utf16be.env":  utf16Bytes(text, true, true),
@@ -244,7 +222,7 @@ spec:
 	}
 	laughs.WriteString("services:\n  llm:\n    image: vllm/vllm-openai:v0.8.4\n    x: *l8\n")
 	dir := t.TempDir()
-	writeTree(t, dir, map[string][]byte{
+	treetest.Write(t, dir, map[string][]byte{
 		"docker-compose.yml": []byte(nested),
 		"deploy/chat.yaml":   []byte(deploy),
 		"laughs/compose.yml": []byte(laughs.String()),
@@ -283,7 +261,7 @@ func TestTxtFilesAreNotAllDocumentation(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	writeTree(t, dir, map[string][]byte{"constraints.txt": []byte("openai==1.55.0\n")})
+	treetest.Write(t, dir, map[string][]byte{"constraints.txt": []byte("openai==1.55.0\n")})
 	inv := scan(t, Options{Paths: []string{dir}})
 	if len(inv.Assets) != 1 || inv.Assets[0].Kind != model.KindSDKDependency {
 		t.Errorf("constraints.txt: assets %+v, want its openai dependency", inv.Assets)

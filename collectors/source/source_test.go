@@ -14,6 +14,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/testenv/treetest"
 	"github.com/aisight/aisight/model"
 )
 
@@ -55,7 +56,7 @@ const fixture = "../../testdata/repos/acme-assistant"
 // repository: every planted asset by kind, with the facts that matter, and
 // nothing else.
 func TestFixtureFindsEveryPlantedAsset(t *testing.T) {
-	inv := scan(t, Options{Paths: []string{exported(t, fixture)}})
+	inv := scan(t, Options{Paths: []string{treetest.Export(t, fixture)}})
 	if runs := inv.Scan.CollectorRuns; len(runs) != 1 || runs[0].Status != model.StatusOK {
 		t.Fatalf("runs = %+v", runs)
 	}
@@ -171,19 +172,6 @@ func TestFixtureFindsEveryPlantedAsset(t *testing.T) {
 	}
 }
 
-// exported copies a fixture tree to a directory outside any git work tree,
-// as a release tarball or a copy would be: the fixtures are tracked in
-// aisight's own repository, where git's rule (tracked files are scanned
-// whatever .gitignore says) would apply to them.
-func exported(t *testing.T, dir string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), filepath.Base(dir))
-	if err := os.CopyFS(dst, os.DirFS(dir)); err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
 func TestNegativeFixtureFindsNothing(t *testing.T) {
 	inv := scan(t, Options{Paths: []string{"../../testdata/repos/negative"}})
 	for _, a := range inv.Assets {
@@ -192,7 +180,7 @@ func TestNegativeFixtureFindsNothing(t *testing.T) {
 }
 
 func TestGitignoreAndNoIgnore(t *testing.T) {
-	dir := exported(t, fixture)
+	dir := treetest.Export(t, fixture)
 	def := byID(scan(t, Options{Paths: []string{dir}}))
 	all := byID(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
 	var extra []string

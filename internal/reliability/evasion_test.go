@@ -17,6 +17,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/aisight/aisight/internal/benchtest"
+	"github.com/aisight/aisight/internal/testenv/treetest"
 	"github.com/aisight/aisight/model"
 )
 
@@ -49,29 +50,6 @@ func binRun(t *testing.T, bin string, env []string, cred *syscall.Credential, ar
 		t.Fatal(err)
 	}
 	return code, out.String(), errb.String()
-}
-
-func writeFiles(t *testing.T, dir string, files map[string][]byte) {
-	t.Helper()
-	for name, b := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func gitIn(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "init.defaultBranch=main"}, args...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
 }
 
 func reportKeys(t *testing.T, path string) (keys []string, runs []model.CollectorRun) {
@@ -112,22 +90,22 @@ func TestEvasion(t *testing.T) {
 
 	t.Run("committed gitignored key", func(t *testing.T) {
 		repo := t.TempDir()
-		writeFiles(t, repo, map[string][]byte{"app.py": []byte("import os\n")})
-		gitIn(t, repo, "init", "-q")
-		gitIn(t, repo, "add", ".")
-		gitIn(t, repo, "commit", "-qm", "base")
+		treetest.Write(t, repo, map[string][]byte{"app.py": []byte("import os\n")})
+		treetest.Git(t, repo, "init", "-q")
+		treetest.Git(t, repo, "add", ".")
+		treetest.Git(t, repo, "commit", "-qm", "base")
 		base := filepath.Join(t.TempDir(), "base.json")
 		if code, _, e := binRun(t, bin, nil, nil, "scan", "-q", "-o", "json", "--out", base, repo); code != 0 {
 			t.Fatalf("base scan exit %d: %s", code, e)
 		}
-		writeFiles(t, repo, map[string][]byte{
+		treetest.Write(t, repo, map[string][]byte{
 			".gitignore":        []byte("config.py\nsecrets/\n*.env\n"),
 			"config.py":         []byte("OPENAI_API_KEY = \"" + evasionKey + "\"\n"),
 			"secrets/prod.yaml": []byte("openai_key: " + evasionKey + "\n"),
 			"deploy/.env":       []byte("OPENAI_API_KEY=" + evasionKey + "\n"),
 		})
-		gitIn(t, repo, "add", "-f", "config.py", "secrets/prod.yaml", "deploy/.env", ".gitignore")
-		gitIn(t, repo, "commit", "-qm", "pr")
+		treetest.Git(t, repo, "add", "-f", "config.py", "secrets/prod.yaml", "deploy/.env", ".gitignore")
+		treetest.Git(t, repo, "commit", "-qm", "pr")
 		pr := filepath.Join(t.TempDir(), "pr.json")
 		if code, _, e := binRun(t, bin, nil, nil, "scan", "-q", "-o", "json", "--out", pr, repo); code != 0 {
 			t.Fatalf("pr scan exit %d: %s", code, e)
@@ -148,7 +126,7 @@ func TestEvasion(t *testing.T) {
 		nest := "x-a: &a [{name: x, value: \"1\"}, {name: y, value: \"2\"}]\n" +
 			"x-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nx-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
 			"x-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-		writeFiles(t, dir, map[string][]byte{
+		treetest.Write(t, dir, map[string][]byte{
 			"docker-compose.yml": []byte(nest + "services:\n  llm:\n    image: vllm/vllm-openai:v0.8.4\n    x-pad: *d\n"),
 			"deploy/chat.yaml": []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: chat, namespace: ml}\n" + nest +
 				"spec:\n  template:\n    spec:\n      containers:\n      - name: vllm\n        image: vllm/vllm-openai:v0.8.4\n        x-pad: *d\n"),
@@ -173,7 +151,7 @@ func TestEvasion(t *testing.T) {
 	t.Run("encodings", func(t *testing.T) {
 		dir := t.TempDir()
 		text := "# caf\u00e9\nOPENAI_API_KEY=" + evasionKey + "\n"
-		writeFiles(t, dir, map[string][]byte{
+		treetest.Write(t, dir, map[string][]byte{
 			"latin1.py":   []byte("# caf\xe9\nOPENAI_API_KEY = \"" + evasionKey + "\"\n"),
 			"utf16le.env": utf16Of(text, false, true),
 			"utf16be.env": utf16Of(text, true, false),
@@ -202,7 +180,7 @@ func TestEvasion(t *testing.T) {
 			}
 		}
 		dir := filepath.Join(base, "repo")
-		writeFiles(t, dir, map[string][]byte{"ok.py": []byte("import openai\n"), "secret.env": []byte("OPENAI_API_KEY=" + evasionKey + "\n"),
+		treetest.Write(t, dir, map[string][]byte{"ok.py": []byte("import openai\n"), "secret.env": []byte("OPENAI_API_KEY=" + evasionKey + "\n"),
 			"locked/a.py": []byte("x = 1\n")})
 		os.Chmod(filepath.Join(dir, "secret.env"), 0)
 		os.Chmod(filepath.Join(dir, "locked"), 0)
@@ -238,7 +216,7 @@ func TestEvasion(t *testing.T) {
 
 	t.Run("diff of a failed scan", func(t *testing.T) {
 		dir := t.TempDir()
-		writeFiles(t, dir, map[string][]byte{"app.py": []byte("import openai\n")})
+		treetest.Write(t, dir, map[string][]byte{"app.py": []byte("import openai\n")})
 		base, pr := filepath.Join(t.TempDir(), "base.json"), filepath.Join(t.TempDir(), "pr.json")
 		if code, _, e := binRun(t, bin, nil, nil, "scan", "-q", "-o", "json", "--out", base, dir); code != 0 {
 			t.Fatalf("exit %d: %s", code, e)

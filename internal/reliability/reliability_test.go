@@ -27,6 +27,7 @@ import (
 	"github.com/aisight/aisight/internal/enrich"
 	"github.com/aisight/aisight/internal/kubetest"
 	"github.com/aisight/aisight/internal/kubetest/harness"
+	"github.com/aisight/aisight/internal/testenv/treetest"
 	"github.com/aisight/aisight/model"
 	"github.com/aisight/aisight/scoring"
 )
@@ -119,10 +120,7 @@ func sourceCollector(t *testing.T) collectors.Plan {
 	}
 	// A copy outside aisight's own work tree, as the binary's scans see it
 	// (in place, git's rule scans the fixture's tracked ignored files).
-	dst := filepath.Join(t.TempDir(), filepath.Base(repo))
-	if err := os.CopyFS(dst, os.DirFS(repo)); err != nil {
-		t.Fatal(err)
-	}
+	dst := treetest.Export(t, repo)
 	return collectors.Plan{Name: source.Name, Collector: source.New(source.Options{Paths: []string{dst}}, cat)}
 }
 
