@@ -84,11 +84,11 @@ type Options struct {
 
 // Collector implements collectors.Collector for Azure.
 type Collector struct {
-	opts    Options
-	cat     *fingerprint.Catalog
-	armHost string
-	client  *http.Client
-	copts   *arm.ClientOptions
+	opts   Options
+	cat    *fingerprint.Catalog
+	arm    *url.URL // the Resource Manager endpoint: the one origin the token goes to
+	client *http.Client
+	copts  *arm.ClientOptions
 	// limiters pace calls by subscription ("" for tenant-level calls).
 	limiters *collectors.Limiters
 
@@ -128,7 +128,7 @@ func New(o Options, cat *fingerprint.Catalog) (*Collector, error) {
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return nil, collectors.Classedf(model.ErrInvalidConfig, "azure: resource manager endpoint %q is not an https URL", endpoint)
 	}
-	c := &Collector{opts: o, cat: cat, armHost: strings.ToLower(u.Host), limiters: collectors.NewLimiters(o.RatePerSubscription), subs: map[string]string{}}
+	c := &Collector{opts: o, cat: cat, arm: u, limiters: collectors.NewLimiters(o.RatePerSubscription), subs: map[string]string{}}
 	c.client = boundedClient(o.RootCAs)
 	c.copts = &arm.ClientOptions{
 		// Registering a resource provider is a write: never.
@@ -138,7 +138,7 @@ func New(o Options, cat *fingerprint.Catalog) (*Collector, error) {
 			Transport: limitedTransport{c.client},
 			Retry: policy.RetryOptions{MaxRetries: o.MaxRetries, RetryDelay: o.RetryDelay, MaxRetryDelay: o.MaxRetryDelay,
 				TryTimeout: time.Minute},
-			PerCallPolicies:  []policy.Policy{guard{host: c.armHost}},
+			PerCallPolicies:  []policy.Policy{guard{arm: c.arm}},
 			PerRetryPolicies: []policy.Policy{pacer{c: c}},
 			Telemetry:        policy.TelemetryOptions{ApplicationID: "aisight"},
 		}}
@@ -206,19 +206,27 @@ func (b *capped) Read(p []byte) (int, error) {
 func (b *capped) Close() error { return b.c.Close() }
 
 // guard refuses, before anything is sent, a request that is not a GET or
-// that goes to another host than Resource Manager (a nextLink pointing
-// elsewhere would otherwise carry the bearer token there).
-type guard struct{ host string }
+// that goes to another origin than Resource Manager (a nextLink pointing
+// elsewhere would otherwise carry the bearer token there). The origin is
+// compared as redact.SameOrigin does: ARM writes nextLinks with the
+// default port (https://management.azure.com:443/...), the same origin.
+type guard struct{ arm *url.URL }
 
 func (g guard) Do(req *policy.Request) (*http.Response, error) {
-	r := req.Raw()
-	if r.Method != http.MethodGet {
-		return nil, collectors.Classedf(model.ErrInternal, "aisight is read-only: refused %s %s", r.Method, r.URL.Path)
-	}
-	if !strings.EqualFold(r.URL.Host, g.host) || r.URL.Scheme != "https" {
-		return nil, collectors.Classedf(model.ErrInternal, "azure: refused to follow a link to %s://%s (Resource Manager is %s)", r.URL.Scheme, r.URL.Host, g.host)
+	if err := g.allows(req.Raw()); err != nil {
+		return nil, err
 	}
 	return req.Next()
+}
+
+func (g guard) allows(r *http.Request) error {
+	if r.Method != http.MethodGet {
+		return collectors.Classedf(model.ErrInternal, "aisight is read-only: refused %s %s", r.Method, r.URL.Path)
+	}
+	if !redact.SameOrigin(g.arm, r.URL) {
+		return collectors.Classedf(model.ErrUnavailable, "azure: refused to follow a link to %s://%s with the token (Resource Manager is %s)", r.URL.Scheme, r.URL.Host, g.arm.Host)
+	}
+	return nil
 }
 
 // callState is what a scope's calls share: counters and its rate limit.
@@ -264,7 +272,8 @@ func (c *Collector) Scopes(ctx context.Context) ([]model.Scope, error) {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			var re *azcore.ResponseError
-			if !errors.As(err, &re) && classify(err) == model.ErrNone && ctx.Err() == nil && !isNetErr(err) {
+			var ce *collectors.ClassError // refused by aisight itself (guard): not a credential problem
+			if !errors.As(err, &re) && !errors.As(err, &ce) && classify(err) == model.ErrNone && ctx.Err() == nil && !isNetErr(err) {
 				// No token: the credential chain found nothing usable.
 				return nil, collectors.Classed(model.ErrInvalidConfig, callErr(err, "azure credentials (sign in with az login, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret, certificate or federated token)"))
 			}

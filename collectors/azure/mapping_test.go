@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/model"
 )
 
@@ -242,10 +243,28 @@ func TestRBAC(t *testing.T) {
 	checkFacts(t, "managed identity", mi.Facts, map[string]any{"iam.principal_type": "managed_identity", "iam.long_lived_ai_credentials": false})
 }
 
-// The guard refuses a write or a request to another host before it is
-// sent; the classifier maps ARM errors.
+// The guard refuses a write or a request to another origin before it is
+// sent (a nextLink written with the default port is the same origin: ARM
+// sends them so); the classifier maps ARM errors.
 func TestGuardAndClassify(t *testing.T) {
-	g := guard{host: "management.azure.com"}
+	arm, _ := url.Parse("https://management.azure.com")
+	g := guard{arm: arm}
+	for raw, ok := range map[string]bool{
+		"https://management.azure.com/subscriptions?api-version=2022-12-01":                    true,
+		"https://management.azure.com:443/subscriptions?api-version=2022-12-01&$skiptoken=abc": true,
+		"https://MANAGEMENT.azure.com/subscriptions":                                           true,
+		"https://management.azure.com:8443/subscriptions":                                      false,
+		"https://management.azure.com.evil.example/subscriptions":                              false,
+	} {
+		req, _ := http.NewRequest(http.MethodGet, raw, nil)
+		err := g.allows(req)
+		if (err == nil) != ok {
+			t.Errorf("%s: allowed %v, want %v (%v)", raw, err == nil, ok, err)
+		}
+		if err != nil && collectors.Classify(err, nil) != model.ErrUnavailable {
+			t.Errorf("%s: class %s, want unavailable (not a credential problem)", raw, collectors.Classify(err, nil))
+		}
+	}
 	for _, tc := range []struct{ method, url string }{{"POST", "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.CognitiveServices/accounts/a/listKeys"},
 		{"GET", "https://attacker.example/subscriptions"}, {"GET", "http://management.azure.com/subscriptions"}} {
 		u, _ := url.Parse(tc.url)

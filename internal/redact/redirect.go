@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // maxRedirects bounds the redirects one request follows.
@@ -35,9 +36,10 @@ func CheckRedirect(req *http.Request, via []*http.Request) error {
 }
 
 // SameOrigin reports whether two URLs have the same scheme, host and port
-// (":443" for https and ":80" for http are the defaults, written or not).
+// (":443" for https and ":80" for http are the defaults, written or not;
+// scheme and host names compare without case).
 func SameOrigin(a, b *url.URL) bool {
-	return a.Scheme == b.Scheme && hostPort(a) == hostPort(b)
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(hostPort(a), hostPort(b))
 }
 
 func hostPort(u *url.URL) string {

@@ -104,6 +104,7 @@ func TestCheckRedirect(t *testing.T) {
 		{"https://h/x", "http://h/x", false},
 		{"https://h/x", "https://h:8443/x", false},
 		{"https://h/x", "https://evil/x", false},
+		{"HTTPS://Management.Azure.com/x", "https://management.azure.com:443/y", true},
 	} {
 		a, _ := url.Parse(tc.a)
 		b, _ := url.Parse(tc.b)
