@@ -43,6 +43,7 @@ import (
 	"golang.org/x/time/rate"
 	"google.golang.org/api/impersonate"
 	"google.golang.org/api/iterator"
+	"golang.org/x/oauth2/google"
 	"google.golang.org/api/option"
 	gtransport "google.golang.org/api/transport/grpc"
 	"google.golang.org/genproto/googleapis/cloud/location"
@@ -97,6 +98,10 @@ type Options struct {
 	// Now is the clock key ages are measured with (default time.Now).
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Secret registers the credentials the collector uses (the private
+	// key, client secret and refresh token of the Application Default
+	// Credentials file, and every access token) with the output wall.
+	Secret func(string)
 }
 
 // projectInfo is what the scopes need to know about a project.
@@ -165,11 +170,20 @@ func New(ctx context.Context, o Options, cat *fingerprint.Catalog) (*Collector, 
 			option.WithGRPCDialOption(grpc.WithTransportCredentials(insecure.NewCredentials()))}
 	case o.Impersonate != "":
 		ts, err := impersonate.CredentialsTokenSource(ctx, impersonate.CredentialsConfig{
-			TargetPrincipal: o.Impersonate, Scopes: []string{"https://www.googleapis.com/auth/cloud-platform"}})
+			TargetPrincipal: o.Impersonate, Scopes: []string{cloudPlatform}})
 		if err != nil {
 			return nil, collectors.Classed(model.ErrInvalidConfig, callErr(err, "impersonate %s", o.Impersonate))
 		}
-		c.auth = []option.ClientOption{option.WithTokenSource(ts)}
+		c.auth = []option.ClientOption{option.WithTokenSource(secretTokens{ts, o.Secret})}
+	case o.Secret != nil:
+		// Application Default Credentials, found as the client libraries
+		// find them, so that their secrets and tokens can be registered.
+		creds, err := google.FindDefaultCredentials(ctx, cloudPlatform)
+		if err != nil {
+			return nil, collectors.Classed(model.ErrInvalidConfig, callErr(err, "application default credentials"))
+		}
+		registerADC(creds.JSON, o.Secret)
+		c.auth = []option.ClientOption{option.WithTokenSource(secretTokens{creds.TokenSource, o.Secret})}
 	}
 	c.auth = append(c.auth, o.ClientOptions...)
 	return c, nil

@@ -87,7 +87,7 @@ func (s *Spec) Plan(ctx context.Context, env collectors.Env) (collectors.Collect
 		return nil, "disabled by --gcp=off", nil
 	}
 	opts := Options{Projects: s.projects, Locations: s.locations, Impersonate: s.impersonate,
-		OwnerLabels: s.ownerLabels, RatePerProject: s.rate, Logger: env.Logger}
+		OwnerLabels: s.ownerLabels, RatePerProject: s.rate, Logger: env.Logger, Secret: env.Secret}
 	why := ""
 	if emu := env.Getenv(EmulatorEnv); emu != "" {
 		opts.Emulator = emu
