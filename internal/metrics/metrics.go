@@ -80,11 +80,22 @@ var (
 	colAssets     = desc("collector", "assets", "Assets the collector found in the scope.", "collector", "scope")
 	colStatus     = desc("collector", "status", "Run status as a state set: 1 for the current status.", "collector", "scope", "status")
 	colErrorClass = desc("collector", "error_class", "Error class as a state set (none when the run had no error).", "collector", "scope", "class")
+	colFiles      = desc("collector", "files", "Files of a file-tree scope by outcome: scanned, skipped (and why), or not fully read (unreadable, unparsed, binary_text, too_large: these make the run partial).", "collector", "scope", "outcome")
 )
+
+// fileOutcomes maps the run counters of file-tree collectors to the
+// outcome label of aisight_collector_files (a closed set), in the order
+// they are rendered.
+var fileOutcomes = []struct{ stat, outcome string }{
+	{"files_scanned", "scanned"}, {"tracked_ignored_scanned", "scanned_tracked_ignored"},
+	{"skipped_ignored", "skipped_ignored"}, {"skipped_binary", "skipped_binary"}, {"skipped_too_large", "skipped_too_large"},
+	{"skipped_symlink", "skipped_symlink"}, {"skipped_special", "skipped_special"},
+	{"unreadable", "unreadable"}, {"unparsed", "unparsed"}, {"binary_text", "binary_text"}, {"too_large", "too_large"},
+}
 
 var allDescs = []*prometheus.Desc{buildInfo, scanStart, scanEnd, scanDuration, assets, unowned, shadow, apiKeys, apiKeyMaxAge,
 	catLevel, catPotential, catCoverage, catTarget, domLevel, domPotential, domCoverage, controlResult,
-	colSuccess, colDuration, colCalls, colAssets, colStatus, colErrorClass}
+	colSuccess, colDuration, colCalls, colAssets, colStatus, colErrorClass, colFiles}
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
@@ -224,6 +235,11 @@ func renderRuns(runs []model.CollectorRun, gauge gaugeFunc) {
 		gauge(colErrorClass, boolf(class == model.ErrNone), col, scope, "none")
 		for _, c := range model.ErrorClasses {
 			gauge(colErrorClass, boolf(class == c), col, scope, string(c))
+		}
+		if _, files := r.Stats["files_scanned"]; files { // a file-tree scope: every outcome, zeros too
+			for _, fo := range fileOutcomes {
+				gauge(colFiles, float64(r.Stats[fo.stat]), col, scope, fo.outcome)
+			}
 		}
 	}
 }

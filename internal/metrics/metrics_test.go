@@ -130,3 +130,31 @@ func TestEveryMetricIsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// A file-tree scope's files are counted by outcome, so a dashboard can
+// alert on what a scan could not read; other collectors have no files.
+func TestCollectorFilesByOutcome(t *testing.T) {
+	c := New("test")
+	c.Set(&Snapshot{Report: model.Report{Scan: model.Scan{CollectorRuns: []model.CollectorRun{
+		{Collector: "source", Scope: model.Scope{ID: "source:."}, Status: model.StatusPartial, ErrorClass: model.ErrUnparsed,
+			Stats: map[string]int64{"files_scanned": 40, "skipped_ignored": 3, "unparsed": 2, "binary_text": 1, "tracked_ignored_scanned": 1}},
+		{Collector: "aws", Scope: model.Scope{ID: "aws:1:us-east-1"}, Status: model.StatusOK},
+	}}}})
+	want := `# HELP aisight_collector_files Files of a file-tree scope by outcome: scanned, skipped (and why), or not fully read (unreadable, unparsed, binary_text, too_large: these make the run partial).
+# TYPE aisight_collector_files gauge
+aisight_collector_files{collector="source",outcome="binary_text",scope="source:."} 1
+aisight_collector_files{collector="source",outcome="scanned",scope="source:."} 40
+aisight_collector_files{collector="source",outcome="scanned_tracked_ignored",scope="source:."} 1
+aisight_collector_files{collector="source",outcome="skipped_binary",scope="source:."} 0
+aisight_collector_files{collector="source",outcome="skipped_ignored",scope="source:."} 3
+aisight_collector_files{collector="source",outcome="skipped_special",scope="source:."} 0
+aisight_collector_files{collector="source",outcome="skipped_symlink",scope="source:."} 0
+aisight_collector_files{collector="source",outcome="skipped_too_large",scope="source:."} 0
+aisight_collector_files{collector="source",outcome="too_large",scope="source:."} 0
+aisight_collector_files{collector="source",outcome="unparsed",scope="source:."} 2
+aisight_collector_files{collector="source",outcome="unreadable",scope="source:."} 0
+`
+	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "aisight_collector_files"); err != nil {
+		t.Error(err)
+	}
+}
