@@ -15,7 +15,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
-	"golang.org/x/net/netutil"
 
 	"github.com/aisight/aisight/internal/metrics"
 	"github.com/aisight/aisight/internal/redact"
@@ -44,7 +43,10 @@ and serves:
 It listens on loopback unless --listen says otherwise (the Kubernetes
 overlay sets :9812), bounds every connection (header, read, write and idle
 timeouts, header size, a connection cap below the file-descriptor limit),
-and with --api-token-file requires "Authorization: Bearer <token>" on the
+stays reachable when clients hold connections open (idle keep-alive
+connections are closed first when slots run low, one client may hold a
+quarter of them, and at most 8 API answers are in flight: /healthz and
+/metrics are never behind them), and with --api-token-file requires "Authorization: Bearer <token>" on the
 API (metrics and health stay open for Prometheus and probes).
 
 It takes the same collection and scoring flags as scan. SIGTERM or SIGINT
@@ -107,12 +109,12 @@ func runServe(ctx context.Context, o *scanOptions, listen string, interval time.
 	if err != nil {
 		return usagef("--listen: %v", err)
 	}
-	ln = netutil.LimitListener(ln, maxConnections())
-	srv := &http.Server{Handler: d.routes(gatherer),
+	guard := newConnGuard(ln, maxConnections())
+	srv := &http.Server{Handler: d.routes(gatherer), ConnState: guard.ConnState,
 		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
 		IdleTimeout: 30 * time.Second, MaxHeaderBytes: 16 << 10}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.Serve(guard) }()
 	fmt.Fprintf(stderr, "aisight: serving on %s\n", ln.Addr())
 
 	for {
@@ -171,6 +173,11 @@ func (d *daemon) scanOnce(ctx context.Context) {
 	d.sc.log.Info("scan done", "assets", len(report.Assets), "duration", report.Scan.Finished.Sub(report.Scan.Started).String())
 }
 
+// apiInFlight bounds the assessment API's answers in flight (the largest
+// answers): more are refused with 503 at once, and /healthz and /metrics
+// are never behind them.
+const apiInFlight = 8
+
 func (d *daemon) routes(reg prometheus.Gatherer) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -182,7 +189,7 @@ func (d *daemon) routes(reg prometheus.Gatherer) http.Handler {
 		}
 		io.WriteString(w, "ok\n")
 	})
-	mux.HandleFunc("GET /api/v1/assessment", func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("GET /api/v1/assessment", limitInFlight(apiInFlight, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !d.api.allowed(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="aisight"`)
 			http.Error(w, "a bearer token is required (--api-token-file)", http.StatusUnauthorized)
@@ -200,6 +207,6 @@ func (d *daemon) routes(reg prometheus.Gatherer) http.Handler {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(b)
-	})
+	})))
 	return http.MaxBytesHandler(mux, 1<<10) // requests carry no body worth more
 }

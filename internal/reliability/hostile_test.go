@@ -375,23 +375,30 @@ func copyTree(src, dst string) error {
 // testServeUnderSiege runs serve with 64 file descriptors, holds 55 idle
 // connections and one that dribbles its headers, and checks that /healthz
 // still answers and the dribbler is cut off.
-func testServeUnderSiege(t *testing.T, bin string) row {
+// startServe runs `aisight serve` of the example repository with 64 file
+// descriptors and returns its address; the process is killed when the
+// test ends.
+func startServe(t *testing.T, bin string) string {
+	t.Helper()
 	cmd := exec.Command("sh", "-c", `ulimit -n 64 && exec "$0" serve --listen 127.0.0.1:0 --interval 1h --kube=off --aws=off "$1"`, bin, repo)
 	var stderr syncBuf
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	var addr string
-	for deadline := time.Now().Add(20 * time.Second); addr == ""; time.Sleep(20 * time.Millisecond) {
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if _, after, ok := strings.Cut(stderr.String(), "serving on "); ok {
-			addr = strings.Fields(after)[0]
+			return strings.Fields(after)[0]
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("serve did not start: %s", stderr.String())
 		}
 	}
+}
+
+func testServeUnderSiege(t *testing.T, bin string) row {
+	addr := startServe(t, bin)
 	var idle []net.Conn
 	defer func() {
 		for _, c := range idle {
