@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"runtime"
 	"runtime/pprof"
+
+	"github.com/aisight/aisight/internal/output"
 )
 
 // profiles are the Go profiles a scan writes when asked (--cpu-profile,
@@ -18,43 +21,34 @@ type profiles struct {
 
 // start begins the CPU profile; the returned stop ends it and writes the
 // heap profile (allocations over the whole scan, and what was still in use
-// at its end). Files are created before the scan starts, so a bad path
-// fails at once.
+// at its end). The destinations are checked before the scan starts, by the
+// rules of --out (output.CheckDestination: no symbolic link, FIFO, device
+// or directory, a writable directory), so a bad path fails at once; the
+// files are written atomically when the scan ends.
 func (p profiles) start() (stop func() error, err error) {
-	var cpuFile, memFile *os.File
-	if p.mem != "" {
-		if memFile, err = os.Create(p.mem); err != nil {
-			return nil, usagef("--mem-profile: %v", err)
+	for _, d := range []struct{ flag, path string }{{"--mem-profile", p.mem}, {"--cpu-profile", p.cpu}} {
+		if d.path != "" {
+			if err := output.CheckDestination(d.path); err != nil {
+				return nil, usagef("%s: %v", d.flag, err)
+			}
 		}
 	}
+	var cpu bytes.Buffer
 	if p.cpu != "" {
-		if cpuFile, err = os.Create(p.cpu); err != nil {
-			closeAll(memFile)
-			return nil, usagef("--cpu-profile: %v", err)
-		}
-		if err := pprof.StartCPUProfile(cpuFile); err != nil {
-			closeAll(memFile, cpuFile)
+		if err := pprof.StartCPUProfile(&cpu); err != nil {
 			return nil, fmt.Errorf("--cpu-profile: %w", err)
 		}
 	}
 	return func() error {
 		var errs []error
-		if cpuFile != nil {
+		if p.cpu != "" {
 			pprof.StopCPUProfile()
-			errs = append(errs, cpuFile.Close())
+			errs = append(errs, output.WriteFileAtomic(p.cpu, func(w io.Writer) error { _, err := w.Write(cpu.Bytes()); return err }))
 		}
-		if memFile != nil {
+		if p.mem != "" {
 			runtime.GC() // the in-use figures of the end of the scan
-			errs = append(errs, pprof.Lookup("allocs").WriteTo(memFile, 0), memFile.Close())
+			errs = append(errs, output.WriteFileAtomic(p.mem, func(w io.Writer) error { return pprof.Lookup("allocs").WriteTo(w, 0) }))
 		}
 		return errors.Join(errs...)
 	}, nil
-}
-
-func closeAll(fs ...*os.File) {
-	for _, f := range fs {
-		if f != nil {
-			_ = f.Close()
-		}
-	}
 }
