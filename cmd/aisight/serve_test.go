@@ -236,7 +236,7 @@ func TestServeAPIIsBriefAndGuarded(t *testing.T) {
 		if err := json.Unmarshal(body, &rep); err != nil || len(rep.Assets) == 0 || rep.Assessment == nil {
 			t.Fatalf("report: %v (%d assets)", err, len(rep.Assets))
 		}
-		for _, marker := range []string{`"facts"`, `"sha256_prefix"`, `"location"`, `"evidence"`} {
+		for _, marker := range []string{`"facts"`, `"sha256_prefix"`, `"location"`, `"evidence"`, "settings.py", "train.py", `"stats"`} {
 			if strings.Contains(string(body), marker) != detail {
 				t.Errorf("detail=%v: body has %s = %v", detail, marker, !detail)
 			}

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"cmp"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"net/http"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -43,15 +47,32 @@ func (a apiAuth) allowed(r *http.Request) bool {
 }
 
 // briefReport is what the API serves without --api-detail: the scan's
-// runs (without stats), every category's levels and control results
-// (without evidence), and each asset's identity (no facts, tags, paths,
-// relations or key fingerprints).
+// runs (without stats, notes or the files their errors name), every
+// category's levels and control results (without evidence), and each
+// asset's identity (no facts, tags, paths, relations or key fingerprints:
+// an asset found in a file is named by its kind and an opaque id, since
+// its ID and name hold the file's path).
 func briefReport(r model.Report) model.Report {
 	out := r
 	out.Assets = make([]model.Asset, len(r.Assets))
+	opaque := map[string]string{} // file-found asset IDs and what the brief calls them
 	for i, a := range r.Assets {
-		out.Assets[i] = model.Asset{ID: a.ID, Provider: a.Provider, Scope: a.Scope, Region: a.Region, Kind: a.Kind,
+		b := model.Asset{ID: a.ID, Provider: a.Provider, Scope: a.Scope, Region: a.Region, Kind: a.Kind,
 			DeploymentType: a.DeploymentType, Name: a.Name, Owner: a.Owner}
+		if a.Location != nil && a.Location.Path != "" {
+			sum := sha256.Sum256([]byte(a.ID))
+			b.ID, b.Name = "asset:"+hex.EncodeToString(sum[:8]), string(a.Kind)
+			opaque[a.ID] = b.ID
+		}
+		out.Assets[i] = b
+	}
+	out.Scan.CollectorRuns = make([]model.CollectorRun, len(r.Scan.CollectorRuns))
+	for i, run := range r.Scan.CollectorRuns {
+		run.Stats, run.Notes, run.Problems = nil, nil, nil
+		if run.Scope.Kind == "directory" {
+			run.Error = fileList.ReplaceAllString(run.Error, "$1")
+		}
+		out.Scan.CollectorRuns[i] = run
 	}
 	out.ScopeFacts = []model.ScopeFacts{}
 	if r.Assessment != nil {
@@ -61,6 +82,11 @@ func briefReport(r model.Report) model.Report {
 			c.Controls = append([]model.ControlResult(nil), c.Controls...)
 			for j := range c.Controls {
 				c.Controls[j].Evidence = nil
+				failing := make([]string, len(c.Controls[j].Failing))
+				for k, id := range c.Controls[j].Failing {
+					failing[k] = cmp.Or(opaque[id], id)
+				}
+				c.Controls[j].Failing = failing
 			}
 			as.Categories[i] = c
 		}
@@ -79,3 +105,7 @@ func maxConnections() int {
 	}
 	return int(min(1024, max(8, lim.Cur/2)))
 }
+
+// fileList is the list of paths after a count in a file-tree run's error
+// ("not parsed (...): 2 files: a.yaml, b.json, +3 more").
+var fileList = regexp.MustCompile(`(\d+ files?): [^;]*`)
