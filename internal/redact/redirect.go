@@ -13,6 +13,10 @@ const maxRedirects = 10
 // RedirectError is a redirect CheckRedirect refused.
 type RedirectError struct{ From, To string }
 
+// NonRetriable marks the refusal as final for clients whose retry policy
+// asks (azcore's errorinfo.NonRetriable): trying again is refused again.
+func (*RedirectError) NonRetriable() {}
+
 func (e *RedirectError) Error() string {
 	return fmt.Sprintf("redirect from %s to %s refused: aisight never follows a redirect to another host with credentials", e.From, e.To)
 }

@@ -3,11 +3,13 @@ package reliability
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -284,6 +286,123 @@ func TestEvasion(t *testing.T) {
 		}
 		add("OpenAI and Anthropic admin keys sent to a base URL that redirects to another host; a key of an unknown shape echoed in a 401", "301, 302, 307, 308; both providers; JSON, table and stderr",
 			"no request reaches the other host (one redirect rule, same origin only); the echoed key is masked by value")
+	})
+
+	t.Run("every client's credentials across a redirect", func(t *testing.T) {
+		// The thief is a TLS server too, trusted as the redirector is
+		// (httptest servers share one certificate): only the redirect rule
+		// stands between it and the credentials.
+		var mu sync.Mutex
+		var stolen []string
+		thief := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			stolen = append(stolen, r.Method+" "+r.URL.Path)
+			mu.Unlock()
+		}))
+		defer thief.Close()
+		plainThief := httptest.NewServer(thief.Config.Handler)
+		defer plainThief.Close()
+		redirect := func(to string) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, to+r.URL.Path, http.StatusTemporaryRedirect)
+			})
+		}
+		plain := httptest.NewServer(redirect(plainThief.URL))
+		defer plain.Close()
+		tlsRedir := httptest.NewTLSServer(redirect(thief.URL))
+		defer tlsRedir.Close()
+		dir := t.TempDir()
+		ca := filepath.Join(dir, "ca.pem")
+		os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsRedir.Certificate().Raw}), 0o644)
+		kc := filepath.Join(dir, "kubeconfig")
+		const kubeToken = "kube-bearer-token-synthetic-0123456789"
+		os.WriteFile(kc, []byte("apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: \""+plain.URL+"\"}}]\n"+
+			"users: [{name: u, user: {token: "+kubeToken+"}}]\ncontexts: [{name: k, context: {cluster: c, user: u}}]\ncurrent-context: k\n"), 0o600)
+		const awsSecret, awsToken = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYsynthetic", "FwoGZXIvYXdzEJr-synthetic-session-token-0123456789abcdef"
+		u, _ := url.Parse(plain.URL)
+		for _, c := range []struct {
+			client string
+			env    []string
+			args   []string
+			secret string
+		}{
+			{"AWS", []string{"AISIGHT_AWS=on", "AWS_ENDPOINT_URL=" + plain.URL, "AWS_ACCESS_KEY_ID=AKIAEXAMPLESYNTHETIC", "AWS_SECRET_ACCESS_KEY=" + awsSecret,
+				"AWS_SESSION_TOKEN=" + awsToken, "AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true", "AWS_MAX_ATTEMPTS=1",
+				"AWS_CONFIG_FILE=" + filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "k")},
+				[]string{"scan", "--source=off", "--scope-timeout", "10s"}, awsToken},
+			{"Azure", []string{"AISIGHT_AZURE=on", "AISIGHT_AZURE_EMULATOR_URL=" + tlsRedir.URL, "AISIGHT_AZURE_EMULATOR_CA=" + ca},
+				[]string{"scan", "--source=off", "--scope-timeout", "10s"}, "aisight-emulator-token"},
+			{"Kubernetes", nil, []string{"scan", "--source=off", "--kube=on", "--kubeconfig", kc, "--scope-timeout", "5s"}, kubeToken},
+			{"Pushgateway", nil, []string{"scan", "--push-gateway", "http://aisight:push-password-synthetic@" + u.Host, "--push-timeout", "5s", dir}, "push-password-synthetic"},
+		} {
+			_, out, e := binRun(t, bin, c.env, nil, c.args...)
+			// Said as refused, or (a POST, which Go's client does not
+			// follow: AWS's STS) as the redirect answer itself.
+			if !strings.Contains(out+e, "refused") && !strings.Contains(out+e, "StatusCode: 307") {
+				t.Errorf("%s: the refused redirect is not said:\n%s%s", c.client, out, e)
+			}
+			if leaks(out+e, c.secret) {
+				t.Errorf("%s: its credential is in the output", c.client)
+			}
+		}
+		// An AWS session token quoted back in a 403 is masked by value.
+		echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/xml")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid: %s</Message></Error></ErrorResponse>`, r.Header.Get("X-Amz-Security-Token"))
+		}))
+		defer echo.Close()
+		_, out, e := binRun(t, bin, []string{"AISIGHT_AWS=on", "AWS_ENDPOINT_URL=" + echo.URL, "AWS_ACCESS_KEY_ID=AKIAEXAMPLESYNTHETIC", "AWS_SECRET_ACCESS_KEY=" + awsSecret,
+			"AWS_SESSION_TOKEN=" + awsToken, "AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true", "AWS_MAX_ATTEMPTS=1",
+			"AWS_CONFIG_FILE=" + filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "k")}, nil, "scan", "--source=off", "-o", "json")
+		if !strings.Contains(out+e, "security token included in the request is invalid") {
+			t.Errorf("the 403 is not reported:\n%s%s", out, e)
+		}
+		if leaks(out+e, awsToken) {
+			t.Errorf("the echoed session token is in the output:\n%s%s", out, e)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(stolen) > 0 {
+			t.Errorf("the other host received %q", stolen)
+		}
+		add("AWS, Azure, Kubernetes and Pushgateway endpoints that redirect (307) to another host; an AWS session token echoed in a 403", "4 clients; JSON and table",
+			"no request reaches the other host; each refusal is said; the echoed token is masked by value")
+	})
+
+	t.Run("control characters in names", func(t *testing.T) {
+		hostile := []string{"\x1b]0;owned\x07", "\x1b[2J\x1b[H", "\r", "\b", "\u202e", "\u2066", "\x9b"}
+		dir := t.TempDir()
+		base := filepath.Join(t.TempDir(), "base.json")
+		if code, _, e := binRun(t, bin, nil, nil, "scan", "-q", "-o", "json", "--out", base, dir); code != 0 {
+			t.Fatalf("exit %d: %s", code, e)
+		}
+		treetest.Write(t, dir, map[string][]byte{
+			"\x1b]0;owned\x07\u202eyp.env":  []byte("OPENAI_API_KEY=" + evasionKey + "\n"),
+			"\x1b[2J\x1b[Hfake\rrow\b.yaml": []byte("services:\n  \"llm\\e[31m\\x9b\u2066\":\n    image: vllm/vllm-openai:v0.8.4\n"),
+			"broken\x1b[5m.json":            []byte("{\"mcpServers\": {"),
+			".cursor/mcp.json":              []byte(`{"mcpServers": {"\u001b]0;t\u0007\u202e": {"command": "npx", "args": ["@org/server"]}}}`),
+		})
+		pr := filepath.Join(t.TempDir(), "pr.json")
+		var all strings.Builder
+		_, out, e := binRun(t, bin, nil, nil, "scan", "--log-level", "info", "-o", "json", "--out", pr, dir)
+		all.WriteString(out + e)
+		_, out, e = binRun(t, bin, nil, nil, "scan", "--log-level", "info", dir)
+		all.WriteString(out + e)
+		for _, f := range []string{"table", "markdown"} {
+			_, out, e := binRun(t, bin, nil, nil, "diff", base, pr, "-o", f)
+			all.WriteString(out + e)
+		}
+		for _, h := range hostile {
+			if strings.Contains(all.String(), h) {
+				t.Errorf("%q reaches the terminal raw", h)
+			}
+		}
+		if !strings.Contains(all.String(), `\x1b]0;owned\x07`) {
+			t.Error("the hostile file name is not shown escaped")
+		}
+		add("Escape sequences, carriage returns, backspaces and bidi controls in file names and in compose and MCP server names", "window title, clear screen, CR, BS, C1 CSI, RLO, LRI; scan table, logs, diff table and Markdown",
+			"shown escaped (`\\x1b`, `\\u202e`) in every text output; Markdown also escapes links, HTML and @mentions")
 	})
 
 	t.Run("serve held by keep-alive connections", func(t *testing.T) {
