@@ -242,21 +242,15 @@ func TestEvasion(t *testing.T) {
 	})
 
 	t.Run("admin key across a redirect, and echoed back", func(t *testing.T) {
-		var mu sync.Mutex
-		var stolen []string
-		thief := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			stolen = append(stolen, r.Header.Get("X-Api-Key")+r.Header.Get("Authorization"))
-			mu.Unlock()
-			w.WriteHeader(http.StatusOK)
-		}))
-		defer thief.Close()
+		stolen := &thief{}
+		away := httptest.NewServer(stolen)
+		defer away.Close()
 		// Admin keys the collectors accept, in shapes the output wall does
 		// not know.
 		oddOpenAI, oddAnthropic := "sk-admin-zq9.unknown~shape_credential.7Hq2", "sk-ant-admin07-zq9.unknown~shape.cred.7Hq2"
 		for _, code := range []int{301, 302, 307, 308} {
 			redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				http.Redirect(w, r, thief.URL+r.URL.Path, code)
+				http.Redirect(w, r, away.URL+r.URL.Path, code)
 			}))
 			env := []string{"AISIGHT_ANTHROPIC=on", "ANTHROPIC_ADMIN_KEY=" + oddAnthropic, "ANTHROPIC_BASE_URL=" + redirector.URL,
 				"AISIGHT_OPENAI=on", "OPENAI_ADMIN_KEY=" + oddOpenAI, "OPENAI_BASE_URL=" + redirector.URL}
@@ -279,10 +273,8 @@ func TestEvasion(t *testing.T) {
 		if leaks(out+e, oddOpenAI, oddAnthropic) {
 			t.Errorf("an echoed admin key is in the output:\n%s\n%s", out, e)
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		if len(stolen) > 0 {
-			t.Errorf("the other host received %d requests with credentials %q", len(stolen), stolen)
+		if got := stolen.requests(); len(got) > 0 {
+			t.Errorf("the other host received %d requests with credentials: %q", len(got), got)
 		}
 		add("OpenAI and Anthropic admin keys sent to a base URL that redirects to another host; a key of an unknown shape echoed in a 401", "301, 302, 307, 308; both providers; JSON, table and stderr",
 			"no request reaches the other host (one redirect rule, same origin only); the echoed key is masked by value")
@@ -292,15 +284,10 @@ func TestEvasion(t *testing.T) {
 		// The thief is a TLS server too, trusted as the redirector is
 		// (httptest servers share one certificate): only the redirect rule
 		// stands between it and the credentials.
-		var mu sync.Mutex
-		var stolen []string
-		thief := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			stolen = append(stolen, r.Method+" "+r.URL.Path)
-			mu.Unlock()
-		}))
-		defer thief.Close()
-		plainThief := httptest.NewServer(thief.Config.Handler)
+		stolen := &thief{}
+		away := httptest.NewTLSServer(stolen)
+		defer away.Close()
+		plainThief := httptest.NewServer(stolen)
 		defer plainThief.Close()
 		redirect := func(to string) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -309,7 +296,7 @@ func TestEvasion(t *testing.T) {
 		}
 		plain := httptest.NewServer(redirect(plainThief.URL))
 		defer plain.Close()
-		tlsRedir := httptest.NewTLSServer(redirect(thief.URL))
+		tlsRedir := httptest.NewTLSServer(redirect(away.URL))
 		defer tlsRedir.Close()
 		dir := t.TempDir()
 		ca := filepath.Join(dir, "ca.pem")
@@ -361,10 +348,8 @@ func TestEvasion(t *testing.T) {
 		if leaks(out+e, awsToken) {
 			t.Errorf("the echoed session token is in the output:\n%s%s", out, e)
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		if len(stolen) > 0 {
-			t.Errorf("the other host received %q", stolen)
+		if got := stolen.requests(); len(got) > 0 {
+			t.Errorf("the other host received %q", got)
 		}
 		add("AWS, Azure, Kubernetes and Pushgateway endpoints that redirect (307) to another host; an AWS session token echoed in a 403", "4 clients; JSON and table",
 			"no request reaches the other host; each refusal is said; the echoed token is masked by value")
@@ -484,4 +469,27 @@ func leaks(out string, secrets ...string) bool {
 		}
 	}
 	return false
+}
+
+// thief records every request that reaches it: a host that no credential
+// may reach.
+type thief struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (th *thief) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	creds := ""
+	if r.Header.Get("X-Api-Key")+r.Header.Get("Authorization")+r.Header.Get("X-Amz-Security-Token") != "" {
+		creds = " (with credentials)"
+	}
+	th.got = append(th.got, r.Method+" "+r.URL.Path+creds)
+}
+
+func (th *thief) requests() []string {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	return append([]string(nil), th.got...)
 }
