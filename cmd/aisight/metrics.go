@@ -21,6 +21,9 @@ func (o *scanOptions) validatePush() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return usagef("--push-gateway %q: want an http(s) URL such as http://pushgateway:9091", o.pushGateway)
 		}
+		if pw, ok := u.User.Password(); ok {
+			o.scrub.Register(pw) // masked by value wherever it would appear, not only inside this URL
+		}
 		if strings.TrimSpace(o.pushJob) == "" {
 			return usagef("--push-job must not be empty")
 		}
