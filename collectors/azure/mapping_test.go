@@ -13,8 +13,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/collectors"
+	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/model"
 )
 
