@@ -47,10 +47,10 @@ e2e-deps: ## install the Debian packages and build the components the tests use 
 bench: ## run the benchmarks (source scan vs ripgrep; 20,000 pods vs a raw list and kubectl; AWS and the whole organisation-scale estate vs their rate-limit lower bounds)
 	@.ci/deps bench
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./collectors/source/ ./collectors/kube/
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./collectors/aws/ ./internal/scale/
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./collectors/aws/ ./internal/testenv/scale/
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 20s); findings are kept in testdata/fuzz
-	@for pkg in ./collectors/source ./collectors/fingerprint ./collectors/workload ./collectors/aws ./internal/redact ./internal/bounded ./internal/anchors; do \
+	@for pkg in ./collectors/source ./internal/detect/fingerprint ./internal/detect/workload ./collectors/aws ./internal/redact ./internal/bounded ./internal/detect/anchors; do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep ^Fuzz); do \
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \

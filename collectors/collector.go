@@ -2,7 +2,7 @@
 // collection out over scopes: a global and a per-collector concurrency limit,
 // a per-scope timeout, retries of transient failures, panic recovery, error
 // classification and progress events. Each subpackage (source, aws, kube, ...)
-// implements one Collector; shared detection data lives in collectors/fingerprint.
+// implements one Collector; shared detection data lives in internal/detect/fingerprint.
 //
 // Collectors never import scoring or outputs: they report assets and facts into
 // a Sink, and the Runner assembles the model.Inventory.

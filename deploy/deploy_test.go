@@ -27,9 +27,9 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/aisight/aisight/internal/e2etest"
-	"github.com/aisight/aisight/internal/kubetest"
-	"github.com/aisight/aisight/internal/promtest"
+	"github.com/aisight/aisight/internal/sim/apiserver"
+	"github.com/aisight/aisight/internal/testenv/e2etest"
+	"github.com/aisight/aisight/internal/testenv/promtest"
 )
 
 func TestAlertRules(t *testing.T) {
@@ -51,29 +51,29 @@ func TestAlertRules(t *testing.T) {
 // warnings, and each pod template is admitted as a Pod. The shards' Job is
 // Indexed and each shard's --shard comes from its completion index.
 func TestKustomizeIsAdmittedUnderRestrictedPodSecurity(t *testing.T) {
-	kubectl, err := kubetest.KubectlPath()
+	kubectl, err := apiserver.KubectlPath()
 	if err == nil {
-		var s *kubetest.Server
-		s, err = kubetest.Start(context.Background(), t.TempDir())
+		var s *apiserver.Server
+		s, err = apiserver.Start(context.Background(), t.TempDir())
 		if err == nil {
 			defer s.Stop()
 			checkKustomize(t, kubectl, s)
 			return
 		}
 	}
-	if errors.Is(err, kubetest.ErrMissing) {
+	if errors.Is(err, apiserver.ErrMissing) {
 		e2etest.Missing(t, "kube-apiserver and etcd", err)
 	}
 	t.Fatal(err)
 }
 
-func checkKustomize(t *testing.T, kubectl string, s *kubetest.Server) {
+func checkKustomize(t *testing.T, kubectl string, s *apiserver.Server) {
 	ctx := context.Background()
 	// The namespace and service account exist for real (a dry run creates
 	// nothing), so the pod templates can be admitted into them.
 	ns := "apiVersion: v1\nkind: Namespace\nmetadata: {name: aisight, labels: {pod-security.kubernetes.io/enforce: restricted, pod-security.kubernetes.io/warn: restricted}}\n---\n" +
 		"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: aisight, namespace: aisight}\n---\n"
-	crd := kubetest.CRDManifest(kubetest.CRD{Group: "monitoring.coreos.com", Version: "v1", Kind: "ServiceMonitor", Plural: "servicemonitors"})
+	crd := apiserver.CRDManifest(apiserver.CRD{Group: "monitoring.coreos.com", Version: "v1", Kind: "ServiceMonitor", Plural: "servicemonitors"})
 	if err := s.Apply(ctx, append([]byte(ns), crd...)); err != nil {
 		t.Fatal(err)
 	}
@@ -268,9 +268,9 @@ func TestMemberRoleTemplateMatchesPolicy(t *testing.T) {
 // completions, its parallelism and the N of --shard I/N agree, I is the
 // completion index, and the merge job reads what the shards write.
 func TestShardedOverlayAgrees(t *testing.T) {
-	kubectl, err := kubetest.KubectlPath()
+	kubectl, err := apiserver.KubectlPath()
 	if err != nil {
-		if errors.Is(err, kubetest.ErrMissing) {
+		if errors.Is(err, apiserver.ErrMissing) {
 			e2etest.Missing(t, "kubectl", err)
 		}
 		t.Fatal(err)

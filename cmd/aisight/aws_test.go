@@ -8,7 +8,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	sim "github.com/aisight/aisight/internal/cloudsim/aws"
+	sim "github.com/aisight/aisight/internal/sim/aws"
 	"github.com/aisight/aisight/model"
 )
 

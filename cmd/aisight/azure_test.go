@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	sim "github.com/aisight/aisight/internal/cloudsim/azure"
+	sim "github.com/aisight/aisight/internal/sim/azure"
 	"github.com/aisight/aisight/model"
 )
 

@@ -12,15 +12,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aisight/aisight/collectors/fingerprint"
-	sim "github.com/aisight/aisight/internal/cloudsim/aws"
-	simazure "github.com/aisight/aisight/internal/cloudsim/azure"
-	simgcp "github.com/aisight/aisight/internal/cloudsim/gcp"
-	simsaas "github.com/aisight/aisight/internal/cloudsim/saas"
-	"github.com/aisight/aisight/internal/kubetest"
-	"github.com/aisight/aisight/internal/kubetest/harness"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/internal/output"
-	"github.com/aisight/aisight/internal/promtest"
+	"github.com/aisight/aisight/internal/sim/apiserver"
+	sim "github.com/aisight/aisight/internal/sim/aws"
+	simazure "github.com/aisight/aisight/internal/sim/azure"
+	simgcp "github.com/aisight/aisight/internal/sim/gcp"
+	simsaas "github.com/aisight/aisight/internal/sim/saas"
+	"github.com/aisight/aisight/internal/testenv/kubeharness"
+	"github.com/aisight/aisight/internal/testenv/promtest"
 )
 
 const urlFixture = "../../testdata/repos/url-credentials"
@@ -88,11 +88,11 @@ func TestCanariesNeverLeave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var crds []kubetest.CRD
+	var crds []apiserver.CRD
 	for _, r := range cat.ServingResources {
-		crds = append(crds, kubetest.CRD{Group: r.Group, Version: r.Version, Kind: r.Kind, Plural: r.Plural, ClusterScoped: r.ClusterScoped})
+		crds = append(crds, apiserver.CRD{Group: r.Group, Version: r.Version, Kind: r.Kind, Plural: r.Plural, ClusterScoped: r.ClusterScoped})
 	}
-	if err := s.Apply(ctx, kubetest.CRDManifest(crds...)); err != nil {
+	if err := s.Apply(ctx, apiserver.CRDManifest(crds...)); err != nil {
 		t.Fatal(err)
 	}
 	manifests := "apiVersion: v1\nkind: Namespace\nmetadata: {name: kserve}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: llm}\n---\n" +

@@ -10,10 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aisight/aisight/collectors/fingerprint"
-	"github.com/aisight/aisight/internal/demo"
-	"github.com/aisight/aisight/internal/kubetest"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/internal/redact"
+	"github.com/aisight/aisight/internal/sim/apiserver"
+	"github.com/aisight/aisight/internal/sim/demo"
 )
 
 func newDemoCmd(stdout, stderr io.Writer, scrub *redact.Scrubber) *cobra.Command {
@@ -151,7 +151,7 @@ func demoCluster(ctx context.Context, dir string, est *demo.Estate) (stop func()
 	if err := os.MkdirAll(kdir, 0o700); err != nil {
 		return nil, "", err
 	}
-	s, err := kubetest.Start(ctx, kdir)
+	s, err := apiserver.Start(ctx, kdir)
 	if err != nil {
 		return nil, "", fmt.Errorf("demo --kube-apiserver: %w (make test builds the kube-apiserver once; etcd comes from the etcd-server package)", err)
 	}
@@ -160,11 +160,11 @@ func demoCluster(ctx context.Context, dir string, est *demo.Estate) (stop func()
 		s.Stop()
 		return nil, "", err
 	}
-	var crds []kubetest.CRD
+	var crds []apiserver.CRD
 	for _, r := range cat.ServingResources {
-		crds = append(crds, kubetest.CRD{Group: r.Group, Version: r.Version, Kind: r.Kind, Plural: r.Plural, ClusterScoped: r.ClusterScoped})
+		crds = append(crds, apiserver.CRD{Group: r.Group, Version: r.Version, Kind: r.Kind, Plural: r.Plural, ClusterScoped: r.ClusterScoped})
 	}
-	manifest := append(kubetest.CRDManifest(crds...), est.Manifests...)
+	manifest := append(apiserver.CRDManifest(crds...), est.Manifests...)
 	if err := s.Apply(ctx, manifest); err != nil {
 		s.Stop()
 		return nil, "", fmt.Errorf("demo: apply the estate's manifests: %w", err)

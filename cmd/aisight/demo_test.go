@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aisight/aisight/internal/e2etest"
-	"github.com/aisight/aisight/internal/kubetest"
+	"github.com/aisight/aisight/internal/sim/apiserver"
+	"github.com/aisight/aisight/internal/testenv/e2etest"
 	"github.com/aisight/aisight/model"
 )
 
@@ -43,7 +43,7 @@ func demoRuns(t *testing.T, wantKube bool, args ...string) model.Report {
 			continue // its manifests are scanned as files
 		}
 		if ok[name] == 0 || assets[name] == 0 {
-			t.Errorf("collector %s: %d ok scopes, %d assets in the demo: give it a demo estate (internal/demo)", name, ok[name], assets[name])
+			t.Errorf("collector %s: %d ok scopes, %d assets in the demo: give it a demo estate (internal/sim/demo)", name, ok[name], assets[name])
 		}
 	}
 	return rep
@@ -79,8 +79,8 @@ func TestDemoScansEveryCollectorsEstate(t *testing.T) {
 // With --kube-apiserver the demo applies its manifests to a real
 // kube-apiserver and the Kubernetes collector finds them.
 func TestDemoWithKubeAPIServer(t *testing.T) {
-	if _, err := kubetest.APIServerPath(); err != nil {
-		if errors.Is(err, kubetest.ErrMissing) {
+	if _, err := apiserver.APIServerPath(); err != nil {
+		if errors.Is(err, apiserver.ErrMissing) {
 			e2etest.Missing(t, "kube-apiserver", err)
 		}
 		t.Fatal(err)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	sim "github.com/aisight/aisight/internal/cloudsim/gcp"
+	sim "github.com/aisight/aisight/internal/sim/gcp"
 	"github.com/aisight/aisight/model"
 )
 

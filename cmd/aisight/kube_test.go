@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aisight/aisight/internal/kubetest"
-	"github.com/aisight/aisight/internal/kubetest/harness"
+	"github.com/aisight/aisight/internal/sim/apiserver"
+	"github.com/aisight/aisight/internal/testenv/kubeharness"
 	"github.com/aisight/aisight/model"
 )
 
@@ -38,7 +38,7 @@ func TestKubeFlagsAreCheckedUpFront(t *testing.T) {
 		t.Errorf("--kube=on without kubeconfig: exit %d, %q", r.code, r.stderr)
 	}
 	kc := filepath.Join(t.TempDir(), "config")
-	s := &kubetest.Server{URL: "https://127.0.0.1:1"}
+	s := &apiserver.Server{URL: "https://127.0.0.1:1"}
 	if err := s.WriteKubeconfig(kc, map[string]string{"prod": "x", "staging": "y"}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/aisight/aisight/internal/goldentest"
+	"github.com/aisight/aisight/internal/testenv/goldentest"
 	"github.com/aisight/aisight/model"
 )
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/aisight/aisight/internal/benchtest"
+	"github.com/aisight/aisight/internal/testenv/benchtest"
 	"github.com/aisight/aisight/model"
 )
 

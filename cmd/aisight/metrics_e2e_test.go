@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/aisight/aisight/internal/dashboard"
-	"github.com/aisight/aisight/internal/kubetest"
-	"github.com/aisight/aisight/internal/promtest"
+	"github.com/aisight/aisight/internal/sim/apiserver"
+	"github.com/aisight/aisight/internal/testenv/promtest"
 )
 
 // copyTree copies a fixture tree so a test can change it.
@@ -61,7 +61,7 @@ func TestMetricsEndToEnd(t *testing.T) {
 	os.WriteFile(att, []byte("attestations:\n  - {control: GOV.2.ai-policy, status: pass, attester: ciso@acme.example, date: 2026-01-01, expires: 2099-01-01}\n"), 0o644)
 	// A cluster that cannot be reached: the kubernetes collector fails its scope.
 	kc := filepath.Join(dir, "kubeconfig")
-	if err := (&kubetest.Server{URL: "https://127.0.0.1:1"}).WriteKubeconfig(kc, map[string]string{"unreachable": "x"}); err != nil {
+	if err := (&apiserver.Server{URL: "https://127.0.0.1:1"}).WriteKubeconfig(kc, map[string]string{"unreachable": "x"}); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("AISIGHT_KUBE", "on")

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	simsaas "github.com/aisight/aisight/internal/cloudsim/saas"
+	simsaas "github.com/aisight/aisight/internal/sim/saas"
 	"github.com/aisight/aisight/model"
 )
 

@@ -9,9 +9,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/aisight/aisight/internal/benchtest"
-	"github.com/aisight/aisight/internal/demo"
-	"github.com/aisight/aisight/internal/scale"
+	"github.com/aisight/aisight/internal/sim/demo"
+	"github.com/aisight/aisight/internal/testenv/benchtest"
+	"github.com/aisight/aisight/internal/testenv/scale"
 	"github.com/aisight/aisight/model"
 )
 

@@ -14,8 +14,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/internal/bounded"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/internal/enrich"
 	"github.com/aisight/aisight/internal/flagvalue"
 	"github.com/aisight/aisight/internal/output"

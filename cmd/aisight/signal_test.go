@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	sim "github.com/aisight/aisight/internal/cloudsim/aws"
+	sim "github.com/aisight/aisight/internal/sim/aws"
 	"github.com/aisight/aisight/model"
 )
 

@@ -20,9 +20,9 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	awscol "github.com/aisight/aisight/collectors/aws"
-	sim "github.com/aisight/aisight/internal/cloudsim/aws"
 	"github.com/aisight/aisight/internal/enrich"
-	"github.com/aisight/aisight/internal/goldentest"
+	sim "github.com/aisight/aisight/internal/sim/aws"
+	"github.com/aisight/aisight/internal/testenv/goldentest"
 	"github.com/aisight/aisight/model"
 	"github.com/aisight/aisight/scoring"
 )

@@ -9,7 +9,7 @@ import (
 	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )

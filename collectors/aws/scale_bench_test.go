@@ -12,8 +12,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/aisight/aisight/internal/benchtest"
-	sim "github.com/aisight/aisight/internal/cloudsim/aws"
+	sim "github.com/aisight/aisight/internal/sim/aws"
+	"github.com/aisight/aisight/internal/testenv/benchtest"
 	"github.com/aisight/aisight/model"
 )
 

@@ -19,10 +19,10 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	azcol "github.com/aisight/aisight/collectors/azure"
-	"github.com/aisight/aisight/collectors/fingerprint"
-	sim "github.com/aisight/aisight/internal/cloudsim/azure"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/internal/enrich"
-	"github.com/aisight/aisight/internal/goldentest"
+	sim "github.com/aisight/aisight/internal/sim/azure"
+	"github.com/aisight/aisight/internal/testenv/goldentest"
 	"github.com/aisight/aisight/model"
 )
 

@@ -10,7 +10,7 @@ import (
 	"google.golang.org/api/iterator"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/workload"
+	"github.com/aisight/aisight/internal/detect/workload"
 	"github.com/aisight/aisight/model"
 )
 

@@ -56,7 +56,7 @@ import (
 	aiplatform "cloud.google.com/go/aiplatform/apiv1"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/model"
 )
 

@@ -17,11 +17,11 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/fingerprint"
 	gcpcol "github.com/aisight/aisight/collectors/gcp"
-	sim "github.com/aisight/aisight/internal/cloudsim/gcp"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/internal/enrich"
-	"github.com/aisight/aisight/internal/goldentest"
+	sim "github.com/aisight/aisight/internal/sim/gcp"
+	"github.com/aisight/aisight/internal/testenv/goldentest"
 	"github.com/aisight/aisight/model"
 )
 

@@ -14,7 +14,7 @@ import (
 	"google.golang.org/api/iterator"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/model"
 )
 

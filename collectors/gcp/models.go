@@ -11,8 +11,8 @@ import (
 	"google.golang.org/api/iterator"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/fingerprint"
-	"github.com/aisight/aisight/collectors/workload"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
+	"github.com/aisight/aisight/internal/detect/workload"
 	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )

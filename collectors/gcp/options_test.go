@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 )
 
 func plan(t *testing.T, args []string, env map[string]string, home string) (collectors.Collector, string, error) {

@@ -3,7 +3,7 @@ package kube
 import (
 	"strings"
 
-	"github.com/aisight/aisight/collectors/workload"
+	"github.com/aisight/aisight/internal/detect/workload"
 	"github.com/aisight/aisight/model"
 )
 

@@ -16,10 +16,10 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/collectors/kube"
-	"github.com/aisight/aisight/internal/benchtest"
-	"github.com/aisight/aisight/internal/kubetest"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
+	"github.com/aisight/aisight/internal/sim/apiserver"
+	"github.com/aisight/aisight/internal/testenv/benchtest"
 )
 
 const (
@@ -36,7 +36,7 @@ const (
 // --chunk-size=500. It reports the ratios and the peak RSS of the aisight
 // binary scanning the cluster.
 func BenchmarkClusterScale(b *testing.B) {
-	srv := apiserver.Get(b)
+	srv := cluster.Get(b)
 	ctx := context.Background()
 	admin := srv.AdminConfig()
 	admin.ContentType = "application/vnd.kubernetes.protobuf"
@@ -61,7 +61,7 @@ func BenchmarkClusterScale(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	kubectl, kubectlErr := kubetest.KubectlPath()
+	kubectl, kubectlErr := apiserver.KubectlPath()
 	var tCollect, tRaw, tKubectl time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

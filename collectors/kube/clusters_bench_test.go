@@ -13,8 +13,8 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
-	"github.com/aisight/aisight/internal/benchtest"
-	"github.com/aisight/aisight/internal/kubetest"
+	"github.com/aisight/aisight/internal/sim/apiserver"
+	"github.com/aisight/aisight/internal/testenv/benchtest"
 	"github.com/aisight/aisight/model"
 )
 
@@ -26,16 +26,16 @@ import (
 // servers share its CPUs, as they never do in production). Every cluster
 // must be ok with its 200 AI workloads; the binary's peak RSS is reported.
 func BenchmarkClustersScale(b *testing.B) {
-	srv := apiserver.Get(b)
+	srv := cluster.Get(b)
 	n := 5
 	if v := os.Getenv("AISIGHT_BENCH_CLUSTERS"); v != "" {
 		fmt.Sscan(v, &n)
 	}
 	ctx := context.Background()
-	servers := []*kubetest.Server{srv}
+	servers := []*apiserver.Server{srv}
 	for i := 1; i < n; i++ {
 		dir := b.TempDir()
-		s, err := kubetest.Start(ctx, dir)
+		s, err := apiserver.Start(ctx, dir)
 		if err != nil {
 			b.Fatal(err)
 		}

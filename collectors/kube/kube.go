@@ -10,7 +10,7 @@
 // API group at start-up, which every run of the binary would pay for.
 //
 // Which serving custom resources it lists, and the rules of the shipped
-// ClusterRole, come from the detection catalog (collectors/fingerprint).
+// ClusterRole, come from the detection catalog (internal/detect/fingerprint).
 //
 // Files: options.go (flags, validation, enablement), kube.go (scopes, error
 // classes), config.go (kubeconfig contexts, in-cluster config, request
@@ -34,7 +34,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/model"
 )
 

@@ -16,15 +16,15 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/collectors/kube"
-	"github.com/aisight/aisight/internal/goldentest"
-	"github.com/aisight/aisight/internal/kubetest"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
+	"github.com/aisight/aisight/internal/sim/apiserver"
+	"github.com/aisight/aisight/internal/testenv/goldentest"
 	"github.com/aisight/aisight/model"
 )
 
 // policyCRDs are the policy-engine and Gateway API resources the estate uses.
-var policyCRDs = []kubetest.CRD{
+var policyCRDs = []apiserver.CRD{
 	{Group: "kyverno.io", Version: "v1", Kind: "ClusterPolicy", Plural: "clusterpolicies", ClusterScoped: true},
 	{Group: "kyverno.io", Version: "v1", Kind: "Policy", Plural: "policies"},
 	{Group: "constraints.gatekeeper.sh", Version: "v1beta1", Kind: "K8sImageDigests", Plural: "k8simagedigests", ClusterScoped: true},
@@ -36,15 +36,15 @@ var policyCRDs = []kubetest.CRD{
 // thirdPartyCRDs are every serving resource of the catalog (so a new
 // catalog entry is installed, listed and checked against the ClusterRole
 // with no test change) and the policy CRDs.
-func thirdPartyCRDs(t testing.TB) []kubetest.CRD {
+func thirdPartyCRDs(t testing.TB) []apiserver.CRD {
 	t.Helper()
 	cat, err := fingerprint.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []kubetest.CRD
+	var out []apiserver.CRD
 	for _, r := range cat.ServingResources {
-		out = append(out, kubetest.CRD{Group: r.Group, Version: r.Version, Kind: r.Kind, Plural: r.Plural, ClusterScoped: r.ClusterScoped})
+		out = append(out, apiserver.CRD{Group: r.Group, Version: r.Version, Kind: r.Kind, Plural: r.Plural, ClusterScoped: r.ClusterScoped})
 	}
 	return append(out, policyCRDs...)
 }
@@ -56,11 +56,11 @@ var (
 
 // applyEstate installs the CRDs, testdata/estate.yaml and the shipped
 // ClusterRole once per package.
-func applyEstate(t *testing.T, s *kubetest.Server) {
+func applyEstate(t *testing.T, s *apiserver.Server) {
 	t.Helper()
 	estateOnce.Do(func() {
 		ctx := context.Background()
-		if estateErr = s.Apply(ctx, kubetest.CRDManifest(thirdPartyCRDs(t)...)); estateErr != nil {
+		if estateErr = s.Apply(ctx, apiserver.CRDManifest(thirdPartyCRDs(t)...)); estateErr != nil {
 			return
 		}
 		var b []byte
@@ -82,7 +82,7 @@ func applyEstate(t *testing.T, s *kubetest.Server) {
 
 // collectorAs binds a new service account to the named ClusterRole, writes
 // a kubeconfig for it and runs the collector through the runner.
-func collectorAs(t *testing.T, s *kubetest.Server, sa, clusterRole string, pageSize int64) model.Inventory {
+func collectorAs(t *testing.T, s *apiserver.Server, sa, clusterRole string, pageSize int64) model.Inventory {
 	t.Helper()
 	ctx := context.Background()
 	binding := "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: " + sa + "}\n" +
@@ -98,7 +98,7 @@ func collectorAs(t *testing.T, s *kubetest.Server, sa, clusterRole string, pageS
 	return runCollector(t, s, map[string]string{"test": token}, pageSize)
 }
 
-func runCollector(t *testing.T, s *kubetest.Server, tokens map[string]string, pageSize int64) model.Inventory {
+func runCollector(t *testing.T, s *apiserver.Server, tokens map[string]string, pageSize int64) model.Inventory {
 	t.Helper()
 	kc := filepath.Join(t.TempDir(), "kubeconfig")
 	if err := s.WriteKubeconfig(kc, tokens); err != nil {
@@ -221,7 +221,7 @@ func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
 	}
 	wantScope := map[string]any{
 		"admission.requires_labels": true, "admission.verifies_image_signatures": false, "admission.requires_pinned_images": false,
-		"admission.policies": []string{"vap:require-owner-label"}, "cluster.version": kubetest.Version,
+		"admission.policies": []string{"vap:require-owner-label"}, "cluster.version": apiserver.Version,
 	}
 	for k, v := range wantScope {
 		if d := cmp.Diff(v, sf[k]); d != "" {

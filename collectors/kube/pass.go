@@ -17,7 +17,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/workload"
+	"github.com/aisight/aisight/internal/detect/workload"
 	"github.com/aisight/aisight/internal/kubeapi"
 	"github.com/aisight/aisight/model"
 )

@@ -11,7 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/workload"
+	"github.com/aisight/aisight/internal/detect/workload"
 	"github.com/aisight/aisight/internal/kubeapi"
 )
 

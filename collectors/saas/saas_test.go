@@ -15,8 +15,8 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/saas"
-	sim "github.com/aisight/aisight/internal/cloudsim/saas"
-	"github.com/aisight/aisight/internal/goldentest"
+	sim "github.com/aisight/aisight/internal/sim/saas"
+	"github.com/aisight/aisight/internal/testenv/goldentest"
 	"github.com/aisight/aisight/model"
 )
 

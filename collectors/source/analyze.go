@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aisight/aisight/collectors/fingerprint"
-	"github.com/aisight/aisight/internal/anchors"
 	"github.com/aisight/aisight/internal/bounded"
+	"github.com/aisight/aisight/internal/detect/anchors"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/model"
 )
 

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aisight/aisight/internal/benchtest"
+	"github.com/aisight/aisight/internal/testenv/benchtest"
 )
 
 // benchTree builds (once, cached on disk) the shape of an organisation's

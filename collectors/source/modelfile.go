@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"strings"
 
-	"github.com/aisight/aisight/collectors/workload"
+	"github.com/aisight/aisight/internal/detect/workload"
 	"github.com/aisight/aisight/model"
 )
 

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aisight/aisight/collectors/workload"
-	"github.com/aisight/aisight/internal/anchors"
+	"github.com/aisight/aisight/internal/detect/anchors"
+	"github.com/aisight/aisight/internal/detect/workload"
 	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )

@@ -18,7 +18,7 @@
 // detectors a text file goes through, keys), deps.go (manifests and
 // lockfiles merged per directory) with python.go, npm.go, golang.go and
 // maven.go, modelref.go (model references in code), mcp.go (MCP server
-// configurations), workloads.go (declared workloads via collectors/workload).
+// configurations), workloads.go (declared workloads via internal/detect/workload).
 package source
 
 import (
@@ -31,8 +31,8 @@ import (
 	"strings"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/fingerprint"
-	"github.com/aisight/aisight/internal/anchors"
+	"github.com/aisight/aisight/internal/detect/anchors"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/model"
 )
 

@@ -19,8 +19,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/collectors/fingerprint"
-	"github.com/aisight/aisight/internal/anchors"
+	"github.com/aisight/aisight/internal/detect/anchors"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/model"
 )
 

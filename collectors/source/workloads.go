@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aisight/aisight/collectors/workload"
+	"github.com/aisight/aisight/internal/detect/workload"
 	"github.com/aisight/aisight/model"
 )
 

@@ -18,16 +18,16 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/aisight/aisight/internal/kubeapi"
-	"github.com/aisight/aisight/internal/kubetest"
-	"github.com/aisight/aisight/internal/kubetest/harness"
+	"github.com/aisight/aisight/internal/sim/apiserver"
+	"github.com/aisight/aisight/internal/testenv/kubeharness"
 )
 
-// apiserver is the real etcd + kube-apiserver this package's tests share.
-var apiserver harness.Shared
+// cluster is the real etcd + kube-apiserver this package's tests share.
+var cluster harness.Shared
 
-func TestMain(m *testing.M) { apiserver.Main(m, "aisight-kubeapi-") }
+func TestMain(m *testing.M) { cluster.Main(m, "aisight-kubeapi-") }
 
-func server(t *testing.T) *kubetest.Server { return apiserver.Get(t) }
+func server(t *testing.T) *apiserver.Server { return cluster.Get(t) }
 
 // served renders resources as sorted "group/version/resource kind scope".
 func served(rs []kubeapi.Resource) []string {
@@ -51,8 +51,8 @@ func TestDiscoverAgreesWithClientGo(t *testing.T) {
 	s := server(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	manifest := append(kubetest.CRDManifest(kubetest.CRD{Group: "serving.kserve.io", Version: "v1beta1", Kind: "InferenceService", Plural: "inferenceservices"},
-		kubetest.CRD{Group: "serving.kserve.io", Version: "v1alpha1", Kind: "ClusterServingRuntime", Plural: "clusterservingruntimes", ClusterScoped: true}),
+	manifest := append(apiserver.CRDManifest(apiserver.CRD{Group: "serving.kserve.io", Version: "v1beta1", Kind: "InferenceService", Plural: "inferenceservices"},
+		apiserver.CRD{Group: "serving.kserve.io", Version: "v1alpha1", Kind: "ClusterServingRuntime", Plural: "clusterservingruntimes", ClusterScoped: true}),
 		[]byte(`apiVersion: apiregistration.k8s.io/v1
 kind: APIService
 metadata: {name: v1beta1.metrics.k8s.io}

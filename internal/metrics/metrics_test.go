@@ -11,8 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/aisight/aisight/internal/goldentest"
-	"github.com/aisight/aisight/internal/promtest"
+	"github.com/aisight/aisight/internal/testenv/goldentest"
+	"github.com/aisight/aisight/internal/testenv/promtest"
 	"github.com/aisight/aisight/model"
 )
 

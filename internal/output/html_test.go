@@ -18,7 +18,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/aisight/aisight/internal/e2etest"
+	"github.com/aisight/aisight/internal/testenv/e2etest"
 	"github.com/aisight/aisight/model"
 )
 

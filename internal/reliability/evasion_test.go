@@ -20,7 +20,7 @@ import (
 	"time"
 	"unicode/utf16"
 
-	"github.com/aisight/aisight/internal/benchtest"
+	"github.com/aisight/aisight/internal/testenv/benchtest"
 	"github.com/aisight/aisight/internal/testenv/treetest"
 	"github.com/aisight/aisight/model"
 )

@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aisight/aisight/internal/benchtest"
+	"github.com/aisight/aisight/internal/testenv/benchtest"
 	"github.com/aisight/aisight/model"
 )
 

@@ -19,14 +19,14 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	awscol "github.com/aisight/aisight/collectors/aws"
-	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/collectors/kube"
 	"github.com/aisight/aisight/collectors/source"
-	"github.com/aisight/aisight/internal/benchtest"
-	sim "github.com/aisight/aisight/internal/cloudsim/aws"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/internal/enrich"
-	"github.com/aisight/aisight/internal/kubetest"
-	"github.com/aisight/aisight/internal/kubetest/harness"
+	"github.com/aisight/aisight/internal/sim/apiserver"
+	sim "github.com/aisight/aisight/internal/sim/aws"
+	"github.com/aisight/aisight/internal/testenv/benchtest"
+	"github.com/aisight/aisight/internal/testenv/kubeharness"
 	"github.com/aisight/aisight/internal/testenv/treetest"
 	"github.com/aisight/aisight/model"
 	"github.com/aisight/aisight/scoring"
@@ -385,7 +385,7 @@ func countPrefix(inv model.Inventory, p string) int {
 
 // kubeEstate applies a small cluster (AI workloads, a reader and an
 // account with no rights) and returns how many AI workloads it holds.
-func kubeEstate(t *testing.T, s *kubetest.Server) int {
+func kubeEstate(t *testing.T, s *apiserver.Server) int {
 	t.Helper()
 	ctx := context.Background()
 	role, err := os.ReadFile("../../deploy/kubernetes/base/clusterrole.yaml")

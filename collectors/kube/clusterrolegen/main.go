@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/collectors/kube"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 )
 
 func main() {

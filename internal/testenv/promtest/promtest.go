@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aisight/aisight/internal/e2etest"
+	"github.com/aisight/aisight/internal/testenv/e2etest"
 )
 
 // Binary finds a program; when it is missing the test is skipped, except

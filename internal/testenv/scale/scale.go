@@ -1,4 +1,4 @@
-// Package scale grows the demo's sample estate (internal/demo) to an
+// Package scale grows the demo's sample estate (internal/sim/demo) to an
 // organisation's size for the scale benchmark: copies of its AWS accounts,
 // GCP projects, Azure subscriptions and OpenAI/Anthropic keys, each copy
 // with identities of its own (account id, project id and number,
@@ -18,11 +18,11 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	simaws "github.com/aisight/aisight/internal/cloudsim/aws"
-	simazure "github.com/aisight/aisight/internal/cloudsim/azure"
-	simgcp "github.com/aisight/aisight/internal/cloudsim/gcp"
-	simsaas "github.com/aisight/aisight/internal/cloudsim/saas"
-	"github.com/aisight/aisight/internal/demo"
+	simaws "github.com/aisight/aisight/internal/sim/aws"
+	simazure "github.com/aisight/aisight/internal/sim/azure"
+	"github.com/aisight/aisight/internal/sim/demo"
+	simgcp "github.com/aisight/aisight/internal/sim/gcp"
+	simsaas "github.com/aisight/aisight/internal/sim/saas"
 	"github.com/aisight/aisight/model"
 )
 

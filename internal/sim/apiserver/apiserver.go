@@ -1,10 +1,11 @@
-// Package kubetest starts a real etcd and kube-apiserver on loopback for
-// tests: RBAC on, token authentication, an audit log of every request, and
+// Package apiserver starts a real etcd and kube-apiserver on loopback for
+// `aisight demo --kube-apiserver`, the benchmarks and the tests (whose
+// per-test harness is internal/testenv/kubeharness): RBAC on, token authentication, an audit log of every request, and
 // free ports so test packages can run in parallel. The kube-apiserver binary
 // is built once per machine by .ci/build-kube (make test runs it); etcd comes
 // from Debian's etcd-server package. Nothing runs but the API server: no
 // scheduler, kubelet or controllers, so tests create every object they need.
-package kubetest
+package apiserver
 
 import (
 	"bufio"
@@ -58,7 +59,7 @@ type Server struct {
 
 // ErrMissing is returned by Start when a binary is not installed. Tests skip
 // on it unless AISIGHT_E2E=1, when they must fail.
-var ErrMissing = errors.New("kubetest: component missing")
+var ErrMissing = errors.New("apiserver: component missing")
 
 // APIServerPath finds the kube-apiserver binary: $AISIGHT_KUBE_DIR, then the
 // per-machine cache .ci/build-kube writes to.

@@ -43,7 +43,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"github.com/aisight/aisight/internal/cloudsim/quota"
+	"github.com/aisight/aisight/internal/sim/quota"
 )
 
 // method is what the emulator knows about one RPC: the API it belongs to

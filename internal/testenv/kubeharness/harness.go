@@ -1,4 +1,4 @@
-// Package harness gives tests a real kube-apiserver (internal/kubetest):
+// Package harness gives tests a real kube-apiserver (internal/sim/apiserver):
 // one shared by all the tests of a package (Shared: TestMain starts it with
 // Main, each test gets it with Get), or one of a test's own (Private). It is
 // imported by tests only, so the binary does not link the testing package.
@@ -11,13 +11,13 @@ import (
 	"os"
 	"testing"
 
-	"github.com/aisight/aisight/internal/e2etest"
-	"github.com/aisight/aisight/internal/kubetest"
+	"github.com/aisight/aisight/internal/sim/apiserver"
+	"github.com/aisight/aisight/internal/testenv/e2etest"
 )
 
 // Shared is a package's shared API server, or why it could not start.
 type Shared struct {
-	s   *kubetest.Server
+	s   *apiserver.Server
 	err error
 }
 
@@ -30,7 +30,7 @@ func (sv *Shared) Main(m *testing.M, prefix string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	sv.s, sv.err = kubetest.Start(context.Background(), dir)
+	sv.s, sv.err = apiserver.Start(context.Background(), dir)
 	code := m.Run()
 	if sv.s != nil {
 		sv.s.Stop()
@@ -46,9 +46,9 @@ func (sv *Shared) Main(m *testing.M, prefix string) {
 // Get returns the server. A missing component (kube-apiserver, etcd) skips
 // the test, except under AISIGHT_E2E=1 (CI), where it fails; any other
 // start-up error fails it.
-func (sv *Shared) Get(t testing.TB) *kubetest.Server {
+func (sv *Shared) Get(t testing.TB) *apiserver.Server {
 	t.Helper()
-	if errors.Is(sv.err, kubetest.ErrMissing) {
+	if errors.Is(sv.err, apiserver.ErrMissing) {
 		e2etest.Missing(t, "kube-apiserver and etcd", sv.err)
 	}
 	if sv.err != nil {
@@ -59,10 +59,10 @@ func (sv *Shared) Get(t testing.TB) *kubetest.Server {
 
 // Private starts an API server for one test, stopped when the test ends,
 // with the same rules for a missing component as Get.
-func Private(tb testing.TB) *kubetest.Server {
+func Private(tb testing.TB) *apiserver.Server {
 	tb.Helper()
-	s, err := kubetest.Start(context.Background(), tb.TempDir())
-	if errors.Is(err, kubetest.ErrMissing) {
+	s, err := apiserver.Start(context.Background(), tb.TempDir())
+	if errors.Is(err, apiserver.ErrMissing) {
 		e2etest.Missing(tb, "kube-apiserver and etcd", err)
 	}
 	if err != nil {

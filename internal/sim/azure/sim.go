@@ -33,7 +33,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aisight/aisight/internal/cloudsim/quota"
+	"github.com/aisight/aisight/internal/sim/quota"
 )
 
 // Token is the bearer token the emulator accepts.

@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aisight/aisight/collectors/fingerprint"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/model"
 )

@@ -6,8 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/aisight/aisight/collectors/fingerprint"
 	"github.com/aisight/aisight/internal/bounded"
+	"github.com/aisight/aisight/internal/detect/fingerprint"
 )
 
 func testCatalog(t testing.TB) *fingerprint.Catalog {

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/aisight/aisight/internal/demo"
+	"github.com/aisight/aisight/internal/sim/demo"
 	"github.com/aisight/aisight/model"
 )
 

@@ -28,7 +28,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/aisight/aisight/internal/cloudsim/quota"
+	"github.com/aisight/aisight/internal/sim/quota"
 )
 
 // Call is one request the emulator answered.

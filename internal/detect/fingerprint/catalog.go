@@ -16,7 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/aisight/aisight/internal/anchors"
+	"github.com/aisight/aisight/internal/detect/anchors"
 	"github.com/aisight/aisight/model"
 )
 

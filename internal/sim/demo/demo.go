@@ -1,5 +1,5 @@
 // Package demo runs the whole product on one machine: it starts the
-// emulators of internal/cloudsim on loopback, seeded from an embedded
+// emulators of internal/sim on loopback, seeded from an embedded
 // sample estate (an AWS organisation, a GCP organisation, an Azure tenant,
 // OpenAI and Anthropic organisations), writes the estate's repositories (an
 // application repository and a GitOps repository with vLLM, Ollama and
@@ -19,10 +19,10 @@ import (
 	"os"
 	"path/filepath"
 
-	simaws "github.com/aisight/aisight/internal/cloudsim/aws"
-	simazure "github.com/aisight/aisight/internal/cloudsim/azure"
-	simgcp "github.com/aisight/aisight/internal/cloudsim/gcp"
-	simsaas "github.com/aisight/aisight/internal/cloudsim/saas"
+	simaws "github.com/aisight/aisight/internal/sim/aws"
+	simazure "github.com/aisight/aisight/internal/sim/azure"
+	simgcp "github.com/aisight/aisight/internal/sim/gcp"
+	simsaas "github.com/aisight/aisight/internal/sim/saas"
 )
 
 //go:embed all:estate

@@ -22,7 +22,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/aisight/aisight/internal/cloudsim/quota"
+	"github.com/aisight/aisight/internal/sim/quota"
 )
 
 // Estate is what both organisations hold.

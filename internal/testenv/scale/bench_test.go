@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aisight/aisight/internal/benchtest"
-	"github.com/aisight/aisight/internal/demo"
-	"github.com/aisight/aisight/internal/scale"
+	"github.com/aisight/aisight/internal/sim/demo"
+	"github.com/aisight/aisight/internal/testenv/benchtest"
+	"github.com/aisight/aisight/internal/testenv/scale"
 	"github.com/aisight/aisight/model"
 )
 
@@ -89,7 +89,7 @@ func BenchmarkEstateScale(b *testing.B) {
 	if dir := os.Getenv("AISIGHT_BENCH_PROFILE_DIR"); dir != "" {
 		extra = append(extra, "--cpu-profile", filepath.Join(dir, "scale-cpu.pprof"), "--mem-profile", filepath.Join(dir, "scale-mem.pprof"))
 	}
-	bin := benchtest.Binary(b, "../..")
+	bin := benchtest.Binary(b, "../../..")
 	base, err := demo.SampleEstates()
 	if err != nil {
 		b.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
-	"github.com/aisight/aisight/internal/anchors"
+	"github.com/aisight/aisight/internal/detect/anchors"
 	"github.com/aisight/aisight/model"
 )
 
