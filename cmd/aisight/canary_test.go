@@ -19,7 +19,7 @@ import (
 	simazure "github.com/aisight/aisight/internal/sim/azure"
 	simgcp "github.com/aisight/aisight/internal/sim/gcp"
 	simsaas "github.com/aisight/aisight/internal/sim/saas"
-	"github.com/aisight/aisight/internal/testenv/kubeharness"
+	harness "github.com/aisight/aisight/internal/testenv/kubeharness"
 	"github.com/aisight/aisight/internal/testenv/promtest"
 )
 

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -93,20 +91,4 @@ func flagGroup(fl *pflag.Flag) string {
 		return g[0]
 	}
 	return ""
-}
-
-// plans asks each collector, in order, whether it runs. A collector whose
-// configuration is wrong stops the scan (exit 2) naming the collector.
-func (sc *scanner) plans(ctx context.Context) ([]collectors.Plan, error) {
-	home, _ := os.UserHomeDir()
-	env := collectors.Env{Catalog: sc.catalog, Logger: sc.log, Getenv: os.Getenv, HomeDir: home, Paths: sc.o.paths, Secret: sc.o.scrub.Register}
-	var plans []collectors.Plan
-	for _, s := range sc.o.specs {
-		c, reason, err := s.Plan(ctx, env)
-		if err != nil {
-			return nil, usagef("%s collector: %v", s.Name(), err)
-		}
-		plans = append(plans, collectors.Plan{Name: s.Name(), Collector: c, Reason: reason})
-	}
-	return plans, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/internal/metrics"
+	"github.com/aisight/aisight/internal/pipeline"
 	"github.com/aisight/aisight/model"
 )
 
@@ -148,7 +149,10 @@ func TestMetricsKeepEveryKnownProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc := &scanner{o: newScanOptions(), catalog: cat}
+	pl, err := pipeline.New(pipeline.Config{Specs: collectorSpecs()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var want []string
 	var assets []model.Asset
 	for _, p := range append(cat.Providers(), specNames()...) {
@@ -158,7 +162,7 @@ func TestMetricsKeepEveryKnownProvider(t *testing.T) {
 		want = append(want, p)
 		assets = append(assets, model.Asset{ID: "x://" + p, Provider: p, Scope: "s", Kind: model.KindAPIKey, DeploymentType: model.APISaaS})
 	}
-	snap := sc.snapshot(model.Report{Assets: assets})
+	snap := pl.Snapshot(model.Report{Assets: assets})
 	got := map[string]bool{}
 	for _, m := range metrics.Render(snap) {
 		var pb dto.Metric

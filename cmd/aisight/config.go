@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/aisight/aisight/internal/bounded"
+	"github.com/aisight/aisight/internal/pipeline"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -16,11 +17,6 @@ import (
 // name ("max-file-size") and its environment variable is AISIGHT_ plus the
 // name in upper case with "_" for "-" (AISIGHT_MAX_FILE_SIZE). Precedence:
 // flag, then environment, then config file, then the flag's default.
-
-// maxConfigBytes bounds every configuration input (--config,
-// --attestations, --registry, each --controls file): a config is a few
-// kilobytes; a device or a runaway file must not fill memory.
-const maxConfigBytes = 4 << 20
 
 // envName is the environment variable bound to a flag.
 func envName(flag string) string {
@@ -32,7 +28,7 @@ func envName(flag string) string {
 func applySources(fs *pflag.FlagSet, configPath string, getenv func(string) string) error {
 	file := map[string]yaml.Node{}
 	if configPath != "" {
-		b, err := bounded.ReadFile(configPath, maxConfigBytes)
+		b, err := bounded.ReadFile(configPath, pipeline.MaxConfigBytes)
 		if err != nil {
 			return usagef("config: %v", err)
 		}

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/aisight/aisight/internal/sim/apiserver"
-	"github.com/aisight/aisight/internal/testenv/kubeharness"
+	harness "github.com/aisight/aisight/internal/testenv/kubeharness"
 	"github.com/aisight/aisight/model"
 )
 

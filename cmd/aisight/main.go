@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aisight/aisight/internal/detect/fingerprint"
+	"github.com/aisight/aisight/internal/pipeline"
 	"github.com/aisight/aisight/internal/redact"
 )
 
@@ -79,10 +80,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fmt.Fprintln(errw, "aisight: "+redact.Text(err.Error()))
 	var ue usageError
 	var ee exitError
+	var ce *pipeline.ConfigError
+	var se *pipeline.ShortfallError
+	var ie *pipeline.IncompleteError
 	switch {
 	case errors.As(err, &ee):
 		return ee.code
-	case errors.As(err, &ue), isCobraUsage(err):
+	case errors.As(err, &se):
+		return exitShort
+	case errors.As(err, &ie):
+		return exitIncomplete
+	case errors.As(err, &ue), errors.As(err, &ce), isCobraUsage(err):
 		return exitUsage
 	}
 	return exitInternal

@@ -1,15 +1,9 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"net/url"
 	"regexp"
-	"slices"
 	"strings"
-
-	"github.com/aisight/aisight/internal/metrics"
-	"github.com/aisight/aisight/model"
 )
 
 var labelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
@@ -41,48 +35,6 @@ func (o *scanOptions) validatePush() error {
 	}
 	if len(o.grouping) > 0 && o.pushGateway == "" {
 		return usagef("--push-grouping needs --push-gateway")
-	}
-	return nil
-}
-
-// snapshot is the metrics view of a report.
-func (sc *scanner) snapshot(r model.Report) *metrics.Snapshot {
-	return &metrics.Snapshot{Report: r, Targets: sc.o.levelTargets, RegistryLoaded: sc.registry != nil, Providers: sc.providers()}
-}
-
-// providers are the provider label values metrics keep: every collector's
-// name and every provider of the detection catalog.
-func (sc *scanner) providers() []string {
-	out := sc.catalog.Providers()
-	for _, s := range sc.o.specs {
-		out = append(out, s.Name())
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// exportMetrics writes --metrics-file and pushes to --push-gateway. A failed
-// push is an error (non-zero exit) saying where it went wrong.
-func (sc *scanner) exportMetrics(ctx context.Context, r model.Report) error {
-	if sc.o.metricsFile == "" && sc.o.pushGateway == "" {
-		return nil
-	}
-	c := metrics.New(version)
-	c.Set(sc.snapshot(r))
-	reg := metrics.Scrubbed(metrics.Registry(c), sc.o.scrub.String)
-	if sc.o.metricsFile != "" {
-		if err := metrics.WriteTextfile(sc.o.metricsFile, reg); err != nil {
-			return err
-		}
-	}
-	if sc.o.pushGateway != "" {
-		grouping := sc.o.grouping
-		if len(grouping) == 0 {
-			grouping = map[string]string{"scopeset": metrics.ScopeSetKey(r)}
-		}
-		if err := metrics.Push(ctx, sc.o.pushGateway, sc.o.pushJob, grouping, reg, sc.o.pushTimeout); err != nil {
-			return fmt.Errorf("metrics not pushed: %w", err)
-		}
 	}
 	return nil
 }

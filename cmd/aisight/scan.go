@@ -14,15 +14,11 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/internal/bounded"
-	"github.com/aisight/aisight/internal/detect/fingerprint"
-	"github.com/aisight/aisight/internal/enrich"
 	"github.com/aisight/aisight/internal/flagvalue"
 	"github.com/aisight/aisight/internal/output"
+	"github.com/aisight/aisight/internal/pipeline"
 	"github.com/aisight/aisight/internal/redact"
-	"github.com/aisight/aisight/internal/registry"
 	"github.com/aisight/aisight/model"
-	"github.com/aisight/aisight/scoring"
 )
 
 // scanOptions is everything the scan command reads from flags, environment
@@ -119,10 +115,10 @@ finished is still written), 70 internal error (a bug).`,
   OPENAI_ADMIN_KEY=sk-admin-... aisight scan ./repo
   aisight scan --source=off --push-gateway http://pushgateway:9091 --registry registry.yaml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.load(cmd, args); err != nil {
+			if err := o.load(cmd, args, os.Getenv); err != nil {
 				return err
 			}
-			return runScan(cmd.Context(), o, stdout, stderr)
+			return runScan(cmd.Context(), o, o.processEnv(), stdout, stderr)
 		},
 	}
 	f := cmd.Flags()
@@ -151,12 +147,12 @@ func (o *scanOptions) addOutputFlags(f *pflag.FlagSet) {
 
 // load fills the options from the environment and the config file (for
 // flags the command line left unset) and takes the PATH arguments.
-func (o *scanOptions) load(cmd *cobra.Command, args []string) error {
+func (o *scanOptions) load(cmd *cobra.Command, args []string, getenv func(string) string) error {
 	cfg := o.configPath
 	if cfg == "" {
-		cfg = os.Getenv(envName("config"))
+		cfg = getenv(envName("config"))
 	}
-	if err := applySources(cmd.Flags(), cfg, os.Getenv); err != nil {
+	if err := applySources(cmd.Flags(), cfg, getenv); err != nil {
 		return err
 	}
 	o.paths = args
@@ -257,7 +253,9 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) (err error) {
+// runScan scans what env and the options say: the process's environment
+// for scan, the estate's for demo.
+func runScan(ctx context.Context, o *scanOptions, env collectors.Env, stdout, stderr io.Writer) (err error) {
 	stop, err := o.profiles.start()
 	if err != nil {
 		return err
@@ -267,101 +265,29 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) (err
 			err = fmt.Errorf("write profile: %w", perr)
 		}
 	}()
-	sc, err := prepareScan(o, stderr)
+	p, err := o.newPipeline(stderr, env)
 	if err != nil {
 		return err
 	}
-	report, err := sc.run(ctx, !o.quiet)
+	prog := newProgress(stderr, !o.quiet)
+	report, err := p.Run(ctx, prog.update)
+	prog.done()
 	if err != nil {
 		return err
 	}
-	return finishReport(ctx, o, sc, report, stdout)
+	return p.Finish(ctx, report, o.outputs(), stdout)
 }
 
-// finishReport writes a report in the chosen form, exports its metrics and
-// applies the exit-code gates: the end of scan and merge.
-func finishReport(ctx context.Context, o *scanOptions, sc *scanner, report model.Report, stdout io.Writer) error {
-	render := func(w io.Writer) error {
-		// Through the output wall line by line (a credential never spans
-		// a line), so a large report is never held whole.
-		sw := o.scrub.NewWriter(w)
-		opts := output.Options{CycloneDXVersion: o.cdxVersion.Value, ToolVersion: version, Targets: o.targets}
-		if err := output.RenderWith(sw, o.output.Value, report, opts); err != nil {
-			return err
-		}
-		return sw.Flush()
-	}
-	if o.out != "" {
-		if err := output.WriteFileAtomic(o.out, render); err != nil {
-			return fmt.Errorf("write %s: %w", o.out, err)
-		}
-	} else if err := render(stdout); err != nil {
-		return err
-	}
-	if ctx.Err() != nil {
-		// Interrupted: the report of what finished is written; metrics of a
-		// partial scan are not exported, so dashboards never show a loss
-		// that is only an interruption.
-		return exitError{exitIncomplete, fmt.Errorf("scan interrupted: the report holds what finished (%s); metrics not exported", summarizeRuns(report))}
-	}
-	if err := sc.exportMetrics(ctx, report); err != nil {
-		return err
-	}
-	if err := checkTargets(*report.Assessment, o.targets); err != nil {
-		return err
-	}
-	return checkComplete(report, o.failOnPartial)
+// processEnv is what collectors read of this machine: its environment,
+// the user's home directory, the PATH arguments, and the output wall for
+// every credential they are given.
+func (o *scanOptions) processEnv() collectors.Env {
+	home, _ := os.UserHomeDir()
+	return collectors.Env{Getenv: os.Getenv, HomeDir: home, Paths: o.paths, Secret: o.scrub.Register}
 }
 
-// checkComplete is exit 4 when a scope failed (or, with --fail-on-partial,
-// was only partly collected): the scan is incomplete and says where.
-func checkComplete(r model.Report, failOnPartial bool) error {
-	var bad []string
-	for _, run := range r.Scan.CollectorRuns {
-		if run.Status == model.StatusFailed || (failOnPartial && run.Status == model.StatusPartial) {
-			bad = append(bad, fmt.Sprintf("%s %s %s (%s)", run.Collector, run.Scope.ID, run.Status, run.ErrorClass))
-		}
-	}
-	if len(bad) == 0 {
-		return nil
-	}
-	shown := bad[:min(len(bad), 5)]
-	more := ""
-	if len(bad) > 5 {
-		more = fmt.Sprintf(" and %d more", len(bad)-5)
-	}
-	return exitError{exitIncomplete, fmt.Errorf("scan incomplete: %s%s; the report says why", strings.Join(shown, "; "), more)}
-}
-
-// summarizeRuns counts runs by status ("12 ok, 3 failed").
-func summarizeRuns(r model.Report) string {
-	n := map[model.Status]int{}
-	for _, run := range r.Scan.CollectorRuns {
-		n[run.Status]++
-	}
-	var parts []string
-	for _, st := range model.Statuses {
-		if n[st] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n[st], st))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-// scanner is a validated scan configuration that can run many times (serve).
-type scanner struct {
-	o        *scanOptions
-	log      *slog.Logger
-	stderr   io.Writer
-	controls *scoring.Catalog
-	atts     []scoring.Attestation
-	catalog  *fingerprint.Catalog
-	registry *registry.Registry
-}
-
-// prepareScan validates the options and loads everything a scan needs once:
-// the control catalog, attestations, the fingerprint catalog, the registry.
-func prepareScan(o *scanOptions, stderr io.Writer) (*scanner, error) {
+// newPipeline validates the options and loads the pipeline they describe.
+func (o *scanOptions) newPipeline(stderr io.Writer, env collectors.Env) (*pipeline.Pipeline, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
@@ -369,78 +295,23 @@ func prepareScan(o *scanOptions, stderr io.Writer) (*scanner, error) {
 	if o.quiet {
 		level = slog.LevelError
 	}
-	sc := &scanner{o: o, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))}
-	controls, err := scoring.Load(o.controlsDir)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	sc.controls = controls
-	for c := range o.levelTargets {
-		if _, ok := categoryByID(controls, c); !ok {
-			return nil, usagef("--fail-under/--target: unknown category %q (the AISMM categories are %s)", c, strings.Join(categoryIDs(controls), ", "))
-		}
-	}
-	if o.attestations != "" {
-		b, err := bounded.ReadFile(o.attestations, maxConfigBytes)
-		if err != nil {
-			return nil, usagef("attestations: %v", err)
-		}
-		if sc.atts, err = scoring.ParseAttestations(o.attestations, b, controls); err != nil {
-			return nil, usageError{err}
-		}
-	}
-	if o.registry != "" {
-		if sc.registry, err = registry.Load(o.registry); err != nil {
-			return nil, usageError{err}
-		}
-	}
-	if sc.catalog, err = fingerprint.Load(); err != nil {
-		return nil, err
-	}
-	return sc, nil
-}
-
-// run collects, applies the registry, scores and returns the report.
-func (sc *scanner) run(ctx context.Context, showProgress bool) (model.Report, error) {
-	plans, err := sc.plans(ctx)
-	if err != nil {
-		return model.Report{}, err
-	}
-	prog := newProgress(sc.stderr, showProgress)
-	runner := collectors.NewRunner(collectors.Options{
-		Concurrency: sc.o.concurrency, PerCollector: sc.o.perCollector, ScopeTimeout: sc.o.scopeTimeout,
-		Logger: sc.log, Progress: prog.update, Shard: sc.o.shardSpec,
+	env.Paths = o.paths
+	return pipeline.New(pipeline.Config{
+		Specs: o.specs, Env: env,
+		Concurrency: o.concurrency, PerCollector: o.perCollector, ScopeTimeout: o.scopeTimeout, Shard: o.shardSpec,
+		ControlsDir: o.controlsDir, Attestations: o.attestations, Registry: o.registry, LevelTargets: o.levelTargets,
+		Version: version, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Notes: stderr, Scrub: o.scrub,
 	})
-	inv := runner.Run(ctx, plans)
-	prog.done()
-	closePlans(plans, sc.log)
-	return sc.assess(ctx, inv), nil
 }
 
-// assess applies the registry and the cross-collector facts to an
-// inventory, scores it and returns the report.
-func (sc *scanner) assess(ctx context.Context, inv model.Inventory) model.Report {
-	check := enrich.Apply(&inv, enrich.Options{Registry: sc.registry})
-	current, rejected := scoring.Current(sc.atts, inv.Scan.Started)
-	for _, line := range rejected {
-		fmt.Fprintln(sc.stderr, "aisight: warning: "+line)
+// outputs is where the report goes and the gates it must pass.
+func (o *scanOptions) outputs() pipeline.Outputs {
+	return pipeline.Outputs{
+		Format: o.output.Value, CycloneDXVersion: o.cdxVersion.Value, Out: o.out,
+		MetricsFile: o.metricsFile, PushGateway: o.pushGateway, PushJob: o.pushJob, Grouping: o.grouping, PushTimeout: o.pushTimeout,
+		FailUnder: o.targets, FailOnPartial: o.failOnPartial,
 	}
-	assessment := scoring.AssessContext(ctx, inv, sc.controls, current)
-	if ctx.Err() == nil {
-		for _, c := range assessment.Categories {
-			for _, r := range c.Controls {
-				if strings.Contains(r.Reason, scoring.OverLimit) {
-					fmt.Fprintf(sc.stderr, "aisight: warning: control %s was not fully evaluated (unknown): %s\n", r.ID, r.Reason)
-				}
-			}
-		}
-	}
-	report := model.NewReport(inv, &assessment)
-	report.Registry = check
-	if check != nil && len(check.StaleAssets)+len(check.StaleModels) > 0 {
-		fmt.Fprintf(sc.stderr, "aisight: note: %d registry entries matched nothing (stale): see \"registry\" in the JSON output\n", len(check.StaleAssets)+len(check.StaleModels))
-	}
-	return report
 }
 
 // parseLevels reads CATEGORY=LEVEL lists; a category given twice is an
@@ -460,47 +331,4 @@ func parseLevels(flag string, list []string) (map[string]model.Level, error) {
 		out[c] = model.Level(n)
 	}
 	return out, nil
-}
-
-// checkTargets returns exit code 3 naming every category below its target.
-func checkTargets(a model.Assessment, targets map[string]model.Level) error {
-	var short []string
-	for _, c := range a.Categories {
-		if want, ok := targets[c.ID]; ok && c.Level < want {
-			short = append(short, fmt.Sprintf("%s is L%d, target L%d", c.ID, c.Level, want))
-		}
-	}
-	if len(short) == 0 {
-		return nil
-	}
-	return exitError{exitShort, fmt.Errorf("below --fail-under: %s", strings.Join(short, "; "))}
-}
-
-func categoryByID(cat *scoring.Catalog, id string) (scoring.CategoryInfo, bool) {
-	for _, c := range cat.Categories {
-		if c.ID == id {
-			return c, true
-		}
-	}
-	return scoring.CategoryInfo{}, false
-}
-
-func categoryIDs(cat *scoring.Catalog) []string {
-	var out []string
-	for _, c := range cat.Categories {
-		out = append(out, c.ID)
-	}
-	return out
-}
-
-// closePlans releases what collectors hold between scans (connection
-// pools); serve plans its collectors afresh for every scan.
-func closePlans(plans []collectors.Plan, log *slog.Logger) {
-	for _, p := range plans {
-		if c, ok := p.Collector.(io.Closer); ok {
-			if err := c.Close(); err != nil {
-				log.Debug("closing collector", "collector", p.Name, "err", err)
-			}
-		}
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aisight/aisight/internal/metrics"
+	"github.com/aisight/aisight/internal/pipeline"
 	"github.com/aisight/aisight/internal/redact"
 )
 
@@ -54,7 +56,7 @@ stops it: the scan in progress is cancelled and open HTTP requests finish.`,
 		Example: `  aisight serve --source=off --interval 30m --listen :9812
   aisight serve --config /etc/aisight/config.yaml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.load(cmd, args); err != nil {
+			if err := o.load(cmd, args, os.Getenv); err != nil {
 				return err
 			}
 			if interval < time.Second {
@@ -84,7 +86,7 @@ stops it: the scan in progress is cancelled and open HTTP requests finish.`,
 // daemon is the state serve shares between its scan loop and HTTP handlers.
 type daemon struct {
 	api   apiAuth
-	sc    *scanner
+	p     *pipeline.Pipeline
 	col   *metrics.Collector
 	scans *prometheus.CounterVec
 	ready atomic.Bool
@@ -94,11 +96,11 @@ type daemon struct {
 }
 
 func runServe(ctx context.Context, o *scanOptions, listen string, interval time.Duration, api apiAuth, stderr io.Writer) error {
-	sc, err := prepareScan(o, stderr)
+	p, err := o.newPipeline(stderr, o.processEnv())
 	if err != nil {
 		return err
 	}
-	d := &daemon{sc: sc, col: metrics.New(version), scans: prometheus.NewCounterVec(prometheus.CounterOpts{
+	d := &daemon{p: p, col: metrics.New(version), scans: prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "aisight", Subsystem: "serve", Name: "scans_total", Help: "Scans run by serve, by result (ok or error).",
 	}, []string{"result"})}
 	reg := metrics.Registry(d.col)
@@ -141,36 +143,36 @@ func runServe(ctx context.Context, o *scanOptions, listen string, interval time.
 
 // scanOnce runs one scan and publishes it; a cancelled scan publishes nothing.
 func (d *daemon) scanOnce(ctx context.Context) {
-	report, err := d.sc.run(ctx, false)
+	report, err := d.p.Run(ctx, nil)
 	if ctx.Err() != nil {
 		return // stopping: an interrupted scan is not published
 	}
 	if err != nil {
 		d.scans.WithLabelValues("error").Inc()
-		d.sc.log.Error("scan failed", "err", err)
+		d.p.Logger().Error("scan failed", "err", err)
 		return
 	}
 	b, err := json.MarshalIndent(report, "", "  ")
 	if err != nil {
 		d.scans.WithLabelValues("error").Inc()
-		d.sc.log.Error("encode report", "err", err)
+		d.p.Logger().Error("encode report", "err", err)
 		return
 	}
-	b = d.sc.o.scrub.Bytes(b)
+	b = d.p.Scrub().Bytes(b)
 	brief, err := json.MarshalIndent(briefReport(report), "", "  ")
 	if err != nil {
 		d.scans.WithLabelValues("error").Inc()
-		d.sc.log.Error("encode report", "err", err)
+		d.p.Logger().Error("encode report", "err", err)
 		return
 	}
-	brief = d.sc.o.scrub.Bytes(brief)
-	d.col.Set(d.sc.snapshot(report))
+	brief = d.p.Scrub().Bytes(brief)
+	d.col.Set(d.p.Snapshot(report))
 	d.mu.Lock()
 	d.last, d.brief = b, brief
 	d.mu.Unlock()
 	d.ready.Store(true)
 	d.scans.WithLabelValues("ok").Inc()
-	d.sc.log.Info("scan done", "assets", len(report.Assets), "duration", report.Scan.Finished.Sub(report.Scan.Started).String())
+	d.p.Logger().Info("scan done", "assets", len(report.Assets), "duration", report.Scan.Finished.Sub(report.Scan.Started).String())
 }
 
 // apiInFlight bounds the assessment API's answers in flight (the largest

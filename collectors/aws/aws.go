@@ -31,7 +31,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -80,6 +79,9 @@ type Options struct {
 	// MaxAttempts and MaxBackoff tune the SDK's adaptive retry (defaults 8, 20s).
 	MaxAttempts int
 	MaxBackoff  time.Duration
+	// RetryMode is the SDK's retry mode (AWS_RETRY_MODE): "standard", or
+	// adaptive (client-side pacing after throttles) for anything else.
+	RetryMode string
 	// ConfigOptions are extra config.LoadDefaultConfig options (tests).
 	ConfigOptions []func(*config.LoadOptions) error
 	Logger        *slog.Logger
@@ -133,7 +135,7 @@ func New(ctx context.Context, o Options) (*Collector, error) {
 		config.WithRetryer(func() aws.Retryer {
 			// Adaptive mode (client-side pacing after throttles) unless the
 			// user chose standard through the SDK's own setting.
-			if strings.EqualFold(os.Getenv("AWS_RETRY_MODE"), "standard") {
+			if strings.EqualFold(o.RetryMode, "standard") {
 				return retry.NewStandard(standard)
 			}
 			return retry.NewAdaptiveMode(func(a *retry.AdaptiveModeOptions) {

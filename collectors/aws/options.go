@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/spf13/pflag"
 
@@ -78,6 +79,8 @@ func (s *Spec) Plan(ctx context.Context, env collectors.Env) (collectors.Collect
 	default:
 		return nil, "no AWS credentials in the environment, a profile or ~/.aws; set them or --aws=on", nil
 	}
+	opts.ConfigOptions = append(envConfigOptions(env), opts.ConfigOptions...)
+	opts.RetryMode = env.Getenv("AWS_RETRY_MODE")
 	c, err := New(ctx, opts)
 	if err != nil {
 		return nil, "", err
@@ -105,4 +108,46 @@ func credentialSource(env collectors.Env) string {
 		}
 	}
 	return ""
+}
+
+// envConfigOptions gives the SDK, explicitly, the settings it would
+// otherwise read from the process environment itself (keys, profile, shared
+// files, region, endpoint), taken from env: a caller that injects its own
+// environment (aisight demo, tests) is obeyed whatever the process holds.
+// With env read from the process the result is what the SDK would do.
+func envConfigOptions(env collectors.Env) []func(*config.LoadOptions) error {
+	var out []func(*config.LoadOptions) error
+	get := env.Getenv
+	if id, secret := get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
+		out = append(out, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret, get("AWS_SESSION_TOKEN"))))
+	}
+	if p := get("AWS_PROFILE"); p != "" {
+		out = append(out, config.WithSharedConfigProfile(p))
+	}
+	cfgFile, credFile := get("AWS_CONFIG_FILE"), get("AWS_SHARED_CREDENTIALS_FILE")
+	if env.HomeDir != "" {
+		if cfgFile == "" {
+			cfgFile = filepath.Join(env.HomeDir, ".aws", "config")
+		}
+		if credFile == "" {
+			credFile = filepath.Join(env.HomeDir, ".aws", "credentials")
+		}
+	}
+	if cfgFile != "" {
+		out = append(out, config.WithSharedConfigFiles([]string{cfgFile}))
+	}
+	if credFile != "" {
+		out = append(out, config.WithSharedCredentialsFiles([]string{credFile}))
+	}
+	region := get("AWS_REGION")
+	if region == "" {
+		region = get("AWS_DEFAULT_REGION")
+	}
+	if region != "" {
+		out = append(out, config.WithRegion(region))
+	}
+	if u := get("AWS_ENDPOINT_URL"); u != "" {
+		out = append(out, config.WithBaseEndpoint(u))
+	}
+	return out
 }

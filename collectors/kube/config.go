@@ -35,6 +35,11 @@ func loadClusters(o Options) ([]cluster, error) {
 		return []cluster{{name: name, config: tune(cfg, o)}}, nil
 	}
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	if len(o.KubeconfigPaths) > 0 {
+		// The files the caller's environment names, not the process's
+		// $KUBECONFIG and home directory (aisight demo, tests).
+		rules.Precedence, rules.MigrationRules = o.KubeconfigPaths, nil
+	}
 	if o.Kubeconfig != "" {
 		rules.ExplicitPath = o.Kubeconfig
 	}

@@ -48,6 +48,9 @@ const DefaultPageSize = 500
 type Options struct {
 	// Kubeconfig is the kubeconfig path; empty uses $KUBECONFIG or ~/.kube/config.
 	Kubeconfig string
+	// KubeconfigPaths, when set, replace $KUBECONFIG and ~/.kube/config
+	// of the process (they come from collectors.Env).
+	KubeconfigPaths []string
 	// Contexts limits the scan to these contexts; empty scans every context.
 	Contexts []string
 	// InCluster uses the pod's service account instead of a kubeconfig.

@@ -66,6 +66,10 @@ func (s *Spec) Plan(_ context.Context, env collectors.Env) (collectors.Collector
 		return nil, "disabled by --kube=off", nil
 	}
 	opts := Options{Kubeconfig: s.kubeconfig, Contexts: s.contexts, ClusterName: s.clusterName, PageSize: s.pageSize, RequestTimeout: s.timeout, Logger: env.Logger, Secret: env.RegisterSecret}
+	opts.KubeconfigPaths = filepath.SplitList(env.Getenv("KUBECONFIG"))
+	if len(opts.KubeconfigPaths) == 0 && env.HomeDir != "" {
+		opts.KubeconfigPaths = []string{filepath.Join(env.HomeDir, ".kube", "config")}
+	}
 	reason := ""
 	switch path := kubeconfigPath(s.kubeconfig, env); {
 	case path != "":

@@ -157,3 +157,21 @@ func TestKeysAreNotBOMMaterial(t *testing.T) {
 		}
 	}
 }
+
+// No output holds a formatting error ("%!d(string=...)"): the text forms
+// escape their arguments, which turns a Stringer into a string that a %d
+// verb then refuses.
+func TestNoFormattingErrors(t *testing.T) {
+	for _, estate := range estates {
+		r := estateReport(t, estate)
+		for _, format := range Formats {
+			var b bytes.Buffer
+			if err := RenderWith(&b, format, r, Options{ToolVersion: "test"}); err != nil {
+				t.Fatal(err)
+			}
+			if i := bytes.Index(b.Bytes(), []byte("%!")); i >= 0 {
+				t.Errorf("%s/%s: a formatting error: %q", estate, format, b.Bytes()[i:min(len(b.Bytes()), i+60)])
+			}
+		}
+	}
+}

@@ -248,6 +248,6 @@ func assessmentTable(p func(string, ...any), a *model.Assessment) {
 		default:
 			why = "no evidence"
 		}
-		p("%s\tL%d\t%s\t%s\t%s\n", st.cat, st.s.Level, st.s.Control, why, st.s.Remediation)
+		p("%s\tL%d\t%s\t%s\t%s\n", st.cat, int(st.s.Level), st.s.Control, why, st.s.Remediation)
 	}
 }

@@ -119,8 +119,11 @@ func StartWith(dir string, es Estates) (_ *Estate, err error) {
 	if err := os.MkdirAll(awsDir, 0o700); err != nil {
 		return nil, err
 	}
-	for _, f := range []string{"config", "credentials"} {
-		if err := os.WriteFile(filepath.Join(awsDir, f), nil, 0o600); err != nil {
+	// A default profile of the demo's own: the machine's AWS_PROFILE
+	// (which the SDK reads from the process) is overridden, not followed
+	// into files that do not have it.
+	for f, body := range map[string]string{"config": "[default]\n", "credentials": ""} {
+		if err := os.WriteFile(filepath.Join(awsDir, f), []byte(body), 0o600); err != nil {
 			return nil, err
 		}
 	}
@@ -129,7 +132,7 @@ func StartWith(dir string, es Estates) (_ *Estate, err error) {
 	e.set("AWS_SECRET_ACCESS_KEY", "emulated")
 	e.set("AWS_SESSION_TOKEN", "")
 	e.set("AWS_REGION", "us-east-1")
-	e.set("AWS_PROFILE", "")
+	e.set("AWS_PROFILE", "default")
 	e.set("AWS_CONFIG_FILE", filepath.Join(awsDir, "config"))
 	e.set("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(awsDir, "credentials"))
 	e.Args = append(e.Args, "--aws-org", "--aws-role-name", "aisight-readonly")
