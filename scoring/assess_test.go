@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/aisight/aisight/internal/enrich"
-	"github.com/aisight/aisight/internal/goldentest"
+	"github.com/aisight/aisight/internal/testenv/goldentest"
 	"github.com/aisight/aisight/model"
 )
 
