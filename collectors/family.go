@@ -33,6 +33,11 @@ type Families struct {
 	// so a rerun replaces what the failed attempt reported.
 	Retries int
 	Backoff time.Duration
+	// ClientRetries says the calls' client already retries throttled and
+	// unavailable answers under its own budget (the AWS, GCP and Azure SDKs,
+	// the SaaS client): a family that still failed is not run again, or
+	// one throttled call would cost its budget times the family's.
+	ClientRetries bool
 }
 
 // Run runs every family in order. A family that fails is a problem of the
@@ -101,6 +106,9 @@ func (r Families) collect(ctx context.Context, f Family) error {
 	retries, backoff := r.Retries, r.Backoff
 	if retries == 0 {
 		retries = 2
+	}
+	if r.ClientRetries {
+		retries = 0
 	}
 	if backoff <= 0 {
 		backoff = time.Second

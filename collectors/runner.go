@@ -273,7 +273,7 @@ func (s *scan) runScope(ctx context.Context, p Plan, sc model.Scope) {
 		sink = newScopeSink(func() { s.assets.Add(1); s.progress(p.Name, sc.ID) })
 		err = s.attempt(ctx, p.Collector, sc, sink)
 		class = Classify(err, classifierOf(p.Collector))
-		if err == nil || !Retryable(class) || attempt >= s.r.opts.Retries || ctx.Err() != nil {
+		if err == nil || !Retryable(class) || attempt >= s.r.opts.Retries || ctx.Err() != nil || retriesCalls(p.Collector) {
 			break
 		}
 		log.Info("retrying scope", "attempt", attempt+1, "class", class, "err", err)
@@ -568,4 +568,17 @@ func (k *scopeSink) drain() ([]model.Asset, []model.Fact, []error, map[string]in
 		stats[n] = v
 	}
 	return assets, facts, k.problems, stats
+}
+
+// CallRetrier is implemented by collectors whose clients retry every call
+// that is throttled or unavailable under their own budget (the cloud SDKs,
+// the SaaS client). Their scopes are not run again: a scope that failed
+// after its calls were retried would only spend the same budget again.
+type CallRetrier interface {
+	RetriesCalls() bool
+}
+
+func retriesCalls(c Collector) bool {
+	r, ok := c.(CallRetrier)
+	return ok && r.RetriesCalls()
 }

@@ -313,3 +313,27 @@ func TestSkippedScope(t *testing.T) {
 		t.Errorf("a skipped scope was tried %d times", n)
 	}
 }
+
+// retryingCollector's client retries its own calls (a cloud SDK).
+type retryingCollector struct{ *fakeCollector }
+
+func (retryingCollector) RetriesCalls() bool { return true }
+
+// A scope of a collector whose calls are retried by its client is not run
+// again after a transient failure; one whose calls are not is, within
+// Retries.
+func TestRunnerRetryBudget(t *testing.T) {
+	throttled := func(context.Context, model.Scope, Sink, int) error {
+		return Classedf(model.ErrThrottled, "slow down")
+	}
+	plain := &fakeCollector{name: "plain", scopes: scopes("plain", 1), collect: throttled}
+	sdk := &fakeCollector{name: "sdk", scopes: scopes("sdk", 1), collect: throttled}
+	r := NewRunner(Options{Concurrency: 2, RetryBackoff: time.Millisecond})
+	inv := r.Run(context.Background(), []Plan{{Name: "plain", Collector: plain}, {Name: "sdk", Collector: retryingCollector{sdk}}})
+	if plain.attempts["plain-0"] != 3 || sdk.attempts["sdk-0"] != 1 {
+		t.Errorf("attempts: plain %d (want 3), sdk %d (want 1)", plain.attempts["plain-0"], sdk.attempts["sdk-0"])
+	}
+	if run := runOf(t, inv, "sdk-0"); run.Status != model.StatusFailed || run.ErrorClass != model.ErrThrottled {
+		t.Errorf("sdk run: %s/%s", run.Status, run.ErrorClass)
+	}
+}

@@ -167,6 +167,10 @@ func New(ctx context.Context, o Options) (*Collector, error) {
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return Name }
 
+// RetriesCalls implements collectors.CallRetrier: the SDK retries each
+// throttled or failing call (adaptive mode, MaxAttempts, MaxBackoff).
+func (c *Collector) RetriesCalls() bool { return true }
+
 // ScopesAtOnce implements collectors.ScopesAtOnce (see CloudScopesAtOnce).
 func (c *Collector) ScopesAtOnce() int { return collectors.CloudScopesAtOnce }
 
@@ -360,7 +364,7 @@ type scan struct {
 // family succeeds). The groups, one per service, run at once (each service
 // has its own latency and rate limit); a group's families run in order.
 func (s *scan) run(ctx context.Context, groups ...[]collectors.Family) error {
-	return collectors.Families{Sink: s.sink, Classify: classify, NotOffered: notOffered}.RunGroups(ctx, groups...)
+	return collectors.Families{Sink: s.sink, Classify: classify, NotOffered: notOffered, ClientRetries: true}.RunGroups(ctx, groups...)
 }
 
 // itemFailed records one item of a listing that could not be read; the

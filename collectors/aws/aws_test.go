@@ -569,3 +569,26 @@ func TestOneFailedItemIsNamedAndTheRestReported(t *testing.T) {
 		}
 	}
 }
+
+// One retry budget per call: a listing that always answers 500 is tried
+// MaxAttempts times by the SDK and then reported; the family is not run
+// again from its first page and the scope is not run again, which made one
+// failing call cost up to 9 times the SDK's budget.
+func TestOneRetryBudgetPerCall(t *testing.T) {
+	srv := startSim(t, sim.Faults{FailActions: []sim.ActionFault{{Action: "bedrock:ListGuardrails", Status: 500}}}, "111111111111")
+	inv := collect(t, awscol.Options{Regions: []string{"us-east-1"}})
+	n := 0
+	for _, c := range srv.Calls() {
+		if c.Action == "bedrock:ListGuardrails" && c.Account == "111111111111" {
+			n++
+		}
+	}
+	if n != 12 { // collect's MaxAttempts
+		t.Errorf("ListGuardrails was called %d times, want the SDK's 12 attempts and no more", n)
+	}
+	for _, r := range inv.Scan.CollectorRuns {
+		if r.Scope.ID == "aws:111111111111:us-east-1" && (r.Status != model.StatusPartial || r.ErrorClass != model.ErrUnavailable || r.Stats["family_retries"] != 0) {
+			t.Errorf("region run: %s/%s, family_retries %d", r.Status, r.ErrorClass, r.Stats["family_retries"])
+		}
+	}
+}

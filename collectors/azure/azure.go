@@ -76,9 +76,6 @@ type Options struct {
 	MaxRetries    int32
 	RetryDelay    time.Duration
 	MaxRetryDelay time.Duration
-	// FamilyBackoff is the pause before a family that failed transiently
-	// runs again (default 1s).
-	FamilyBackoff time.Duration
 	Logger        *slog.Logger
 }
 
@@ -148,6 +145,10 @@ func New(o Options, cat *fingerprint.Catalog) (*Collector, error) {
 
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return Name }
+
+// RetriesCalls implements collectors.CallRetrier: azcore's retry policy
+// retries each throttled or failing call (MaxRetries, Retry-After).
+func (c *Collector) RetriesCalls() bool { return true }
 
 // ScopesAtOnce implements collectors.ScopesAtOnce (see CloudScopesAtOnce).
 func (c *Collector) ScopesAtOnce() int { return collectors.CloudScopesAtOnce }
@@ -324,7 +325,7 @@ func (c *Collector) Collect(ctx context.Context, scope model.Scope, sink collect
 	s := &scan{c: c, scope: scope, sink: sink, sub: scope.Account, grants: map[string]*principal{}}
 	// The two resource providers are listed at once (each its own chain
 	// of calls); their shared findings are under s.mu.
-	err := collectors.Families{Sink: sink, Classify: classify, NotOffered: s.notRegistered, Backoff: c.opts.FamilyBackoff}.
+	err := collectors.Families{Sink: sink, Classify: classify, NotOffered: s.notRegistered, ClientRetries: true}.
 		RunGroups(ctx, s.cognitiveFamilies(), s.mlFamilies())
 	s.reportPrincipals() // whatever the families saw, even when some failed
 	for _, f := range s.scopeFacts() {

@@ -52,7 +52,7 @@ func options(t *testing.T, srv *sim.Server, o azcol.Options) azcol.Options {
 	o.Cloud = cloud.Configuration{ActiveDirectoryAuthorityHost: srv.URL, Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
 		cloud.ResourceManager: {Endpoint: srv.URL, Audience: srv.URL}}}
 	o.Credential = azcol.StaticToken(sim.Token)
-	o.RatePerSubscription, o.FamilyBackoff = 5000, time.Millisecond
+	o.RatePerSubscription = 5000
 	if o.RetryDelay == 0 {
 		o.RetryDelay = time.Millisecond
 	}

@@ -90,9 +90,6 @@ type Options struct {
 	MaxBackoff  time.Duration
 	// CallTimeout bounds one call with its retries (default 2m).
 	CallTimeout time.Duration
-	// FamilyBackoff is the pause before a resource family that failed
-	// transiently runs again (collectors.Families; default 1s).
-	FamilyBackoff time.Duration
 	// ClientOptions are extra options for every connection (tests).
 	ClientOptions []option.ClientOption
 	// Now is the clock key ages are measured with (default time.Now).
@@ -191,6 +188,10 @@ func New(ctx context.Context, o Options, cat *fingerprint.Catalog) (*Collector, 
 
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return Name }
+
+// RetriesCalls implements collectors.CallRetrier: each call is retried on
+// RESOURCE_EXHAUSTED and UNAVAILABLE (callOpts).
+func (c *Collector) RetriesCalls() bool { return true }
 
 // ScopesAtOnce implements collectors.ScopesAtOnce (see CloudScopesAtOnce).
 func (c *Collector) ScopesAtOnce() int { return collectors.CloudScopesAtOnce }
@@ -540,7 +541,7 @@ func (s *scan) run(ctx context.Context, groups ...[]collectors.Family) error {
 	for _, g := range groups {
 		fams = append(fams, g...)
 	}
-	return collectors.Families{Sink: s.sink, Classify: classify, NotOffered: notOffered, Backoff: s.c.opts.FamilyBackoff}.Run(ctx, fams...)
+	return collectors.Families{Sink: s.sink, Classify: classify, NotOffered: notOffered, ClientRetries: true}.Run(ctx, fams...)
 }
 
 // failing is a family that reports why its client could not be made.

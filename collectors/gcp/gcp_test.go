@@ -62,7 +62,7 @@ func collectRaw(t *testing.T, srv *sim.Server, o gcpcol.Options) model.Inventory
 	if o.MaxAttempts == 0 {
 		o.MaxAttempts = 30
 	}
-	o.RatePerProject, o.FamilyBackoff = 5000, time.Millisecond
+	o.RatePerProject = 5000
 	cat, err := fingerprint.Load()
 	if err != nil {
 		t.Fatal(err)

@@ -107,6 +107,9 @@ func NewAnthropic(o AnthropicOptions) *Anthropic {
 // Name implements collectors.Collector.
 func (c *Anthropic) Name() string { return AnthropicName }
 
+// RetriesCalls implements collectors.CallRetrier (the client's get).
+func (c *Anthropic) RetriesCalls() bool { return true }
+
 // ClassifyError implements collectors.ErrorClassifier.
 func (c *Anthropic) ClassifyError(err error) model.ErrorClass { return classify(err) }
 
@@ -153,7 +156,7 @@ func (c *Anthropic) Collect(ctx context.Context, scope model.Scope, sink collect
 		}
 	}
 	s := &anthropicScan{c: c, scope: scope, sink: sink, now: c.o.Now()}
-	return collectors.Families{Sink: sink, Classify: classify}.Run(ctx,
+	return collectors.Families{Sink: sink, Classify: classify, ClientRetries: true}.Run(ctx,
 		collectors.Family{Name: "anthropic.users", Collect: s.users},
 		collectors.Family{Name: "anthropic.workspaces", Collect: s.workspaces},
 		collectors.Family{Name: "anthropic.api_keys", Collect: s.keys},

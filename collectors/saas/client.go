@@ -119,8 +119,9 @@ func (c *client) get(ctx context.Context, path string, query url.Values, out any
 		last = err
 		var ae *apiError
 		var re *redact.RedirectError
+		var ce *collectors.ClassError
 		retry := errors.As(err, &ae) && (ae.status == http.StatusTooManyRequests || ae.status >= 500) ||
-			!errors.As(err, &ae) && !errors.As(err, &re) && ctx.Err() == nil
+			!errors.As(err, &ae) && !errors.As(err, &re) && !errors.As(err, &ce) && ctx.Err() == nil
 		if !retry || attempt >= c.attempts {
 			return last
 		}
@@ -159,6 +160,13 @@ func (c *client) once(ctx context.Context, u, path string, out any) (time.Durati
 		return retryAfter(resp.Header.Get("Retry-After")), e
 	}
 	if err := json.NewDecoder(body).Decode(out); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &syn) || errors.As(err, &typ) {
+			// An answer that is not the documented JSON will not become
+			// it on a second try: never retried, class unparsed.
+			return 0, collectors.Classed(model.ErrUnparsed, fmt.Errorf("%s GET %s: the answer is not the documented JSON: %w", c.provider, path, err))
+		}
 		return 0, fmt.Errorf("%s GET %s: decode: %w", c.provider, path, err)
 	}
 	return 0, nil

@@ -111,6 +111,9 @@ func NewOpenAI(o OpenAIOptions) *OpenAI {
 // Name implements collectors.Collector.
 func (c *OpenAI) Name() string { return OpenAIName }
 
+// RetriesCalls implements collectors.CallRetrier (the client's get).
+func (c *OpenAI) RetriesCalls() bool { return true }
+
 // ClassifyError implements collectors.ErrorClassifier.
 func (c *OpenAI) ClassifyError(err error) model.ErrorClass { return classify(err) }
 
@@ -128,7 +131,7 @@ func (c *OpenAI) Collect(ctx context.Context, scope model.Scope, sink collectors
 		return err
 	}
 	s := &openaiScan{c: c, scope: scope, sink: sink, now: c.o.Now()}
-	return collectors.Families{Sink: sink, Classify: classify}.Run(ctx,
+	return collectors.Families{Sink: sink, Classify: classify, ClientRetries: true}.Run(ctx,
 		collectors.Family{Name: "openai.users", Collect: s.users},
 		collectors.Family{Name: "openai.projects", Collect: s.projects},
 		collectors.Family{Name: "openai.admin_api_keys", Collect: s.adminKeys})

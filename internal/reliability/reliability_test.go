@@ -26,7 +26,7 @@ import (
 	"github.com/aisight/aisight/internal/sim/apiserver"
 	sim "github.com/aisight/aisight/internal/sim/aws"
 	"github.com/aisight/aisight/internal/testenv/benchtest"
-	"github.com/aisight/aisight/internal/testenv/kubeharness"
+	harness "github.com/aisight/aisight/internal/testenv/kubeharness"
 	"github.com/aisight/aisight/internal/testenv/treetest"
 	"github.com/aisight/aisight/model"
 	"github.com/aisight/aisight/scoring"
@@ -158,7 +158,7 @@ func awsPlans(t *testing.T, f sim.Faults) []collectors.Plan {
 	t.Helper()
 	awsEnv(t, f)
 	c, err := awscol.New(context.Background(), awscol.Options{Org: true, RoleName: "aisight-readonly", Regions: []string{"us-east-1", "eu-west-1"},
-		MaxAttempts: 12, MaxBackoff: 20 * time.Millisecond, RatePerAccount: 2000})
+		MaxAttempts: 12, MaxBackoff: 20 * time.Millisecond, RatePerAccount: 2000, RetryMode: os.Getenv("AWS_RETRY_MODE")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestReliability(t *testing.T) {
 			if o := f.outcome(); !strings.HasPrefix(o, "all ") {
 				t.Errorf("throttling is retried, yet: %s", o)
 			}
-			record(t, "AWS: 50% of calls throttled (standard retry mode)", "none (calls and then families retried)", "", f)
+			record(t, "AWS: 50% of calls throttled (standard retry mode)", "none (each call retried by the SDK)", "", f)
 		})
 		t.Run("5xx bursts", func(t *testing.T) {
 			got := run(awsPlans(t, sim.Faults{ServerErrorRate: 0.3, Seed: 3}), collectors.Options{})
