@@ -15,6 +15,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/internal/flagvalue"
+	"github.com/aisight/aisight/internal/metrics"
 	"github.com/aisight/aisight/internal/output"
 	"github.com/aisight/aisight/internal/pipeline"
 	"github.com/aisight/aisight/internal/redact"
@@ -46,14 +47,17 @@ type scanOptions struct {
 	failOnPartial bool
 	cdxVersion    *flagvalue.Enum
 	shard         string
+	metricsScopes string
+	scopesDeny    string
 	profiles      profiles
 	specs         []collectors.Spec
 	scrub         *redact.Scrubber // the output wall
 
-	shardSpec    collectors.Shard       // parsed --shard
-	targets      map[string]model.Level // parsed --fail-under
-	levelTargets map[string]model.Level // --target and --fail-under, for the metrics
-	grouping     map[string]string      // parsed --push-grouping
+	shardSpec    collectors.Shard                   // parsed --shard
+	targets      map[string]model.Level             // parsed --fail-under
+	levelTargets map[string]model.Level             // --target and --fail-under, for the metrics
+	grouping     map[string]string                  // parsed --push-grouping
+	scopeMetrics func(collector, scope string) bool // parsed --metrics-scopes
 }
 
 func newScanCmd(stdout, stderr io.Writer, scrub *redact.Scrubber) *cobra.Command {
@@ -190,6 +194,8 @@ func (o *scanOptions) addScoringFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.controlsDir, "controls", "", "directory of YAML control files that add to or override the built-in catalog")
 	f.StringVar(&o.registry, "registry", "", "YAML file of the AI assets the organisation has registered; others are shadow AI (see docs/metrics.md)")
 	f.StringSliceVar(&o.target, "target", nil, "target levels shown in metrics and dashboards, e.g. ORG=3,IAM=3 (no effect on the exit code)")
+	f.StringVar(&o.metricsScopes, "metrics-scopes", "", "give the scopes whose ID matches this regular expression their own aisight_scope_* series (e.g. 'aws:111122223333:.*', '.*' for all); by default metrics are per collector and do not grow with accounts, regions and clusters (docs/metrics.md)")
+	f.StringVar(&o.scopesDeny, "metrics-scopes-deny", "", "no per-scope series for the scopes whose ID matches this regular expression, of those --metrics-scopes selects")
 }
 
 // validate checks cross-field rules in one place.
@@ -223,6 +229,9 @@ func (o *scanOptions) validate() error {
 		if _, set := o.levelTargets[c]; !set {
 			o.levelTargets[c] = l
 		}
+	}
+	if o.scopeMetrics, err = metrics.ScopeSelector(o.metricsScopes, o.scopesDeny); err != nil {
+		return usageError{err}
 	}
 	if err := o.validatePush(); err != nil {
 		return err
@@ -299,7 +308,7 @@ func (o *scanOptions) newPipeline(stderr io.Writer, env collectors.Env) (*pipeli
 	return pipeline.New(pipeline.Config{
 		Specs: o.specs, Env: env,
 		Concurrency: o.concurrency, PerCollector: o.perCollector, ScopeTimeout: o.scopeTimeout, Shard: o.shardSpec,
-		ControlsDir: o.controlsDir, Attestations: o.attestations, Registry: o.registry, LevelTargets: o.levelTargets,
+		ControlsDir: o.controlsDir, Attestations: o.attestations, Registry: o.registry, LevelTargets: o.levelTargets, MetricsScopes: o.scopeMetrics,
 		Version: version, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		Notes: stderr, Scrub: o.scrub,
 	})

@@ -96,7 +96,7 @@ func TestServeScansOnAnIntervalAndStopsOnCancel(t *testing.T) {
 	for i := 0; ; i++ {
 		_, m := get(t, base+"/metrics")
 		got := scans.FindStringSubmatch(m)
-		if got == nil || !strings.Contains(m, `aisight_assets{deployment_type="self_hosted",kind="inference_workload",provider="source",scope="source:`) || !strings.Contains(m, "go_goroutines") {
+		if got == nil || !strings.Contains(m, `aisight_assets{deployment_type="self_hosted",kind="inference_workload",provider="source"} `) || !strings.Contains(m, "go_goroutines") {
 			t.Fatalf("/metrics lacks the scan metrics:\n%.2000s", m)
 		}
 		if first == "" {

@@ -92,12 +92,12 @@ func Build() (dashboard.Dashboard, error) {
 		WithPanel(bigValue("Assets found in the last scan", "All AI assets of the last scan.", "", 6, 12,
 			query(`sum(aisight_assets)`, "assets"))).
 		WithRow(dashboard.NewRowBuilder("Collector health")).
-		WithPanel(table.NewPanelBuilder().Title("Collector status per scope").
-			Description("Status of the last run of each collector over each scope (ok, partial, failed, skipped).").
+		WithPanel(table.NewPanelBuilder().Title("Collector scopes by status").
+			Description("Scopes of each collector by the status of their last run (ok, partial, failed, skipped); --metrics-scopes or the JSON report names them.").
 			Datasource(ds()).Height(8).Span(12).
-			WithTarget(query(`max by (collector, scope, status) (aisight_collector_status == 1)`, "{{collector}} {{scope}} {{status}}").Instant())).
-		WithPanel(series("Collector duration", "Seconds per collector and scope.", "s", 8, 6,
-			query(`max by (collector, scope) (aisight_collector_duration_seconds)`, "{{collector}} {{scope}}"))).
+			WithTarget(query(`sum by (collector, status) (aisight_collector_scopes > 0)`, "{{collector}} {{status}}").Instant())).
+		WithPanel(series("Collector duration", "Wall seconds per collector.", "s", 8, 6,
+			query(`max by (collector) (aisight_collector_duration_seconds)`, "{{collector}}"))).
 		WithPanel(series("Collector API calls", "API requests per collector in the last scan.", "", 8, 6,
 			query(`sum by (collector) (aisight_collector_api_calls)`, "{{collector}}"))).
 		WithPanel(bigValue("Time since the last scan", "A CronJob that stopped running shows here first.", "s", 6, 12,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -129,4 +130,32 @@ func Scrubbed(g prometheus.Gatherer, scrub func(string) string) prometheus.Gathe
 		}
 		return mfs, err
 	})
+}
+
+// ScopeSelector reads --metrics-scopes and --metrics-scopes-deny: regular
+// expressions, anchored at both ends, over scope IDs
+// ("aws:111122223333:eu-west-1", "gcp:my-project"). A scope gets per-scope
+// series when it matches allow and not deny; an empty allow selects none
+// (nil), ".*" every scope. As kube-state-metrics does with its allow and
+// deny lists, the operator chooses what grows with the estate.
+func ScopeSelector(allow, deny string) (func(collector, scope string) bool, error) {
+	if allow == "" {
+		if deny != "" {
+			return nil, fmt.Errorf("--metrics-scopes-deny needs --metrics-scopes (no scope has per-scope series without it)")
+		}
+		return nil, nil
+	}
+	a, err := regexp.Compile("^(?:" + allow + ")$")
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-scopes: %w", err)
+	}
+	var d *regexp.Regexp
+	if deny != "" {
+		if d, err = regexp.Compile("^(?:" + deny + ")$"); err != nil {
+			return nil, fmt.Errorf("--metrics-scopes-deny: %w", err)
+		}
+	}
+	return func(_, scope string) bool {
+		return a.MatchString(scope) && (d == nil || !d.MatchString(scope))
+	}, nil
 }

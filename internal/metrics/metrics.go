@@ -33,6 +33,10 @@ type Snapshot struct {
 	// collectors' names and the detection catalog's providers); any other
 	// provider is "other", so label values stay a closed set.
 	Providers []string
+	// Scopes chooses the scopes that get per-scope series (aisight_scope_*);
+	// nil gives none. Series then do not grow with the number of accounts,
+	// regions, projects and clusters (--metrics-scopes).
+	Scopes func(collector, scope string) bool
 }
 
 // Collector is a prometheus.Collector over the latest Snapshot.
@@ -61,7 +65,7 @@ var (
 	scanStart     = desc("scan", "start_timestamp_seconds", "When the last scan started (Unix time).")
 	scanEnd       = desc("scan", "end_timestamp_seconds", "When the last scan finished (Unix time).")
 	scanDuration  = desc("scan", "duration_seconds", "How long the last scan took.")
-	assets        = desc("", "assets", "AI assets found by the last scan.", "provider", "deployment_type", "kind", "scope")
+	assets        = desc("", "assets", "AI assets found by the last scan.", "provider", "deployment_type", "kind")
 	unowned       = desc("", "unowned_assets", "AI assets of registrable kinds with no owner (owner field, or owner/team label or tag).", "provider", "deployment_type", "kind")
 	shadow        = desc("", "shadow_assets", "AI assets of registrable kinds missing from the declared registry (--registry); absent without a registry.", "provider", "deployment_type", "kind")
 	apiKeys       = desc("", "api_keys", "AI provider keys found, by age bucket (unknown when the source cannot tell the age).", "provider", "age")
@@ -74,13 +78,24 @@ var (
 	domPotential  = desc("domain", "potential_level", "Lowest potential level among the domain's assessed categories.", "domain")
 	domCoverage   = desc("domain", "coverage_ratio", "Mean coverage of the domain's categories (0-1).", "domain")
 	controlResult = desc("control", "result", "Control result as a state set: 1 for the current result.", "control", "category", "level", "result")
-	colSuccess    = desc("collector", "success", "1 when the collector's run over the scope succeeded (ok or partial), 0 when it failed or was skipped.", "collector", "scope")
-	colDuration   = desc("collector", "duration_seconds", "How long the collector took for the scope.", "collector", "scope")
-	colCalls      = desc("collector", "api_calls", "API requests the collector sent for the scope in the last scan.", "collector", "scope")
-	colAssets     = desc("collector", "assets", "Assets the collector found in the scope.", "collector", "scope")
-	colStatus     = desc("collector", "status", "Run status as a state set: 1 for the current status.", "collector", "scope", "status")
-	colErrorClass = desc("collector", "error_class", "Error class as a state set (none when the run had no error).", "collector", "scope", "class")
-	colFiles      = desc("collector", "files", "Files of a file-tree scope by outcome: scanned, skipped (and why), or not fully read (unreadable, unparsed, binary_text, too_large: these make the run partial).", "collector", "scope", "outcome")
+
+	// Per collector, always: a fixed number of series per collector.
+	colSuccess  = desc("collector", "success", "1 when the collector ran and none of its scopes failed; 0 when a scope failed or the collector was skipped.", "collector")
+	colScopes   = desc("collector", "scopes", "Scopes of the collector by run status (ok, partial, failed, skipped), zeros included.", "collector", "status")
+	colErrors   = desc("collector", "scope_errors", "Scopes of the collector that failed or were partial, by error class, zeros included.", "collector", "class")
+	colDuration = desc("collector", "duration_seconds", "Wall time from the start of the collector's first scope to the end of its last.", "collector")
+	colCalls    = desc("collector", "api_calls", "API requests the collector sent in the last scan.", "collector")
+	colAssets   = desc("collector", "assets", "Assets the collector found.", "collector")
+	colFiles    = desc("collector", "files", "Files of the collector's file-tree scopes by outcome: scanned, skipped (and why), or not fully read (unreadable, unparsed, binary_text, too_large: these make the run partial).", "collector", "outcome")
+
+	// Per scope, only for the scopes --metrics-scopes selects.
+	scopeSuccess    = desc("scope", "success", "1 when the collector's run over the scope succeeded (ok or partial), 0 when it failed or was skipped (--metrics-scopes).", "collector", "scope")
+	scopeDuration   = desc("scope", "duration_seconds", "How long the collector took for the scope (--metrics-scopes).", "collector", "scope")
+	scopeCalls      = desc("scope", "api_calls", "API requests the collector sent for the scope (--metrics-scopes).", "collector", "scope")
+	scopeAssets     = desc("scope", "assets", "Assets the collector found in the scope (--metrics-scopes).", "collector", "scope")
+	scopeStatus     = desc("scope", "status", "Run status as a state set: 1 for the current status (--metrics-scopes).", "collector", "scope", "status")
+	scopeErrorClass = desc("scope", "error_class", "Error class as a state set, none when the run had no error (--metrics-scopes).", "collector", "scope", "class")
+	scopeFiles      = desc("scope", "files", "Files of a file-tree scope by outcome (--metrics-scopes).", "collector", "scope", "outcome")
 )
 
 // fileOutcomes maps the run counters of file-tree collectors to the
@@ -95,7 +110,8 @@ var fileOutcomes = []struct{ stat, outcome string }{
 
 var allDescs = []*prometheus.Desc{buildInfo, scanStart, scanEnd, scanDuration, assets, unowned, shadow, apiKeys, apiKeyMaxAge,
 	catLevel, catPotential, catCoverage, catTarget, domLevel, domPotential, domCoverage, controlResult,
-	colSuccess, colDuration, colCalls, colAssets, colStatus, colErrorClass, colFiles}
+	colSuccess, colScopes, colErrors, colDuration, colCalls, colAssets, colFiles,
+	scopeSuccess, scopeDuration, scopeCalls, scopeAssets, scopeStatus, scopeErrorClass, scopeFiles}
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
@@ -131,7 +147,10 @@ func Render(s *Snapshot) []prometheus.Metric {
 		gauge(scanDuration, r.Scan.Finished.Sub(r.Scan.Started).Seconds())
 	}
 	renderAssets(s, gauge)
-	renderRuns(r.Scan.CollectorRuns, gauge)
+	renderCollectors(r.Scan.CollectorRuns, gauge)
+	if s.Scopes != nil {
+		renderScopes(r.Scan.CollectorRuns, s.Scopes, gauge)
+	}
 	if r.Assessment != nil {
 		renderAssessment(r.Assessment, s.Targets, gauge)
 	}
@@ -141,7 +160,7 @@ func Render(s *Snapshot) []prometheus.Metric {
 type gaugeFunc func(d *prometheus.Desc, v float64, labels ...string)
 
 func renderAssets(s *Snapshot, gauge gaugeFunc) {
-	type key struct{ provider, dt, kind, scope string }
+	type key struct{ provider, dt, kind string }
 	counts := map[key]int{}
 	type akey struct{ provider, dt, kind string }
 	unownedN, shadowN := map[akey]int{}, map[akey]int{}
@@ -150,7 +169,7 @@ func renderAssets(s *Snapshot, gauge gaugeFunc) {
 	maxAge := map[string]int64{}
 	for _, a := range s.Report.Assets {
 		p, dt, k := provider(s.Providers, a.Provider), deploymentType(a.DeploymentType), kind(a.Kind)
-		counts[key{p, dt, k, a.Scope}]++
+		counts[key{p, dt, k}]++
 		ak := akey{p, dt, k}
 		if slices.Contains(model.RegistrableKinds, a.Kind) {
 			unownedN[ak] += 0
@@ -182,7 +201,7 @@ func renderAssets(s *Snapshot, gauge gaugeFunc) {
 		}
 	}
 	for k, n := range counts {
-		gauge(assets, float64(n), k.provider, k.dt, k.kind, k.scope)
+		gauge(assets, float64(n), k.provider, k.dt, k.kind)
 	}
 	for k, n := range unownedN {
 		gauge(unowned, float64(n), k.provider, k.dt, k.kind)
@@ -214,31 +233,98 @@ func ageBucket(days int64, known bool) string {
 	return "over_1y"
 }
 
-func renderRuns(runs []model.CollectorRun, gauge gaugeFunc) {
+// renderCollectors gives each collector a fixed set of series, whatever
+// the number of its scopes.
+func renderCollectors(runs []model.CollectorRun, gauge gaugeFunc) {
+	type agg struct {
+		status        map[model.Status]int
+		class         map[model.ErrorClass]int
+		calls, assets int64
+		start, end    int64 // Unix nanoseconds
+		files         map[string]int64
+		fileTree      bool
+	}
+	byCol := map[string]*agg{}
+	var order []string
+	for _, r := range runs {
+		a := byCol[r.Collector]
+		if a == nil {
+			a = &agg{status: map[model.Status]int{}, class: map[model.ErrorClass]int{}, files: map[string]int64{}}
+			byCol[r.Collector] = a
+			order = append(order, r.Collector)
+		}
+		a.status[r.Status]++
+		if r.Status == model.StatusFailed || r.Status == model.StatusPartial {
+			a.class[r.ErrorClass]++
+		}
+		a.calls += r.APICalls
+		a.assets += int64(r.Assets)
+		if !r.Started.IsZero() {
+			start := r.Started.UnixNano()
+			end := start + int64(r.Duration)
+			if a.start == 0 || start < a.start {
+				a.start = start
+			}
+			a.end = max(a.end, end)
+		}
+		if _, files := r.Stats["files_scanned"]; files {
+			a.fileTree = true
+			for _, fo := range fileOutcomes {
+				a.files[fo.outcome] += r.Stats[fo.stat]
+			}
+		}
+	}
+	slices.Sort(order)
+	for _, col := range order {
+		a := byCol[col]
+		ran := a.status[model.StatusOK]+a.status[model.StatusPartial] > 0
+		gauge(colSuccess, boolf(ran && a.status[model.StatusFailed] == 0), col)
+		for _, st := range model.Statuses {
+			gauge(colScopes, float64(a.status[st]), col, string(st))
+		}
+		for _, c := range model.ErrorClasses {
+			gauge(colErrors, float64(a.class[c]), col, string(c))
+		}
+		gauge(colDuration, float64(a.end-a.start)/1e9, col)
+		gauge(colCalls, float64(a.calls), col)
+		gauge(colAssets, float64(a.assets), col)
+		if a.fileTree {
+			for _, fo := range fileOutcomes {
+				gauge(colFiles, float64(a.files[fo.outcome]), col, fo.outcome)
+			}
+		}
+	}
+}
+
+// renderScopes gives the scopes the filter selects their own series.
+func renderScopes(runs []model.CollectorRun, keep func(collector, scope string) bool, gauge gaugeFunc) {
 	for _, r := range runs {
 		col, scope := r.Collector, r.Scope.ID
+		if !keep(col, scope) {
+			continue
+		}
 		ok := 0.0
 		if r.Status == model.StatusOK || r.Status == model.StatusPartial {
 			ok = 1
 		}
-		gauge(colSuccess, ok, col, scope)
-		gauge(colDuration, seconds(r.Duration), col, scope)
-		gauge(colCalls, float64(r.APICalls), col, scope)
-		gauge(colAssets, float64(r.Assets), col, scope)
+		gauge(scopeSuccess, ok, col, scope)
+		gauge(scopeDuration, seconds(r.Duration), col, scope)
+		gauge(scopeCalls, float64(r.APICalls), col, scope)
+		gauge(scopeAssets, float64(r.Assets), col, scope)
 		for _, st := range model.Statuses {
-			gauge(colStatus, boolf(r.Status == st), col, scope, string(st))
+			gauge(scopeStatus, boolf(r.Status == st), col, scope, string(st))
 		}
 		class := r.ErrorClass
 		if r.Status == model.StatusSkipped {
 			class = model.ErrNone // skipped is a decision, not an error
 		}
-		gauge(colErrorClass, boolf(class == model.ErrNone), col, scope, "none")
+		gauge(scopeErrorClass, boolf(class == model.ErrNone), col, scope, "none")
 		for _, c := range model.ErrorClasses {
-			gauge(colErrorClass, boolf(class == c), col, scope, string(c))
+			gauge(scopeErrorClass, boolf(class == c), col, scope, string(c))
 		}
 		if _, files := r.Stats["files_scanned"]; files { // a file-tree scope: every outcome, zeros too
 			for _, fo := range fileOutcomes {
-				gauge(colFiles, float64(r.Stats[fo.stat]), col, scope, fo.outcome)
+				gauge(scopeFiles, float64(r.Stats[fo.stat]), col, scope, fo.outcome)
 			}
 		}
 	}

@@ -31,6 +31,7 @@ func fixtureSnapshot() *Snapshot {
 	return &Snapshot{
 		RegistryLoaded: true,
 		Providers:      []string{"aws", "kubernetes", "openai", "source"},
+		Scopes:         func(_, scope string) bool { return scope == "kubernetes:stale" },
 		Targets:        map[string]model.Level{"ORG": 3},
 		Report: model.Report{
 			Scan: model.Scan{Started: t0, Finished: t0.Add(90 * time.Second), CollectorRuns: []model.CollectorRun{
@@ -75,11 +76,17 @@ func TestExpositionGolden(t *testing.T) {
 	for _, want := range []string{
 		`aisight_shadow_assets{deployment_type="self_hosted",kind="inference_workload",provider="kubernetes"} 1`,
 		`aisight_unowned_assets{deployment_type="self_hosted",kind="inference_workload",provider="kubernetes"} 1`,
-		`aisight_assets{deployment_type="api_saas",kind="other",provider="other",scope="saas:x"} 1`,
+		`aisight_assets{deployment_type="api_saas",kind="other",provider="other"} 1`,
 		`aisight_api_keys{age="over_1y",provider="aws"} 1`,
 		`aisight_api_keys{age="unknown",provider="openai"} 1`,
-		`aisight_collector_success{collector="kubernetes",scope="kubernetes:stale"} 0`,
-		`aisight_collector_error_class{class="denied",collector="kubernetes",scope="kubernetes:stale"} 1`,
+		`aisight_collector_success{collector="kubernetes"} 0`,
+		`aisight_collector_success{collector="aws"} 0`,
+		`aisight_collector_scopes{collector="kubernetes",status="failed"} 1`,
+		`aisight_collector_scopes{collector="kubernetes",status="ok"} 1`,
+		`aisight_collector_scope_errors{class="denied",collector="kubernetes"} 1`,
+		`aisight_collector_api_calls{collector="kubernetes"} 40`,
+		`aisight_scope_success{collector="kubernetes",scope="kubernetes:stale"} 0`,
+		`aisight_scope_error_class{class="denied",collector="kubernetes",scope="kubernetes:stale"} 1`,
 		`aisight_control_result{category="IAM",control="IAM.3.no-cluster-admin",level="3",result="unknown"} 1`,
 		`aisight_domain_maturity_level{domain="Foundational"} 1`,
 		`aisight_domain_maturity_level{domain="Procedural"} 0`,
@@ -138,23 +145,51 @@ func TestCollectorFilesByOutcome(t *testing.T) {
 	c.Set(&Snapshot{Report: model.Report{Scan: model.Scan{CollectorRuns: []model.CollectorRun{
 		{Collector: "source", Scope: model.Scope{ID: "source:."}, Status: model.StatusPartial, ErrorClass: model.ErrUnparsed,
 			Stats: map[string]int64{"files_scanned": 40, "skipped_ignored": 3, "unparsed": 2, "binary_text": 1, "tracked_ignored_scanned": 1}},
+		{Collector: "source", Scope: model.Scope{ID: "source:../other"}, Status: model.StatusOK, Stats: map[string]int64{"files_scanned": 2}},
 		{Collector: "aws", Scope: model.Scope{ID: "aws:1:us-east-1"}, Status: model.StatusOK},
 	}}}})
-	want := `# HELP aisight_collector_files Files of a file-tree scope by outcome: scanned, skipped (and why), or not fully read (unreadable, unparsed, binary_text, too_large: these make the run partial).
+	want := `# HELP aisight_collector_files Files of the collector's file-tree scopes by outcome: scanned, skipped (and why), or not fully read (unreadable, unparsed, binary_text, too_large: these make the run partial).
 # TYPE aisight_collector_files gauge
-aisight_collector_files{collector="source",outcome="binary_text",scope="source:."} 1
-aisight_collector_files{collector="source",outcome="scanned",scope="source:."} 40
-aisight_collector_files{collector="source",outcome="scanned_tracked_ignored",scope="source:."} 1
-aisight_collector_files{collector="source",outcome="skipped_binary",scope="source:."} 0
-aisight_collector_files{collector="source",outcome="skipped_ignored",scope="source:."} 3
-aisight_collector_files{collector="source",outcome="skipped_special",scope="source:."} 0
-aisight_collector_files{collector="source",outcome="skipped_symlink",scope="source:."} 0
-aisight_collector_files{collector="source",outcome="skipped_too_large",scope="source:."} 0
-aisight_collector_files{collector="source",outcome="too_large",scope="source:."} 0
-aisight_collector_files{collector="source",outcome="unparsed",scope="source:."} 2
-aisight_collector_files{collector="source",outcome="unreadable",scope="source:."} 0
+aisight_collector_files{collector="source",outcome="binary_text"} 1
+aisight_collector_files{collector="source",outcome="scanned"} 42
+aisight_collector_files{collector="source",outcome="scanned_tracked_ignored"} 1
+aisight_collector_files{collector="source",outcome="skipped_binary"} 0
+aisight_collector_files{collector="source",outcome="skipped_ignored"} 3
+aisight_collector_files{collector="source",outcome="skipped_special"} 0
+aisight_collector_files{collector="source",outcome="skipped_symlink"} 0
+aisight_collector_files{collector="source",outcome="skipped_too_large"} 0
+aisight_collector_files{collector="source",outcome="too_large"} 0
+aisight_collector_files{collector="source",outcome="unparsed"} 2
+aisight_collector_files{collector="source",outcome="unreadable"} 0
 `
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "aisight_collector_files"); err != nil {
 		t.Error(err)
+	}
+	if strings.Contains(string(exposition(t, &Snapshot{Report: model.Report{Scan: model.Scan{CollectorRuns: []model.CollectorRun{
+		{Collector: "source", Scope: model.Scope{ID: "source:."}, Stats: map[string]int64{"files_scanned": 1}}}}}})), "aisight_scope_") {
+		t.Error("per-scope series without --metrics-scopes")
+	}
+}
+
+func TestScopeSelector(t *testing.T) {
+	sel, err := ScopeSelector("aws:111122223333:.*|kubernetes:.*", "kubernetes:dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for scope, want := range map[string]bool{
+		"aws:111122223333:eu-west-1": true, "aws:111122223333": false, "aws:999:aws:111122223333:x": false,
+		"kubernetes:prod": true, "kubernetes:dev": false, "kubernetes:dev2": true,
+	} {
+		if got := sel("", scope); got != want {
+			t.Errorf("%s: %v, want %v", scope, got, want)
+		}
+	}
+	if sel, err := ScopeSelector("", ""); sel != nil || err != nil {
+		t.Errorf("no --metrics-scopes: a selector (%v)", err)
+	}
+	for _, bad := range [][2]string{{"(", ""}, {".*", "["}, {"", "x"}} {
+		if _, err := ScopeSelector(bad[0], bad[1]); err == nil {
+			t.Errorf("%q %q: no error", bad[0], bad[1])
+		}
 	}
 }

@@ -71,7 +71,7 @@ func (p *Pipeline) Write(report model.Report, o Outputs, w io.Writer) error {
 
 // Snapshot is the metrics view of a report.
 func (p *Pipeline) Snapshot(r model.Report) *metrics.Snapshot {
-	return &metrics.Snapshot{Report: r, Targets: p.cfg.LevelTargets, RegistryLoaded: p.registry != nil, Providers: p.Providers()}
+	return &metrics.Snapshot{Report: r, Targets: p.cfg.LevelTargets, RegistryLoaded: p.registry != nil, Providers: p.Providers(), Scopes: p.cfg.MetricsScopes}
 }
 
 // Providers are the provider label values metrics keep: every collector's

@@ -52,6 +52,9 @@ type Config struct {
 	// LevelTargets are the target levels shown in metrics (--target and
 	// --fail-under); each category must exist.
 	LevelTargets map[string]model.Level
+	// MetricsScopes selects the scopes that get per-scope series
+	// (metrics.ScopeSelector); nil gives none.
+	MetricsScopes func(collector, scope string) bool
 
 	// Version is the tool's version, in outputs and metrics.
 	Version string
