@@ -44,9 +44,10 @@ $(STATICCHECK):
 e2e-deps: ## install the Debian packages and build the components the tests use (idempotent)
 	@.ci/deps
 
-bench: ## run the benchmarks (source scan vs ripgrep; 20,000 pods vs a raw list and kubectl; AWS and the whole organisation-scale estate vs their rate-limit lower bounds)
+bench: ## run the benchmarks (source scan vs ripgrep; 20,000 pods vs a raw list and kubectl; scoring 100,000 assets; AWS and the whole organisation-scale estate vs their rate-limit lower bounds); fails on a missed target (internal/testenv/benchtest/targets.yaml)
 	@.ci/deps bench
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./collectors/source/ ./collectors/kube/
+	$(GO) test -run '^$$' -bench Assess -benchtime 3x ./scoring/
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./collectors/aws/ ./internal/testenv/scale/
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 20s); findings are kept in testdata/fuzz

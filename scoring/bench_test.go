@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aisight/aisight/internal/testenv/benchtest"
 	"github.com/aisight/aisight/model"
 )
 
@@ -95,15 +96,18 @@ func BenchmarkAssess(b *testing.B) {
 	}()
 	b.ResetTimer()
 	var a model.Assessment
+	start := time.Now()
 	for range b.N {
 		a = Assess(inv, cat, nil)
 	}
+	per := time.Since(start).Seconds() / float64(b.N)
 	b.StopTimer()
 	close(stop)
 	if len(a.Categories) != 12 {
 		b.Fatal("incomplete assessment")
 	}
-	b.ReportMetric(float64(len(inv.Assets)), "assets")
-	b.ReportMetric(float64(peak.Load()-min(peak.Load(), baseline))/1e6, "peak-extra-heap-MB")
-	b.ReportMetric(float64(baseline)/1e6, "inventory-heap-MB")
+	benchtest.Metric(b, float64(len(inv.Assets)), "assets")
+	benchtest.Metric(b, per, "s/assessment")
+	benchtest.Metric(b, float64(peak.Load()-min(peak.Load(), baseline))/1e6, "peak-extra-heap-MB")
+	benchtest.Metric(b, float64(baseline)/1e6, "inventory-heap-MB")
 }

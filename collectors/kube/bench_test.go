@@ -87,17 +87,17 @@ func BenchmarkClusterScale(b *testing.B) {
 	}
 	b.StopTimer()
 	n := float64(b.N)
-	b.ReportMetric(tCollect.Seconds()/n, "collector_s/op")
-	b.ReportMetric(tRaw.Seconds()/n, "rawlist_s/op")
-	b.ReportMetric(tCollect.Seconds()/tRaw.Seconds(), "x_rawlist")
+	benchtest.Metric(b, tCollect.Seconds()/n, "collector_s/op")
+	benchtest.Metric(b, tRaw.Seconds()/n, "rawlist_s/op")
+	benchtest.Metric(b, tCollect.Seconds()/tRaw.Seconds(), "x_rawlist")
 	if kubectlErr == nil {
-		b.ReportMetric(tKubectl.Seconds()/n, "kubectl_s/op")
-		b.ReportMetric(tCollect.Seconds()/tKubectl.Seconds(), "x_kubectl")
+		benchtest.Metric(b, tKubectl.Seconds()/n, "kubectl_s/op")
+		benchtest.Metric(b, tCollect.Seconds()/tKubectl.Seconds(), "x_kubectl")
 	}
 	rss, secs := benchtest.Run(b, []string{"AISIGHT_KUBE=on"}, benchtest.Binary(b, "../.."),
 		"scan", "-q", "--source=off", "--kubeconfig", kc, "-o", "json", "--out", filepath.Join(b.TempDir(), "scan.json"))
-	b.ReportMetric(rss, "binary_peak_RSS_MB")
-	b.ReportMetric(secs, "binary_s")
+	benchtest.Metric(b, rss, "binary_peak_RSS_MB")
+	benchtest.Metric(b, secs, "binary_s")
 }
 
 // rawList is the floor: every pod, page by page, decoded and discarded.

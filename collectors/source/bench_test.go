@@ -176,9 +176,9 @@ func BenchmarkSourceScan(b *testing.B) {
 			}
 			elapsed := time.Since(start) / time.Duration(b.N)
 			b.StopTimer()
-			b.ReportMetric(float64(files)/elapsed.Seconds(), "files/s")
-			b.ReportMetric(float64(bytes)/elapsed.Seconds()/1e6, "MB/s")
-			b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+			benchtest.Metric(b, float64(files)/elapsed.Seconds(), "files/s")
+			benchtest.Metric(b, float64(bytes)/elapsed.Seconds()/1e6, "MB/s")
+			benchtest.Metric(b, float64(peak)/1e6, "peak-heap-MB")
 			planted := int64((n + 999) / 1000)
 			plantedModels := int64((n + 49) / 100)
 			plantedSDKs := int64((n/50 + 99) / 100)
@@ -186,7 +186,7 @@ func BenchmarkSourceScan(b *testing.B) {
 				b.Fatalf("the collector found %d keys, %d model references, %d SDKs, %d model files; planted %d, %d, %d, %d",
 					keys, models, sdks, modelFiles, planted, plantedModels, plantedSDKs, benchModelFiles)
 			}
-			b.ReportMetric(float64(keys+models+sdks), "findings")
+			benchtest.Metric(b, float64(keys+models+sdks), "findings")
 			rg, err := exec.LookPath("rg")
 			if err != nil {
 				b.Fatalf("ripgrep is needed for the comparison (make bench installs it): %v", err)
@@ -204,11 +204,11 @@ func BenchmarkSourceScan(b *testing.B) {
 				}
 			}
 			rgTime /= time.Duration(b.N)
-			b.ReportMetric(elapsed.Seconds()/rgTime.Seconds(), "x-rg-time")
+			benchtest.Metric(b, elapsed.Seconds()/rgTime.Seconds(), "x-rg-time")
 			rss, secs := benchtest.Run(b, nil, benchtest.Binary(b, "../.."), "scan", "-q", "--kube=off", "--aws=off", "-o", "json",
 				"--out", filepath.Join(b.TempDir(), "scan.json"), dir)
-			b.ReportMetric(rss, "binary-peak-RSS-MB")
-			b.ReportMetric(secs, "binary-s")
+			benchtest.Metric(b, rss, "binary-peak-RSS-MB")
+			benchtest.Metric(b, secs, "binary-s")
 		})
 	}
 }

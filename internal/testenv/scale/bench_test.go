@@ -167,26 +167,26 @@ func BenchmarkEstateScale(b *testing.B) {
 				end = max(end, done[n])
 			}
 			b.Logf("%s: done in %.1f s; bound %.1f s (busiest %s at %.0f/s): %.2fx", c.name, end, secs, key, rate, end/secs)
-			b.ReportMetric(end, c.name+"-s")
-			b.ReportMetric(end/secs, c.name+"-x-bound")
+			benchtest.Metric(b, end, c.name+"-s")
+			benchtest.Metric(b, end/secs, c.name+"-x-bound")
 			bound = max(bound, secs)
 		}
 		calls = len(e.AWS.Calls()) + e.GCP.Calls() + e.Azure.Calls() + len(e.SaaS.Requests())
 		throttled = e.AWS.Throttled() + e.GCP.Throttled() + e.Azure.Throttled() + e.SaaS.Throttled()
-		b.ReportMetric(st.Wall, "wall-s")
-		b.ReportMetric(bound, "lower-bound-s")
-		b.ReportMetric(st.Wall/bound, "x-lower-bound")
-		b.ReportMetric(st.CPU, "scanner-cpu-s")
-		b.ReportMetric(emulators, "emulators-cpu-s")
+		benchtest.Metric(b, st.Wall, "wall-s")
+		benchtest.Metric(b, bound, "lower-bound-s")
+		benchtest.Metric(b, st.Wall/bound, "x-lower-bound")
+		benchtest.Metric(b, st.CPU, "scanner-cpu-s")
+		benchtest.Metric(b, emulators, "emulators-cpu-s")
 		// On one machine the scan and the emulators share its CPUs: it cannot
 		// end before their CPU time is spent.
-		b.ReportMetric((st.CPU+emulators)/float64(runtime.NumCPU()), "cpu-bound-s")
-		b.ReportMetric(st.PeakRSSMB, "peak-RSS-MB")
-		b.ReportMetric(float64(len(rep.Assets)), "assets")
-		b.ReportMetric(float64(len(rep.Scan.CollectorRuns)), "scopes")
-		b.ReportMetric(float64(calls), "api-calls")
-		b.ReportMetric(float64(throttled), "throttled")
-		b.ReportMetric(float64(len(rep.Assets))/st.Wall, "assets/s")
+		benchtest.Metric(b, (st.CPU+emulators)/float64(runtime.NumCPU()), "cpu-bound-s")
+		benchtest.Metric(b, st.PeakRSSMB, "peak-RSS-MB")
+		benchtest.Metric(b, float64(len(rep.Assets)), "assets")
+		benchtest.Metric(b, float64(len(rep.Scan.CollectorRuns)), "scopes")
+		benchtest.Metric(b, float64(calls), "api-calls")
+		benchtest.Metric(b, float64(throttled), "throttled")
+		benchtest.Metric(b, float64(len(rep.Assets))/st.Wall, "assets/s")
 	}
 }
 
