@@ -57,7 +57,11 @@ type ControlResult struct {
 	// Failing lists up to N failing asset IDs; Evidence the deciding facts.
 	Failing  []string   `json:"failing,omitempty"`
 	Evidence []Evidence `json:"evidence,omitempty"`
-	AICM     []string   `json:"aicm,omitempty"`
+	// AllFailing is every failing subject, in the process that scored
+	// (outputs that name each failure: SARIF); not part of the JSON form,
+	// which lists the first MaxFailing.
+	AllFailing []string `json:"-"`
+	AICM       []string `json:"aicm,omitempty"`
 }
 
 // Evidence is a fact that decided a control for an asset or scope.

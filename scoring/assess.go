@@ -149,7 +149,8 @@ func (ev *evidence) assetVars(a *model.Asset) map[string]any {
 // tally counts one control's subjects.
 type tally struct {
 	pass, fail, unknown int
-	failing             []string
+	failing             []string // the first MaxFailing
+	all                 []string // every failing subject
 	evidence            []model.Evidence
 	firstUnknown        string // why the first unknown was unknown
 }
@@ -163,6 +164,7 @@ func (t *tally) merge(o *tally) {
 			t.failing = append(t.failing, id)
 		}
 	}
+	t.all = append(t.all, o.all...)
 	t.evidence = append(t.evidence, o.evidence...)
 	if len(t.evidence) > 3*MaxFailing {
 		t.evidence = t.evidence[:3*MaxFailing]
@@ -199,6 +201,7 @@ func (t *tally) observe(ctx context.Context, c *Control, subject string, vars ma
 		t.pass++
 	case v == types.False:
 		t.fail++
+		t.all = append(t.all, subject)
 		if len(t.failing) < MaxFailing {
 			t.failing = append(t.failing, subject)
 			t.evidence = append(t.evidence, deciding(c, subject, vars)...)
@@ -338,7 +341,7 @@ func evaluateScopes(c *Control, ev *evidence) *tally {
 // collection gap or a missing fact can only keep a control from passing.
 func (t *tally) result(c *Control, ev *evidence) model.ControlResult {
 	r := model.ControlResult{ID: c.ID, Title: c.Title, Level: c.Level, Mode: c.Mode, AICM: aicmStrings(c),
-		Applicable: t.pass + t.fail + t.unknown, Passing: t.pass, Unknown: t.unknown, Failing: t.failing, Evidence: t.evidence}
+		Applicable: t.pass + t.fail + t.unknown, Passing: t.pass, Unknown: t.unknown, Failing: t.failing, AllFailing: t.all, Evidence: t.evidence}
 	var ran, gaps []string
 	for _, col := range c.EvidenceFrom {
 		if ev.ran[col] {

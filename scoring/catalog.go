@@ -78,6 +78,10 @@ type Control struct {
 	AISMMObjectives []string  `yaml:"aismm_objectives"`
 	Rationale       string    `yaml:"rationale"`
 	Remediation     string    `yaml:"remediation"`
+	// SARIF, when set, is the code-scanning rule the control's located
+	// failures appear under (a stable id GitHub tracks alerts by); other
+	// controls appear under their own id.
+	SARIF *SARIFRule `yaml:"sarif"`
 
 	// Source is the file the control was loaded from.
 	Source string `yaml:"-"`
@@ -105,10 +109,43 @@ type Catalog struct {
 	byID       map[string]*Control
 }
 
+// CheckCollectors refuses a control whose evidence_from names a collector
+// not in known (the build's collectors, from the CLI's one list of them),
+// naming the control and its file.
+func (c *Catalog) CheckCollectors(known []string) error {
+	for _, ctl := range c.Controls {
+		for _, e := range ctl.EvidenceFrom {
+			if !slices.Contains(known, e) {
+				return fmt.Errorf("controls %s: control %s: evidence_from: unknown collector %q (known: %s)", ctl.Source, ctl.ID, e, strings.Join(known, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+// SARIFRules are the SARIF rules of the controls that name one, by control.
+func (c *Catalog) SARIFRules() map[string]SARIFRule {
+	out := map[string]SARIFRule{}
+	for _, ctl := range c.Controls {
+		if ctl.SARIF != nil {
+			out[ctl.ID] = *ctl.SARIF
+		}
+	}
+	return out
+}
+
 // Control returns the control with the given id.
 func (c *Catalog) Control(id string) (*Control, bool) {
 	ctl, ok := c.byID[id]
 	return ctl, ok
+}
+
+// SARIFRule is how a control's failures appear in SARIF.
+type SARIFRule struct {
+	ID       string  `yaml:"id"`       // AISIGHT001
+	Name     string  `yaml:"name"`     // LiteralAIKey
+	Severity float64 `yaml:"severity"` // GitHub's security-severity, 0-10
+	Level    string  `yaml:"level"`    // error, warning or note
 }
 
 type catalogFile struct {
@@ -232,11 +269,11 @@ func parseFile(name string, b []byte) (*catalogFile, error) {
 }
 
 var (
-	idShape    = regexp.MustCompile(`^[A-Z]{2,3}\.[2-5]\.[a-z0-9-]+$`)
-	factRef    = regexp.MustCompile(`\bfacts\[\s*"([^"]+)"\s*\]`)
-	scopeRef   = regexp.MustCompile(`\bscope_facts\[\s*"([^"]+)"\s*\]`)
-	fieldRef   = regexp.MustCompile(`\b(owner|tags|identity|model|name|region)\b`)
-	collectors = []string{"source", "aws", "gcp", "azure", "kubernetes", "openai", "anthropic"}
+	idShape  = regexp.MustCompile(`^[A-Z]{2,3}\.[2-5]\.[a-z0-9-]+$`)
+	factRef  = regexp.MustCompile(`\bfacts\[\s*"([^"]+)"\s*\]`)
+	scopeRef = regexp.MustCompile(`\bscope_facts\[\s*"([^"]+)"\s*\]`)
+	fieldRef = regexp.MustCompile(`\b(owner|tags|identity|model|name|region)\b`)
+	sarifID  = regexp.MustCompile(`^AISIGHT\d{3}$`)
 )
 
 // compile validates a control and compiles and type-checks its expressions.
@@ -286,9 +323,9 @@ func (c *Control) compile(env *envs, categories map[string]bool) error {
 	if len(c.EvidenceFrom) == 0 {
 		return fmt.Errorf("evidence_from must name the collectors that can evidence it")
 	}
-	for _, e := range c.EvidenceFrom {
-		if !slices.Contains(collectors, e) {
-			return fmt.Errorf("evidence_from: unknown collector %q (known: %s)", e, strings.Join(collectors, ", "))
+	if r := c.SARIF; r != nil {
+		if !sarifID.MatchString(r.ID) || r.Name == "" || r.Severity < 0 || r.Severity > 10 || !slices.Contains([]string{"error", "warning", "note"}, r.Level) {
+			return fmt.Errorf("sarif: want an id AISIGHTnnn, a name, a severity 0-10 and a level error, warning or note")
 		}
 	}
 	for _, dt := range c.DeploymentTypes {

@@ -77,7 +77,8 @@ func TestCustomControlErrorsNameFileControlAndCEL(t *testing.T) {
 		{ctl("ORG.3.string", `"yes"`), []string{"ORG.3.string", "must be a boolean expression"}},
 		{ctl("ORG.3.syntax", `facts["x"] ==`), []string{"ORG.3.syntax", "Syntax error"}},
 		{ctl("ORG.4.wrong-level", `true`), []string{"ORG.4.wrong-level", "must start with its category and level"}},
-		{strings.Replace(ctl("ORG.3.x", "true"), "evidence_from: [source]", "evidence_from: [nowhere]", 1), []string{"unknown collector \"nowhere\""}},
+		{ctl("ORG.3.s", "true") + "    sarif: {id: AISIGHT1, name: X, severity: 5, level: error}\n", []string{"ORG.3.s", "sarif: want an id AISIGHTnnn"}},
+		{ctl("ORG.3.l", "true") + "    sarif: {id: AISIGHT100, name: X, severity: 5, level: fatal}\n", []string{"ORG.3.l", "level error, warning or note"}},
 		{"controls:\n  - id: ORG.3.x\n    titel: t\n", []string{"bad.yaml", "field titel not found"}},
 		{"categories:\n  - {id: NEW, name: New, domain: Foundational}\n", []string{"categories are fixed"}},
 		{strings.Replace(ctl("ORG.3.m", "true"), "kinds: [model]", "mode: manual", 1), []string{"ORG.3.m", "a manual control has no expressions"}},
@@ -162,5 +163,19 @@ func TestRegisteredControlKindsMatchRegistrableKinds(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("ORG.3.registered kinds %v, model.RegistrableKinds %v", got, want)
+	}
+}
+
+// evidence_from names collectors of the build; the list comes from the
+// CLI's one list of collectors (checked there against the embedded catalog).
+func TestCheckCollectors(t *testing.T) {
+	body := "controls:\n  - id: ORG.3.x\n    title: t\n    category: ORG\n    level: 3\n    kinds: [model]\n    check: 'true'\n    evidence_from: [source, nowhere]\n    remediation: r\n"
+	cat, err := Load(writeControls(t, map[string]string{"bad.yaml": body}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cat.CheckCollectors([]string{"source", "aws", "gcp", "azure", "kubernetes", "openai", "anthropic"})
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml") || !strings.Contains(err.Error(), "ORG.3.x") || !strings.Contains(err.Error(), `unknown collector "nowhere"`) {
+		t.Errorf("got %v", err)
 	}
 }

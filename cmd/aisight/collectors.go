@@ -92,3 +92,12 @@ func flagGroup(fl *pflag.Flag) string {
 	}
 	return ""
 }
+
+// specNames are the names of specs, in order.
+func specNames(specs []collectors.Spec) []string {
+	out := make([]string, len(specs))
+	for i, s := range specs {
+		out[i] = s.Name()
+	}
+	return out
+}

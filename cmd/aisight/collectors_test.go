@@ -12,6 +12,7 @@ import (
 	"github.com/aisight/aisight/internal/metrics"
 	"github.com/aisight/aisight/internal/pipeline"
 	"github.com/aisight/aisight/model"
+	"github.com/aisight/aisight/scoring"
 )
 
 // sampleValue is a valid value of a flag other than its default, derived
@@ -155,7 +156,7 @@ func TestMetricsKeepEveryKnownProvider(t *testing.T) {
 	}
 	var want []string
 	var assets []model.Asset
-	for _, p := range append(cat.Providers(), specNames()...) {
+	for _, p := range append(cat.Providers(), specNames(collectorSpecs())...) {
 		if p == "other" { // the catalog's own name for a provider of no family
 			continue
 		}
@@ -185,10 +186,24 @@ func TestMetricsKeepEveryKnownProvider(t *testing.T) {
 	}
 }
 
-func specNames() []string {
-	var out []string
-	for _, s := range collectorSpecs() {
-		out = append(out, s.Name())
+// The embedded control catalog names only collectors of this build (the
+// scorer takes the list from collectorSpecs, not a hand list of its own),
+// and a scan refuses custom controls that name another.
+func TestControlsNameOnlyThisBuildsCollectors(t *testing.T) {
+	cat, err := scoring.Load("")
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	if err := cat.CheckCollectors(specNames(collectorSpecs())); err != nil {
+		t.Error(err)
+	}
+	dir := t.TempDir()
+	body := "controls:\n  - id: ORG.3.x\n    title: t\n    category: ORG\n    level: 3\n    kinds: [model]\n    check: 'true'\n    evidence_from: [databricks]\n    remediation: r\n"
+	if err := os.WriteFile(dir+"/c.yaml", []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "scan", "-q", "--controls", dir, t.TempDir())
+	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown collector "databricks"`) {
+		t.Errorf("exit %d: %s", r.code, r.stderr)
+	}
 }

@@ -306,7 +306,7 @@ func (o *scanOptions) newPipeline(stderr io.Writer, env collectors.Env) (*pipeli
 	}
 	env.Paths = o.paths
 	return pipeline.New(pipeline.Config{
-		Specs: o.specs, Env: env,
+		Specs: o.specs, Env: env, KnownCollectors: specNames(collectorSpecs()),
 		Concurrency: o.concurrency, PerCollector: o.perCollector, ScopeTimeout: o.scopeTimeout, Shard: o.shardSpec,
 		ControlsDir: o.controlsDir, Attestations: o.attestations, Registry: o.registry, LevelTargets: o.levelTargets, MetricsScopes: o.scopeMetrics,
 		Version: version, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),

@@ -100,7 +100,7 @@ func (r ecmaRegexp) String() string { return r.re.String() }
 // the official schema of the format.
 func TestFormatsOnGoldenEstates(t *testing.T) {
 	sch := schemas(t)
-	opts := Options{ToolVersion: "test", Targets: map[string]model.Level{"ORG": 3, "IAM": 3, "DEV": 2}}
+	opts := Options{ToolVersion: "test", Targets: map[string]model.Level{"ORG": 3, "IAM": 3, "DEV": 2}, SARIFRules: sarifRules(t)}
 	for _, estate := range estates {
 		r := estateReport(t, estate)
 		for _, f := range []struct{ name, format, ext, schema, version string }{
@@ -174,4 +174,21 @@ func TestNoFormattingErrors(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sarifRules are the control catalog's SARIF rules, as the pipeline gives
+// them to the outputs.
+func sarifRules(t *testing.T) map[string]SARIFRule {
+	cat, err := scoring.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]SARIFRule{}
+	for id, r := range cat.SARIFRules() {
+		out[id] = SARIFRule{ID: r.ID, Name: r.Name, Severity: r.Severity, Level: r.Level}
+	}
+	if len(out) != 5 {
+		t.Fatalf("%d SARIF rules in the catalog, want AISIGHT001-005", len(out))
+	}
+	return out
 }

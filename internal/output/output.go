@@ -34,6 +34,9 @@ type Options struct {
 	// Targets are the maturity targets per category (from --fail-under),
 	// drawn on the HTML report's chart.
 	Targets map[string]model.Level
+	// SARIFRules are the SARIF rules the control catalog gives some
+	// controls (by control ID); the others appear under their own ID.
+	SARIFRules map[string]SARIFRule
 }
 
 func (o Options) cycloneDXVersion() string {

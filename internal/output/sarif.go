@@ -10,71 +10,46 @@ import (
 	"github.com/aisight/aisight/model"
 )
 
-// sarifRule is one kind of file-located finding.
-type sarifRule struct {
-	id, name, short, help string
-	severity              float64 // GitHub's security-severity, 0-10
-	level                 string  // error, warning, note
-	match                 func(a *model.Asset) (string, bool)
+// SARIFRule is how a control's located failures appear in SARIF when the
+// control catalog names a rule for it (scoring.SARIFRule): a stable rule id
+// code scanning tracks alerts by, its name, severity and level.
+type SARIFRule struct {
+	ID, Name string
+	Severity float64 // GitHub's security-severity, 0-10
+	Level    string  // error, warning, note
 }
 
-// sarifRules are the findings aisight reports in code: each matches an
-// asset with a location and says why.
-var sarifRules = []sarifRule{
-	{id: "AISIGHT001", name: "LiteralAIKey", short: "An AI provider key is written in a file",
-		help:     "A key in a repository or image is readable by everyone who can read it, forever. Revoke the key, move it to a secrets manager, and reference it by name.",
-		severity: 9.0, level: "error", match: func(a *model.Asset) (string, bool) {
-			lit, ok := factBool(a, "key.literal_in_source")
-			if a.Kind != model.KindAPIKey || !ok || !lit || factString(a, "key.file_class") == "workload_spec" {
-				return "", false
-			}
-			return fmt.Sprintf("%s (%s) written in the file", factString(a, "key.kind"), firstNonEmpty(factString(a, "key.provider"), a.Provider)), true
-		}},
-	{id: "AISIGHT002", name: "UnsafeModelFormat", short: "A model file is in a format that can run code when loaded",
-		help:     "Pickle and PyTorch archives and Keras HDF5 run code on load. Convert to safetensors or ONNX, or load only from trusted, verified sources.",
-		severity: 7.5, level: "error", match: func(a *model.Asset) (string, bool) {
-			safe, ok := factBool(a, "model.serialization_safe")
-			if a.Kind != model.KindModelFile && a.Kind != model.KindSerializedData || !ok || safe {
-				return "", false
-			}
-			if a.Kind == model.KindSerializedData {
-				return "a pickle of data (no model): loading it runs whatever code it names", true
-			}
-			return "model file in " + factString(a, "model.format") + " format, which can run code when loaded", true
-		}},
-	{id: "AISIGHT003", name: "UnpinnedModel", short: "A model is referenced without a pinned revision",
-		help:     "A model reference without a commit revision loads whatever the publisher pushes next. Pin the revision (revision=<40-hex commit>).",
-		severity: 5.0, level: "warning", match: func(a *model.Asset) (string, bool) {
-			pinned, ok := factBool(a, "model.revision_pinned")
-			if a.Kind != model.KindModel || !ok || pinned {
-				return "", false
-			}
-			return "model " + factString(a, "model.id") + " is not pinned to a revision", true
-		}},
-	{id: "AISIGHT004", name: "UnpinnedImage", short: "An AI serving image is not pinned by digest",
-		help:     "A tag can be moved to another image. Pin serving images by @sha256 digest.",
-		severity: 5.0, level: "warning", match: func(a *model.Asset) (string, bool) {
-			pinned, ok := factBool(a, "image.pinned_digest")
-			if a.Kind != model.KindInferenceWorkload || !ok || pinned {
-				return "", false
-			}
-			return "serving image " + factString(a, "image.ref") + " is not pinned by digest", true
-		}},
-	{id: "AISIGHT005", name: "UnpinnedMCPServer", short: "An MCP server package is not pinned to a version",
-		help:     "`npx -y pkg` and @latest run whatever the registry serves today. Pin the MCP server package to an exact version.",
-		severity: 6.0, level: "warning", match: func(a *model.Asset) (string, bool) {
-			pinned, ok := factBool(a, "mcp.package_pinned")
-			if a.Kind != model.KindMCPServer || !ok || pinned {
-				return "", false
-			}
-			return "MCP server package " + factString(a, "mcp.package") + " is not pinned", true
-		}},
+// sarifMessages say, per rule, what is wrong with one failing asset, from
+// its facts: rendering only; which assets fail is the control's judgement.
+var sarifMessages = map[string]func(a *model.Asset) string{
+	"AISIGHT001": func(a *model.Asset) string {
+		return fmt.Sprintf("%s (%s) written in the file", factString(a, "key.kind"), firstNonEmpty(factString(a, "key.provider"), a.Provider))
+	},
+	"AISIGHT002": func(a *model.Asset) string {
+		if a.Kind == model.KindSerializedData {
+			return "a pickle of data (no model): loading it runs whatever code it names"
+		}
+		return "model file in " + factString(a, "model.format") + " format, which can run code when loaded"
+	},
+	"AISIGHT003": func(a *model.Asset) string {
+		return "model " + firstNonEmpty(factString(a, "model.id"), a.Name) + " is not pinned to a revision"
+	},
+	"AISIGHT004": func(a *model.Asset) string {
+		return "serving image " + factString(a, "image.ref") + " is not pinned by digest"
+	},
+	"AISIGHT005": func(a *model.Asset) string {
+		return "MCP server package " + factString(a, "mcp.package") + " is not pinned"
+	},
 }
 
-// SARIF writes the report's file-located findings as SARIF 2.1.0: keys in
-// code, unsafe model formats, unpinned models, images and MCP packages, and
-// every failing control with a located failing subject. Paths are relative
-// to the scanned root (uriBaseId %SRCROOT%), as GitHub code scanning wants.
+// SARIF writes the report's file-located findings as SARIF 2.1.0: every
+// failing subject with a location of every failing control (keys in code,
+// unsafe model formats, unpinned models, images and MCP packages among
+// them, under the rule ids the control catalog gives them). The controls
+// are the one judgement: an asset no control judges (a key in a test
+// fixture, which scoring lists but does not score) is not a result. Paths
+// are relative to the scanned root (uriBaseId %SRCROOT%), as GitHub code
+// scanning wants.
 func SARIF(w io.Writer, r model.Report, o Options) error {
 	byID := map[string]*model.Asset{}
 	for i := range r.Assets {
@@ -107,32 +82,32 @@ func SARIF(w io.Writer, r model.Report, o Options) error {
 		results = append(results, map[string]any{"ruleId": ruleID, "ruleIndex": idx, "level": level, "message": map[string]string{"text": msg},
 			"locations": []any{loc}, "partialFingerprints": map[string]string{"aisightAssetId/v1": a.ID}})
 	}
-	for _, rl := range sarifRules {
-		for i := range r.Assets {
-			a := &r.Assets[i]
-			if a.Location == nil || a.Location.Path == "" {
-				continue
-			}
-			if msg, ok := rl.match(a); ok {
-				idx := addRule(rl.id, rl.name, rl.short, rl.help, rl.severity, []string{"security", "ai"})
-				result(rl.id, idx, rl.level, msg, a)
-			}
-		}
-	}
 	if r.Assessment != nil {
 		for _, c := range r.Assessment.Categories {
 			for _, ctl := range c.Controls {
 				if ctl.Result != model.Fail {
 					continue
 				}
-				for _, id := range ctl.Failing {
-					a := byID[id]
+				failing := ctl.AllFailing
+				if failing == nil {
+					failing = ctl.Failing // a report read back from JSON
+				}
+				tags := []string{"security", "ai", "aismm-" + strings.ToLower(c.ID)}
+				help := ctl.Title + " (AISMM " + c.ID + " L" + fmt.Sprint(int(ctl.Level)) + "; see aisight controls explain " + ctl.ID + ")"
+				id, name, sev, level := ctl.ID, strings.ReplaceAll(ctl.ID, ".", "_"), 4.0+float64(6-int(ctl.Level)), "warning" // lower-level controls are the more basic gaps
+				msg := func(*model.Asset) string { return "fails " + ctl.ID + ": " + ctl.Title }
+				if sr, ok := o.SARIFRules[ctl.ID]; ok {
+					id, name, sev, level = sr.ID, sr.Name, sr.Severity, sr.Level
+					if m := sarifMessages[sr.ID]; m != nil {
+						msg = m
+					}
+				}
+				for _, sid := range failing {
+					a := byID[sid]
 					if a == nil || a.Location == nil || a.Location.Path == "" {
 						continue
 					}
-					sev := 4.0 + float64(6-int(ctl.Level)) // lower-level controls are the more basic gaps
-					idx := addRule(ctl.ID, strings.ReplaceAll(ctl.ID, ".", "_"), ctl.Title, ctl.Title+" (AISMM "+c.ID+" L"+fmt.Sprint(int(ctl.Level))+"; see aisight controls explain "+ctl.ID+")", sev, []string{"security", "ai", "aismm-" + strings.ToLower(c.ID)})
-					result(ctl.ID, idx, "warning", "fails "+ctl.ID+": "+ctl.Title, a)
+					result(id, addRule(id, name, ctl.Title, help, sev, tags), level, msg(a), a)
 				}
 			}
 		}

@@ -54,7 +54,7 @@ func (p *Pipeline) Finish(ctx context.Context, report model.Report, o Outputs, w
 func (p *Pipeline) Write(report model.Report, o Outputs, w io.Writer) error {
 	render := func(w io.Writer) error {
 		sw := p.cfg.Scrub.NewWriter(w)
-		opts := output.Options{CycloneDXVersion: o.CycloneDXVersion, ToolVersion: p.cfg.Version, Targets: o.FailUnder}
+		opts := output.Options{CycloneDXVersion: o.CycloneDXVersion, ToolVersion: p.cfg.Version, Targets: o.FailUnder, SARIFRules: p.SARIFRules()}
 		if err := output.RenderWith(sw, o.Format, report, opts); err != nil {
 			return err
 		}

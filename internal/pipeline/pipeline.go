@@ -21,6 +21,7 @@ import (
 	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/internal/enrich"
+	"github.com/aisight/aisight/internal/output"
 	"github.com/aisight/aisight/internal/redact"
 	"github.com/aisight/aisight/internal/registry"
 	"github.com/aisight/aisight/model"
@@ -37,6 +38,9 @@ type Config struct {
 	// Specs are the collectors in order (nil for merge, which collects
 	// nothing).
 	Specs []collectors.Spec
+	// KnownCollectors are the build's collectors (the CLI's one list), which
+	// every control's evidence_from must name; nil skips the check.
+	KnownCollectors []string
 	// Env is what collectors read of the machine: Getenv, HomeDir, Paths
 	// and Secret. Catalog and Logger are filled in by New.
 	Env collectors.Env
@@ -92,6 +96,11 @@ func New(cfg Config) (*Pipeline, error) {
 	if p.controls, err = scoring.Load(cfg.ControlsDir); err != nil {
 		return nil, &ConfigError{err}
 	}
+	if cfg.KnownCollectors != nil {
+		if err := p.controls.CheckCollectors(cfg.KnownCollectors); err != nil {
+			return nil, &ConfigError{err}
+		}
+	}
 	for c := range cfg.LevelTargets {
 		if !slices.Contains(p.CategoryIDs(), c) {
 			return nil, configErrorf("--fail-under/--target: unknown category %q (the AISMM categories are %s)", c, strings.Join(p.CategoryIDs(), ", "))
@@ -118,6 +127,15 @@ func New(cfg Config) (*Pipeline, error) {
 		p.cfg.Scrub = redact.New(p.catalog.KeyRanges)
 	}
 	return p, nil
+}
+
+// SARIFRules are the SARIF rules of the control catalog, as outputs take them.
+func (p *Pipeline) SARIFRules() map[string]output.SARIFRule {
+	out := map[string]output.SARIFRule{}
+	for id, r := range p.controls.SARIFRules() {
+		out[id] = output.SARIFRule{ID: r.ID, Name: r.Name, Severity: r.Severity, Level: r.Level}
+	}
+	return out
 }
 
 // CategoryIDs are the AISMM category IDs of the loaded control catalog.
