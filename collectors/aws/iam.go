@@ -71,14 +71,14 @@ func (s *scan) iamFamilies() []collectors.Family {
 // broad names the policies that grant AI wildcards or full AI access.
 func principalGrants(inline []iamtypes.PolicyDetail, attached []iamtypes.AttachedPolicy, local map[string]string) (g grants, full bool, broad []string) {
 	for _, d := range inline {
-		if g.add(aws.ToString(d.PolicyDocument)) {
+		if g.add("inline:"+aws.ToString(d.PolicyName), aws.ToString(d.PolicyDocument)) {
 			broad = append(broad, "inline:"+aws.ToString(d.PolicyName))
 		}
 	}
 	for _, a := range attached {
 		name := aws.ToString(a.PolicyName)
 		if doc, ok := local[aws.ToString(a.PolicyArn)]; ok {
-			if g.add(doc) {
+			if g.add("customer-managed:"+name, doc) {
 				broad = append(broad, "customer-managed:"+name)
 			}
 			continue
@@ -99,7 +99,7 @@ func principalGrants(inline []iamtypes.PolicyDetail, attached []iamtypes.Attache
 func (s *scan) roleAsset(r iamtypes.RoleDetail, local map[string]string) *model.Asset {
 	g, full, broad := principalGrants(r.RolePolicyList, r.AttachedManagedPolicies, local)
 	trusts := trustsAIService(aws.ToString(r.AssumeRolePolicyDocument))
-	if !g.ai && !trusts {
+	if !g.ai && !trusts && len(g.unparsed) == 0 {
 		return nil
 	}
 	a := s.identity(aws.ToString(r.Arn), aws.ToString(r.RoleName), "role", g, full, broad)
@@ -111,7 +111,7 @@ func (s *scan) roleAsset(r iamtypes.RoleDetail, local map[string]string) *model.
 // userAsset maps a user granted AI actions; nil for any other user.
 func (s *scan) userAsset(u iamtypes.UserDetail, local map[string]string) *model.Asset {
 	g, full, broad := principalGrants(u.UserPolicyList, u.AttachedManagedPolicies, local)
-	if !g.ai {
+	if !g.ai && len(g.unparsed) == 0 {
 		return nil
 	}
 	return s.identity(aws.ToString(u.Arn), aws.ToString(u.UserName), "user", g, full, broad)
@@ -122,10 +122,18 @@ func (s *scan) identity(arn, name, principal string, g grants, full bool, broad 
 	a := &model.Asset{ID: arn, Provider: Name, Scope: s.scope.ID, Kind: model.KindIdentity, DeploymentType: model.PaaS, Name: name,
 		Facts: []model.Fact{
 			model.String("iam.principal_type", principal, model.Observed, src),
-			model.Bool("iam.ai_wildcard_actions", g.wildcard, model.Observed, src),
 			model.Bool("iam.ai_full_access_policy", full, model.Observed, src),
-			model.Strings("iam.ai_broad_grants", broad, model.Observed, src),
 		}}
+	if len(g.unparsed) == 0 || g.wildcard {
+		// With a policy unread, only a wildcard found is known; its
+		// absence is not (the facts stay unknown, never false).
+		a.SetFact(model.Bool("iam.ai_wildcard_actions", g.wildcard, model.Observed, src))
+		a.SetFact(model.Strings("iam.ai_broad_grants", broad, model.Observed, src))
+	}
+	if len(g.unparsed) > 0 {
+		a.SetFact(model.Strings("iam.unparsed_policies", g.unparsed, model.Observed, src))
+		s.sink.Problem(collectors.Classed(model.ErrUnparsed, fmt.Errorf("iam %s %s in %s: policies not readable, their grants unknown: %s", principal, name, s.scope.Account, strings.Join(g.unparsed, ", "))))
+	}
 	if len(g.actions) > 0 {
 		var acts []string
 		for k := range g.actions {

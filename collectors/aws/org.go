@@ -62,7 +62,11 @@ func (s *scan) orgFamilies() []collectors.Family {
 				names = append(names, aws.ToString(p.Name))
 			}
 		}
-		for _, f := range orgPolicyFacts("organizations policies of "+s.c.org, len(optOut) > 0, len(bedrock) > 0, names, contents, unread) {
+		facts, unparsed := orgPolicyFacts("organizations policies of "+s.c.org, len(optOut) > 0, len(bedrock) > 0, names, contents, unread)
+		for _, name := range unparsed {
+			s.sink.Problem(collectors.Classed(model.ErrUnparsed, fmt.Errorf("organizations policy %s: its document is not readable, so whether it restricts AI is unknown", name)))
+		}
+		for _, f := range facts {
 			s.sink.ScopeFact(f)
 		}
 		return nil
@@ -70,12 +74,19 @@ func (s *scan) orgFamilies() []collectors.Family {
 }
 
 // orgPolicyFacts maps the organisation's policies to scope facts. When some
-// SCPs could not be read and none of the read ones restricts AI, whether
-// SCPs restrict AI is unknown and those facts are left out.
-func orgPolicyFacts(src string, optOut, bedrockPolicy bool, scpNames, scpContents []string, unread int) []model.Fact {
+// SCPs could not be read or parsed (unparsed names the latter) and none of
+// the others restricts AI, whether SCPs restrict AI is unknown and those
+// facts are left out.
+func orgPolicyFacts(src string, optOut, bedrockPolicy bool, scpNames, scpContents []string, unread int) (_ []model.Fact, unparsed []string) {
 	var restricting []string
 	for i, c := range scpContents {
-		if scpRestrictsAI(c) {
+		ok, err := scpRestrictsAI(c)
+		if err != nil {
+			unparsed = append(unparsed, scpNames[i])
+			unread++
+			continue
+		}
+		if ok {
 			restricting = append(restricting, scpNames[i])
 		}
 	}
@@ -84,12 +95,12 @@ func orgPolicyFacts(src string, optOut, bedrockPolicy bool, scpNames, scpContent
 		model.Bool("org.bedrock_policy", bedrockPolicy, model.Observed, src),
 	}
 	if unread > 0 && len(restricting) == 0 && !bedrockPolicy {
-		return out
+		return out, unparsed
 	}
 	if unread == 0 || len(restricting) > 0 {
 		out = append(out,
 			model.Bool("org.scp_restricts_ai", len(restricting) > 0, model.Observed, src),
 			model.Strings("org.ai_restricting_scps", restricting, model.Observed, src))
 	}
-	return append(out, model.Bool("org.ai_service_policy", len(restricting) > 0 || bedrockPolicy, model.Observed, src))
+	return append(out, model.Bool("org.ai_service_policy", len(restricting) > 0 || bedrockPolicy, model.Observed, src)), unparsed
 }

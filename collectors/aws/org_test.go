@@ -23,7 +23,10 @@ func TestOrgPolicyFacts(t *testing.T) {
 			map[string]any{"org.scp_restricts_ai": nil, "org.ai_service_policy": true}},
 		{"a restricting SCP found despite an unread one", false, []string{"deny-ai"}, []string{deny}, 1,
 			map[string]any{"org.scp_restricts_ai": true, "org.ai_service_policy": true}},
+		{"an SCP whose Action is not a string list: unknown, as an unread one", false, []string{"full", "odd"}, []string{allow, `{"Statement":[{"Effect":"Deny","Action":{"bedrock":"*"}}]}`}, 0,
+			map[string]any{"org.scp_restricts_ai": nil, "org.ai_service_policy": nil}},
 	} {
-		checkFacts(t, tc.name, orgPolicyFacts("src", true, tc.bedrock, tc.names, tc.contents, tc.unread), tc.want)
+		facts, _ := orgPolicyFacts("src", true, tc.bedrock, tc.names, tc.contents, tc.unread)
+		checkFacts(t, tc.name, facts, tc.want)
 	}
 }

@@ -2,6 +2,8 @@ package aws
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 )
@@ -27,21 +29,20 @@ type grants struct {
 	ai       bool // any AI action allowed
 	wildcard bool // "*" or "<ai service>:*" allowed
 	actions  map[string]bool
+	// unparsed names the documents that could not be read: what they
+	// allow is unknown, so nothing may be concluded from their absence.
+	unparsed []string
 }
 
-// add evaluates one policy document and reports whether it grants an AI
-// wildcard ("*" or "<ai service>:*").
-func (g *grants) add(doc string) (wildcard bool) {
-	if d, err := url.QueryUnescape(doc); err == nil {
-		doc = d
-	}
-	var p struct {
-		Statement json.RawMessage `json:"Statement"`
-	}
-	if json.Unmarshal([]byte(doc), &p) != nil {
+// add evaluates one policy document (name says which, for unparsed) and
+// reports whether it grants an AI wildcard ("*" or "<ai service>:*").
+func (g *grants) add(name, doc string) (wildcard bool) {
+	sts, err := parsePolicy(doc)
+	if err != nil {
+		g.unparsed = append(g.unparsed, name)
 		return false
 	}
-	for _, st := range statements(p.Statement) {
+	for _, st := range sts {
 		if st.Effect != "Allow" {
 			continue
 		}
@@ -77,13 +78,30 @@ type statement struct {
 	Condition map[string]map[string]any
 }
 
-func statements(raw json.RawMessage) []statement {
+// parsePolicy reads an IAM policy document (URL-encoded, as IAM returns
+// it, or plain): its statements, one or a list, with Action, NotAction and
+// Resource each a string or a list of strings. Anything else is an error,
+// never an empty policy: a document read as allowing nothing would make a
+// principal look least-privileged when its grants are unknown.
+func parsePolicy(doc string) ([]statement, error) {
+	if d, err := url.QueryUnescape(doc); err == nil {
+		doc = d
+	}
+	var p struct {
+		Statement json.RawMessage `json:"Statement"`
+	}
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		return nil, fmt.Errorf("policy document: %w", err)
+	}
+	if len(p.Statement) == 0 {
+		return nil, errors.New("policy document has no Statement")
+	}
 	var list []json.RawMessage
-	if json.Unmarshal(raw, &list) != nil {
-		list = []json.RawMessage{raw}
+	if json.Unmarshal(p.Statement, &list) != nil {
+		list = []json.RawMessage{p.Statement}
 	}
 	var out []statement
-	for _, r := range list {
+	for i, r := range list {
 		var s struct {
 			Effect    string                    `json:"Effect"`
 			Action    json.RawMessage           `json:"Action"`
@@ -91,22 +109,41 @@ func statements(raw json.RawMessage) []statement {
 			Resource  json.RawMessage           `json:"Resource"`
 			Condition map[string]map[string]any `json:"Condition"`
 		}
-		if json.Unmarshal(r, &s) != nil {
-			continue
+		if err := json.Unmarshal(r, &s); err != nil {
+			return nil, fmt.Errorf("statement %d: %w", i+1, err)
 		}
-		out = append(out, statement{Effect: s.Effect, Action: stringList(s.Action), NotAction: stringList(s.NotAction), Resource: stringList(s.Resource), Condition: s.Condition})
+		st := statement{Effect: s.Effect, Condition: s.Condition}
+		for _, f := range []struct {
+			name string
+			raw  json.RawMessage
+			dst  *[]string
+		}{{"Action", s.Action, &st.Action}, {"NotAction", s.NotAction, &st.NotAction}, {"Resource", s.Resource, &st.Resource}} {
+			v, err := stringList(f.raw)
+			if err != nil {
+				return nil, fmt.Errorf("statement %d: %s: %w", i+1, f.name, err)
+			}
+			*f.dst = v
+		}
+		out = append(out, st)
 	}
-	return out
+	return out, nil
 }
 
-func stringList(raw json.RawMessage) []string {
+// stringList reads a policy element that is absent, a string or a list of
+// strings.
+func stringList(raw json.RawMessage) ([]string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
 	var one string
 	if json.Unmarshal(raw, &one) == nil {
-		return []string{one}
+		return []string{one}, nil
 	}
 	var many []string
-	_ = json.Unmarshal(raw, &many)
-	return many
+	if err := json.Unmarshal(raw, &many); err != nil {
+		return nil, errors.New("neither a string nor a list of strings")
+	}
+	return many, nil
 }
 
 // trustsAIService reports whether a trust policy lets an AI service assume the role.
@@ -125,15 +162,13 @@ func trustsAIService(doc string) bool {
 // scpRestrictsAI reports whether an SCP denies AI actions outside approved
 // regions or models: a Deny on AI actions with a condition (aws:RequestedRegion,
 // a model ARN) or limited resources, or a Deny of everything but an allow-list
-// (NotAction) that leaves AI out.
-func scpRestrictsAI(doc string) bool {
-	var p struct {
-		Statement json.RawMessage `json:"Statement"`
+// (NotAction) that leaves AI out. An unreadable SCP is an error.
+func scpRestrictsAI(doc string) (bool, error) {
+	sts, err := parsePolicy(doc)
+	if err != nil {
+		return false, err
 	}
-	if json.Unmarshal([]byte(doc), &p) != nil {
-		return false
-	}
-	for _, st := range statements(p.Statement) {
+	for _, st := range sts {
 		if st.Effect != "Deny" {
 			continue
 		}
@@ -141,13 +176,13 @@ func scpRestrictsAI(doc string) bool {
 			la := strings.ToLower(a)
 			for _, pre := range aiPrefixes {
 				if strings.HasPrefix(la, pre) || la == "*" {
-					return true
+					return true, nil
 				}
 			}
 		}
 		if len(st.NotAction) > 0 {
-			return true
+			return true, nil
 		}
 	}
-	return false
+	return false, nil
 }

@@ -13,20 +13,25 @@ func TestGrants(t *testing.T) {
 	for _, c := range []struct {
 		name, doc    string
 		ai, wildcard bool
+		unparsed     bool
 	}{
-		{"single action string", `{"Statement":{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*"}}`, true, false},
-		{"service wildcard", `{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","SageMaker:*"],"Resource":"*"}]}`, true, true},
-		{"star", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, true, true},
-		{"agentcore", `{"Statement":[{"Effect":"Allow","Action":["bedrock-agentcore:InvokeAgentRuntime"]}]}`, true, false},
-		{"deny is not a grant", `{"Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*"}]}`, false, false},
-		{"not AI", `{"Statement":[{"Effect":"Allow","Action":["s3:*","ec2:Describe*"]}]}`, false, false},
-		{"url-encoded as IAM returns it", url.QueryEscape(`{"Statement":[{"Effect":"Allow","Action":"bedrock:*"}]}`), true, true},
-		{"garbage", `{not json`, false, false},
+		{"single action string", `{"Statement":{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*"}}`, true, false, false},
+		{"service wildcard", `{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","SageMaker:*"],"Resource":"*"}]}`, true, true, false},
+		{"star", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, true, true, false},
+		{"agentcore", `{"Statement":[{"Effect":"Allow","Action":["bedrock-agentcore:InvokeAgentRuntime"]}]}`, true, false, false},
+		{"deny is not a grant", `{"Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*"}]}`, false, false, false},
+		{"not AI", `{"Statement":[{"Effect":"Allow","Action":["s3:*","ec2:Describe*"]}]}`, false, false, false},
+		{"url-encoded as IAM returns it", url.QueryEscape(`{"Statement":[{"Effect":"Allow","Action":"bedrock:*"}]}`), true, true, false},
+		{"garbage", `{not json`, false, false, true},
+		{"an Action that is an object", `{"Statement":[{"Effect":"Allow","Action":{"bedrock":"*"},"Resource":"*"}]}`, false, false, true},
+		{"an Action list holding a number", `{"Statement":[{"Effect":"Allow","Action":["bedrock:*", 7]}]}`, false, false, true},
+		{"no Statement", `{"Version":"2012-10-17"}`, false, false, true},
+		{"a statement that is a string", `{"Statement":["Allow bedrock:*"]}`, false, false, true},
 	} {
 		var g grants
-		g.add(c.doc)
-		if g.ai != c.ai || g.wildcard != c.wildcard {
-			t.Errorf("%s: ai %v wildcard %v, want %v %v", c.name, g.ai, g.wildcard, c.ai, c.wildcard)
+		g.add("inline:p", c.doc)
+		if g.ai != c.ai || g.wildcard != c.wildcard || (len(g.unparsed) > 0) != c.unparsed {
+			t.Errorf("%s: ai %v wildcard %v unparsed %v, want %v %v %v", c.name, g.ai, g.wildcard, g.unparsed, c.ai, c.wildcard, c.unparsed)
 		}
 	}
 }
@@ -38,9 +43,12 @@ func TestSCPRestrictsAI(t *testing.T) {
 		`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`:                                                                                       false,
 		`{"Statement":[{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}`:                                                                          false,
 	} {
-		if got := scpRestrictsAI(doc); got != want {
-			t.Errorf("scpRestrictsAI(%s) = %v, want %v", doc, got, want)
+		if got, err := scpRestrictsAI(doc); got != want || err != nil {
+			t.Errorf("scpRestrictsAI(%s) = %v, %v; want %v", doc, got, err, want)
 		}
+	}
+	if _, err := scpRestrictsAI(`{"Statement":[{"Effect":"Deny","Action":{"bedrock":"*"}}]}`); err == nil {
+		t.Error("an SCP whose Action is an object was read")
 	}
 }
 
@@ -58,8 +66,8 @@ func FuzzPolicyDocument(f *testing.F) {
 	f.Add(`{"Statement":{"Effect":"Deny","NotAction":"iam:*"}}`)
 	f.Fuzz(func(t *testing.T, doc string) {
 		var g grants
-		g.add(doc)
-		_ = scpRestrictsAI(doc)
+		g.add("p", doc)
+		_, _ = scpRestrictsAI(doc)
 		_ = trustsAIService(doc)
 	})
 }

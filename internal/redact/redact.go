@@ -167,8 +167,10 @@ func isUUID(s string) bool {
 	return true
 }
 
-// secretPrefixes start common provider and platform tokens.
-var secretPrefixes = []string{"sk-", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "AIza", "nvapi-", "AKIA", "ASIA", "pk_live_", "sk_live_", "r8_", "gsk_", "pcsk_"}
+// platformPrefixes start tokens of platforms that are not AI providers
+// (source hosts, chat, payments, vector stores); the AI providers' key
+// prefixes come from the detection catalog (catalogPrefixes, generated).
+var platformPrefixes = []string{"ghp_", "gho_", "ghu_", "ghs_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "pk_live_", "sk_live_", "pcsk_"}
 
 // LooksSecret reports whether a URL segment or parameter value is shaped
 // like a credential: a known token prefix with enough after it, or a long
@@ -178,9 +180,11 @@ func LooksSecret(s string) bool {
 	if len(s) < 16 {
 		return false
 	}
-	for _, p := range secretPrefixes {
-		if strings.HasPrefix(s, p) && len(s) >= len(p)+12 {
-			return true
+	for _, list := range [][]string{catalogPrefixes, platformPrefixes} {
+		for _, p := range list {
+			if strings.HasPrefix(s, p) && len(s) >= len(p)+12 {
+				return true
+			}
 		}
 	}
 	if len(s) < 24 {
