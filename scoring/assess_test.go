@@ -3,7 +3,6 @@ package scoring
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +14,7 @@ import (
 	"github.com/aisight/aisight/model"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var update = goldentest.Flag()
 
 func catalog(t testing.TB) *Catalog {
 	t.Helper()
@@ -121,7 +120,7 @@ func TestGoldenEstates(t *testing.T) {
 			}
 			got, _ := json.MarshalIndent(a, "", " ")
 			got = append(got, '\n')
-			goldentest.Compare(t, filepath.Join("testdata", tt.name+".assessment.golden.json"), got, *update)
+			goldentest.Compare(t, filepath.Join("testdata", tt.name+".assessment.golden.json"), got, update)
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"testing"
 
@@ -11,7 +10,7 @@ import (
 	"github.com/aisight/aisight/model"
 )
 
-var updateDocs = flag.Bool("update", false, "rewrite the generated sections of docs")
+var updateDocs = goldentest.Flag()
 
 // grow copies the cloud and SaaS scopes of r, with their assets, until it
 // has scopes scopes: the shape of the scale benchmark's estate (4,243
@@ -79,5 +78,5 @@ func TestMetricSeriesPerScenario(t *testing.T) {
 | the demo (aisight demo) | %d | %d | %d | %d |
 | the scale benchmark's estate (grown from the demo) | %d | %d | %d | %d |
 `, len(demo.Scan.CollectorRuns), len(demo.Assets), demoDefault, demoAll, len(big.Scan.CollectorRuns), len(big.Assets), bigDefault, bigAll)
-	goldentest.Section(t, "../../docs/metrics.md", "<!-- series table: generated -->", "<!-- end series table -->", table, *updateDocs)
+	goldentest.Section(t, "../../docs/metrics.md", "<!-- series table: generated -->", "<!-- end series table -->", table, updateDocs)
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"os"
 	"slices"
 	"sort"
@@ -299,7 +298,7 @@ func loadRole(t *testing.T) []string {
 	return role.Actions
 }
 
-var update = flag.Bool("update", false, "rewrite scoring/testdata/azure-ai.inventory.json")
+var update = goldentest.Flag()
 
 // The scoring golden estate azure-ai is this collector's own output.
 func TestScoringEstateIsCollectorOutput(t *testing.T) {
@@ -315,7 +314,7 @@ func TestScoringEstateIsCollectorOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	goldentest.Compare(t, "../../scoring/testdata/azure-ai.inventory.json", append(got, '\n'), *update)
+	goldentest.Compare(t, "../../scoring/testdata/azure-ai.inventory.json", append(got, '\n'), update)
 }
 
 // Facts survive the real clients and enrichment.

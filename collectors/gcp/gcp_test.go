@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"os"
 	"slices"
 	"sort"
@@ -382,7 +381,7 @@ func TestThrottlingExhausted(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite scoring/testdata/gcp-vertex.inventory.json")
+var update = goldentest.Flag()
 
 // The scoring golden estate gcp-vertex is this collector's own output for
 // testdata/estate.yaml (timings zeroed, the clock fixed): the scorer is
@@ -401,5 +400,5 @@ func TestScoringEstateIsCollectorOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	goldentest.Compare(t, "../../scoring/testdata/gcp-vertex.inventory.json", append(got, '\n'), *update)
+	goldentest.Compare(t, "../../scoring/testdata/gcp-vertex.inventory.json", append(got, '\n'), update)
 }

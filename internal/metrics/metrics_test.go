@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"os/exec"
 	"strings"
@@ -16,7 +15,7 @@ import (
 	"github.com/aisight/aisight/model"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var update = goldentest.Flag()
 
 func fixtureSnapshot() *Snapshot {
 	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
@@ -72,7 +71,7 @@ func exposition(t *testing.T, s *Snapshot) []byte {
 
 func TestExpositionGolden(t *testing.T) {
 	got := exposition(t, fixtureSnapshot())
-	goldentest.Compare(t, "testdata/metrics.golden.prom", got, *update)
+	goldentest.Compare(t, "testdata/metrics.golden.prom", got, update)
 	for _, want := range []string{
 		`aisight_shadow_assets{deployment_type="self_hosted",kind="inference_workload",provider="kubernetes"} 1`,
 		`aisight_unowned_assets{deployment_type="self_hosted",kind="inference_workload",provider="kubernetes"} 1`,

@@ -3,7 +3,6 @@ package output
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,7 +16,7 @@ import (
 	"github.com/aisight/aisight/model"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var update = goldentest.Flag()
 
 func sampleReport() model.Report {
 	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
@@ -43,7 +42,7 @@ func sampleReport() model.Report {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	goldentest.Compare(t, filepath.Join("testdata", name), got, *update)
+	goldentest.Compare(t, filepath.Join("testdata", name), got, update)
 }
 
 func TestTableGolden(t *testing.T) {

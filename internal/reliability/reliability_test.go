@@ -3,7 +3,6 @@ package reliability
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -26,13 +25,14 @@ import (
 	"github.com/aisight/aisight/internal/sim/apiserver"
 	sim "github.com/aisight/aisight/internal/sim/aws"
 	"github.com/aisight/aisight/internal/testenv/benchtest"
+	"github.com/aisight/aisight/internal/testenv/goldentest"
 	harness "github.com/aisight/aisight/internal/testenv/kubeharness"
 	"github.com/aisight/aisight/internal/testenv/treetest"
 	"github.com/aisight/aisight/model"
 	"github.com/aisight/aisight/scoring"
 )
 
-var update = flag.Bool("update", false, "rewrite docs/reliability.md")
+var update = goldentest.Flag()
 
 const (
 	repo    = "../../testdata/repos/acme-assistant"
@@ -436,11 +436,11 @@ func writeOrCompare(t *testing.T, rows []row) {
 func writeGenerated(t *testing.T, begin, end, table string, measured bool) {
 	t.Helper()
 	doc, err := os.ReadFile(docPath)
-	if err != nil && !*update {
+	if err != nil && !update.Matches(docPath) {
 		t.Fatal(err)
 	}
 	i, j := strings.Index(string(doc), begin), strings.Index(string(doc), end)
-	if *update {
+	if update.Matches(docPath) {
 		if i < 0 || j < i {
 			t.Fatalf("%s lacks the generated-table markers", docPath)
 		}
