@@ -11,6 +11,7 @@ import (
 	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/internal/detect/anchors"
 	"github.com/aisight/aisight/internal/detect/fingerprint"
+	"github.com/aisight/aisight/internal/detect/iac"
 	"github.com/aisight/aisight/model"
 )
 
@@ -124,7 +125,8 @@ func (s *scanner) analyze(f *file) {
 	s.keys(f)
 	parse, eco := manifestParser(f.base)
 	mcp, yaml := mcpFormat(f.rel), isYAML(f.base) && s.mayHoldWorkload(f)
-	structured := parse != nil || mcp != "" || yaml
+	code := iac.TerraformFile(f.base) || iac.IsBicep(f.base) || iac.Candidate(f.rel, f.content)
+	structured := parse != nil || mcp != "" || yaml || code
 	if structured {
 		if err := bounded.Depth(f.content, bounded.MaxDepth); err != nil {
 			s.parseError(f, err)
@@ -140,6 +142,9 @@ func (s *scanner) analyze(f *file) {
 		}
 		if yaml {
 			s.yamlWorkloads(f)
+		}
+		if code {
+			s.iacFile(f)
 		}
 	}
 	if isDockerfile(f.base) {

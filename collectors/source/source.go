@@ -33,6 +33,7 @@ import (
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/internal/detect/anchors"
 	"github.com/aisight/aisight/internal/detect/fingerprint"
+	"github.com/aisight/aisight/internal/detect/iac"
 	"github.com/aisight/aisight/model"
 )
 
@@ -52,12 +53,15 @@ type Options struct {
 	MaxHashSize int64
 	// Workers is the number of files processed at once (default GOMAXPROCS).
 	Workers int
+	// IaC is the infrastructure-as-code catalog (default: the embedded one).
+	IaC *iac.Catalog
 }
 
 // Collector scans file trees.
 type Collector struct {
 	opts Options
 	cat  *fingerprint.Catalog
+	iac  *iac.Catalog
 	// Every detector's literal anchors, searched in one pass per file:
 	// code, text and config files need the keys' and model references'
 	// anchors, YAML files also the workload hints (common words such as
@@ -79,8 +83,15 @@ func New(o Options, cat *fingerprint.Catalog) *Collector {
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
+	if o.IaC == nil {
+		c, err := iac.Load()
+		if err != nil { // the embedded catalog is checked by its tests
+			panic(fmt.Sprintf("source: embedded IaC catalog: %v", err))
+		}
+		o.IaC = c
+	}
 	lits := append(cat.AnchorLiterals(), modelRefAnchors...)
-	return &Collector{opts: o, cat: cat, anchors: anchors.New(lits...),
+	return &Collector{opts: o, cat: cat, iac: o.IaC, anchors: anchors.New(lits...),
 		yamlAnchors: anchors.New(append(slices.Clone(lits), workloadHints...)...)}
 }
 
@@ -131,6 +142,7 @@ func (c *Collector) Collect(ctx context.Context, sc model.Scope, sink collectors
 	if err := s.run(ctx); err != nil {
 		return err
 	}
+	s.iacTerraform()
 	s.gaps.report(sink)
 	for _, a := range s.deps.assets(s) {
 		sink.Asset(a)

@@ -56,6 +56,7 @@ type scanner struct {
 	scope string
 	sink  collectors.Sink
 	deps  *depSet
+	tf    tfFiles
 	// tracked is the git index's file list when the root is in a git work
 	// tree (nil otherwise); rule says which ignore rule applies.
 	tracked *tracked
