@@ -60,9 +60,10 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 20s); findings are kep
 clean: ## remove build output
 	rm -rf bin
 
-generate: ## regenerate docs/controls.md, the Grafana dashboard (deploy/grafana), the collector ClusterRole (deploy/kubernetes/base) and the output wall's key prefixes (internal/redact)
+generate: ## regenerate docs/controls.md, docs/iac.md, the Grafana dashboard (deploy/grafana), the collector ClusterRole (deploy/kubernetes/base) and the output wall's key prefixes (internal/redact)
 	$(GO) run ./internal/redact/prefixgen > internal/redact/keyprefixes.go.tmp && mv internal/redact/keyprefixes.go.tmp internal/redact/keyprefixes.go
 	$(GO) run ./cmd/aisight controls list -o markdown > docs/controls.md.tmp && mv docs/controls.md.tmp docs/controls.md
+	$(GO) run ./internal/detect/iac/docgen > docs/iac.md.tmp && mv docs/iac.md.tmp docs/iac.md
 	$(GO) run ./collectors/kube/clusterrolegen > deploy/kubernetes/base/clusterrole.yaml.tmp && mv deploy/kubernetes/base/clusterrole.yaml.tmp deploy/kubernetes/base/clusterrole.yaml
 	$(GO) run ./internal/dashboard/gen > deploy/grafana/aisight-dashboard.json.tmp && mv deploy/grafana/aisight-dashboard.json.tmp deploy/grafana/aisight-dashboard.json
 

@@ -265,6 +265,15 @@ func production(a *model.Asset) bool {
 	return !ok || f.Value == "production"
 }
 
+// declaredInCode reports whether an asset is a cloud resource declared in
+// infrastructure as code (not a live one): it is judged only by the
+// controls that take evidence from source, so a resource and the code that
+// declares it are never counted twice by one control.
+func declaredInCode(a *model.Asset) bool {
+	_, ok := a.Fact("iac.cloud")
+	return ok
+}
+
 func evaluateAssets(inv model.Inventory, cat *Catalog, ev *evidence) map[*Control]*tally {
 	byKind := map[model.Kind][]*Control{}
 	var anyKind []*Control
@@ -300,10 +309,14 @@ func evaluateAssets(inv model.Inventory, cat *Catalog, ev *evidence) map[*Contro
 					continue
 				}
 				var vars map[string]any
+				code := declaredInCode(a)
 				for _, list := range [][]*Control{byKind[a.Kind], anyKind} {
 					for _, c := range list {
 						if len(c.DeploymentTypes) > 0 && !slices.Contains(c.DeploymentTypes, a.DeploymentType) {
 							continue
+						}
+						if code && !slices.Contains(c.EvidenceFrom, "source") {
+							continue // a live resource's control; declared ones have their own
 						}
 						if vars == nil {
 							vars = ev.assetVars(a)

@@ -77,6 +77,14 @@ func TestConnGuardKeepsServeReachable(t *testing.T) {
 		c.Close()
 	}
 	held = nil
+	// Wait until the guard has seen every held connection close: a slot
+	// it still counts would refuse one of the requests below (a race, not
+	// a timing: the close reaches the server asynchronously).
+	waitFor(t, func() bool {
+		guard.mu.Lock()
+		defer guard.mu.Unlock()
+		return len(guard.conns) == 0
+	}, "the held connections to be released")
 	guard.mu.Lock()
 	guard.perClient = slots
 	guard.mu.Unlock()
@@ -91,19 +99,12 @@ func TestConnGuardKeepsServeReachable(t *testing.T) {
 			}
 		}()
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	waitFor(t, func() bool {
 		guard.mu.Lock()
+		defer guard.mu.Unlock()
 		n = len(guard.conns)
-		guard.mu.Unlock()
-		if n == slots {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d slots busy after 5s", n, slots)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return n == slots
+	}, "every slot to be busy")
 	start := time.Now()
 	_, err = client.Get("http://" + addr + "/healthz")
 	if err == nil {
@@ -185,4 +186,17 @@ func TestLimitInFlight(t *testing.T) {
 		t.Errorf("third request: %v %v, want 503 with Retry-After", resp, err)
 	}
 	close(release)
+}
+
+// waitFor polls cond until it holds; the deadline only bounds a hung test
+// (generous for a loaded CI machine), it is not what the test measures.
+func waitFor(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

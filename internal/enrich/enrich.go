@@ -14,6 +14,10 @@
 //     ways (relations live_key and used_in); a key found in code that
 //     matches no live key of a scanned organisation is revoked or belongs to
 //     another organisation (key.matches_live_key false);
+//   - iac.declared / iac.live (iac.go): a live cloud AI resource and the
+//     resource declared in code that created it, linked both ways
+//     (relations deployed_as and declared_in); a live resource no scanned
+//     code declares, and a declared one that is not live;
 //   - registry.registered: the asset is in the declared registry (--registry).
 //
 // Collectors never compute these; scoring reads them. Apply is pure apart
@@ -38,6 +42,7 @@ type Options struct {
 func Apply(inv *model.Inventory, o Options) *model.RegistryCheck {
 	identities(inv)
 	linkKeys(inv)
+	reconcileIaC(inv)
 	if o.Registry != nil {
 		return o.Registry.Mark(inv)
 	}

@@ -187,8 +187,13 @@ func sarifRules(t *testing.T) map[string]SARIFRule {
 	for id, r := range cat.SARIFRules() {
 		out[id] = SARIFRule{ID: r.ID, Name: r.Name, Severity: r.Severity, Level: r.Level}
 	}
-	if len(out) != 5 {
-		t.Fatalf("%d SARIF rules in the catalog, want AISIGHT001-005", len(out))
+	if len(out) != 8 {
+		t.Fatalf("%d SARIF rules in the catalog, want AISIGHT001-008", len(out))
+	}
+	for _, r := range out {
+		if sarifMessages[r.ID] == nil {
+			t.Errorf("SARIF rule %s has no message", r.ID)
+		}
 	}
 	return out
 }

@@ -178,6 +178,17 @@ func htmlData(r model.Report, o Options) map[string]any {
 		rows = append(rows, row)
 	}
 	d["Assets"], d["AssetCount"], d["Shadow"], d["ByProvider"] = assets, len(assets), shadow, rows
+	notInCode, notLive := iacDrift(r.Assets)
+	var drift []htmlAsset
+	for _, a := range notInCode {
+		drift = append(drift, htmlAsset{Kind: string(a.Kind), Name: a.Name, Provider: a.Provider, Where: firstNonEmpty(a.Region, a.Scope), ID: a.ID,
+			Tags: "live, declared in no scanned code"})
+	}
+	for _, a := range notLive {
+		drift = append(drift, htmlAsset{Kind: string(a.Kind), Name: a.Name, Provider: factString(a, "iac.cloud"), Where: location(a), ID: a.ID,
+			Tags: "declared, not live"})
+	}
+	d["IaCDrift"] = drift
 	d["DeploymentTypes"] = model.DeploymentTypes
 	d["Kinds"], d["Providers"] = sortedKeys(kinds), sortedKeys(providers)
 	if registryKnown {

@@ -40,6 +40,20 @@ var sarifMessages = map[string]func(a *model.Asset) string{
 	"AISIGHT005": func(a *model.Asset) string {
 		return "MCP server package " + factString(a, "mcp.package") + " is not pinned"
 	},
+	"AISIGHT006": func(a *model.Asset) string {
+		return string(a.Kind) + " " + declaredName(a) + " is declared without a guardrail"
+	},
+	"AISIGHT007": func(a *model.Asset) string {
+		return string(a.Kind) + " " + declaredName(a) + " is declared without invocation logging"
+	},
+	"AISIGHT008": func(a *model.Asset) string {
+		return string(a.Kind) + " " + declaredName(a) + " is declared with public network access"
+	},
+}
+
+// declaredName is a declared resource's address and resource type.
+func declaredName(a *model.Asset) string {
+	return firstNonEmpty(factString(a, "iac.address"), a.Name) + " (" + factString(a, "iac.resource_type") + ")"
 }
 
 // SARIF writes the report's file-located findings as SARIF 2.1.0: every

@@ -77,9 +77,11 @@ func Table(w io.Writer, r model.Report) error {
 const maxFindingRows = 20
 
 // findingsTable lists what a person acts on at a file and line: keys
-// written in files and model files that run code when loaded (production
-// findings first; test, docs and example ones marked). Other kinds are
-// summarised above.
+// written in files, model files that run code when loaded, cloud AI
+// declared in code but not live (production findings first; test, docs
+// and example ones marked), and live cloud AI that no scanned code
+// declares (context "live", with its region). Other kinds are summarised
+// above.
 func findingsTable(p func(string, ...any), assets []model.Asset) {
 	type row struct {
 		ctx, where, what string
@@ -117,6 +119,16 @@ func findingsTable(p func(string, ...any), assets []model.Asset) {
 			ctx = "production"
 		}
 		rows = append(rows, row{ctx, scopeOf(a) + where, what})
+	}
+	notInCode, notLive := iacDrift(assets)
+	for i, a := range notInCode {
+		if i == maxFindingRows {
+			break
+		}
+		rows = append(rows, row{"live", firstNonEmpty(a.Region, a.Scope), string(a.Kind) + " " + a.Name + " (" + a.Provider + ") is declared in no scanned code"})
+	}
+	for _, a := range notLive {
+		rows = append(rows, row{"production", scopeOf(a) + location(a), string(a.Kind) + " " + a.Name + " is declared but not live"})
 	}
 	if len(rows) == 0 {
 		return

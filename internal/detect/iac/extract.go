@@ -143,6 +143,9 @@ func (c *Catalog) read(u *Unit, d *Declared, e *Entry) Resource {
 		model.String("iac.address", d.Address, model.Declared, src),
 		model.String("iac.cloud", e.Provider, model.Declared, src),
 		model.Bool("iac.conditional", d.Conditional, model.Declared, src))
+	if r.Name != "" {
+		r.Facts = append(r.Facts, model.String("iac.cloud_name", r.Name, model.Declared, src))
+	}
 	if e.ARMType != "" {
 		r.Facts = append(r.Facts, model.String("azure.resource_type", e.ARMType, model.Declared, src))
 	}

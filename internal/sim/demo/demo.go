@@ -29,7 +29,7 @@ import (
 var estate embed.FS
 
 // Repos are the estate's file trees, scanned by the source collector.
-var Repos = []string{"support-bot", "platform-gitops"}
+var Repos = []string{"support-bot", "platform-gitops", "ai-infra"}
 
 // Estate is a running demo estate.
 type Estate struct {
