@@ -1,7 +1,9 @@
 package source
 
 import (
+	"bytes"
 	"fmt"
+	"path"
 	"strings"
 	"sync"
 
@@ -16,6 +18,9 @@ type tfFiles struct {
 	mu    sync.Mutex
 	files []*iac.TFFile
 	bicep []*iac.BicepFile
+	// generated are ARM templates compiled from Bicep, kept until the walk
+	// has seen whether their .bicep source is in the tree.
+	generated []iac.Unit
 }
 
 // iacFile reads the infrastructure as code a file may hold: Terraform
@@ -24,7 +29,9 @@ type tfFiles struct {
 func (s *scanner) iacFile(f *file) {
 	switch {
 	case iac.TerraformFile(f.base):
-		tf, err := iac.ParseTerraform(f.rel, f.content)
+		// The worker reuses f.content's buffer for its next file: what is
+		// kept past this call is a copy.
+		tf, err := iac.ParseTerraform(f.rel, bytes.Clone(f.content))
 		if err != nil {
 			s.parseError(f, err)
 			return
@@ -34,7 +41,7 @@ func (s *scanner) iacFile(f *file) {
 		s.tf.mu.Unlock()
 	case iac.IsBicep(f.base):
 		s.tf.mu.Lock()
-		s.tf.bicep = append(s.tf.bicep, iac.NewBicepFile(f.rel, f.content))
+		s.tf.bicep = append(s.tf.bicep, iac.NewBicepFile(f.rel, bytes.Clone(f.content)))
 		s.tf.mu.Unlock()
 	case iac.Candidate(f.rel, f.content):
 		units, err := s.c.iac.ReadFile(f.rel, f.content)
@@ -42,6 +49,12 @@ func (s *scanner) iacFile(f *file) {
 			s.parseError(f, err)
 		}
 		for i := range units {
+			if units[i].FromBicep {
+				s.tf.mu.Lock()
+				s.tf.generated = append(s.tf.generated, units[i])
+				s.tf.mu.Unlock()
+				continue
+			}
 			s.iacUnit(&units[i])
 		}
 	}
@@ -51,6 +64,16 @@ func (s *scanner) iacFile(f *file) {
 // walk. A module call the limits cut makes the scope partial, named like
 // a file that did not parse.
 func (s *scanner) iacTerraform() {
+	sources := map[string]bool{}
+	for _, b := range s.tf.bicep {
+		sources[strings.TrimSuffix(b.Path, path.Ext(b.Path))] = true
+	}
+	for i := range s.tf.generated {
+		u := &s.tf.generated[i]
+		if !sources[strings.TrimSuffix(u.Root, path.Ext(u.Root))] {
+			s.iacUnit(u) // compiled output whose source is not here
+		}
+	}
 	var results []iac.TerraformResult
 	if len(s.tf.files) > 0 {
 		results = append(results, iac.TerraformUnits(s.tf.files))

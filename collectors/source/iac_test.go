@@ -3,6 +3,7 @@ package source
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,4 +93,24 @@ func keys(m map[string]model.Asset) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestBicepAndItsCompiledTemplateOnce: an ARM template the Bicep compiler
+// generated beside its source declares the same resources; they are
+// reported once (from the source). Without its source, the template counts.
+func TestBicepAndItsCompiledTemplateOnce(t *testing.T) {
+	compiled := `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+ "metadata": {"_generator": {"name": "bicep", "version": "0.36.1.42791"}},
+ "resources": [{"type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "oai", "kind": "OpenAI"}]}`
+	src := "resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  kind: 'OpenAI'\n}\n"
+	dir := writeTree(t, map[string]string{"infra/main.bicep": src, "infra/main.json": compiled, "other/lone.json": compiled})
+	var accounts []string
+	for _, a := range scan(t, Options{Paths: []string{dir}}).Assets {
+		if a.Kind == model.KindProject {
+			accounts = append(accounts, a.Location.Path)
+		}
+	}
+	if len(accounts) != 2 || !slices.Contains(accounts, "infra/main.bicep") || !slices.Contains(accounts, "other/lone.json") {
+		t.Errorf("accounts declared at %v, want infra/main.bicep and other/lone.json once each", accounts)
+	}
 }

@@ -63,6 +63,8 @@ func (c *Catalog) ReadFile(name string, src []byte) ([]Unit, error) {
 			u, rerr = cloudFormation(name, root)
 		case isARM(root):
 			u, rerr = arm(name, root)
+			gen := mapping(mapping(mapping(root, "metadata"), "_generator"), "name")
+			u.FromBicep = gen != nil && gen.Value == "bicep"
 		case mapping(root, "format_version") != nil && (mapping(root, "planned_values") != nil || mapping(root, "values") != nil):
 			u, rerr = terraformPlan(name, root)
 		default:

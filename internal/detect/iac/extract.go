@@ -42,7 +42,11 @@ type Unit struct {
 	// unique within it.
 	Root     string
 	Declared []Declared
-	byAddr   map[string]*Declared
+	// FromBicep: an ARM template the Bicep compiler generated (its
+	// metadata says so). Beside its .bicep source it is the same
+	// declarations twice: the source collector then keeps the source's.
+	FromBicep bool
+	byAddr    map[string]*Declared
 }
 
 func (u *Unit) lookup(addr string) *Declared {
