@@ -25,6 +25,8 @@ var hints = [][]byte{
 func Candidate(name string, src []byte) bool {
 	b := strings.ToLower(path.Base(name))
 	switch path.Ext(b) {
+	case ".py", ".ts", ".js", ".mjs", ".cjs":
+		return PulumiProgram(name, src)
 	case ".json", ".yaml", ".yml", ".template":
 	default:
 		return false
@@ -45,11 +47,18 @@ func pulumiProgram(base string) bool {
 }
 
 // ReadFile reads the declarations of one file of a per-file form:
-// CloudFormation/SAM templates, ARM templates, Pulumi YAML
+// CloudFormation/SAM templates, ARM templates, Pulumi YAML and the plain
+// resources of Pulumi programs in Python and TypeScript/JavaScript,
 // programs, Terraform plan or state JSON, and cloud controllers'
 // Kubernetes objects (only those of types the catalog knows).
 func (c *Catalog) ReadFile(name string, src []byte) ([]Unit, error) {
 	b := strings.ToLower(path.Base(name))
+	if PulumiProgram(name, src) {
+		if u := pulumiCode(name, src); len(u.Declared) > 0 {
+			return []Unit{u}, nil
+		}
+		return nil, nil
+	}
 	docs, err := yamlDocs(src)
 	var out []Unit
 	var kube Unit

@@ -374,3 +374,81 @@ func TestDocsUpToDate(t *testing.T) {
 		t.Error("docs/iac.md is stale: run make generate")
 	}
 }
+
+func TestPulumiPrograms(t *testing.T) {
+	c := load(t)
+	ts := `import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as azure_native from "@pulumi/azure-native";
+
+const role = new aws.iam.Role("role", { assumeRolePolicy: "{}" });
+export const nb = new aws.sagemaker.NotebookInstance("research-nb", {
+    instanceType: "ml.t3.medium",
+    roleArn: role.arn,
+    rootAccess: "Disabled",
+    directInternetAccess: "Disabled", // closed
+});
+const acct = new azure_native.cognitiveservices.Account("oai", {
+    accountName: "oai-prod",
+    kind: "OpenAI",
+    sku: { name: "S0" },
+    properties: { publicNetworkAccess: "Disabled", disableLocalAuth: true },
+});
+const existing = aws.sagemaker.NotebookInstance.get("old", "old-id");
+const name = ` + "`nb-${pulumi.getStack()}`" + `;
+const dyn = new aws.sagemaker.NotebookInstance(name, { instanceType: size });
+`
+	units, err := c.ReadFile("index.ts", []byte(ts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Resource{}
+	for i := range units {
+		for _, r := range c.Resources(&units[i]) {
+			got[r.Address] = r
+		}
+	}
+	if len(got) != 3 {
+		t.Fatalf("typescript: want 3 resources, got %v", got)
+	}
+	want(t, got["research-nb"], map[string]any{"notebook.root_access": false, "notebook.direct_internet": false, "compute.machine_type": "ml.t3.medium"})
+	want(t, got["oai"], map[string]any{"network.public_access": false, "auth.local_auth_disabled": true, "azure.kind": "OpenAI"})
+	if got["oai"].Name != "oai-prod" || got["research-nb"].Line != 6 {
+		t.Errorf("name %q line %d", got["oai"].Name, got["research-nb"].Line)
+	}
+	for addr, r := range got {
+		if addr != "research-nb" && addr != "oai" {
+			want(t, r, nil, "compute.machine_type") // a variable: unknown
+		}
+	}
+
+	py := `import pulumi
+import pulumi_gcp as gcp
+from pulumi_azure_native import cognitiveservices
+
+endpoint = gcp.vertex.AiEndpoint("chat",
+    display_name="chat-endpoint",
+    location="us-central1",
+    encryption_spec=gcp.vertex.AiEndpointEncryptionSpecArgs(kms_key_name=key.id),
+)
+acct = cognitiveservices.Account("acct",
+    kind="OpenAI",
+    properties=cognitiveservices.AccountPropertiesArgs(public_network_access="Enabled"),
+    sku={"name": "S0"})
+`
+	units, err = c.ReadFile("__main__.py", []byte(py))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = map[string]Resource{}
+	for i := range units {
+		for _, r := range c.Resources(&units[i]) {
+			got[r.Address] = r
+		}
+	}
+	want(t, got["chat"], map[string]any{"encryption.cmek": true, "network.public_access": true})
+	want(t, got["acct"], map[string]any{"network.public_access": true, "azure.sku": "S0"})
+	if got["chat"].Name != "chat-endpoint" || got["chat"].Region != "us-central1" {
+		t.Errorf("vertex endpoint %+v", got["chat"])
+	}
+}
