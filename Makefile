@@ -51,7 +51,7 @@ bench: ## run the benchmarks (source scan vs ripgrep; 20,000 pods vs a raw list 
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./collectors/aws/ ./internal/testenv/scale/
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 20s); findings are kept in testdata/fuzz
-	@for pkg in ./collectors/source ./internal/detect/fingerprint ./internal/detect/workload ./collectors/aws ./internal/redact ./internal/bounded ./internal/detect/anchors; do \
+	@for pkg in ./collectors/source ./internal/detect/fingerprint ./internal/detect/workload ./internal/detect/iac ./collectors/aws ./internal/redact ./internal/bounded ./internal/detect/anchors; do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep ^Fuzz); do \
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \

@@ -125,7 +125,8 @@ func (s *scanner) analyze(f *file) {
 	s.keys(f)
 	parse, eco := manifestParser(f.base)
 	mcp, yaml := mcpFormat(f.rel), isYAML(f.base) && s.mayHoldWorkload(f)
-	code := iac.TerraformFile(f.base) || iac.IsBicep(f.base) || iac.Candidate(f.rel, f.content)
+	code := iac.TerraformFile(f.base) || iac.IsBicep(f.base) ||
+		iac.CandidateHits(f.rel, func(h string) bool { return len(f.anchorHits(s.c).Of(h)) > 0 })
 	structured := parse != nil || mcp != "" || yaml || code
 	if structured {
 		if err := bounded.Depth(f.content, bounded.MaxDepth); err != nil {

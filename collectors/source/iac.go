@@ -43,7 +43,7 @@ func (s *scanner) iacFile(f *file) {
 		s.tf.mu.Lock()
 		s.tf.bicep = append(s.tf.bicep, iac.NewBicepFile(f.rel, bytes.Clone(f.content)))
 		s.tf.mu.Unlock()
-	case iac.Candidate(f.rel, f.content):
+	default: // a candidate of a per-file form (analyze checked)
 		units, err := s.c.iac.ReadFile(f.rel, f.content)
 		if err != nil {
 			s.parseError(f, err)

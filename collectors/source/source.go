@@ -90,7 +90,7 @@ func New(o Options, cat *fingerprint.Catalog) *Collector {
 		}
 		o.IaC = c
 	}
-	lits := append(cat.AnchorLiterals(), modelRefAnchors...)
+	lits := append(append(cat.AnchorLiterals(), modelRefAnchors...), iac.Hints...)
 	return &Collector{opts: o, cat: cat, iac: o.IaC, anchors: anchors.New(lits...),
 		yamlAnchors: anchors.New(append(slices.Clone(lits), workloadHints...)...)}
 }

@@ -7,35 +7,38 @@ import (
 	"strings"
 )
 
-// hints are byte strings one of which a file of a per-file form holds:
-// a cheap test before any parse (most JSON and YAML files are none).
-var hints = [][]byte{
-	[]byte("AWS::"),                   // CloudFormation, SAM, CDK output
-	[]byte("deploymentTemplate.json"), // ARM
-	[]byte("format_version"),          // terraform show -json
-	[]byte("cnrm.cloud.google.com"),   // Config Connector
-	[]byte("services.k8s.aws"),        // AWS Controllers for Kubernetes
-	[]byte(".upbound.io"),             // Crossplane providers
-	[]byte(".azure.com/"),             // Azure Service Operator
-}
+// Hints are literals one of which a file of a per-file form holds; the
+// source collector finds them in its one anchor pass over each file, so
+// telling a candidate costs nothing more. They are chosen for rare first
+// bytes: CloudFormation types (AWS::), ARM types (Microsoft.), plan and
+// state JSON (root_module), cloud controllers' API groups, Pulumi SDKs.
+var Hints = []string{"AWS::", "Microsoft.", "root_module", "cnrm.cloud", "k8s.aws", "upbound.io", "azure.com/v", "@pulumi/", "pulumi_"}
 
 // Candidate reports whether a file may declare cloud resources in one of
 // the per-file forms (everything but Terraform HCL and Bicep, which are
-// read per module: TerraformFile, BicepFile).
+// read per module: TerraformFile, IsBicep).
 func Candidate(name string, src []byte) bool {
+	return CandidateHits(name, func(h string) bool { return bytes.Contains(src, []byte(h)) })
+}
+
+// CandidateHits is Candidate with has telling whether the file holds a
+// hint (an anchor pass already made).
+func CandidateHits(name string, has func(hint string) bool) bool {
 	b := strings.ToLower(path.Base(name))
 	switch path.Ext(b) {
-	case ".py", ".ts", ".js", ".mjs", ".cjs":
-		return PulumiProgram(name, src)
+	case ".py":
+		return has("pulumi_")
+	case ".ts", ".js", ".mjs", ".cjs":
+		return has("@pulumi/")
 	case ".json", ".yaml", ".yml", ".template":
 	default:
 		return false
 	}
 	if pulumiProgram(b) {
-		return bytes.Contains(src, []byte("resources:"))
+		return true
 	}
-	for _, h := range hints {
-		if bytes.Contains(src, h) {
+	for _, h := range Hints[:7] {
+		if has(h) {
 			return true
 		}
 	}

@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"bytes"
 	"path"
 	"regexp"
 	"strconv"
@@ -39,14 +40,16 @@ var (
 	pyFromImport  = regexp.MustCompile(`(?m)^[ \t]*from[ \t]+(pulumi_\w+)[ \t]+import[ \t]+(?:\(([\w\s,]+)\)|([\w \t,]+))`)
 )
 
+var pulumiPy, pulumiJS = []byte("pulumi_"), []byte("@pulumi/")
+
 // PulumiProgram reports whether a file may be a Pulumi program: a Python,
 // TypeScript or JavaScript file that imports a provider SDK.
 func PulumiProgram(name string, src []byte) bool {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".py":
-		return strings.Contains(string(src), "pulumi_")
+		return bytes.Contains(src, pulumiPy)
 	case ".ts", ".js", ".mjs", ".cjs":
-		return strings.Contains(string(src), "@pulumi/")
+		return bytes.Contains(src, pulumiJS)
 	}
 	return false
 }
@@ -402,16 +405,26 @@ func (p *codeParser) object(depth int) Value {
 				p.pos++
 			}
 			key = string(p.src[s:p.pos])
+		case c == ')' || c == ']':
+			return out // malformed: the enclosing call or list ends here
 		default:
+			start := p.pos
 			p.skip() // a spread or computed key
+			if p.pos == start {
+				p.pos++
+			}
 			continue
 		}
 		p.space()
 		if p.pos >= len(p.src) || p.src[p.pos] != ':' {
 			if key != "" && p.pos < len(p.src) && (p.src[p.pos] == ',' || p.src[p.pos] == '}') {
 				out.set(key, unknown()) // JS shorthand { name }
-			} else {
-				p.skip()
+				continue
+			}
+			start := p.pos
+			p.skip()
+			if p.pos == start && p.pos < len(p.src) && p.src[p.pos] != '}' {
+				return out // a closer that is not ours: malformed
 			}
 			continue
 		}
