@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -12,7 +13,10 @@ import (
 // telling a candidate costs nothing more. They are chosen for rare first
 // bytes: CloudFormation types (AWS::), ARM types (Microsoft.), plan and
 // state JSON (root_module), cloud controllers' API groups, Pulumi SDKs.
-var Hints = []string{"AWS::", "Microsoft.", "root_module", "cnrm.cloud", "k8s.aws", "upbound.io", "azure.com/v", "@pulumi/", "pulumi_"}
+var Hints = append(slices.Clone(structHints), "@pulumi/", "pulumi_")
+
+// structHints are the hints of the JSON and YAML forms.
+var structHints = []string{"AWS::", "Microsoft.", "root_module", "cnrm.cloud", "k8s.aws", "upbound.io", "azure.com/v"}
 
 // Candidate reports whether a file may declare cloud resources in one of
 // the per-file forms (everything but Terraform HCL and Bicep, which are
@@ -37,7 +41,7 @@ func CandidateHits(name string, has func(hint string) bool) bool {
 	if pulumiProgram(b) {
 		return true
 	}
-	for _, h := range Hints[:7] {
+	for _, h := range structHints {
 		if has(h) {
 			return true
 		}
