@@ -201,7 +201,9 @@ func (p *bicepParser) resource(prepass bool, parentType, parentSym string, line,
 	}
 	p.pos++
 	p.space(false)
-	cond := false
+	cond, expand := false, false
+	var vars []string
+	var items []Value
 	switch {
 	case p.hasWord("if"):
 		p.ident()
@@ -215,9 +217,22 @@ func (p *bicepParser) resource(prepass bool, parentType, parentSym string, line,
 		if p.hasWord("for") {
 			p.ident()
 			p.space(false)
-			for _, v := range p.loopVars() {
-				p.shadow[v] = true
-				defer delete(p.shadow, v)
+			vars = p.loopVars()
+			p.space(false)
+			if p.hasWord("in") {
+				p.ident()
+				p.space(false)
+				id := p.ident()
+				p.space(false)
+				if l := p.lits[id]; p.peek() == ':' && l.Type == List && !prepass {
+					items, expand = l.L, true
+				}
+			}
+			if !expand {
+				for _, v := range vars {
+					p.shadow[v] = true
+					defer delete(p.shadow, v)
+				}
 			}
 			for p.pos < len(p.src) && p.peek() != ':' && p.peek() != '\n' {
 				if p.peek() == '(' {
@@ -230,13 +245,14 @@ func (p *bicepParser) resource(prepass bool, parentType, parentSym string, line,
 				p.pos++
 			}
 			p.space(true)
+			cond = !expand
 			if p.hasWord("if") {
 				p.ident()
 				p.space(false)
 				p.skipBalanced()
 				p.space(true)
+				cond = true
 			}
-			cond = true
 		}
 	}
 	typ, _, _ := strings.Cut(t, "@")
@@ -245,6 +261,35 @@ func (p *bicepParser) resource(prepass bool, parentType, parentSym string, line,
 	}
 	if p.peek() != '{' {
 		p.skipStatement()
+		return
+	}
+	if expand { // a loop over a literal array: one declaration per item
+		start, startLine := p.pos, p.line
+		for i, it := range items {
+			p.pos, p.line = start, startLine
+			saved := map[string]Value{}
+			for j, v := range vars {
+				saved[v] = p.lits[v]
+				p.lits[v] = it
+				if j == 1 {
+					p.lits[v] = number(float64(i))
+				}
+			}
+			body := p.object(0, typ, sym, depth, prepass)
+			for v, old := range saved {
+				p.lits[v] = old
+			}
+			if !existing && body.Type == Map {
+				p.declare(typ, fmt.Sprintf("%s[%d]", sym, i), parentSym, line, body, cond)
+			}
+		}
+		if len(items) == 0 {
+			p.skipBalanced()
+		}
+		p.space(true)
+		if p.peek() == ']' {
+			p.pos++
+		}
 		return
 	}
 	body := p.object(0, typ, sym, depth, prepass)
@@ -257,12 +302,16 @@ func (p *bicepParser) resource(prepass bool, parentType, parentSym string, line,
 	if prepass || existing || body.Type != Map {
 		return
 	}
+	p.declare(typ, sym, parentSym, line, body, cond)
+}
+
+func (p *bicepParser) declare(typ, addr, parentSym string, line int, body Value, cond bool) {
 	if parentSym != "" {
 		if _, has := body.M["parent"]; !has {
 			body.set("parent", refTo(p.prefix+parentSym))
 		}
 	}
-	p.u.Declared = append(p.u.Declared, Declared{Form: FormARM, Type: typ, Address: p.prefix + sym, File: p.file, Line: line, Body: body, Conditional: cond})
+	p.u.Declared = append(p.u.Declared, Declared{Form: FormARM, Type: typ, Address: p.prefix + addr, File: p.file, Line: line, Body: body, Conditional: cond})
 }
 
 // module reads `module sym 'path' = [if (...)|[for ...:] {...}`; a local
@@ -375,10 +424,12 @@ func (p *bicepParser) value(depth int) Value {
 			v = Value{Type: Null}
 		case p.shadow[id]:
 			v = unknown() // a loop variable
+		case id != "" && p.lits[id].Known() && p.atEnd(false):
+			v = p.lits[id] // a literal param or var, or the item of a loop (which shadows a symbol)
+		case id != "" && p.lits[id].Type == Map && p.peek() == '.':
+			v = p.member(p.lits[id]) // item.name, item.model.format
 		case id != "" && p.syms[id] && p.atEnd(true):
 			v = refTo(p.prefix + id)
-		case id != "" && p.lits[id].Known() && p.atEnd(false):
-			v = p.lits[id]
 		case id != "" && p.syms[id]:
 			v = refTo(p.prefix + id) // sym.id, sym.name, sym.properties.x
 		default:
@@ -694,5 +745,24 @@ func (p *bicepParser) loopVars() []string {
 		}
 		p.pos++
 	}
+	if p.peek() == ')' {
+		p.pos++
+	}
 	return out
+}
+
+// member reads a chain of .name accesses on a literal object; a missing
+// member is unknown.
+func (p *bicepParser) member(v Value) Value {
+	for p.peek() == '.' && v.Known() {
+		p.pos++
+		k := p.ident()
+		x, absent := v.field(k)
+		if absent || k == "" {
+			v = unknown()
+			break
+		}
+		v = x
+	}
+	return v
 }

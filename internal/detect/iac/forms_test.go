@@ -452,3 +452,102 @@ acct = cognitiveservices.Account("acct",
 		t.Errorf("vertex endpoint %+v", got["chat"])
 	}
 }
+
+func TestBicepLoopsOverLiteralArrays(t *testing.T) {
+	c := load(t)
+	res, errs := BicepUnits([]*BicepFile{NewBicepFile("main.bicep", []byte(`
+var models = [
+  { name: 'gpt-4o', version: '2024-11-20', rai: 'strict' }
+  { name: 'gpt-4o-mini', version: '2024-07-18' }
+]
+var none = []
+resource acct 'Microsoft.CognitiveServices/accounts@2024-10-01' existing = { name: 'oai' }
+resource dep 'Microsoft.CognitiveServices/accounts/deployments@2024-10-01' = [for (m, i) in models: {
+  parent: acct
+  name: m.name
+  properties: {
+    model: { format: 'OpenAI', name: m.name, version: m.version }
+    raiPolicyName: m.rai
+  }
+}]
+resource never 'Microsoft.CognitiveServices/accounts/deployments@2024-10-01' = [for m in none: { name: m.name }]
+`))})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	got := map[string]Resource{}
+	for i := range res.Units {
+		for _, r := range c.Resources(&res.Units[i]) {
+			got[r.Address] = r
+		}
+	}
+	if len(got) != 2 {
+		t.Fatalf("want dep[0] and dep[1] (an empty loop declares nothing), got %v", got)
+	}
+	want(t, got["dep[0]"], map[string]any{"guardrail.policy": "strict", "guardrail.attached": true, "iac.conditional": false})
+	want(t, got["dep[1]"], nil, "guardrail.attached") // the item has no rai: reading it is a deployment error, so unknown
+	if m := got["dep[1]"].Model; m == nil || m.Name != "gpt-4o-mini" || m.Version != "2024-07-18" || got["dep[1]"].Name != "gpt-4o-mini" {
+		t.Errorf("dep[1] model %+v name %q", m, got["dep[1]"].Name)
+	}
+}
+
+func TestTerraformForEachOverLiterals(t *testing.T) {
+	c := load(t)
+	res := tf(t, map[string]string{"main.tf": `
+variable "deployments" {
+  default = {
+    chat  = { model = "gpt-4o", version = "2024-11-20", rai = "strict" }
+    embed = { model = "text-embedding-3-large", version = "1", rai = null }
+  }
+}
+resource "azurerm_cognitive_deployment" "d" {
+  for_each             = var.deployments
+  name                 = each.key
+  cognitive_account_id = azurerm_cognitive_account.a.id
+  rai_policy_name      = each.value.rai
+  model {
+    format  = "OpenAI"
+    name    = each.value.model
+    version = each.value.version
+  }
+  sku {
+    name = "Standard"
+  }
+}
+resource "google_workbench_instance" "wb" {
+  for_each = toset(["alice", "bob"])
+  name     = "wb-${each.key}"
+  location = "us-central1-a"
+}
+resource "google_workbench_instance" "dyn" {
+  for_each = var.unknown_users
+  name     = each.key
+  location = "us-central1-a"
+}`})
+	got := map[string]Resource{}
+	for i := range res.Units {
+		for _, r := range c.Resources(&res.Units[i]) {
+			got[r.Address] = r
+		}
+	}
+	if len(got) != 5 {
+		t.Fatalf("want 2 deployments, 2 workbenches and 1 conditional one, got %d: %v", len(got), keysOf(got))
+	}
+	want(t, got[`azurerm_cognitive_deployment.d["chat"]`], map[string]any{"guardrail.policy": "strict", "guardrail.attached": true, "iac.conditional": false})
+	want(t, got[`azurerm_cognitive_deployment.d["embed"]`], map[string]any{"guardrail.attached": false})
+	if m := got[`azurerm_cognitive_deployment.d["embed"]`].Model; m == nil || m.Name != "text-embedding-3-large" {
+		t.Errorf("embed model %+v", m)
+	}
+	if got[`google_workbench_instance.wb["bob"]`].Name != "wb-bob" {
+		t.Errorf("workbench name %q", got[`google_workbench_instance.wb["bob"]`].Name)
+	}
+	want(t, got["google_workbench_instance.dyn"], map[string]any{"iac.conditional": true})
+}
+
+func keysOf(m map[string]Resource) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -224,10 +224,25 @@ func (ev *tfEval) instance(u *Unit, m *tfModule, prefix string, inputs map[strin
 				d.Conditional = true
 			}
 		}
-		if r.Body.Attributes["for_each"] != nil {
-			d.Conditional = true
-		}
 		d.Region = regions[providerOf(r)]
+		if fe := r.Body.Attributes["for_each"]; fe != nil {
+			keys, vals, ok := forEachItems(s.eval(fe.Expr))
+			if !ok { // not literal: declared once, conditional
+				d.Conditional = true
+				d.Body = s.body(r.Body)
+				u.Declared = append(u.Declared, azapi(d))
+				continue
+			}
+			for i, k := range keys { // one instance per key, as Terraform addresses them
+				s.each = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(k), "value": vals[i]})
+				inst := d
+				inst.Address = fmt.Sprintf("%s[%q]", d.Address, k)
+				inst.Body = s.body(r.Body)
+				u.Declared = append(u.Declared, azapi(inst))
+			}
+			s.each = cty.NilVal
+			continue
+		}
 		d.Body = s.body(r.Body)
 		u.Declared = append(u.Declared, azapi(d))
 	}
@@ -288,6 +303,7 @@ type tfScope struct {
 	busy     map[string]bool
 	declared map[string]bool
 	depth    int
+	each     cty.Value // each.key and each.value of the for_each instance being read
 }
 
 // providerRegions reads the default (unaliased) provider blocks' literal
@@ -399,6 +415,11 @@ func (s *tfScope) eval(e hclsyntax.Expression) cty.Value {
 					locals[a.Name] = s.local(a.Name)
 				}
 			}
+		case "each":
+			ctx.Variables["each"] = cty.DynamicVal
+			if s.each != cty.NilVal {
+				ctx.Variables["each"] = s.each
+			}
 		default:
 			ctx.Variables[root] = cty.DynamicVal
 		}
@@ -450,6 +471,8 @@ var safeFunctions = map[string]function.Function{
 	"tostring": stdlib.MakeToFunc(cty.String), "tobool": stdlib.MakeToFunc(cty.Bool), "tonumber": stdlib.MakeToFunc(cty.Number),
 	"jsonencode": stdlib.JSONEncodeFunc, "contains": stdlib.ContainsFunc, "element": stdlib.ElementFunc,
 	"trimspace": stdlib.TrimSpaceFunc, "try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
+	"toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)), "tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
+	"tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 }
 
 // fromCty converts an evaluated value.
@@ -495,4 +518,36 @@ func fromCty(v cty.Value) Value {
 func TerraformFile(name string) bool {
 	b := strings.ToLower(path.Base(name))
 	return strings.HasSuffix(b, ".tf") || b == "terraform.tfvars" || strings.HasSuffix(b, ".auto.tfvars")
+}
+
+// maxForEach bounds the instances one for_each expands to.
+const maxForEach = 256
+
+// forEachItems returns the keys and values of a for_each value that is
+// wholly known: a map or object (by key), or a set or list of strings
+// (each.value is the key). ok is false for anything else.
+func forEachItems(v cty.Value) (keys []string, vals []cty.Value, ok bool) {
+	v, _ = v.UnmarkDeep()
+	if !v.IsWhollyKnown() || v.IsNull() || v.LengthInt() > maxForEach {
+		return nil, nil, false
+	}
+	t := v.Type()
+	switch {
+	case t.IsMapType() || t.IsObjectType():
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			keys, vals = append(keys, k.AsString()), append(vals, e)
+		}
+	case t.IsSetType() || t.IsListType() || t.IsTupleType():
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			if !e.Type().Equals(cty.String) || e.IsNull() {
+				return nil, nil, false
+			}
+			keys, vals = append(keys, e.AsString()), append(vals, e)
+		}
+	default:
+		return nil, nil, false
+	}
+	return keys, vals, true
 }
