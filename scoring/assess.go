@@ -266,12 +266,25 @@ func production(a *model.Asset) bool {
 }
 
 // declaredInCode reports whether an asset is a cloud resource declared in
-// infrastructure as code (not a live one): it is judged only by the
-// controls that take evidence from source, so a resource and the code that
-// declares it are never counted twice by one control.
+// infrastructure as code or through a cloud controller on a cluster (not a
+// live one): it is judged only by the controls written for declarations,
+// so a resource and what declares it are never counted twice by one
+// control.
 func declaredInCode(a *model.Asset) bool {
 	_, ok := a.Fact("iac.cloud")
 	return ok
+}
+
+// declaredControl reports whether a control judges declarations: it takes
+// evidence from the collectors that read them (source, kubernetes) and no
+// cloud's.
+func declaredControl(c *Control) bool {
+	for _, e := range c.EvidenceFrom {
+		if e == "aws" || e == "gcp" || e == "azure" {
+			return false
+		}
+	}
+	return slices.Contains(c.EvidenceFrom, "source")
 }
 
 func evaluateAssets(inv model.Inventory, cat *Catalog, ev *evidence) map[*Control]*tally {
@@ -315,7 +328,7 @@ func evaluateAssets(inv model.Inventory, cat *Catalog, ev *evidence) map[*Contro
 						if len(c.DeploymentTypes) > 0 && !slices.Contains(c.DeploymentTypes, a.DeploymentType) {
 							continue
 						}
-						if code && !slices.Contains(c.EvidenceFrom, "source") {
+						if code && !declaredControl(c) {
 							continue // a live resource's control; declared ones have their own
 						}
 						if vars == nil {

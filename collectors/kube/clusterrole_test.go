@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/aisight/aisight/internal/detect/fingerprint"
+	"github.com/aisight/aisight/internal/detect/iac"
 )
 
 // The shipped ClusterRole is generated from the collector's reads and the
@@ -20,7 +21,11 @@ func TestShippedClusterRoleIsGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(string(ClusterRoleYAML(cat)), string(b)); d != "" {
+	ic, err := iac.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(ClusterRoleYAML(cat, ic)), string(b)); d != "" {
 		t.Errorf("deploy/kubernetes/base/clusterrole.yaml is stale; run make generate (-generated +file):\n%s", d)
 	}
 }

@@ -3,6 +3,7 @@ package kube
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
@@ -28,8 +29,22 @@ func discover(ctx context.Context, rc rest.Interface) (servedResources, string, 
 		if _, dup := out[key]; !dup {
 			out[key] = r.GroupVersionResource
 		}
+		if kk := kindKey(r.Group, r.Kind); r.Kind != "" && !strings.Contains(r.Resource, "/") {
+			if _, dup := out[kk]; !dup {
+				out[kk] = r.GroupVersionResource
+			}
+		}
 	}
 	return out, served.Version, nil
+}
+
+// kindKey is the key of a served kind (beside group/resource keys).
+func kindKey(group, kind string) string { return "kind:" + group + "/" + kind }
+
+// byKind returns the served resource of a group's kind.
+func (s servedResources) byKind(group, kind string) (schema.GroupVersionResource, bool) {
+	gvr, ok := s[kindKey(group, kind)]
+	return gvr, ok
 }
 
 func (s servedResources) get(group, resource string) (schema.GroupVersionResource, bool) {
@@ -40,8 +55,8 @@ func (s servedResources) get(group, resource string) (schema.GroupVersionResourc
 // inGroup lists the served resources of a group (e.g. Gatekeeper constraints).
 func (s servedResources) inGroup(group string) []schema.GroupVersionResource {
 	var out []schema.GroupVersionResource
-	for _, gvr := range s {
-		if gvr.Group == group {
+	for k, gvr := range s {
+		if gvr.Group == group && !strings.HasPrefix(k, "kind:") {
 			out = append(out, gvr)
 		}
 	}

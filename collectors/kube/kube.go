@@ -35,6 +35,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/internal/detect/fingerprint"
+	"github.com/aisight/aisight/internal/detect/iac"
 	"github.com/aisight/aisight/model"
 )
 
@@ -75,6 +76,7 @@ type Options struct {
 type Collector struct {
 	opts     Options
 	cat      *fingerprint.Catalog
+	iac      *iac.Catalog
 	clusters map[string]cluster // by scope ID
 	order    []model.Scope
 }
@@ -102,7 +104,11 @@ func New(o Options, cat *fingerprint.Catalog) (*Collector, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Collector{opts: o, cat: cat, clusters: map[string]cluster{}}
+	ic, err := iac.Load()
+	if err != nil {
+		return nil, err
+	}
+	c := &Collector{opts: o, cat: cat, iac: ic, clusters: map[string]cluster{}}
 	for _, cl := range cs {
 		s := model.Scope{ID: "kubernetes:" + cl.name, Provider: Name, Kind: "cluster", Name: cl.name, Account: hostOf(cl.config.Host)}
 		c.clusters[s.ID] = cl

@@ -18,6 +18,7 @@ import (
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/kube"
 	"github.com/aisight/aisight/internal/detect/fingerprint"
+	"github.com/aisight/aisight/internal/detect/iac"
 	"github.com/aisight/aisight/internal/sim/apiserver"
 	"github.com/aisight/aisight/internal/testenv/goldentest"
 	"github.com/aisight/aisight/model"
@@ -45,6 +46,13 @@ func thirdPartyCRDs(t testing.TB) []apiserver.CRD {
 	var out []apiserver.CRD
 	for _, r := range cat.ServingResources {
 		out = append(out, apiserver.CRD{Group: r.Group, Version: r.Version, Kind: r.Kind, Plural: r.Plural, ClusterScoped: r.ClusterScoped})
+	}
+	ic, err := iac.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range ic.KubeTypes() { // cloud controllers' AI kinds (served at an assumed version)
+		out = append(out, apiserver.CRD{Group: k.Group, Version: "v1beta1", Kind: k.Kind, Plural: k.Plural})
 	}
 	return append(out, policyCRDs...)
 }
@@ -140,11 +148,29 @@ func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
 	}
 	var ids []string
 	byID := map[string]model.Asset{}
+	var cloudAI []model.Asset
 	for _, a := range inv.Assets {
+		if a.DeploymentType == model.PaaS { // a cloud controller's object: checked below
+			cloudAI = append(cloudAI, a)
+			continue
+		}
 		ids = append(ids, a.ID)
 		byID[a.ID] = a
 		if a.Kind != model.KindInferenceWorkload || a.DeploymentType != model.SelfHosted || a.Provider != kube.Name {
 			t.Errorf("%s: kind %s, type %s, provider %s", a.ID, a.Kind, a.DeploymentType, a.Provider)
+		}
+	}
+	// The Vertex AI endpoint declared through Config Connector is the one
+	// cloud AI resource of the estate, with the facts the file reader gives.
+	if len(cloudAI) != 1 || cloudAI[0].ID != "k8s://test/ops/vertexaiendpoint/chat-endpoint" || cloudAI[0].Kind != model.KindEndpoint ||
+		cloudAI[0].Name != "chat-endpoint" || cloudAI[0].Region != "us-central1" {
+		t.Errorf("cloud AI declared in the cluster: %+v", cloudAI)
+	} else {
+		for k, v := range map[string]any{"iac.form": "kubernetes", "iac.cloud": "gcp", "encryption.cmek": true, "network.public_access": true,
+			"iac.resource_type": "vertexai.cnrm.cloud.google.com/VertexAIEndpoint"} {
+			if f, ok := cloudAI[0].Fact(k); !ok || f.Value != v {
+				t.Errorf("cloud AI fact %s = %v, want %v", k, f.Value, v)
+			}
 		}
 	}
 	want := expectedWorkloads(t, "test")
@@ -279,7 +305,19 @@ func TestCollectorFindsExactlyTheAIWorkloads(t *testing.T) {
 
 // expectedWorkloads is the ground truth of testdata/estate.yaml: the IDs of
 // the objects annotated aisight.test/expect: ai-workload, sorted.
+// expectedAssets counts what the collector must report of the estate: its
+// AI workloads and its cloud AI resources declared through controllers.
+func expectedAssets(t *testing.T, cluster string) int {
+	t.Helper()
+	return len(expectedWorkloads(t, cluster)) + len(expectedMarked(t, cluster, "cloud-ai"))
+}
+
 func expectedWorkloads(t *testing.T, cluster string) []string {
+	t.Helper()
+	return expectedMarked(t, cluster, "ai-workload")
+}
+
+func expectedMarked(t *testing.T, cluster, mark string) []string {
 	t.Helper()
 	b, err := os.ReadFile("testdata/estate.yaml")
 	if err != nil {
@@ -298,7 +336,7 @@ func expectedWorkloads(t *testing.T, cluster string) []string {
 		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
 			t.Fatalf("estate.yaml: %v", err)
 		}
-		if obj.Metadata.Annotations["aisight.test/expect"] == "ai-workload" {
+		if obj.Metadata.Annotations["aisight.test/expect"] == mark {
 			out = append(out, "k8s://"+cluster+"/"+obj.Metadata.Namespace+"/"+strings.ToLower(obj.Kind)+"/"+obj.Metadata.Name)
 		}
 	}

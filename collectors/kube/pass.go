@@ -104,6 +104,7 @@ func (p *pass) run(ctx context.Context) error {
 		return collectors.Join(classify, p.workloadErrs...)
 	}
 	p.listCustom(ctx)
+	p.listCloudControllers(ctx)
 	keys := make([]string, 0, len(p.found))
 	for k := range p.found {
 		keys = append(keys, k)

@@ -96,8 +96,8 @@ func TestDeniedResourcesLeaveFactsUnknown(t *testing.T) {
 	if run.Status != model.StatusPartial || run.ErrorClass != model.ErrDenied {
 		t.Fatalf("run status %s class %s (%s), want partial/denied", run.Status, run.ErrorClass, run.Error)
 	}
-	if want := len(expectedWorkloads(t, "test")); len(inv.Assets) != want {
-		t.Errorf("%d assets, want the %d AI workloads still found", len(inv.Assets), want)
+	if want := expectedAssets(t, "test"); len(inv.Assets) != want {
+		t.Errorf("%d assets, want the %d AI workloads and cloud AI resources still found", len(inv.Assets), want)
 	}
 	for _, a := range inv.Assets {
 		for _, k := range []string{"rbac.cluster_admin", "rbac.wildcard_verbs", "network.egress_restricted", "exposure.ingresses"} {
@@ -137,7 +137,7 @@ func TestBadCredentialsFailOneClusterOnly(t *testing.T) {
 	if r := status["stale"]; r.Status != model.StatusFailed || r.ErrorClass != model.ErrDenied {
 		t.Errorf("stale context: %s/%s %q, want failed/denied", r.Status, r.ErrorClass, r.Error)
 	}
-	if r := status["good"]; r.Status != model.StatusOK || r.Assets != len(expectedWorkloads(t, "good")) {
+	if r := status["good"]; r.Status != model.StatusOK || r.Assets != expectedAssets(t, "good") {
 		t.Errorf("good context: %s with %d assets (%s)", r.Status, r.Assets, r.Error)
 	}
 	ids := map[string]bool{}

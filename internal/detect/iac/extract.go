@@ -119,6 +119,9 @@ func (r *Resource) setFact(f model.Fact) {
 func (c *Catalog) read(u *Unit, d *Declared, e *Entry) Resource {
 	r := Resource{Declared: *d, Entry: e, Region: d.Region, Tags: d.Body.Tags()}
 	src := fmt.Sprintf("file:%s:%d", d.File, d.Line)
+	if strings.Contains(d.File, "://") {
+		src = d.File // a live object (a cloud controller's, read from a cluster)
+	}
 	if v, st := u.get(d.Body, e.Name); st == found {
 		r.Name, _ = v.text()
 	}

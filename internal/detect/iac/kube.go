@@ -48,3 +48,56 @@ func kubeController(file string, root *yaml.Node) (Declared, bool, error) {
 	}
 	return Declared{Form: FormKubernetes, Type: group + "/" + kind.Value, Address: addr, File: file, Line: root.Line, Body: body}, true, c.err
 }
+
+// KubeType is a cloud controller's kind the catalog knows, with the
+// resource name the API serves it under (its lower-case plural).
+type KubeType struct {
+	Group, Kind, Plural string
+}
+
+// KubeTypes lists the cloud controllers' kinds of the catalog, sorted.
+func (c *Catalog) KubeTypes() []KubeType {
+	var out []KubeType
+	for _, t := range c.Types(FormKubernetes) {
+		group, kind, _ := strings.Cut(t, "/")
+		out = append(out, KubeType{Group: group, Kind: kind, Plural: strings.ToLower(kind) + "s"})
+	}
+	return out
+}
+
+// KubeObject reads a live object of a cloud controller (from the
+// Kubernetes API, as unstructured JSON) as the file reader does:
+// attributes below spec (spec.forProvider for Crossplane), named
+// Kind/namespace/name.
+func KubeObject(obj map[string]any) (Declared, bool) {
+	budget := maxNodes
+	v := jsonValue(obj, nil, &budget)
+	av, _ := v.field("apiVersion")
+	kind, _ := v.field("kind")
+	avs, ok1 := av.text()
+	ks, ok2 := kind.text()
+	group, _, ok3 := strings.Cut(avs, "/")
+	if !ok1 || !ok2 || !ok3 {
+		return Declared{}, false
+	}
+	md, _ := v.field("metadata")
+	nv, _ := md.field("name")
+	nsv, _ := md.field("namespace")
+	name, _ := nv.text()
+	ns, _ := nsv.text()
+	body, absent := v.field("spec")
+	if fp, gone := body.field("forProvider"); !absent && !gone {
+		body = fp
+	}
+	if body.Type != Map {
+		body = newMap(0)
+	}
+	if _, has := body.M["name"]; !has && name != "" {
+		body.set("name", str(name))
+	}
+	addr := ks + "/" + name
+	if ns != "" {
+		addr = ks + "/" + ns + "/" + name
+	}
+	return Declared{Form: FormKubernetes, Type: group + "/" + ks, Address: addr, Body: body}, true
+}

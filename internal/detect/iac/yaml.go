@@ -165,6 +165,12 @@ func jsonValue(x any, expr func(string) Value, budget *int) Value {
 			return unknown()
 		}
 		return number(f)
+	case int64: // unstructured Kubernetes objects
+		return number(float64(t))
+	case float64:
+		return number(t)
+	case int:
+		return number(float64(t))
 	case string:
 		if expr != nil {
 			return expr(t)

@@ -1,0 +1,60 @@
+package kube
+
+import (
+	"context"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/aisight/aisight/internal/detect/iac"
+	"github.com/aisight/aisight/internal/detect/workload"
+	"github.com/aisight/aisight/model"
+)
+
+// listCloudControllers lists the objects of the cloud controllers the
+// cluster runs (Config Connector, AWS Controllers for Kubernetes,
+// Crossplane, Azure Service Operator) whose kinds the IaC catalog knows:
+// each is a cloud AI resource declared in the cluster, reported as the
+// source collector reports one declared in a file (the same kinds and
+// facts, internal/detect/iac), named k8s://cluster/ns/kind/name. A kind
+// whose list fails is a problem of the scope, not a failed scan.
+func (p *pass) listCloudControllers(ctx context.Context) {
+	u := iac.Unit{Root: p.cluster}
+	for _, t := range p.c.iac.KubeTypes() {
+		gvr, ok := p.served.byKind(t.Group, t.Kind)
+		if !ok {
+			continue
+		}
+		err := pages(ctx, p.c.opts.PageSize, p.dyn.Resource(gvr).List, func(l *unstructured.UnstructuredList) {
+			for i := range l.Items {
+				obj := &l.Items[i]
+				if obj.GetKind() == "" {
+					obj.SetKind(t.Kind)
+				}
+				if obj.GetAPIVersion() == "" {
+					obj.SetAPIVersion(gvr.GroupVersion().String())
+				}
+				if d, ok := iac.KubeObject(obj.Object); ok {
+					d.File = p.assetID(obj.GetNamespace(), t.Kind, obj.GetName()) // the facts' source
+					u.Declared = append(u.Declared, d)
+				}
+			}
+		})
+		if err != nil && ctx.Err() == nil {
+			problem(p.sink, gvr.Resource+"."+t.Group, err)
+		}
+	}
+	for _, r := range p.c.iac.Resources(&u) {
+		parts := strings.Split(r.Address, "/") // Kind/name or Kind/namespace/name
+		ns, name := "", parts[len(parts)-1]
+		if len(parts) == 3 {
+			ns = parts[1]
+		}
+		a := model.Asset{ID: p.assetID(ns, parts[0], name), Provider: Name, Scope: p.scope.ID, Region: r.Region,
+			Kind: r.Entry.Kind, DeploymentType: model.PaaS, Name: name, Tags: r.Tags, Owner: workload.Owner(r.Tags), Facts: r.Facts}
+		if r.Name != "" {
+			a.Name = r.Name
+		}
+		p.sink.Asset(a)
+	}
+}
