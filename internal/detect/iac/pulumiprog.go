@@ -110,7 +110,7 @@ func pulumiCode(file string, src []byte) Unit {
 	if len(aliases) == 0 {
 		return u
 	}
-	p := &codeParser{src: src, py: py, left: maxNodes}
+	p := &codeParser{src: src, py: py, left: maxNodes, vars: map[string]string{}}
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		if !isIdentStart(c) || i > 0 && (isIdent(src[i-1]) || src[i-1] == '.') {
@@ -157,6 +157,9 @@ func pulumiCode(file string, src []byte) Unit {
 			name = token + "@" + strconv.Itoa(lineAt(src, i))
 		}
 		u.Declared = append(u.Declared, Declared{Form: FormPulumi, Type: token, Address: name, File: file, Line: lineAt(src, i), Body: body})
+		if v := assignedTo(src, i); v != "" {
+			p.vars[v] = name
+		}
 		i = max(p.pos, j) - 1
 	}
 	return u
@@ -192,6 +195,10 @@ type codeParser struct {
 	pos  int
 	py   bool
 	left int
+	// vars are the program's variables that hold a resource read above
+	// (const cfg = new aws.sagemaker.EndpointConfiguration("cfg", ...)):
+	// cfg.name is a reference to it.
+	vars map[string]string
 }
 
 // args reads `(...)`: positional arguments in L, Python keyword
@@ -294,6 +301,7 @@ func (p *codeParser) value(depth int) Value {
 			p.pos++
 		}
 		id := string(p.src[s:p.pos])
+		root, _, member := strings.Cut(id, ".")
 		switch id {
 		case "True", "true":
 			v = boolean(true)
@@ -302,6 +310,10 @@ func (p *codeParser) value(depth int) Value {
 		case "None", "null", "undefined":
 			v = Value{Type: Null}
 		default:
+			if addr, ok := p.vars[root]; ok && member {
+				v = refTo(addr) // cfg.name, cfg.arn: the resource cfg holds
+				break
+			}
 			if p.pos < len(p.src) && p.src[p.pos] == '(' && p.py && strings.HasSuffix(id, "Args") {
 				a := p.args() // a Python XArgs(...) is an object of its keywords
 				v = Value{Type: Map, M: a.M, Keys: a.Keys}
@@ -457,4 +469,33 @@ func (p *codeParser) list(depth int) Value {
 		}
 	}
 	return out
+}
+
+// assignedTo returns the variable a constructor call at off is assigned to
+// (`const x = new ...`, `x = aws...(` in Python), or "".
+func assignedTo(src []byte, off int) string {
+	i := off
+	back := func() {
+		for i > 0 && (src[i-1] == ' ' || src[i-1] == '\t') {
+			i--
+		}
+	}
+	back()
+	if i >= 3 && string(src[i-3:i]) == "new" {
+		i -= 3
+		back()
+	}
+	if i == 0 || src[i-1] != '=' || i >= 2 && strings.ContainsRune("=!<>", rune(src[i-2])) {
+		return ""
+	}
+	i--
+	back()
+	end := i
+	for i > 0 && isIdent(src[i-1]) {
+		i--
+	}
+	if i == end {
+		return ""
+	}
+	return string(src[i:end])
 }
