@@ -98,6 +98,11 @@ type Attachment struct {
 	Types map[string][]string `yaml:"types"`
 	// Target lists the paths of the attribute that refers to the resource.
 	Target []string `yaml:"target"`
+	// Unit, instead of a target: the attachment applies to every resource
+	// of the unit of these kinds in its cloud and region (an account-level
+	// setting such as Bedrock model invocation logging).
+	Unit  []model.Kind `yaml:"unit"`
+	Cloud string       `yaml:"cloud"`
 	// When lists paths one of which the attachment must state (a
 	// diagnostic setting that sends logs, not only metrics).
 	When  []string `yaml:"when"`
@@ -163,8 +168,8 @@ func Parse(b []byte) (*Catalog, error) {
 	}
 	c.attachTypes = map[string]*Attachment{}
 	for _, a := range c.Attachments {
-		if a.Title == "" || a.Fact == "" || a.Value == nil || len(a.Target) == 0 {
-			return nil, fmt.Errorf("iac catalog: attachment %q: title, target, fact and value are required", a.Title)
+		if a.Title == "" || a.Fact == "" || a.Value == nil || (len(a.Target) == 0) == (len(a.Unit) == 0) || len(a.Unit) > 0 && a.Cloud == "" {
+			return nil, fmt.Errorf("iac catalog: attachment %q: title, fact, value and either a target or unit kinds with a cloud are required", a.Title)
 		}
 		for form, types := range a.Types {
 			for _, t := range types {

@@ -50,6 +50,14 @@ func (c *Catalog) Markdown() string {
 		for _, f := range Forms {
 			ts = append(ts, a.Types[f]...)
 		}
+		if len(a.Unit) > 0 {
+			var ks []string
+			for _, k := range a.Unit {
+				ks = append(ks, string(k))
+			}
+			p("| %s | `%s` | `%s` = %v on every %s %s declared with it (same region) |\n", a.Title, strings.Join(ts, "`, `"), a.Fact, a.Value, a.Cloud, strings.Join(ks, ", "))
+			continue
+		}
 		p("| %s | `%s` | `%s` = %v on the resource `%s` names |\n", a.Title, strings.Join(ts, "`, `"), a.Fact, a.Value, strings.Join(a.Target, "`/`"))
 	}
 	return b.String()

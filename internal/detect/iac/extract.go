@@ -2,6 +2,7 @@ package iac
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aisight/aisight/model"
@@ -70,16 +71,25 @@ func (c *Catalog) Resources(u *Unit) []Resource {
 		if a == nil {
 			continue
 		}
-		v, _ := u.get(d.Body, a.Target)
-		if v.Ref == "" {
-			continue
-		}
 		if len(a.When) > 0 {
 			if _, st := u.get(d.Body, a.When); st == absent {
 				continue
 			}
 		}
-		if f, ok := typed(a.Fact, a.Value, model.Declared, fmt.Sprintf("file:%s:%d", d.File, d.Line)); ok {
+		f, ok := typed(a.Fact, a.Value, model.Declared, fmt.Sprintf("file:%s:%d", d.File, d.Line))
+		if !ok {
+			continue
+		}
+		if len(a.Unit) > 0 { // every resource of these kinds in the unit, cloud and region
+			for j := range u.Declared {
+				o := &u.Declared[j]
+				if e := c.Lookup(o.Form, o.Type); e != nil && e.Provider == a.Cloud && o.Region == d.Region && slices.Contains(a.Unit, e.Kind) {
+					attached[o.Address] = append(attached[o.Address], f)
+				}
+			}
+			continue
+		}
+		if v, _ := u.get(d.Body, a.Target); v.Ref != "" {
 			attached[v.Ref] = append(attached[v.Ref], f)
 		}
 	}

@@ -551,3 +551,36 @@ func keysOf(m map[string]Resource) []string {
 	}
 	return out
 }
+
+func TestBedrockInvocationLoggingAppliesToTheUnit(t *testing.T) {
+	c := load(t)
+	res := tf(t, map[string]string{"main.tf": `
+provider "aws" {
+  region = "eu-west-1"
+}
+resource "aws_bedrock_model_invocation_logging_configuration" "this" {
+  logging_config {
+    text_data_delivery_enabled = true
+    cloudwatch_config {
+      log_group_name = "bedrock"
+      role_arn       = "arn:aws:iam::111122223333:role/bedrock-logs"
+    }
+  }
+}
+resource "aws_bedrockagent_agent" "a" {
+  agent_name       = "a"
+  foundation_model = "amazon.nova-pro-v1:0"
+}
+resource "google_vertex_ai_endpoint" "e" {
+  display_name = "e"
+  location     = "us-central1"
+}`})
+	got := map[string]Resource{}
+	for i := range res.Units {
+		for _, r := range c.Resources(&res.Units[i]) {
+			got[r.Address] = r
+		}
+	}
+	want(t, got["aws_bedrockagent_agent.a"], map[string]any{"logging.invocation_enabled": true})
+	want(t, got["google_vertex_ai_endpoint.e"], map[string]any{"logging.invocation_enabled": false}) // another cloud: its own default
+}
