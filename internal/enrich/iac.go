@@ -27,7 +27,8 @@ func declared(a *model.Asset) (string, bool) {
 
 // reconcileIaC links each AI resource declared in code with the live
 // resource it created, matched by cloud, kind and the cloud name the code
-// states (and the region, when the code states one). Then, for a cloud
+// states (and the region, the Google project and the Azure resource group,
+// when the code states them). Then, for a cloud
 // whose live collector read every scope:
 //
 //   - iac.declared on every live resource of a kind the scanned code
@@ -86,7 +87,7 @@ func reconcileIaC(inv *model.Inventory) {
 		var hits []int
 		if name != "" {
 			for _, j := range live[key{cloud, d.Kind, strings.ToLower(name)}] {
-				if d.Region == "" || sameRegion(d.Region, inv.Assets[j].Region) {
+				if (d.Region == "" || sameRegion(d.Region, inv.Assets[j].Region)) && samePlace(d, &inv.Assets[j]) {
 					hits = append(hits, j)
 				}
 			}
@@ -127,4 +128,22 @@ func sameRegion(code, live string) bool {
 	n := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "")) }
 	c, l := n(code), n(live)
 	return c == l || strings.HasPrefix(c, l+"-") || l == "" || l == "global"
+}
+
+// samePlace compares the project (Google) or resource group (Azure) a
+// declaration names, when it names one, with where the live resource is.
+func samePlace(d, l *model.Asset) bool {
+	if f, ok := d.Fact("iac.project"); ok {
+		p, _ := f.Value.(string)
+		if p != "" && l.Scope != "gcp:"+p && !strings.HasPrefix(l.Scope, "gcp:"+p+":") {
+			return false
+		}
+	}
+	if f, ok := d.Fact("iac.resource_group"); ok {
+		rg, _ := f.Value.(string)
+		if rg != "" && !strings.Contains(strings.ToLower(l.ID), "/resourcegroups/"+strings.ToLower(rg)+"/") {
+			return false
+		}
+	}
+	return true
 }

@@ -74,3 +74,37 @@ func TestReconcileDeclaredAndLive(t *testing.T) {
 	check("arn:agent/2", "iac.declared", nil)
 	check("file://r/infra#aws_bedrockagent_agent.a", "iac.live", true) // a match is still a match
 }
+
+func TestReconcileComparesProjectAndResourceGroup(t *testing.T) {
+	gcp := func(id, project string) model.Asset {
+		a := model.Asset{ID: id, Provider: "source", Kind: model.KindEndpoint, DeploymentType: model.PaaS, Name: "chat"}
+		a.SetFact(model.String("iac.cloud", "gcp", model.Declared, "t"))
+		a.SetFact(model.String("iac.cloud_name", "chat", model.Declared, "t"))
+		a.SetFact(model.String("iac.project", project, model.Declared, "t"))
+		return a
+	}
+	az := model.Asset{ID: "file://r/infra#azurerm_cognitive_account.a", Provider: "source", Kind: model.KindProject, DeploymentType: model.PaaS, Name: "oai"}
+	az.SetFact(model.String("iac.cloud", "azure", model.Declared, "t"))
+	az.SetFact(model.String("iac.cloud_name", "oai", model.Declared, "t"))
+	az.SetFact(model.String("iac.resource_group", "rg-ai", model.Declared, "t"))
+	inv := &model.Inventory{
+		Assets: []model.Asset{
+			gcp("file://r#in-p1", "p1"), gcp("file://r#in-p2", "p2"), az,
+			{ID: "//aiplatform.googleapis.com/projects/1/locations/us-central1/endpoints/9", Provider: "gcp", Scope: "gcp:p1:us-central1",
+				Kind: model.KindEndpoint, DeploymentType: model.PaaS, Name: "chat"},
+			{ID: "/subscriptions/s/resourceGroups/RG-AI/providers/Microsoft.CognitiveServices/accounts/oai", Provider: "azure", Scope: "azure:s",
+				Kind: model.KindProject, DeploymentType: model.PaaS, Name: "oai"},
+		},
+		Scan: model.Scan{CollectorRuns: []model.CollectorRun{{Collector: "gcp", Status: model.StatusOK}, {Collector: "azure", Status: model.StatusOK}}},
+	}
+	Apply(inv, Options{})
+	for id, want := range map[string]bool{"file://r#in-p1": true, "file://r#in-p2": false, "file://r/infra#azurerm_cognitive_account.a": true} {
+		for _, a := range inv.Assets {
+			if a.ID == id {
+				if f, ok := a.Fact("iac.live"); !ok || f.Value != want {
+					t.Errorf("%s: iac.live = %v (set %v), want %v", id, f.Value, ok, want)
+				}
+			}
+		}
+	}
+}

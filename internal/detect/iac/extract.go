@@ -19,8 +19,9 @@ type Declared struct {
 	// Conditional: the code may create it zero or several times (count,
 	// for_each, a CloudFormation Condition, a Bicep if or loop).
 	Conditional bool
-	// Region is the region the code's provider configuration states.
-	Region string
+	// Region is the region the code's provider configuration states, and
+	// Project its default project (Google).
+	Region, Project string
 }
 
 // Resource is a declared AI cloud resource as the catalog reads it.
@@ -162,6 +163,24 @@ func (c *Catalog) read(u *Unit, d *Declared, e *Entry) Resource {
 		model.Bool("iac.conditional", d.Conditional, model.Declared, src))
 	if r.Name != "" {
 		r.Facts = append(r.Facts, model.String("iac.cloud_name", r.Name, model.Declared, src))
+	}
+	// Where the code places it, when it says: the project (Google) or the
+	// resource group (Azure) reconciliation compares with the live one.
+	switch e.Provider {
+	case "gcp":
+		p := d.Project
+		if v, st := u.get(d.Body, []string{"project", "projectRef.external"}); st == found {
+			p, _ = v.text()
+		}
+		if p = strings.TrimPrefix(p, "projects/"); p != "" {
+			r.Facts = append(r.Facts, model.String("iac.project", p, model.Declared, src))
+		}
+	case "azure":
+		if v, st := u.get(d.Body, []string{"resource_group_name", "resource_group_name->name"}); st == found {
+			if rg, ok := v.text(); ok && rg != "" {
+				r.Facts = append(r.Facts, model.String("iac.resource_group", rg, model.Declared, src))
+			}
+		}
 	}
 	if e.ARMType != "" {
 		r.Facts = append(r.Facts, model.String("azure.resource_type", e.ARMType, model.Declared, src))

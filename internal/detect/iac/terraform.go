@@ -224,7 +224,7 @@ func (ev *tfEval) instance(u *Unit, m *tfModule, prefix string, inputs map[strin
 				d.Conditional = true
 			}
 		}
-		d.Region = regions[providerOf(r)]
+		d.Region, d.Project = regions[providerOf(r)], regions[providerOf(r)+":project"]
 		if fe := r.Body.Attributes["for_each"]; fe != nil {
 			keys, vals, ok := forEachItems(s.eval(fe.Expr))
 			if !ok { // not literal: declared once, conditional
@@ -320,6 +320,11 @@ func (s *tfScope) providerRegions(parent map[string]string) map[string]string {
 		if a := p.Body.Attributes["region"]; a != nil {
 			if v, ok := s.value(a.Expr).text(); ok {
 				out[p.Labels[0]] = v
+			}
+		}
+		if a := p.Body.Attributes["project"]; a != nil { // the google provider's default project
+			if v, ok := s.value(a.Expr).text(); ok {
+				out[p.Labels[0]+":project"] = v
 			}
 		}
 	}
