@@ -584,3 +584,37 @@ resource "google_vertex_ai_endpoint" "e" {
 	want(t, got["aws_bedrockagent_agent.a"], map[string]any{"logging.invocation_enabled": true})
 	want(t, got["google_vertex_ai_endpoint.e"], map[string]any{"logging.invocation_enabled": false}) // another cloud: its own default
 }
+
+func TestAzurePrivateEndpointAttachment(t *testing.T) {
+	c := load(t)
+	res := tf(t, map[string]string{"main.tf": `
+resource "azurerm_cognitive_account" "a" {
+  name     = "oai"
+  kind     = "OpenAI"
+  sku_name = "S0"
+  public_network_access_enabled = false
+}
+resource "azurerm_cognitive_account" "b" {
+  name     = "oai-b"
+  kind     = "OpenAI"
+  sku_name = "S0"
+}
+resource "azurerm_private_endpoint" "pe" {
+  name      = "pe-oai"
+  subnet_id = azurerm_subnet.s.id
+  private_service_connection {
+    name                           = "oai"
+    private_connection_resource_id = azurerm_cognitive_account.a.id
+    subresource_names              = ["account"]
+    is_manual_connection           = false
+  }
+}`})
+	got := map[string]Resource{}
+	for i := range res.Units {
+		for _, r := range c.Resources(&res.Units[i]) {
+			got[r.Address] = r
+		}
+	}
+	want(t, got["azurerm_cognitive_account.a"], map[string]any{"network.private_endpoint": true, "network.public_access": false})
+	want(t, got["azurerm_cognitive_account.b"], nil, "network.private_endpoint") // none named it: not stated
+}
