@@ -171,7 +171,7 @@ func (p *bicepParser) declarations(prepass bool) {
 		case "":
 			p.pos++ // not an identifier: step over it
 		default:
-			p.skipStatement()
+			p.skipLine()
 		}
 	}
 }
@@ -182,7 +182,7 @@ func (p *bicepParser) resource(prepass bool, parentType, parentSym string, line,
 	p.space(false)
 	t, ok := p.quoted()
 	if !ok || sym == "" {
-		p.skipStatement()
+		p.skipLine()
 		return
 	}
 	if prepass {
@@ -196,63 +196,16 @@ func (p *bicepParser) resource(prepass bool, parentType, parentSym string, line,
 		p.space(false)
 	}
 	if p.peek() != '=' {
-		p.skipStatement()
+		p.skipLine()
 		return
 	}
 	p.pos++
 	p.space(false)
-	cond, expand := false, false
-	var vars []string
-	var items []Value
-	switch {
-	case p.hasWord("if"):
-		p.ident()
-		p.space(false)
-		p.skipBalanced() // (condition)
-		p.space(false)
-		cond = true
-	case p.peek() == '[': // [for x in xs: {...}]
-		p.pos++
-		p.space(true)
-		if p.hasWord("for") {
-			p.ident()
-			p.space(false)
-			vars = p.loopVars()
-			p.space(false)
-			if p.hasWord("in") {
-				p.ident()
-				p.space(false)
-				id := p.ident()
-				p.space(false)
-				if l := p.lits[id]; p.peek() == ':' && l.Type == List && !prepass {
-					items, expand = l.L, true
-				}
-			}
-			if !expand {
-				for _, v := range vars {
-					p.shadow[v] = true
-					defer delete(p.shadow, v)
-				}
-			}
-			for p.pos < len(p.src) && p.peek() != ':' && p.peek() != '\n' {
-				if p.peek() == '(' {
-					p.skipBalanced()
-					continue
-				}
-				p.pos++
-			}
-			if p.peek() == ':' {
-				p.pos++
-			}
-			p.space(true)
-			cond = !expand
-			if p.hasWord("if") {
-				p.ident()
-				p.space(false)
-				p.skipBalanced()
-				p.space(true)
-				cond = true
-			}
+	h := p.header(!prepass)
+	if h.loop && !h.expand {
+		for _, v := range h.vars {
+			p.shadow[v] = true
+			defer delete(p.shadow, v)
 		}
 	}
 	typ, _, _ := strings.Cut(t, "@")
@@ -260,15 +213,15 @@ func (p *bicepParser) resource(prepass bool, parentType, parentSym string, line,
 		typ = parentType + "/" + typ
 	}
 	if p.peek() != '{' {
-		p.skipStatement()
+		p.skipLine()
 		return
 	}
-	if expand { // a loop over a literal array: one declaration per item
+	if h.expand { // a loop over a literal array: one declaration per item
 		start, startLine := p.pos, p.line
-		for i, it := range items {
+		for i, it := range h.items {
 			p.pos, p.line = start, startLine
 			saved := map[string]Value{}
-			for j, v := range vars {
+			for j, v := range h.vars {
 				saved[v] = p.lits[v]
 				p.lits[v] = it
 				if j == 1 {
@@ -280,10 +233,10 @@ func (p *bicepParser) resource(prepass bool, parentType, parentSym string, line,
 				p.lits[v] = old
 			}
 			if !existing && body.Type == Map {
-				p.declare(typ, fmt.Sprintf("%s[%d]", sym, i), parentSym, line, body, cond)
+				p.declare(typ, fmt.Sprintf("%s[%d]", sym, i), parentSym, line, body, h.cond)
 			}
 		}
-		if len(items) == 0 {
+		if len(h.items) == 0 {
 			p.skipBalanced()
 		}
 		p.space(true)
@@ -293,7 +246,7 @@ func (p *bicepParser) resource(prepass bool, parentType, parentSym string, line,
 		return
 	}
 	body := p.object(0, typ, sym, depth, prepass)
-	if cond {
+	if h.loop {
 		p.space(true)
 		if p.peek() == ']' {
 			p.pos++
@@ -302,7 +255,72 @@ func (p *bicepParser) resource(prepass bool, parentType, parentSym string, line,
 	if prepass || existing || body.Type != Map {
 		return
 	}
-	p.declare(typ, sym, parentSym, line, body, cond)
+	p.declare(typ, sym, parentSym, line, body, h.cond)
+}
+
+// header is what stands between a declaration's `=` and its body.
+type header struct {
+	cond   bool     // an `if`, or a loop that is not expanded: zero or more times
+	loop   bool     // a `[for ...: body]`: the body is followed by `]`
+	vars   []string // the loop's variables
+	expand bool     // the loop runs over a literal array: one declaration per item
+	items  []Value
+}
+
+// header reads `if (condition)` or `[for vars in xs:` (with an optional
+// `if (condition)` after the colon) up to the body. A loop over a literal
+// array is expanded when expand is asked (not in the prepass, not for
+// module statements).
+func (p *bicepParser) header(expand bool) header {
+	var h header
+	switch {
+	case p.hasWord("if"):
+		p.ident()
+		p.space(false)
+		p.skipBalanced() // (condition)
+		p.space(false)
+		h.cond = true
+	case p.peek() == '[':
+		p.pos++
+		p.space(true)
+		if !p.hasWord("for") {
+			return h
+		}
+		h.loop = true
+		p.ident()
+		p.space(false)
+		h.vars = p.loopVars()
+		p.space(false)
+		if p.hasWord("in") {
+			p.ident()
+			p.space(false)
+			id := p.ident()
+			p.space(false)
+			if l := p.lits[id]; expand && p.peek() == ':' && l.Type == List {
+				h.items, h.expand = l.L, true
+			}
+		}
+		for p.pos < len(p.src) && p.peek() != ':' && p.peek() != '\n' {
+			if p.peek() == '(' {
+				p.skipBalanced()
+				continue
+			}
+			p.pos++
+		}
+		if p.peek() == ':' {
+			p.pos++
+		}
+		p.space(true)
+		h.cond = !h.expand
+		if p.hasWord("if") {
+			p.ident()
+			p.space(false)
+			p.skipBalanced()
+			p.space(true)
+			h.cond = true
+		}
+	}
+	return h
 }
 
 func (p *bicepParser) declare(typ, addr, parentSym string, line int, body Value, cond bool) {
@@ -322,49 +340,29 @@ func (p *bicepParser) module(prepass bool, line int) {
 	p.space(false)
 	target, ok := p.quoted()
 	if !ok || sym == "" {
-		p.skipStatement()
+		p.skipLine()
 		return
 	}
 	p.space(false)
 	if p.peek() != '=' {
-		p.skipStatement()
+		p.skipLine()
 		return
 	}
 	p.pos++
 	p.space(false)
-	cond := false
-	loop := false
-	switch {
-	case p.hasWord("if"):
-		p.ident()
-		p.space(false)
-		p.skipBalanced()
-		p.space(false)
-		cond = true
-	case p.peek() == '[':
-		p.pos++
-		for p.pos < len(p.src) && p.peek() != ':' && p.peek() != '{' {
-			if p.peek() == '(' {
-				p.skipBalanced()
-				continue
-			}
-			if p.peek() == '\n' {
-				p.line++
-			}
-			p.pos++
+	h := p.header(false)
+	if h.loop {
+		for _, v := range h.vars {
+			p.shadow[v] = true
+			defer delete(p.shadow, v)
 		}
-		if p.peek() == ':' {
-			p.pos++
-		}
-		p.space(true)
-		cond, loop = true, true
 	}
 	if p.peek() != '{' {
-		p.skipStatement()
+		p.skipLine()
 		return
 	}
 	body := p.object(0, "", "", 0, true)
-	if loop {
+	if h.loop {
 		p.space(true)
 		if p.peek() == ']' {
 			p.pos++
@@ -377,7 +375,7 @@ func (p *bicepParser) module(prepass bool, line int) {
 	if absent {
 		params = newMap(0)
 	}
-	p.calls = append(p.calls, bicepCall{sym: sym, path: path.Clean(path.Join(path.Dir(p.file), target)), params: params, line: line, cond: cond})
+	p.calls = append(p.calls, bicepCall{sym: sym, path: path.Clean(path.Join(path.Dir(p.file), target)), params: params, line: line, cond: h.cond})
 }
 
 // value reads one expression: a literal, object or array is read; an
@@ -692,6 +690,8 @@ func (p *bicepParser) skipBalanced() {
 	}
 }
 
+// skipLine skips the rest of a statement: to the end of its line,
+// including any bracketed group that spans lines.
 func (p *bicepParser) skipLine() {
 	for p.pos < len(p.src) && p.src[p.pos] != '\n' {
 		if c := p.src[p.pos]; c == '(' || c == '[' || c == '{' {
@@ -705,10 +705,6 @@ func (p *bicepParser) skipLine() {
 		p.pos++
 	}
 }
-
-// skipStatement skips the rest of a statement (to the end of its line,
-// including any bracketed group that spans lines).
-func (p *bicepParser) skipStatement() { p.skipLine() }
 
 // restOfType skips a param's type (string, int, 'a' | 'b', object, a
 // user-defined type name, with ? or [] suffixes).
