@@ -25,36 +25,20 @@ func (p *pass) listCloudControllers(ctx context.Context) {
 		if !ok {
 			continue
 		}
-		err := pages(ctx, p.c.opts.PageSize, p.dyn.Resource(gvr).List, func(l *unstructured.UnstructuredList) {
-			for i := range l.Items {
-				obj := &l.Items[i]
-				if obj.GetKind() == "" {
-					obj.SetKind(t.Kind)
-				}
-				if obj.GetAPIVersion() == "" {
-					obj.SetAPIVersion(gvr.GroupVersion().String())
-				}
-				if d, ok := iac.KubeObject(obj.Object); ok {
-					d.File = p.assetID(obj.GetNamespace(), t.Kind, obj.GetName()) // the facts' source
-					u.Declared = append(u.Declared, d)
-				}
+		p.listObjects(ctx, gvr, t.Kind, func(obj *unstructured.Unstructured) {
+			if d, ok := iac.KubeObject(obj.Object); ok {
+				d.File = p.assetID(obj.GetNamespace(), t.Kind, obj.GetName()) // the asset's ID, and its facts' source
+				u.Declared = append(u.Declared, d)
 			}
 		})
-		if err != nil && ctx.Err() == nil {
-			problem(p.sink, gvr.Resource+"."+t.Group, err)
-		}
 	}
 	for _, r := range p.c.iac.Resources(&u) {
-		parts := strings.Split(r.Address, "/") // Kind/name or Kind/namespace/name
-		ns, name := "", parts[len(parts)-1]
-		if len(parts) == 3 {
-			ns = parts[1]
+		name := r.Name
+		if name == "" {
+			name = r.Address[strings.LastIndex(r.Address, "/")+1:]
 		}
-		a := model.Asset{ID: p.assetID(ns, parts[0], name), Provider: Name, Scope: p.scope.ID, Region: r.Region,
-			Kind: r.Entry.Kind, DeploymentType: model.PaaS, Name: name, Tags: r.Tags, Owner: workload.Owner(r.Tags), Facts: r.Facts}
-		if r.Name != "" {
-			a.Name = r.Name
-		}
-		p.sink.Asset(a)
+		// r.File is the object's asset ID (set above).
+		p.sink.Asset(model.Asset{ID: r.File, Provider: Name, Scope: p.scope.ID, Region: r.Region, Kind: r.Entry.Kind, DeploymentType: model.PaaS,
+			Name: name, Tags: r.Tags, Owner: workload.Owner(r.Tags), Facts: r.Facts})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/aisight/aisight/internal/detect/workload"
 )
@@ -17,24 +18,33 @@ func (p *pass) listCustom(ctx context.Context) {
 		if !ok {
 			continue
 		}
-		err := pages(ctx, p.c.opts.PageSize, p.dyn.Resource(gvr).List, func(l *unstructured.UnstructuredList) {
-			for i := range l.Items {
-				obj := &l.Items[i]
-				if obj.GetKind() == "" {
-					obj.SetKind(r.Kind)
-				}
-				if obj.GetAPIVersion() == "" {
-					obj.SetAPIVersion(gvr.GroupVersion().String())
-				}
-				w := workload.FromObject(obj.Object, p.c.cat)
-				w.Containers = append(w.Containers, p.children[obj.GetUID()]...)
-				key := workloadKey(obj.GetNamespace(), r.Kind, obj.GetName())
-				p.found[key] = &found{key: key, w: w, podLabels: p.childPods[obj.GetUID()], uid: obj.GetUID(), seenPod: true}
-			}
+		p.listObjects(ctx, gvr, r.Kind, func(obj *unstructured.Unstructured) {
+			w := workload.FromObject(obj.Object, p.c.cat)
+			w.Containers = append(w.Containers, p.children[obj.GetUID()]...)
+			key := workloadKey(obj.GetNamespace(), r.Kind, obj.GetName())
+			p.found[key] = &found{key: key, w: w, podLabels: p.childPods[obj.GetUID()], uid: obj.GetUID(), seenPod: true}
 		})
-		if err != nil && ctx.Err() == nil {
-			problem(p.sink, r.Plural+"."+r.Group, err)
+	}
+}
+
+// listObjects lists every object of a served custom resource, page by
+// page, each with its kind and apiVersion set (a list's items may omit
+// them). A list that fails is a problem of the scope, named by resource.
+func (p *pass) listObjects(ctx context.Context, gvr schema.GroupVersionResource, kind string, each func(*unstructured.Unstructured)) {
+	err := pages(ctx, p.c.opts.PageSize, p.dyn.Resource(gvr).List, func(l *unstructured.UnstructuredList) {
+		for i := range l.Items {
+			obj := &l.Items[i]
+			if obj.GetKind() == "" {
+				obj.SetKind(kind)
+			}
+			if obj.GetAPIVersion() == "" {
+				obj.SetAPIVersion(gvr.GroupVersion().String())
+			}
+			each(obj)
 		}
+	})
+	if err != nil && ctx.Err() == nil {
+		problem(p.sink, gvr.Resource+"."+gvr.Group, err)
 	}
 }
 
