@@ -84,8 +84,8 @@ func (c *Catalog) ReadFile(name string, src []byte) ([]Unit, error) {
 		case mapping(root, "format_version") != nil && (mapping(root, "planned_values") != nil || mapping(root, "values") != nil):
 			u, rerr = terraformPlan(name, root)
 		default:
-			d, ok, kerr := kubeController(name, root)
-			if ok && c.Lookup(FormKubernetes, d.Type) != nil {
+			d, ok, kerr := c.kubeController(name, root)
+			if ok {
 				kube.Declared = append(kube.Declared, d)
 			}
 			rerr = kerr

@@ -161,15 +161,7 @@ func (m *tfModule) declaresAnything() bool { return len(m.resources) > 0 || len(
 
 // localSource resolves a module call's literal local source to a directory.
 func localSource(dir string, call *hclsyntax.Block) (string, bool) {
-	a := call.Body.Attributes["source"]
-	if a == nil {
-		return "", false
-	}
-	v, diags := a.Expr.Value(nil)
-	if diags.HasErrors() || !v.Type().Equals(cty.String) || !v.IsKnown() || v.IsNull() {
-		return "", false
-	}
-	s := v.AsString()
+	s := literalSource(call)
 	if !strings.HasPrefix(s, "./") && !strings.HasPrefix(s, "../") {
 		return "", false
 	}
