@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/aisight/aisight/internal/detect/fingerprint"
+	"github.com/aisight/aisight/internal/detect/iac"
 	"github.com/aisight/aisight/internal/flagvalue"
 )
 
@@ -30,6 +31,9 @@ func NewMode() *flagvalue.Enum { return flagvalue.NewEnum(ModeAuto, ModeAuto, Mo
 type Env struct {
 	// Catalog is the loaded detection catalog.
 	Catalog *fingerprint.Catalog
+	// IaC is the loaded infrastructure-as-code catalog (nil: the source
+	// and Kubernetes collectors load the embedded one themselves).
+	IaC *iac.Catalog
 	// Logger receives the collector's logs.
 	Logger *slog.Logger
 	// Getenv reads the process environment (credential detection).

@@ -49,6 +49,9 @@ const DefaultPageSize = 500
 type Options struct {
 	// Kubeconfig is the kubeconfig path; empty uses $KUBECONFIG or ~/.kube/config.
 	Kubeconfig string
+	// IaC is the infrastructure-as-code catalog whose cloud-controller kinds
+	// are listed (default: the embedded one).
+	IaC *iac.Catalog
 	// KubeconfigPaths, when set, replace $KUBECONFIG and ~/.kube/config
 	// of the process (they come from collectors.Env).
 	KubeconfigPaths []string
@@ -104,11 +107,12 @@ func New(o Options, cat *fingerprint.Catalog) (*Collector, error) {
 	if err != nil {
 		return nil, err
 	}
-	ic, err := iac.Load()
-	if err != nil {
-		return nil, err
+	if o.IaC == nil {
+		if o.IaC, err = iac.Load(); err != nil {
+			return nil, err
+		}
 	}
-	c := &Collector{opts: o, cat: cat, iac: ic, clusters: map[string]cluster{}}
+	c := &Collector{opts: o, cat: cat, iac: o.IaC, clusters: map[string]cluster{}}
 	for _, cl := range cs {
 		s := model.Scope{ID: "kubernetes:" + cl.name, Provider: Name, Kind: "cluster", Name: cl.name, Account: hostOf(cl.config.Host)}
 		c.clusters[s.ID] = cl

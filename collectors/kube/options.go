@@ -65,7 +65,7 @@ func (s *Spec) Plan(_ context.Context, env collectors.Env) (collectors.Collector
 	if s.mode.Value == collectors.ModeOff {
 		return nil, "disabled by --kube=off", nil
 	}
-	opts := Options{Kubeconfig: s.kubeconfig, Contexts: s.contexts, ClusterName: s.clusterName, PageSize: s.pageSize, RequestTimeout: s.timeout, Logger: env.Logger, Secret: env.RegisterSecret}
+	opts := Options{Kubeconfig: s.kubeconfig, Contexts: s.contexts, ClusterName: s.clusterName, PageSize: s.pageSize, RequestTimeout: s.timeout, Logger: env.Logger, Secret: env.RegisterSecret, IaC: env.IaC}
 	opts.KubeconfigPaths = filepath.SplitList(env.Getenv("KUBECONFIG"))
 	if len(opts.KubeconfigPaths) == 0 && env.HomeDir != "" {
 		opts.KubeconfigPaths = []string{filepath.Join(env.HomeDir, ".kube", "config")}

@@ -59,5 +59,5 @@ func (s *Spec) Plan(_ context.Context, env collectors.Env) (collectors.Collector
 	if maxHash == 0 {
 		maxHash = -1 // the flag's 0 means never hash
 	}
-	return New(Options{Paths: env.Paths, NoIgnore: s.noIgnore, MaxFileSize: int64(s.maxFileSize), MaxHashSize: maxHash}, env.Catalog), reason, nil
+	return New(Options{Paths: env.Paths, NoIgnore: s.noIgnore, MaxFileSize: int64(s.maxFileSize), MaxHashSize: maxHash, IaC: env.IaC}, env.Catalog), reason, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/internal/detect/fingerprint"
+	"github.com/aisight/aisight/internal/detect/iac"
 	"github.com/aisight/aisight/internal/enrich"
 	"github.com/aisight/aisight/internal/output"
 	"github.com/aisight/aisight/internal/redact"
@@ -76,6 +77,7 @@ type Pipeline struct {
 	controls *scoring.Catalog
 	atts     []scoring.Attestation
 	catalog  *fingerprint.Catalog
+	iac      *iac.Catalog
 	registry *registry.Registry
 }
 
@@ -123,6 +125,9 @@ func New(cfg Config) (*Pipeline, error) {
 	if p.catalog, err = fingerprint.Load(); err != nil {
 		return nil, err
 	}
+	if p.iac, err = iac.Load(); err != nil {
+		return nil, err
+	}
 	if p.cfg.Scrub == nil {
 		p.cfg.Scrub = redact.New(p.catalog.KeyRanges)
 	}
@@ -157,7 +162,7 @@ func (p *Pipeline) Scrub() *redact.Scrubber { return p.cfg.Scrub }
 // configuration is wrong stops the scan (a *ConfigError naming it).
 func (p *Pipeline) Plans(ctx context.Context) ([]collectors.Plan, error) {
 	env := p.cfg.Env
-	env.Catalog, env.Logger = p.catalog, p.cfg.Logger
+	env.Catalog, env.IaC, env.Logger = p.catalog, p.iac, p.cfg.Logger
 	if env.Secret == nil {
 		env.Secret = p.cfg.Scrub.Register
 	}
