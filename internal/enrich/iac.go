@@ -7,13 +7,6 @@ import (
 	"github.com/aisight/aisight/model"
 )
 
-// declaredKinds are the kinds of cloud AI resources infrastructure as code
-// declares (internal/detect/iac): the kinds reconciled.
-var declaredKinds = map[model.Kind]bool{
-	model.KindAgent: true, model.KindKnowledgeBase: true, model.KindGuardrail: true, model.KindModel: true,
-	model.KindModelDeployment: true, model.KindEndpoint: true, model.KindNotebook: true, model.KindProject: true,
-}
-
 // declared reports whether an asset is a resource declared in code (and
 // which cloud declares it).
 func declared(a *model.Asset) (string, bool) {
@@ -50,22 +43,19 @@ func reconcileIaC(inv *model.Inventory) {
 	live := map[key][]int{}
 	for i := range inv.Assets {
 		a := &inv.Assets[i]
-		if a.DeploymentType != model.PaaS || !declaredKinds[a.Kind] {
+		if a.DeploymentType != model.PaaS {
 			continue
 		}
 		if _, isCode := declared(a); isCode {
 			continue
 		}
-		live[key{a.Provider, a.Kind, strings.ToLower(a.Name)}] = append(live[key{a.Provider, a.Kind, strings.ToLower(a.Name)}], i)
+		k := key{a.Provider, a.Kind, strings.ToLower(a.Name)}
+		live[k] = append(live[k], i)
 	}
-	complete := map[string]bool{}
+	complete := map[string]bool{} // every scope of the collector read
 	for _, r := range inv.Scan.CollectorRuns {
-		if _, seen := complete[r.Collector]; !seen {
-			complete[r.Collector] = true
-		}
-		if r.Status != model.StatusOK {
-			complete[r.Collector] = false
-		}
+		sofar, seen := complete[r.Collector]
+		complete[r.Collector] = (sofar || !seen) && r.Status == model.StatusOK
 	}
 	type ck struct {
 		cloud string
