@@ -358,6 +358,17 @@ func TestHostileInputIsBounded(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("alias bomb took %s", d)
 	}
+	// A Pulumi program of a great many resources is read to its end, with
+	// each resource's line.
+	var ts strings.Builder
+	ts.WriteString("import * as aws from \"@pulumi/aws\";\n")
+	for i := 0; i < 60_000; i++ {
+		fmt.Fprintf(&ts, "new aws.sagemaker.Model(\"m%d\", {});\n", i)
+	}
+	units, _ := c.ReadFile("index.ts", []byte(ts.String()))
+	if len(units) != 1 || len(units[0].Declared) < 50_000 || units[0].Declared[50_000-1].Line != 50_000+1 {
+		t.Errorf("a large program's resources were not all read with their lines")
+	}
 	// Bicep: a file nested past the budget is an error, not a crash.
 	deep := "resource a 'Microsoft.CognitiveServices/accounts@x' = {\n  p: " + strings.Repeat("{ a: ", 200) + strings.Repeat("}", 200) + "\n}\n"
 	if _, errs := BicepUnits([]*BicepFile{NewBicepFile("deep.bicep", []byte(deep))}); len(errs) == 0 {

@@ -111,6 +111,7 @@ func pulumiCode(file string, src []byte) Unit {
 		return u
 	}
 	p := &codeParser{src: src, py: py, left: maxNodes, vars: map[string]string{}}
+	lines := lineCounter{src: src, line: 1}
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		if !isIdentStart(c) || i > 0 && (isIdent(src[i-1]) || src[i-1] == '.') {
@@ -153,10 +154,11 @@ func pulumiCode(file string, src []byte) Unit {
 		for k, v := range args.M { // Python keyword arguments
 			body.M[k], body.Keys[k] = v, args.Keys[k]
 		}
+		line := lines.at(i)
 		if name == "" {
-			name = token + "@" + strconv.Itoa(lineAt(src, i))
+			name = token + "@" + strconv.Itoa(line)
 		}
-		u.Declared = append(u.Declared, Declared{Form: FormPulumi, Type: token, Address: name, File: file, Line: lineAt(src, i), Body: body})
+		u.Declared = append(u.Declared, Declared{Form: FormPulumi, Type: token, Address: name, File: file, Line: line, Body: body})
 		if v := assignedTo(src, i); v != "" {
 			p.vars[v] = name
 		}
@@ -176,14 +178,20 @@ func pulumiToken(pkg, module, class string) string {
 	return pkg + ":" + module + "/" + strings.ToLower(class[:1]) + class[1:] + ":" + class
 }
 
-func lineAt(src []byte, off int) int {
-	n := 1
-	for _, c := range src[:off] {
-		if c == '\n' {
-			n++
-		}
+// lineCounter gives the line of offsets that only grow, counting each
+// newline once: a file of many resources costs one pass, not one per
+// resource.
+type lineCounter struct {
+	src       []byte
+	off, line int
+}
+
+func (l *lineCounter) at(off int) int {
+	if off > l.off {
+		l.line += bytes.Count(l.src[l.off:off], []byte{'\n'})
+		l.off = off
 	}
-	return n
+	return l.line
 }
 
 func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
