@@ -57,6 +57,7 @@ type htmlControl struct {
 
 type htmlAsset struct {
 	Kind, Name, Provider, DeploymentType, Owner, Where, ID, Tags string
+	State                                                        string // IaC drift rows: live-but-undeclared or declared-but-not-live
 }
 
 type htmlRun struct {
@@ -182,11 +183,11 @@ func htmlData(r model.Report, o Options) map[string]any {
 	var drift []htmlAsset
 	for _, a := range notInCode {
 		drift = append(drift, htmlAsset{Kind: string(a.Kind), Name: a.Name, Provider: a.Provider, Where: firstNonEmpty(a.Region, a.Scope), ID: a.ID,
-			Tags: "live, declared in no scanned code"})
+			State: "live, declared in no scanned code"})
 	}
 	for _, a := range notLive {
 		drift = append(drift, htmlAsset{Kind: string(a.Kind), Name: a.Name, Provider: factString(a, "iac.cloud"), Where: location(a), ID: a.ID,
-			Tags: "declared, not live"})
+			State: "declared, not live"})
 	}
 	d["IaCDrift"] = drift
 	d["DeploymentTypes"] = model.DeploymentTypes
