@@ -53,6 +53,17 @@ func tf(t *testing.T, files map[string]string) TerraformResult {
 	return TerraformUnits(fs)
 }
 
+// byAddress reads every unit's AI resources, by address.
+func byAddress(c *Catalog, units []Unit) map[string]Resource {
+	got := map[string]Resource{}
+	for i := range units {
+		for _, r := range c.Resources(&units[i]) {
+			got[r.Address] = r
+		}
+	}
+	return got
+}
+
 func want(t *testing.T, r Resource, exp map[string]any, unknown ...string) {
 	t.Helper()
 	got := facts(r)
@@ -413,12 +424,7 @@ const dyn = new aws.sagemaker.NotebookInstance(name, { instanceType: size });
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]Resource{}
-	for i := range units {
-		for _, r := range c.Resources(&units[i]) {
-			got[r.Address] = r
-		}
-	}
+	got := byAddress(c, units)
 	if len(got) != 3 {
 		t.Fatalf("typescript: want 3 resources, got %v", got)
 	}
@@ -451,12 +457,7 @@ acct = cognitiveservices.Account("acct",
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = map[string]Resource{}
-	for i := range units {
-		for _, r := range c.Resources(&units[i]) {
-			got[r.Address] = r
-		}
-	}
+	got = byAddress(c, units)
 	want(t, got["chat"], map[string]any{"encryption.cmek": true, "network.public_access": true})
 	want(t, got["acct"], map[string]any{"network.public_access": true, "azure.sku": "S0"})
 	if got["chat"].Name != "chat-endpoint" || got["chat"].Region != "us-central1" {
@@ -486,12 +487,7 @@ resource never 'Microsoft.CognitiveServices/accounts/deployments@2024-10-01' = [
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	got := map[string]Resource{}
-	for i := range res.Units {
-		for _, r := range c.Resources(&res.Units[i]) {
-			got[r.Address] = r
-		}
-	}
+	got := byAddress(c, res.Units)
 	if len(got) != 2 {
 		t.Fatalf("want dep[0] and dep[1] (an empty loop declares nothing), got %v", got)
 	}
@@ -535,12 +531,7 @@ resource "google_workbench_instance" "dyn" {
   name     = each.key
   location = "us-central1-a"
 }`})
-	got := map[string]Resource{}
-	for i := range res.Units {
-		for _, r := range c.Resources(&res.Units[i]) {
-			got[r.Address] = r
-		}
-	}
+	got := byAddress(c, res.Units)
 	if len(got) != 5 {
 		t.Fatalf("want 2 deployments, 2 workbenches and 1 conditional one, got %d: %v", len(got), keysOf(got))
 	}
@@ -586,12 +577,7 @@ resource "google_vertex_ai_endpoint" "e" {
   display_name = "e"
   location     = "us-central1"
 }`})
-	got := map[string]Resource{}
-	for i := range res.Units {
-		for _, r := range c.Resources(&res.Units[i]) {
-			got[r.Address] = r
-		}
-	}
+	got := byAddress(c, res.Units)
 	want(t, got["aws_bedrockagent_agent.a"], map[string]any{"logging.invocation_enabled": true})
 	want(t, got["google_vertex_ai_endpoint.e"], map[string]any{"logging.invocation_enabled": false}) // another cloud: its own default
 }
@@ -620,12 +606,7 @@ resource "azurerm_private_endpoint" "pe" {
     is_manual_connection           = false
   }
 }`})
-	got := map[string]Resource{}
-	for i := range res.Units {
-		for _, r := range c.Resources(&res.Units[i]) {
-			got[r.Address] = r
-		}
-	}
+	got := byAddress(c, res.Units)
 	want(t, got["azurerm_cognitive_account.a"], map[string]any{"network.private_endpoint": true, "network.public_access": false})
 	want(t, got["azurerm_cognitive_account.b"], nil, "network.private_endpoint") // none named it: not stated
 }
