@@ -179,3 +179,40 @@ func TestCheckCollectors(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// Every control of the built-in catalog has a static cost estimate within
+// MaxCost, so none pays for runtime cost tracking; a control loaded with
+// --controls is always tracked, however cheap it looks.
+func TestBuiltInControlsRunUntracked(t *testing.T) {
+	cat, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cat.Controls {
+		if (c.check != nil && c.check.tracked) || (c.appliesTo != nil && c.appliesTo.tracked) {
+			t.Errorf("%s: static cost estimate above MaxCost; the control runs with runtime cost tracking", c.ID)
+		}
+	}
+	dir := t.TempDir()
+	custom := `controls:
+  - id: ORG.2.custom-owner
+    category: ORG
+    level: 2
+    title: custom
+    remediation: own it
+    subject: asset
+    check: 'owner != ""'
+    evidence_from: [aws]
+`
+	if err := os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(custom), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cat, err = Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := cat.Control("ORG.2.custom-owner")
+	if !ok || !c.check.tracked {
+		t.Errorf("a --controls control runs untracked: %+v", c)
+	}
+}
