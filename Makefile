@@ -48,7 +48,8 @@ bench: ## run the benchmarks (source scan vs ripgrep; 20,000 pods vs a raw list 
 	@.ci/deps bench
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./collectors/source/ ./collectors/kube/
 	$(GO) test -run '^$$' -bench Assess -benchtime 3x ./scoring/
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./collectors/aws/ ./internal/testenv/scale/
+	$(GO) test -run '^$$' -bench OrganisationScale -benchtime 3x ./collectors/aws/
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/testenv/scale/
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 20s); findings are kept in testdata/fuzz
 	@for pkg in ./collectors/source ./internal/detect/fingerprint ./internal/detect/workload ./internal/detect/iac ./collectors/aws ./internal/redact ./internal/bounded ./internal/detect/anchors; do \

@@ -50,6 +50,7 @@ type exitError struct {
 func (e exitError) Error() string { return e.err.Error() }
 
 func main() {
+	tuneGC(os.Getenv, os.ReadFile)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

@@ -7,9 +7,11 @@ package benchtest
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,4 +128,36 @@ func Report(tb testing.TB, path string) model.Report {
 		tb.Fatalf("%s: %v", path, err)
 	}
 	return r
+}
+
+// SelfCPU is the CPU time (user and system) this process has used so far,
+// in seconds: around a measured run, what an emulator serving it in this
+// process cost the machine.
+func SelfCPU(tb testing.TB) float64 {
+	tb.Helper()
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// Median is the median of unit over runs (the lower middle of an even
+// number).
+func Median(runs []map[string]float64, unit string) float64 {
+	v := make([]float64, 0, len(runs))
+	for _, r := range runs {
+		v = append(v, r[unit])
+	}
+	slices.Sort(v)
+	return v[(len(v)-1)/2]
+}
+
+// Range is the smallest and largest of unit over runs.
+func Range(runs []map[string]float64, unit string) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, r := range runs {
+		lo, hi = min(lo, r[unit]), max(hi, r[unit])
+	}
+	return lo, hi
 }
