@@ -339,7 +339,8 @@ func TestFactsThroughTheClients(t *testing.T) {
 		{oai + "/deployments/gpt-4o", "guardrail.content_filters", int64(3)},
 		{hub, "logging.invocation_enabled", false},
 		{hub, "network.public_access", true},
-		{hub + "/deployments/deepseek-r1", "guardrail.attached", false},
+		{hub + "/deployments/deepseek-r1", "guardrail.attached", true}, // no raiPolicyName: the service's default filter
+		{hub + "/deployments/deepseek-r1", "guardrail.service_default", true},
 		{hub + "/projects/proj-support", "auth.local_auth_disabled", false},
 		{ws + "/onlineEndpoints/ep-fraud", "auth.local_auth_disabled", true},
 		{ws + "/onlineEndpoints/ep-fraud", "logging.invocation_enabled", true},

@@ -311,7 +311,7 @@ func (s *scan) raiPolicyAsset(p *armcognitiveservices.RaiPolicy, location string
 			blocking++
 			continue
 		}
-		off = append(off, strings.ToLower(string(deref(f.Source)))+":"+deref(f.Name))
+		off = append(off, strings.ToLower(string(deref(f.Source))+":"+deref(f.Name))) // the service writes "Hate", "Jailbreak"
 	}
 	sort.Strings(off)
 	x.Facts = append(x.Facts,
@@ -352,7 +352,17 @@ func (s *scan) deploymentAsset(d *armcognitiveservices.Deployment, acct *model.A
 		x.Facts = append(x.Facts, model.String("deployment.version_upgrade_option", string(*v), model.Observed, src))
 	}
 	policy := deref(p.RaiPolicyName)
-	x.Facts = append(x.Facts, model.Bool("guardrail.attached", policy != "", model.Observed, src))
+	if policy == "" {
+		// The service filters a deployment that names no policy with its
+		// default one (Microsoft.DefaultV2 for current models): a guardrail
+		// aisight did not see set, so inferred, and marked as the default.
+		x.Facts = append(x.Facts,
+			model.Bool("guardrail.attached", true, model.Inferred, src+": no raiPolicyName, so the service's default content filter applies"),
+			model.Bool("guardrail.service_default", true, model.Inferred, src))
+	} else {
+		x.Facts = append(x.Facts, model.Bool("guardrail.attached", true, model.Observed, src),
+			model.Bool("guardrail.service_default", strings.HasPrefix(policy, "Microsoft.Default"), model.Observed, src))
+	}
 	if policy != "" {
 		x.Facts = append(x.Facts, model.String("guardrail.policy", policy, model.Observed, src))
 		x.Relations = append(x.Relations, model.Relation{Type: "guarded_by", Target: acct.ID + "/raiPolicies/" + policy})

@@ -125,7 +125,7 @@ func TestRaiPolicyAndDeployments(t *testing.T) {
 	if d := cmp.Diff(&model.ModelRef{Publisher: "openai", Name: "gpt-4o", Version: "2024-08-06"}, guarded.Model); d != "" {
 		t.Errorf("model ref (-want +got):\n%s", d)
 	}
-	checkFacts(t, "deployment without a policy", bare.Facts, map[string]any{"guardrail.attached": false, "guardrail.content_filters": nil})
+	checkFacts(t, "deployment without a policy: the service default filters it", bare.Facts, map[string]any{"guardrail.attached": true, "guardrail.service_default": true, "guardrail.content_filters": nil})
 }
 
 func TestDiagnosticLogging(t *testing.T) {

@@ -151,8 +151,10 @@ func (s *scan) workspaceAsset(w *armmachinelearning.Workspace) *model.Asset {
 	src := "machine learning workspace " + id
 	x := s.asset(id, model.KindProject, deref(w.Name), deref(w.Location))
 	s.tag(x, w.Tags)
-	x.Facts = append(x.Facts, model.String("azure.resource_type", "Microsoft.MachineLearningServices/workspaces", model.Observed, src),
-		model.String("azure.kind", deref(w.Kind), model.Observed, src))
+	x.Facts = append(x.Facts, model.String("azure.resource_type", "Microsoft.MachineLearningServices/workspaces", model.Observed, src))
+	if k := deref(w.Kind); k != "" { // list answers leave it out (the official example does)
+		x.Facts = append(x.Facts, model.String("azure.kind", k, model.Observed, src))
+	}
 	p := w.Properties
 	if p == nil {
 		p = &armmachinelearning.WorkspaceProperties{}
@@ -327,9 +329,18 @@ func (s *scan) computeAsset(c *armmachinelearning.ComputeResource, ws *model.Ass
 		model.String("notebook.product", "azureml_compute_instance", model.Observed, src),
 		model.Bool("auth.local_auth_disabled", deref(ci.DisableLocalAuth), model.Observed, src))
 	if p := ci.Properties; p != nil {
-		if p.EnableNodePublicIP != nil {
+		switch {
+		case p.EnableNodePublicIP != nil:
 			x.Facts = append(x.Facts, model.Bool("notebook.direct_internet", *p.EnableNodePublicIP, model.Observed, src),
 				model.Bool("network.public_access", *p.EnableNodePublicIP, model.Observed, src))
+		case p.ConnectivityEndpoints != nil && deref(p.ConnectivityEndpoints.PublicIPAddress) != "":
+			// What the service reports (the official example has no
+			// enableNodePublicIp): the instance holds a public IP.
+			x.Facts = append(x.Facts, model.Bool("notebook.direct_internet", true, model.Observed, src+" connectivityEndpoints.publicIpAddress"),
+				model.Bool("network.public_access", true, model.Observed, src+" connectivityEndpoints.publicIpAddress"))
+		case p.ConnectivityEndpoints != nil && deref(p.ConnectivityEndpoints.PrivateIPAddress) != "":
+			x.Facts = append(x.Facts, model.Bool("notebook.direct_internet", false, model.Observed, src+" connectivityEndpoints: a private address only"),
+				model.Bool("network.public_access", false, model.Observed, src+" connectivityEndpoints: a private address only"))
 		}
 		if p.SSHSettings != nil {
 			x.Facts = append(x.Facts, model.Bool("notebook.ssh_access", deref(p.SSHSettings.SSHPublicAccess) == armmachinelearning.SSHPublicAccessEnabled, model.Observed, src))
@@ -355,7 +366,16 @@ func (s *scan) registryAsset(r *armmachinelearning.Registry) *model.Asset {
 	x.Facts = append(x.Facts, model.String("azure.resource_type", "Microsoft.MachineLearningServices/registries", model.Observed, src))
 	if p := r.Properties; p != nil {
 		public := p.PublicNetworkAccess == nil || strings.EqualFold(*p.PublicNetworkAccess, "Enabled")
-		x.Facts = append(x.Facts, model.Bool("network.public_access", public, model.Observed, src))
+		approved := 0
+		for _, c := range p.RegistryPrivateEndpointConnections {
+			if c != nil && c.Properties != nil && c.Properties.RegistryPrivateLinkServiceConnectionState != nil &&
+				deref(c.Properties.RegistryPrivateLinkServiceConnectionState.Status) == armmachinelearning.EndpointServiceConnectionStatusApproved {
+				approved++
+			}
+		}
+		x.Facts = append(x.Facts, model.Bool("network.public_access", public, model.Observed, src),
+			model.Int("network.private_endpoints", int64(approved), model.Observed, src),
+			model.Bool("network.private_endpoint", approved > 0, model.Observed, src))
 		var regions []string
 		for _, d := range p.RegionDetails {
 			if d != nil {
