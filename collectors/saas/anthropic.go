@@ -152,7 +152,15 @@ func (c *Anthropic) Collect(ctx context.Context, scope model.Scope, sink collect
 	if scope.Account == "" { // GET /v1/organizations/me failed in Scopes: say why here
 		var org anOrg
 		if err := c.c.get(ctx, "/v1/organizations/me", nil, &org); err != nil {
-			return fmt.Errorf("anthropic: the organisation of the admin key: %w", err)
+			if cl := classify(err); ctx.Err() != nil || cl == model.ErrDenied || cl == model.ErrInvalidConfig {
+				// The key itself is refused: every listing would say so again.
+				return fmt.Errorf("anthropic: the organisation of the admin key: %w", err)
+			}
+			// Otherwise (a 404, an outage of this endpoint) the
+			// organisation's id and name are unknown, but its users,
+			// workspaces and keys are still listed (each family reports
+			// its own errors), and the gap is named.
+			sink.Problem(collectors.Classed(classify(err), fmt.Errorf("anthropic: the organisation of the admin key (GET /v1/organizations/me): %w", err)))
 		}
 	}
 	s := &anthropicScan{c: c, scope: scope, sink: sink, now: c.o.Now()}
@@ -222,10 +230,25 @@ type anKey struct {
 	WorkspaceID    string `json:"workspace_id"`
 	CreatedAt      string `json:"created_at"`
 	ExpiresAt      string `json:"expires_at"`
-	CreatedBy      struct {
+	// CreatedBy is null when the creator is not recorded (legacy,
+	// workload-identity-federated or system-created keys, per the API
+	// reference): then who owns the key is unknown, not gone.
+	CreatedBy *struct {
 		ID   string `json:"id"`
-		Type string `json:"type"`
+		Type string `json:"type"` // user, service_account
 	} `json:"created_by"`
+	// Principal is who the key acts as (a user or a service account), or
+	// null when it is bound to none; Scope is its workspace or, for a
+	// principal-bound key, the organisation.
+	Principal *struct {
+		Type             string `json:"type"` // user_actor, service_account_actor
+		UserID           string `json:"user_id"`
+		ServiceAccountID string `json:"service_account_id"`
+	} `json:"principal"`
+	Scope *struct {
+		Type        string `json:"type"` // workspace, organization
+		WorkspaceID string `json:"workspace_id"`
+	} `json:"scope"`
 }
 
 type anInvite struct {
@@ -239,7 +262,8 @@ func (s *anthropicScan) users(ctx context.Context) error {
 	admins := 0
 	err := anthropicList(ctx, s.c.c, "/v1/organizations/users", nil, func(u anUser) {
 		users[u.ID] = u
-		if u.Role == "admin" {
+		switch u.Role { // the organisation roles that administer it
+		case "admin", "owner", "primary_owner":
 			admins++
 		}
 	})
@@ -362,20 +386,38 @@ func (s *anthropicScan) keyAsset(k anKey) model.Asset {
 	if t, ok := parseTime(k.ExpiresAt); ok {
 		a.Facts = append(a.Facts, model.Int("key.expires_in_days", int64(t.Sub(s.now).Hours()/24), model.Observed, src))
 	}
-	if k.WorkspaceID != "" {
-		a.Relations = append(a.Relations, model.Relation{Type: "belongs_to", Target: "anthropic://workspaces/" + k.WorkspaceID})
+	ws := k.WorkspaceID
+	if k.Scope != nil && k.Scope.WorkspaceID != "" {
+		ws = k.Scope.WorkspaceID
 	}
-	if k.CreatedBy.ID != "" {
-		owner := "anthropic-user:" + k.CreatedBy.ID
+	if ws != "" {
+		a.Relations = append(a.Relations, model.Relation{Type: "belongs_to", Target: "anthropic://workspaces/" + ws})
+	}
+	if k.Scope != nil && k.Scope.Type != "" {
+		a.Facts = append(a.Facts, model.String("key.scope", k.Scope.Type, model.Observed, src))
+	}
+	// Who the key acts as: its principal when it is bound to one, else its
+	// creator; a key with neither recorded has no known owner (unknown, not
+	// an owner who left).
+	var owner, kind, userID string
+	switch {
+	case k.Principal != nil && k.Principal.Type == "service_account_actor" && k.Principal.ServiceAccountID != "":
+		owner, kind = "anthropic-service-account:"+k.Principal.ServiceAccountID, "service_account"
+	case k.Principal != nil && k.Principal.Type == "user_actor" && k.Principal.UserID != "":
+		owner, kind, userID = "anthropic-user:"+k.Principal.UserID, "user", k.Principal.UserID
+	case k.CreatedBy != nil && k.CreatedBy.ID != "" && k.CreatedBy.Type == "service_account":
+		owner, kind = "anthropic-service-account:"+k.CreatedBy.ID, "service_account"
+	case k.CreatedBy != nil && k.CreatedBy.ID != "":
+		owner, kind, userID = "anthropic-user:"+k.CreatedBy.ID, firstOf(k.CreatedBy.Type, "user"), k.CreatedBy.ID
+	}
+	if owner != "" {
 		a.Owner, a.Identity = owner, owner
 		a.Relations = append(a.Relations, model.Relation{Type: "owned_by", Target: owner})
-		a.Facts = append(a.Facts, model.String("key.owner_kind", firstOf(k.CreatedBy.Type, "user"), model.Observed, src))
-		if s.orgUsers != nil {
-			_, present := s.orgUsers[k.CreatedBy.ID]
+		a.Facts = append(a.Facts, model.String("key.owner_kind", kind, model.Observed, src))
+		if userID != "" && s.orgUsers != nil {
+			_, present := s.orgUsers[userID]
 			a.Facts = append(a.Facts, model.Bool("key.owner_present", present, model.Observed, src+" and /v1/organizations/users"))
 		}
-	} else {
-		a.Facts = append(a.Facts, model.Bool("key.owner_present", false, model.Observed, src))
 	}
 	return a
 }

@@ -186,6 +186,9 @@ type oaUser struct {
 	Email   string `json:"email"`
 	Role    string `json:"role"`
 	AddedAt int64  `json:"added_at"`
+	// IsServiceAccount marks an organisation "user" that is a service
+	// account (the User schema's is_service_account): not a person.
+	IsServiceAccount bool `json:"is_service_account"`
 }
 
 type oaProject struct {
@@ -213,6 +216,7 @@ type oaKey struct {
 	OwnerProjectAccess string `json:"owner_project_access"`
 	Owner              struct {
 		Type           string            `json:"type"`
+		Object         string            `json:"object"`
 		ID             string            `json:"id"` // admin keys: the owner itself
 		Name           string            `json:"name"`
 		User           *oaUser           `json:"user"`
@@ -228,8 +232,13 @@ type oaRateLimit struct {
 func (s *openaiScan) users(ctx context.Context) error {
 	s.orgUsers = map[string]string{}
 	owners, members := 0, 0
+	serviceAccounts := 0
 	err := openAIList(ctx, s.c.c, "/organization/users", nil, func(u oaUser) {
 		s.orgUsers[u.ID] = u.Role
+		if u.IsServiceAccount {
+			serviceAccounts++ // not a member or owner a person answers for
+			return
+		}
 		members++
 		if u.Role == "owner" {
 			owners++
@@ -242,6 +251,7 @@ func (s *openaiScan) users(ctx context.Context) error {
 	src := "openai GET /organization/users"
 	s.sink.ScopeFact(model.Int("org.owners", int64(owners), model.Observed, src))
 	s.sink.ScopeFact(model.Int("org.members", int64(members), model.Observed, src))
+	s.sink.ScopeFact(model.Int("org.service_account_users", int64(serviceAccounts), model.Observed, src))
 	return nil
 }
 
@@ -298,10 +308,14 @@ func (s *openaiScan) adminKeys(ctx context.Context) error {
 		s.sink.Asset(a)
 		if a.Identity != "" && !holders[a.Identity] {
 			holders[a.Identity] = true
+			kind := "admin_key_holder"
+			if adminKeyOwnerIsServiceAccount(k) {
+				kind = "service_account"
+			}
 			s.sink.Asset(model.Asset{ID: a.Identity, Provider: OpenAIName, Scope: s.scope.ID, Kind: model.KindIdentity,
 				DeploymentType: model.APISaaS, Name: firstOf(k.Owner.Name, k.Owner.ID),
-				Facts: []model.Fact{model.String("iam.principal_type", "admin_key_holder", model.Observed, "openai GET /organization/admin_api_keys"),
-					model.Bool("iam.org_admin", true, model.Observed, "openai admin keys belong to organization owners")}})
+				Facts: []model.Fact{model.String("iam.principal_type", kind, model.Observed, "openai GET /organization/admin_api_keys"),
+					model.Bool("iam.org_admin", true, model.Observed, "openai GET /organization/admin_api_keys: it owns an admin key, which administers the organisation")}})
 		}
 	})
 	if err != nil {
@@ -319,11 +333,18 @@ func (s *openaiScan) adminKeys(ctx context.Context) error {
 
 func (s *openaiScan) projectAsset(p oaProject, users []oaUser, usersKnown bool, sas []oaServiceAccount, sasKnown bool, limits []oaRateLimit, limitsKnown bool) model.Asset {
 	src := "openai GET /organization/projects"
+	// status may be null (the Project schema allows it); archived_at set
+	// says archived whatever status says.
+	archived := (p.ArchivedAt != nil && *p.ArchivedAt > 0) || p.Status == "archived"
+	status := firstOf(p.Status, "active")
+	if archived {
+		status = "archived"
+	}
 	a := model.Asset{ID: "openai://projects/" + p.ID, Provider: OpenAIName, Scope: s.scope.ID, Kind: model.KindProject,
 		DeploymentType: model.APISaaS, Name: p.Name,
 		Facts: []model.Fact{
-			model.String("project.status", firstOf(p.Status, "active"), model.Observed, src),
-			model.Bool("project.archived", p.ArchivedAt != nil || p.Status == "archived", model.Observed, src),
+			model.String("project.status", status, model.Observed, src),
+			model.Bool("project.archived", archived, model.Observed, src),
 			model.Int("project.age_days", days(s.now, time.Unix(p.CreatedAt, 0)), model.Observed, src),
 		}}
 	if usersKnown {
@@ -405,13 +426,25 @@ func (s *openaiScan) adminKeyAsset(k oaKey) model.Asset {
 	a := s.keyAsset("openai://admin_api_keys/"+k.ID, "openai_admin_key", k, src)
 	a.SetFact(model.Bool("key.admin", true, model.Observed, src))
 	if id := firstOf(k.Owner.ID, userID(k.Owner.User)); id != "" {
-		a.Identity = "openai-user:" + id
+		// The owner is a user or, as the official example shows
+		// (owner.type service_account), a service account.
+		kind, prefix := "user", "openai-user:"
+		if adminKeyOwnerIsServiceAccount(k) {
+			kind, prefix = "service_account", "openai-service-account:"
+		}
+		a.Identity = prefix + id
 		a.Owner = a.Identity
 		a.Relations = append(a.Relations, model.Relation{Type: "owned_by", Target: a.Identity})
-		a.SetFact(model.String("key.owner_kind", "user", model.Observed, src))
+		a.SetFact(model.String("key.owner_kind", kind, model.Observed, src))
 		a.SetFact(model.Bool("key.owner_present", true, model.Observed, src))
 	}
 	return a
+}
+
+// adminKeyOwnerIsServiceAccount: an admin key's owner object is a service
+// account (type service_account, or object organization.service_account).
+func adminKeyOwnerIsServiceAccount(k oaKey) bool {
+	return k.Owner.Type == "service_account" || strings.HasSuffix(k.Owner.Object, ".service_account")
 }
 
 func userID(u *oaUser) string {
@@ -440,7 +473,11 @@ func (s *openaiScan) keyAsset(id, kind string, k oaKey, src string) model.Asset 
 			model.Bool("key.never_used", true, model.Observed, src))
 	}
 	if k.ExpiresAt != nil && *k.ExpiresAt > 0 {
-		a.Facts = append(a.Facts, model.Int("key.expires_in_days", int64(time.Unix(*k.ExpiresAt, 0).Sub(s.now).Hours()/24), model.Observed, src))
+		exp := time.Unix(*k.ExpiresAt, 0)
+		a.Facts = append(a.Facts, model.Int("key.expires_in_days", int64(exp.Sub(s.now).Hours()/24), model.Observed, src))
+		if !exp.After(s.now) { // past its expires_at: it no longer authenticates
+			a.SetFact(model.String("key.status", "expired", model.Observed, src+": expires_at passed"))
+		}
 	}
 	return a
 }

@@ -142,7 +142,7 @@ func TestOrganisationsEqualGroundTruth(t *testing.T) {
 			scope[sf.Scope.ID][f.Key] = f.Value
 		}
 	}
-	if d := cmp.Diff(map[string]any{"org.owners": int64(2), "org.members": int64(4), "org.admin_keys": int64(2), "org.admin_keys_max_age_days": int64(400), "usage.key_last_use_visible": true},
+	if d := cmp.Diff(map[string]any{"org.owners": int64(2), "org.members": int64(4), "org.service_account_users": int64(0), "org.admin_keys": int64(2), "org.admin_keys_max_age_days": int64(400), "usage.key_last_use_visible": true},
 		scope["openai:default"]); d != "" {
 		t.Errorf("openai scope facts (-want +got):\n%s", d)
 	}

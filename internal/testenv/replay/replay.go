@@ -58,7 +58,9 @@ type Call struct {
 	// documented response body), not an Azure example's responses map.
 	Raw bool `yaml:"raw"`
 	// Items are further examples whose bodies are appended to this list
-	// answer's "value" (a list composed of single-resource examples).
+	// answer's "value" (or "data"): a list composed of single-resource
+	// examples, or of a case written from the schema where no example shows
+	// it (Why says which).
 	Items []string `yaml:"items"`
 	// Edits change the example before it is served; Why says why. In a
 	// value set by an edit, {{path}} is the request's path (so a list
@@ -241,15 +243,19 @@ func (s *Server) body(i int) ([]byte, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s: items need a list answer", c.Example)
 		}
-		values, _ := list["value"].([]any)
+		key := "value" // Resource Manager's lists; OpenAI's and Anthropic's are "data"
+		if _, ok := list["data"]; ok {
+			key = "data"
+		}
+		values, _ := list[key].([]any)
 		for _, it := range c.Items {
-			item, err := s.example(it, Call{})
+			item, err := s.example(it, Call{Raw: c.Raw})
 			if err != nil {
 				return nil, err
 			}
 			values = append(values, item)
 		}
-		list["value"] = values
+		list[key] = values
 	}
 	for _, e := range c.Edits {
 		if v, err = edit(v, strings.Split(e.At, "."), e); err != nil {
