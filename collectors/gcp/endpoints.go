@@ -104,6 +104,12 @@ func (s *scan) endpointAssets(e *aiplatformpb.Endpoint) (*model.Asset, []*model.
 	s.label(ep, e.GetLabels())
 	ep.Facts = append(ep.Facts, networkFacts(connectivity(e), src)...)
 	ep.Facts = append(ep.Facts, cmekFacts(e.GetEncryptionSpec(), src)...)
+	// private_model_server_enabled: "the model server will be isolated from
+	// the external internet" (the Endpoint proto); its absence says nothing
+	// either way, so only true is reported.
+	if e.GetPrivateModelServerEnabled() {
+		ep.Facts = append(ep.Facts, model.Bool("network.outbound_restricted", true, model.Observed, src+" private_model_server_enabled"))
+	}
 	logCfg := e.GetPredictRequestResponseLoggingConfig()
 	logging := logCfg.GetEnabled()
 	dest := ""
@@ -194,7 +200,12 @@ func (s *scan) deployedModelAsset(e *aiplatformpb.Endpoint, dm *aiplatformpb.Dep
 	sa := dm.GetServiceAccount()
 	who := sa
 	if sa == "" {
+		// "the container runs as a service account that doesn't have access
+		// to the resource project" (the DeployedModel proto): the Custom Code
+		// service agent, shared and default, but with no reach into the
+		// project's resources.
 		who = serviceAgent(s.project.Number, customCodeAgent)
+		a.SetFact(model.Bool("identity.project_access", false, model.Observed, src+": no service_account; the Custom Code service agent has no access to the resource project"))
 	}
 	s.runAs(a, sa, who, src)
 	return a

@@ -61,7 +61,7 @@ func TestEndpointMappings(t *testing.T) {
 			"endpoint.traffic_percent": int64(60), "logging.invocation_enabled": false}},
 		{"deployment without an account runs as the custom code service agent", publicDMs[1],
 			sa + "service-123@gcp-sa-aiplatform-cc.iam.gserviceaccount.com", map[string]any{
-				"identity.default": true, "identity.service_account": nil, "gpu.requested": int64(4)}},
+				"identity.default": true, "identity.service_account": nil, "gpu.requested": int64(4), "identity.project_access": false}},
 		{"model garden deployment as the compute default account", garden[0], sa + "123-compute@developer.gserviceaccount.com", map[string]any{
 			"identity.default": true, "gpu.requested": int64(0), "compute.machine_type": nil}},
 	} {

@@ -17,6 +17,9 @@ const (
 	// reasoningEngineAgent runs Agent Engine reasoning engines with no
 	// service account.
 	reasoningEngineAgent = "gcp-sa-aiplatform-re"
+	// notebookAgent (the Vertex AI Notebook service agent) is the workload
+	// identity of every Colab Enterprise runtime.
+	notebookAgent = "gcp-sa-aiplatform-vm"
 )
 
 // serviceAgent is the email of a project's Google-managed service agent.

@@ -68,11 +68,14 @@ func (s *scan) runtimeAsset(r *aiplatformpb.NotebookRuntime) *model.Asset {
 	a.Facts = append(a.Facts, cmekFacts(r.GetEncryptionSpec(), src)...)
 	idle := r.GetIdleShutdownConfig()
 	a.SetFact(model.Bool("notebook.idle_shutdown", idle != nil && !idle.GetIdleShutdownDisabled(), model.Observed, src))
-	if sa := r.GetServiceAccount(); sa != "" {
-		s.runAs(a, sa, sa, src)
-	} else {
-		a.SetFact(model.Bool("notebook.end_user_credentials", true, model.Observed, src))
-	}
+	// service_account is deprecated and "no longer used" (the NotebookRuntime
+	// proto): the runtime's workload runs as the project's Vertex AI
+	// Notebook service agent, and its notebooks call Google APIs with the
+	// end user's credentials unless the template disabled EUC.
+	agent := serviceAgent(s.project.Number, notebookAgent)
+	s.runAs(a, agent, agent, src)
+	euc := !r.GetEucConfig().GetEucDisabled()
+	a.SetFact(model.Bool("notebook.end_user_credentials", euc, model.Observed, src+" euc_config"))
 	return a
 }
 

@@ -14,7 +14,8 @@ func TestNotebookMappings(t *testing.T) {
 		MachineSpec: &aiplatformpb.MachineSpec{MachineType: "n1-standard-8", AcceleratorType: aiplatformpb.AcceleratorType_NVIDIA_TESLA_T4, AcceleratorCount: 1}})
 	closed := s.runtimeAsset(&aiplatformpb.NotebookRuntime{Name: "projects/p/locations/us-central1/notebookRuntimes/r2", ServiceAccount: "nb@p.iam.gserviceaccount.com",
 		NetworkSpec:        &aiplatformpb.NetworkSpec{},
-		IdleShutdownConfig: &aiplatformpb.NotebookIdleShutdownConfig{}, EncryptionSpec: &aiplatformpb.EncryptionSpec{KmsKeyName: "k"}})
+		IdleShutdownConfig: &aiplatformpb.NotebookIdleShutdownConfig{}, EncryptionSpec: &aiplatformpb.EncryptionSpec{KmsKeyName: "k"},
+		EucConfig: &aiplatformpb.NotebookEucConfig{EucDisabled: true}})
 	open := s.workbenchAsset(&notebookspb.Instance{Name: "projects/p/locations/us-central1-a/instances/wb",
 		Infrastructure: &notebookspb.Instance_GceSetup{GceSetup: &notebookspb.GceSetup{MachineType: "a2-highgpu-2g",
 			AcceleratorConfigs: []*notebookspb.AcceleratorConfig{{Type: notebookspb.AcceleratorConfig_NVIDIA_TESLA_A100, CoreCount: 2}}}}})
@@ -26,14 +27,23 @@ func TestNotebookMappings(t *testing.T) {
 
 	checkFacts(t, "Colab runtime on end-user credentials", euc.Facts, map[string]any{"notebook.product": "colab_enterprise",
 		"notebook.direct_internet": true, "network.public_access": true, "gpu.requested": int64(1), "gpu.resources": []string{"NVIDIA_TESLA_T4"},
-		"notebook.end_user_credentials": true, "identity.default": nil, "notebook.idle_shutdown": false, "encryption.cmek": false})
+		"notebook.end_user_credentials": true, "identity.default": true, "notebook.idle_shutdown": false, "encryption.cmek": false})
 	for _, f := range euc.Facts {
 		if s, ok := f.Value.(string); ok && s == "person@example.com" {
 			t.Errorf("the runtime user's email is reported (%s)", f.Key)
 		}
 	}
-	checkFacts(t, "closed Colab runtime", closed.Facts, map[string]any{"notebook.direct_internet": false, "identity.default": false,
-		"notebook.idle_shutdown": true, "encryption.cmek": true, "notebook.end_user_credentials": nil})
+	// service_account is deprecated and no longer used: both run as the
+	// project's Notebook service agent; euc_config says whether notebooks
+	// use the end user's credentials.
+	checkFacts(t, "closed Colab runtime", closed.Facts, map[string]any{"notebook.direct_internet": false, "identity.default": true,
+		"identity.service_account": "service-123@gcp-sa-aiplatform-vm.iam.gserviceaccount.com",
+		"notebook.idle_shutdown": true, "encryption.cmek": true, "notebook.end_user_credentials": false})
+	for _, r := range []string{euc.Identity, closed.Identity} {
+		if r != sa+"service-123@gcp-sa-aiplatform-vm.iam.gserviceaccount.com" {
+			t.Errorf("a Colab runtime runs as %q, want the Notebook service agent", r)
+		}
+	}
 	checkFacts(t, "open Workbench instance", open.Facts, map[string]any{"notebook.product": "workbench", "notebook.direct_internet": true,
 		"notebook.root_access": true, "notebook.proxy_access": true, "gpu.requested": int64(2), "identity.default": true, "encryption.cmek": false})
 	if open.Identity != sa+"123-compute@developer.gserviceaccount.com" || open.Region != "us-central1-a" || open.Name != "wb" {
