@@ -28,6 +28,10 @@ func (s *scan) endpointFamilies(ctx context.Context) []collectors.Family {
 	if err != nil {
 		return failing(fam, err)
 	}
+	pools, err := aiplatform.NewDeploymentResourcePoolClient(ctx, clientOpts(cc)...)
+	if err != nil {
+		return failing(fam, err)
+	}
 	return []collectors.Family{{Name: fam, Collect: func(ctx context.Context) error {
 		it := client.ListEndpoints(ctx, &aiplatformpb.ListEndpointsRequest{Parent: s.parent()}, s.c.callOpts(ctx)...)
 		var eps []*aiplatformpb.Endpoint
@@ -41,6 +45,9 @@ func (s *scan) endpointFamilies(ctx context.Context) []collectors.Family {
 			}
 			eps = append(eps, e)
 		}
+		if usesSharedResources(eps) {
+			s.readPools(ctx, pools)
+		}
 		for _, e := range eps {
 			ep, deployed := s.endpointAssets(e)
 			s.sink.Asset(*ep)
@@ -53,6 +60,41 @@ func (s *scan) endpointFamilies(ctx context.Context) []collectors.Family {
 		}
 		return nil
 	}}}
+}
+
+// usesSharedResources reports whether a deployed model of eps runs on a
+// deployment resource pool.
+func usesSharedResources(eps []*aiplatformpb.Endpoint) bool {
+	for _, e := range eps {
+		for _, dm := range e.GetDeployedModels() {
+			if dm.GetSharedResources() != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// readPools lists the location's deployment resource pools into s.pools;
+// a failure is named, and the models on them keep unknown machines and
+// identity.
+func (s *scan) readPools(ctx context.Context, client *aiplatform.DeploymentResourcePoolClient) {
+	it := client.ListDeploymentResourcePools(ctx, &aiplatformpb.ListDeploymentResourcePoolsRequest{Parent: s.parent()}, s.c.callOpts(ctx)...)
+	pools := map[string]*aiplatformpb.DeploymentResourcePool{}
+	for {
+		p, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			break
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				collectors.ItemFailed(s.sink, classify, callErr(err, "vertex list-deployment-resource-pools in %s (the machines and service account of the deployed models on them stay unknown)", s.parent()))
+			}
+			return
+		}
+		pools[p.GetName()] = p
+	}
+	s.pools = pools
 }
 
 func (s *scan) parent() string {
@@ -183,7 +225,21 @@ func (s *scan) deployedModelAsset(e *aiplatformpb.Endpoint, dm *aiplatformpb.Dep
 	if pub := dm.GetModel(); strings.HasPrefix(pub, "publishers/") || strings.Contains(pub, "/publishers/") {
 		a.Model = publisherModel(pub)
 	}
-	if dr := dm.GetDedicatedResources(); dr != nil {
+	dr := dm.GetDedicatedResources()
+	shared := dm.GetSharedResources()
+	var pool *aiplatformpb.DeploymentResourcePool
+	if shared != "" {
+		// A model co-hosted on a deployment resource pool: the pool holds
+		// its machines and the service account it runs as.
+		pool = s.pools[shared]
+		a.Facts = append(a.Facts, model.String("vertex.deployment_resource_pool", shared, model.Observed, src))
+		if pool == nil {
+			return a // the pool was not read (named) or is gone: unknown
+		}
+		dr = pool.GetDedicatedResources()
+		src = src + " on " + shared
+	}
+	if dr != nil {
 		spec := dr.GetMachineSpec()
 		replicas := int64(max(dr.GetMinReplicaCount(), 1))
 		a.Facts = append(a.Facts,
@@ -198,6 +254,9 @@ func (s *scan) deployedModelAsset(e *aiplatformpb.Endpoint, dm *aiplatformpb.Dep
 		a.SetFact(model.Int("gpu.requested", 0, model.Observed, src))
 	}
 	sa := dm.GetServiceAccount()
+	if pool != nil {
+		sa = pool.GetServiceAccount()
+	}
 	who := sa
 	if sa == "" {
 		// "the container runs as a service account that doesn't have access

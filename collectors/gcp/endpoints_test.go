@@ -100,3 +100,23 @@ func TestEndpointScopeFacts(t *testing.T) {
 		checkFacts(t, tc.name, endpointScopeFacts(tc.eps), tc.want)
 	}
 }
+
+// When the deployment resource pools cannot be listed, the models on them
+// keep unknown machines and identity, and the gap is named.
+func TestSharedResourcesUnreadAreUnknown(t *testing.T) {
+	s := testScan(t)
+	e := &aiplatformpb.Endpoint{Name: "projects/p/locations/us-central1/endpoints/9",
+		DeployedModels: []*aiplatformpb.DeployedModel{{Id: "d", PredictionResources: &aiplatformpb.DeployedModel_SharedResources{SharedResources: "projects/p/locations/us-central1/deploymentResourcePools/x"}}}}
+	_, dms := s.endpointAssets(e)
+	checkFacts(t, "pools not read", dms[0].Facts, map[string]any{"vertex.deployment_resource_pool": "projects/p/locations/us-central1/deploymentResourcePools/x",
+		"gpu.requested": nil, "identity.default": nil, "identity.service_account": nil, "compute.machine_type": nil})
+	if dms[0].Identity != "" {
+		t.Errorf("identity %q, want unknown", dms[0].Identity)
+	}
+	s.pools = map[string]*aiplatformpb.DeploymentResourcePool{"projects/p/locations/us-central1/deploymentResourcePools/x": {
+		ServiceAccount:     "pool@p.iam.gserviceaccount.com",
+		DedicatedResources: &aiplatformpb.DedicatedResources{MachineSpec: &aiplatformpb.MachineSpec{MachineType: "a2-highgpu-1g", AcceleratorType: aiplatformpb.AcceleratorType_NVIDIA_TESLA_A100, AcceleratorCount: 1}, MinReplicaCount: 3}}}
+	_, dms = s.endpointAssets(e)
+	checkFacts(t, "pools read", dms[0].Facts, map[string]any{"gpu.requested": int64(3), "identity.default": false,
+		"identity.service_account": "pool@p.iam.gserviceaccount.com", "compute.machine_type": "a2-highgpu-1g", "identity.project_access": nil})
+}

@@ -26,6 +26,7 @@
 package gcp
 
 import (
+	"cloud.google.com/go/aiplatform/apiv1/aiplatformpb"
 	"context"
 	"errors"
 	"fmt"
@@ -532,6 +533,10 @@ type scan struct {
 	// models are the model versions this scope reported, by asset ID, so
 	// the tuning jobs family can add what it knows to them.
 	models map[string]*model.Asset
+	// pools are the location's deployment resource pools by name, read
+	// when a deployed model runs on one (shared_resources); nil when they
+	// were not read, so such a model's machines and identity are unknown.
+	pools map[string]*aiplatformpb.DeploymentResourcePool
 }
 
 // run runs the families of a scope; a family whose client could not be

@@ -327,6 +327,11 @@ func TestFactsThroughTheClients(t *testing.T) {
 		{loc + "endpoints/1001", "network.public_access", true},
 		{loc + "endpoints/1001/deployedModels/dm-chat-1", "identity.default", true},
 		{loc + "endpoints/1001/deployedModels/dm-chat-2", "identity.dedicated", false}, // vertex-serving also serves fraud
+		// on a deployment resource pool: its machines and service account
+		{loc + "endpoints/1004/deployedModels/dm-gemma-shared", "identity.service_account", "vertex-pool@ml-prod.iam.gserviceaccount.com"},
+		{loc + "endpoints/1004/deployedModels/dm-gemma-shared", "gpu.requested", int64(2)},
+		{loc + "endpoints/1004/deployedModels/dm-gemma-shared", "compute.machine_type", "g2-standard-24"},
+		{loc + "endpoints/1004/deployedModels/dm-gemma-shared", "vertex.deployment_resource_pool", "projects/ml-prod/locations/us-central1/deploymentResourcePools/pool-l4"},
 		{loc + "reasoningEngines/2001", "identity.dedicated", true},
 		{loc + "reasoningEngines/2001", "env.credential_literal", true},
 		{loc + "reasoningEngines/2002", "identity.default", true},
@@ -359,7 +364,7 @@ func TestFactsThroughTheClients(t *testing.T) {
 		scopeFacts[sf.Scope.ID] = m
 	}
 	for scope, want := range map[string]map[string]any{
-		"gcp:ml-prod:us-central1":     {"vertex.endpoints": int64(3), "logging.invocation_enabled": true, "logging.destination": "bigquery"},
+		"gcp:ml-prod:us-central1":     {"vertex.endpoints": int64(4), "logging.invocation_enabled": true, "logging.destination": "bigquery"},
 		"gcp:ml-dev:us-central1":      {"vertex.endpoints": int64(1), "logging.invocation_enabled": false, "logging.destination": ""},
 		"gcp:agents-prod:us-central1": {"vertex.endpoints": int64(0)},
 	} {
@@ -401,4 +406,31 @@ func TestScoringEstateIsCollectorOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	goldentest.Compare(t, "../../scoring/testdata/gcp-vertex.inventory.json", append(got, '\n'), update)
+}
+
+// A location whose deployment resource pools cannot be listed: the scope is
+// partial, names the listing, and the model on a pool keeps unknown
+// machines and identity.
+func TestPoolsNotListedAreNamed(t *testing.T) {
+	srv, _ := startSim(t, func(e *sim.Estate) {
+		for _, p := range e.Projects {
+			if v := p.Vertex["us-central1"]; p.ID == "ml-prod" && v != nil {
+				v.NotOffered = append(v.NotOffered, "deployment_resource_pools")
+			}
+		}
+	})
+	inv := collectRaw(t, srv, gcpcol.Options{Projects: []string{"ml-prod"}, Locations: []string{"us-central1"}})
+	r := runsByScope(inv)["gcp:ml-prod:us-central1"]
+	if r.Status != model.StatusPartial || !strings.Contains(r.Error, "deployment-resource-pools") {
+		t.Errorf("scope %s %q, want partial naming the pools listing", r.Status, r.Error)
+	}
+	for _, a := range inv.Assets {
+		if strings.HasSuffix(a.ID, "/deployedModels/dm-gemma-shared") {
+			if _, ok := a.Fact("gpu.requested"); ok || a.Identity != "" {
+				t.Errorf("the model on the unread pool has gpu/identity: %v %q", a.Facts, a.Identity)
+			}
+			return
+		}
+	}
+	t.Error("the model on the unread pool is not inventoried")
 }

@@ -38,7 +38,7 @@ func TestNotebookMappings(t *testing.T) {
 	// use the end user's credentials.
 	checkFacts(t, "closed Colab runtime", closed.Facts, map[string]any{"notebook.direct_internet": false, "identity.default": true,
 		"identity.service_account": "service-123@gcp-sa-aiplatform-vm.iam.gserviceaccount.com",
-		"notebook.idle_shutdown": true, "encryption.cmek": true, "notebook.end_user_credentials": false})
+		"notebook.idle_shutdown":   true, "encryption.cmek": true, "notebook.end_user_credentials": false})
 	for _, r := range []string{euc.Identity, closed.Identity} {
 		if r != sa+"service-123@gcp-sa-aiplatform-vm.iam.gserviceaccount.com" {
 			t.Errorf("a Colab runtime runs as %q, want the Notebook service agent", r)

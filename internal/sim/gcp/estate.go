@@ -94,7 +94,10 @@ type VertexLocation struct {
 	IndexEndpoints   []json.RawMessage `json:"index_endpoints"`
 	NotebookRuntimes []json.RawMessage `json:"notebook_runtimes"`
 	TuningJobs       []json.RawMessage `json:"tuning_jobs"`
-	NotOffered       []string          `json:"not_offered"`
+	// DeploymentResourcePools hold the machines and service account of the
+	// deployed models that name one in shared_resources.
+	DeploymentResourcePools []json.RawMessage `json:"deployment_resource_pools"`
+	NotOffered              []string          `json:"not_offered"`
 
 	endpoints []*aiplatformpb.Endpoint
 	models    []*aiplatformpb.Model
@@ -102,6 +105,7 @@ type VertexLocation struct {
 	indexEPs  []*aiplatformpb.IndexEndpoint
 	runtimes  []*aiplatformpb.NotebookRuntime
 	tuning    []*aiplatformpb.TuningJob
+	pools     []*aiplatformpb.DeploymentResourcePool
 }
 
 // LoadEstate reads an estate file.
@@ -205,6 +209,11 @@ func (v *VertexLocation) parse(parent string) error {
 		m.Name = expand(m.Name, parent+"tuningJobs/")
 	}); err != nil {
 		return fmt.Errorf("tuning_jobs: %w", err)
+	}
+	if v.pools, err = parseAll[*aiplatformpb.DeploymentResourcePool](v.DeploymentResourcePools, func(m *aiplatformpb.DeploymentResourcePool) {
+		m.Name = expand(m.Name, parent+"deploymentResourcePools/")
+	}); err != nil {
+		return fmt.Errorf("deployment_resource_pools: %w", err)
 	}
 	return nil
 }

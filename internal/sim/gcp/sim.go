@@ -57,21 +57,22 @@ type method struct {
 // methods are the read-only RPCs served. Permissions are the ones Google
 // documents for each method.
 var methods = map[string]method{
-	"/google.cloud.location.Locations/ListLocations":                          {"aiplatform.googleapis.com", "aiplatform.locations.list", true},
-	"/google.cloud.aiplatform.v1.EndpointService/ListEndpoints":               {"aiplatform.googleapis.com", "aiplatform.endpoints.list", true},
-	"/google.cloud.aiplatform.v1.ModelService/ListModels":                     {"aiplatform.googleapis.com", "aiplatform.models.list", true},
-	"/google.cloud.aiplatform.v1.ModelService/ListModelVersions":              {"aiplatform.googleapis.com", "aiplatform.models.list", true},
-	"/google.cloud.aiplatform.v1.ReasoningEngineService/ListReasoningEngines": {"aiplatform.googleapis.com", "aiplatform.reasoningEngines.list", true},
-	"/google.cloud.aiplatform.v1.IndexEndpointService/ListIndexEndpoints":     {"aiplatform.googleapis.com", "aiplatform.indexEndpoints.list", true},
-	"/google.cloud.aiplatform.v1.NotebookService/ListNotebookRuntimes":        {"aiplatform.googleapis.com", "aiplatform.notebookRuntimes.list", true},
-	"/google.cloud.aiplatform.v1.GenAiTuningService/ListTuningJobs":           {"aiplatform.googleapis.com", "aiplatform.tuningJobs.list", true},
-	"/google.cloud.resourcemanager.v3.Projects/SearchProjects":                {"cloudresourcemanager.googleapis.com", "resourcemanager.projects.get", false},
-	"/google.cloud.resourcemanager.v3.Projects/GetProject":                    {"cloudresourcemanager.googleapis.com", "resourcemanager.projects.get", true},
-	"/google.cloud.resourcemanager.v3.Projects/GetIamPolicy":                  {"cloudresourcemanager.googleapis.com", "resourcemanager.projects.getIamPolicy", true},
-	"/google.iam.admin.v1.IAM/ListServiceAccounts":                            {"iam.googleapis.com", "iam.serviceAccounts.list", true},
-	"/google.iam.admin.v1.IAM/ListServiceAccountKeys":                         {"iam.googleapis.com", "iam.serviceAccountKeys.list", true},
-	"/google.iam.admin.v1.IAM/GetRole":                                        {"iam.googleapis.com", "iam.roles.get", true},
-	"/google.cloud.notebooks.v2.NotebookService/ListInstances":                {"notebooks.googleapis.com", "notebooks.instances.list", true},
+	"/google.cloud.location.Locations/ListLocations":                                        {"aiplatform.googleapis.com", "aiplatform.locations.list", true},
+	"/google.cloud.aiplatform.v1.EndpointService/ListEndpoints":                             {"aiplatform.googleapis.com", "aiplatform.endpoints.list", true},
+	"/google.cloud.aiplatform.v1.DeploymentResourcePoolService/ListDeploymentResourcePools": {"aiplatform.googleapis.com", "aiplatform.deploymentResourcePools.list", true},
+	"/google.cloud.aiplatform.v1.ModelService/ListModels":                                   {"aiplatform.googleapis.com", "aiplatform.models.list", true},
+	"/google.cloud.aiplatform.v1.ModelService/ListModelVersions":                            {"aiplatform.googleapis.com", "aiplatform.models.list", true},
+	"/google.cloud.aiplatform.v1.ReasoningEngineService/ListReasoningEngines":               {"aiplatform.googleapis.com", "aiplatform.reasoningEngines.list", true},
+	"/google.cloud.aiplatform.v1.IndexEndpointService/ListIndexEndpoints":                   {"aiplatform.googleapis.com", "aiplatform.indexEndpoints.list", true},
+	"/google.cloud.aiplatform.v1.NotebookService/ListNotebookRuntimes":                      {"aiplatform.googleapis.com", "aiplatform.notebookRuntimes.list", true},
+	"/google.cloud.aiplatform.v1.GenAiTuningService/ListTuningJobs":                         {"aiplatform.googleapis.com", "aiplatform.tuningJobs.list", true},
+	"/google.cloud.resourcemanager.v3.Projects/SearchProjects":                              {"cloudresourcemanager.googleapis.com", "resourcemanager.projects.get", false},
+	"/google.cloud.resourcemanager.v3.Projects/GetProject":                                  {"cloudresourcemanager.googleapis.com", "resourcemanager.projects.get", true},
+	"/google.cloud.resourcemanager.v3.Projects/GetIamPolicy":                                {"cloudresourcemanager.googleapis.com", "resourcemanager.projects.getIamPolicy", true},
+	"/google.iam.admin.v1.IAM/ListServiceAccounts":                                          {"iam.googleapis.com", "iam.serviceAccounts.list", true},
+	"/google.iam.admin.v1.IAM/ListServiceAccountKeys":                                       {"iam.googleapis.com", "iam.serviceAccountKeys.list", true},
+	"/google.iam.admin.v1.IAM/GetRole":                                                      {"iam.googleapis.com", "iam.roles.get", true},
+	"/google.cloud.notebooks.v2.NotebookService/ListInstances":                              {"notebooks.googleapis.com", "notebooks.instances.list", true},
 }
 
 // titles are the APIs' names in SERVICE_DISABLED messages.
@@ -120,6 +121,7 @@ func Start(e *Estate) (*Server, error) {
 	aiplatformpb.RegisterIndexEndpointServiceServer(s.grpc, v)
 	aiplatformpb.RegisterNotebookServiceServer(s.grpc, v)
 	aiplatformpb.RegisterGenAiTuningServiceServer(s.grpc, v)
+	aiplatformpb.RegisterDeploymentResourcePoolServiceServer(s.grpc, v)
 	c := &cloud{s: s}
 	resourcemanagerpb.RegisterProjectsServer(s.grpc, c)
 	adminpb.RegisterIAMServer(s.grpc, &iamAdmin{s: s})

@@ -20,6 +20,7 @@ type vertex struct {
 	aiplatformpb.UnimplementedIndexEndpointServiceServer
 	aiplatformpb.UnimplementedNotebookServiceServer
 	aiplatformpb.UnimplementedGenAiTuningServiceServer
+	aiplatformpb.UnimplementedDeploymentResourcePoolServiceServer
 	s *Server
 }
 
@@ -170,4 +171,16 @@ func (v *vertex) ListTuningJobs(_ context.Context, req *aiplatformpb.ListTuningJ
 		return nil, err
 	}
 	return &aiplatformpb.ListTuningJobsResponse{TuningJobs: items, NextPageToken: next}, nil
+}
+
+func (v *vertex) ListDeploymentResourcePools(_ context.Context, req *aiplatformpb.ListDeploymentResourcePoolsRequest) (*aiplatformpb.ListDeploymentResourcePoolsResponse, error) {
+	d, err := v.at(req.GetParent(), "deployment_resource_pools")
+	if err != nil {
+		return nil, err
+	}
+	items, next, err := page(v.s, clone(d.pools), req.GetPageToken(), req.GetPageSize())
+	if err != nil {
+		return nil, err
+	}
+	return &aiplatformpb.ListDeploymentResourcePoolsResponse{DeploymentResourcePools: items, NextPageToken: next}, nil
 }
