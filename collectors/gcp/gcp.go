@@ -106,6 +106,8 @@ type Options struct {
 type projectInfo struct {
 	ID, Number, Name string
 	Labels           map[string]string
+	// Parent is the folder or organisation above the project ("" unknown).
+	Parent string
 }
 
 // Collector implements collectors.Collector for GCP.
@@ -128,6 +130,8 @@ type Collector struct {
 	// API is not enabled: their location scopes fail at once with it.
 	locErr   map[string]error
 	disabled map[string]error
+	// tree caches the folders and organisation above the projects.
+	tree *hierarchy
 }
 
 // New prepares credentials; no call is made until Scopes.
@@ -157,7 +161,7 @@ func New(ctx context.Context, o Options, cat *fingerprint.Catalog) (*Collector, 
 		o.Now = time.Now
 	}
 	c := &Collector{opts: o, cat: cat, conns: map[string]*grpc.ClientConn{}, limiters: collectors.NewLimiters(o.RatePerProject),
-		projects: map[string]projectInfo{}, byNumber: map[string]string{}, locErr: map[string]error{}, disabled: map[string]error{}}
+		projects: map[string]projectInfo{}, byNumber: map[string]string{}, locErr: map[string]error{}, disabled: map[string]error{}, tree: newHierarchy()}
 	switch {
 	case o.Emulator != "":
 		host, _, err := net.SplitHostPort(o.Emulator)
@@ -406,7 +410,7 @@ func (c *Collector) findProjects(ctx context.Context) ([]projectInfo, error) {
 	}
 	var out []projectInfo
 	add := func(p *resourcemanagerpb.Project) {
-		info := projectInfo{ID: p.GetProjectId(), Number: strings.TrimPrefix(p.GetName(), "projects/"), Name: p.GetDisplayName(), Labels: p.GetLabels()}
+		info := projectInfo{ID: p.GetProjectId(), Number: strings.TrimPrefix(p.GetName(), "projects/"), Name: p.GetDisplayName(), Labels: p.GetLabels(), Parent: p.GetParent()}
 		out = append(out, info)
 		c.mu.Lock()
 		c.projects[info.ID] = info

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -146,8 +147,10 @@ func groundTruth(e *sim.Estate) []string {
 var principals = []string{
 	"//cloudresourcemanager.googleapis.com/projects/legacy-web/members/group:web-admins@example.com",
 	"//cloudresourcemanager.googleapis.com/projects/ml-dev/members/allAuthenticatedUsers",
+	"//cloudresourcemanager.googleapis.com/projects/ml-dev/members/group:ml-platform-admins@example.com", // from the organisation, through folders/555
 	"//cloudresourcemanager.googleapis.com/projects/ml-dev/members/user:carol@example.com",
 	"//cloudresourcemanager.googleapis.com/projects/ml-prod/members/group:ml-engineers@example.com",
+	"//cloudresourcemanager.googleapis.com/projects/ml-prod/members/group:ml-platform-admins@example.com", // from the organisation
 	"//cloudresourcemanager.googleapis.com/projects/ml-prod/members/serviceAccount:ci@ml-dev.iam.gserviceaccount.com",
 	"//cloudresourcemanager.googleapis.com/projects/ml-prod/members/user:alice@example.com",
 	"//iam.googleapis.com/projects/agents-prod/serviceAccounts/agents@agents-prod.iam.gserviceaccount.com",
@@ -433,4 +436,41 @@ func TestPoolsNotListedAreNamed(t *testing.T) {
 		}
 	}
 	t.Error("the model on the unread pool is not inventoried")
+}
+
+// Roles granted above a project hold in it: they are read from the
+// folders and organisation it sits in, named with where they are set; an
+// ancestor whose policy cannot be read is named, and the project's own
+// principals are still reported.
+func TestInheritedGrants(t *testing.T) {
+	srv, _ := startSim(t, nil)
+	inv := collectRaw(t, srv, gcpcol.Options{Projects: []string{"ml-dev"}, Locations: []string{"us-central1"}})
+	byID := map[string]model.Asset{}
+	for _, a := range inv.Assets {
+		byID[a.ID] = a
+	}
+	ci := byID["//iam.googleapis.com/projects/ml-dev/serviceAccounts/ci@ml-dev.iam.gserviceaccount.com"]
+	if f, _ := ci.Fact("iam.ai_roles"); !reflect.DeepEqual(f.Value, []string{"roles/aiplatform.user", "roles/aiplatform.user@folders/555"}) {
+		t.Errorf("ci@ml-dev roles %v, want the project's and the folder's", f.Value)
+	}
+	admins := byID["//cloudresourcemanager.googleapis.com/projects/ml-dev/members/group:ml-platform-admins@example.com"]
+	if f, _ := admins.Fact("iam.ai_broad_grants"); !reflect.DeepEqual(f.Value, []string{"predefined:roles/aiplatform.admin@organizations/424242424242"}) {
+		t.Errorf("the organisation's admins in ml-dev: %v", f.Value)
+	}
+
+	srv, _ = startSim(t, func(e *sim.Estate) { e.Organizations[0].Denied = true })
+	inv = collectRaw(t, srv, gcpcol.Options{Projects: []string{"ml-dev"}, Locations: []string{"us-central1"}})
+	r := runsByScope(inv)["gcp:ml-dev"]
+	if r.Status != model.StatusPartial || !strings.Contains(r.Error, "inherits from organizations/424242424242 are unknown") {
+		t.Errorf("ml-dev with its organisation unreadable: %s %q", r.Status, r.Error)
+	}
+	found := false
+	for _, a := range inv.Assets {
+		if a.ID == "//cloudresourcemanager.googleapis.com/projects/ml-dev/members/user:carol@example.com" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the project's own principals are not reported when an ancestor is unreadable")
+	}
 }

@@ -3,6 +3,7 @@ package gcp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -54,33 +55,23 @@ type grant struct {
 // what it holds. custom maps a custom role to its AI permissions (a custom
 // role missing from it could not be read and is left out).
 func principalGrants(p *iampb.Policy, custom map[string][]string) map[string]*grant {
+	return placedGrants(custom, placed{policy: p})
+}
+
+// placed is a policy and where it is set: "" for the project's own, else
+// the folder or organisation it is inherited from.
+type placed struct {
+	policy *iampb.Policy
+	at     string
+}
+
+// placedGrants reads the project's policy and the ones it inherits: a role
+// inherited from above is named role@folders/N or role@organizations/N.
+func placedGrants(custom map[string][]string, policies ...placed) map[string]*grant {
 	out := map[string]*grant{}
-	for _, b := range p.GetBindings() {
-		role := b.GetRole()
-		var perms []string
-		switch {
-		case basicRoles[role], hasAnyPrefix(role, aiRolePrefixes):
-		case customRole(role) && len(custom[role]) > 0:
-			perms = custom[role]
-		default:
-			continue
-		}
-		for _, m := range b.GetMembers() {
-			g := out[m]
-			if g == nil {
-				g = &grant{}
-				out[m] = g
-			}
-			g.roles = append(g.roles, role)
-			g.perms = append(g.perms, perms...)
-			switch {
-			case basicRoles[role]:
-				g.full, g.wildcard = true, true
-				g.broad = append(g.broad, "basic:"+role)
-			case adminRoles[role]:
-				g.full = true
-				g.broad = append(g.broad, "predefined:"+role)
-			}
+	for _, pl := range policies {
+		for _, b := range pl.policy.GetBindings() {
+			addBinding(out, b, pl.at, custom)
 		}
 	}
 	for _, g := range out {
@@ -90,6 +81,39 @@ func principalGrants(p *iampb.Policy, custom map[string][]string) map[string]*gr
 		}
 	}
 	return out
+}
+
+func addBinding(out map[string]*grant, b *iampb.Binding, at string, custom map[string][]string) {
+	role := b.GetRole()
+	var perms []string
+	switch {
+	case basicRoles[role], hasAnyPrefix(role, aiRolePrefixes):
+	case customRole(role) && len(custom[role]) > 0:
+		perms = custom[role]
+	default:
+		return
+	}
+	where := ""
+	if at != "" {
+		where = "@" + at
+	}
+	for _, m := range b.GetMembers() {
+		g := out[m]
+		if g == nil {
+			g = &grant{}
+			out[m] = g
+		}
+		g.roles = append(g.roles, role+where)
+		g.perms = append(g.perms, perms...)
+		switch {
+		case basicRoles[role]:
+			g.full, g.wildcard = true, true
+			g.broad = append(g.broad, "basic:"+role+where)
+		case adminRoles[role]:
+			g.full = true
+			g.broad = append(g.broad, "predefined:"+role+where)
+		}
+	}
 }
 
 func compact(s []string) []string {
@@ -144,6 +168,14 @@ func (s *scan) iamFamilies(ctx context.Context) []collectors.Family {
 	if err != nil {
 		return failing(fam, err)
 	}
+	folders, err := resourcemanager.NewFoldersClient(ctx, clientOpts(crmConn)...)
+	if err != nil {
+		return failing(fam, err)
+	}
+	orgs, err := resourcemanager.NewOrganizationsClient(ctx, clientOpts(crmConn)...)
+	if err != nil {
+		return failing(fam, err)
+	}
 	return []collectors.Family{{Name: fam, Collect: func(ctx context.Context) error {
 		p := s.project.ID
 		pol, err := crm.GetIamPolicy(ctx, &iampb.GetIamPolicyRequest{Resource: "projects/" + p,
@@ -151,24 +183,31 @@ func (s *scan) iamFamilies(ctx context.Context) []collectors.Family {
 		if err != nil {
 			return callErr(err, "resourcemanager get-iam-policy of %s", p)
 		}
+		policies := append([]placed{{policy: pol}}, s.inherited(ctx, folders, orgs)...)
 		custom := map[string][]string{}
-		for _, b := range pol.GetBindings() {
-			role := b.GetRole()
-			if _, done := custom[role]; done || !customRole(role) {
-				continue
+		for _, pl := range policies {
+			for _, b := range pl.policy.GetBindings() {
+				role := b.GetRole()
+				if _, done := custom[role]; done || !customRole(role) {
+					continue
+				}
+				r, err := iam.GetRole(ctx, &adminpb.GetRoleRequest{Name: role}, s.c.callOpts(ctx)...)
+				if err != nil {
+					where := p
+					if pl.at != "" {
+						where = pl.at
+					}
+					s.itemFailed(ctx, callErr(err, "iam get-role %s (bound in %s)", role, where))
+					continue
+				}
+				custom[role] = aiPermissions(r.GetIncludedPermissions())
 			}
-			r, err := iam.GetRole(ctx, &adminpb.GetRoleRequest{Name: role}, s.c.callOpts(ctx)...)
-			if err != nil {
-				s.itemFailed(ctx, callErr(err, "iam get-role %s (bound in %s)", role, p))
-				continue
-			}
-			custom[role] = aiPermissions(r.GetIncludedPermissions())
 		}
 		accounts, err := s.serviceAccounts(ctx, iam)
 		if err != nil {
 			s.itemFailed(ctx, err) // principals still reported; their keys unknown
 		}
-		grants := principalGrants(pol, custom)
+		grants := placedGrants(custom, policies...)
 		members := make([]string, 0, len(grants))
 		for m := range grants {
 			members = append(members, m)
@@ -193,6 +232,27 @@ func (s *scan) iamFamilies(ctx context.Context) []collectors.Family {
 		}
 		return nil
 	}}}
+}
+
+// inherited are the policies of the folders and organisation above the
+// project. One that cannot be read is named (its grants stay unknown) and
+// the project's own and the rest still count; so does a hierarchy walk
+// that stops early.
+func (s *scan) inherited(ctx context.Context, folders *resourcemanager.FoldersClient, orgs *resourcemanager.OrganizationsClient) []placed {
+	nodes, err := s.c.ancestors(ctx, folders, s.project.Parent)
+	if err != nil {
+		s.itemFailed(ctx, fmt.Errorf("the folders above %s (the grants inherited from higher up are unknown): %w", s.project.ID, err))
+	}
+	var out []placed
+	for _, n := range nodes {
+		p, err := s.c.nodePolicy(ctx, folders, orgs, n)
+		if err != nil {
+			s.itemFailed(ctx, fmt.Errorf("the grants %s inherits from %s are unknown: %w", s.project.ID, n, err))
+			continue
+		}
+		out = append(out, placed{policy: p, at: n})
+	}
+	return out
 }
 
 // aiPermissions are the AI permissions among a role's.

@@ -19,6 +19,65 @@ type cloud struct {
 	s *Server
 }
 
+// hierarchy is the estate's folders and organisations, served as
+// Resource Manager v3 Folders (folderServer) and Organizations (orgServer).
+type hierarchy struct{ s *Server }
+
+type folderServer struct {
+	resourcemanagerpb.UnimplementedFoldersServer
+	*hierarchy
+}
+
+type orgServer struct {
+	resourcemanagerpb.UnimplementedOrganizationsServer
+	*hierarchy
+}
+
+func (f folderServer) GetIamPolicy(ctx context.Context, req *iampb.GetIamPolicyRequest) (*iampb.Policy, error) {
+	return f.policy(ctx, req)
+}
+
+func (o orgServer) GetIamPolicy(ctx context.Context, req *iampb.GetIamPolicyRequest) (*iampb.Policy, error) {
+	return o.policy(ctx, req)
+}
+
+func (h *hierarchy) node(name, perm string) (*Node, error) {
+	n := h.s.estate.Node(name)
+	if n == nil || n.Denied {
+		return nil, status.Errorf(codes.PermissionDenied, "Permission '%s' denied on resource '//cloudresourcemanager.googleapis.com/%s' (or it may not exist).", perm, name)
+	}
+	return n, nil
+}
+
+func (f folderServer) GetFolder(_ context.Context, req *resourcemanagerpb.GetFolderRequest) (*resourcemanagerpb.Folder, error) {
+	n, err := f.node(req.GetName(), "resourcemanager.folders.get")
+	if err != nil || !strings.HasPrefix(n.Name, "folders/") {
+		return nil, err
+	}
+	return &resourcemanagerpb.Folder{Name: n.Name, Parent: n.Parent, DisplayName: n.DisplayName, State: resourcemanagerpb.Folder_ACTIVE}, nil
+}
+
+func (o orgServer) GetOrganization(_ context.Context, req *resourcemanagerpb.GetOrganizationRequest) (*resourcemanagerpb.Organization, error) {
+	n, err := o.node(req.GetName(), "resourcemanager.organizations.get")
+	if err != nil {
+		return nil, err
+	}
+	return &resourcemanagerpb.Organization{Name: n.Name, DisplayName: n.DisplayName, State: resourcemanagerpb.Organization_ACTIVE}, nil
+}
+
+// policy is a folder's or organisation's IAM policy.
+func (h *hierarchy) policy(_ context.Context, req *iampb.GetIamPolicyRequest) (*iampb.Policy, error) {
+	perm := "resourcemanager.organizations.getIamPolicy"
+	if strings.HasPrefix(req.GetResource(), "folders/") {
+		perm = "resourcemanager.folders.getIamPolicy"
+	}
+	n, err := h.node(req.GetResource(), perm)
+	if err != nil {
+		return nil, err
+	}
+	return proto.Clone(n.policy).(*iampb.Policy), nil
+}
+
 // iamAdmin serves IAM admin v1 (service accounts, keys, roles).
 type iamAdmin struct {
 	adminpb.UnimplementedIAMServer

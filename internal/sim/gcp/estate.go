@@ -24,6 +24,11 @@ type Estate struct {
 	// project (the service's locations are the same for all projects).
 	Locations []string   `json:"locations"`
 	Projects  []*Project `json:"projects"`
+	// Folders and Organizations are the resource hierarchy above the
+	// projects (a project's parent names one), each with the IAM policy
+	// everything below it inherits.
+	Folders       []*Node `json:"folders"`
+	Organizations []*Node `json:"organizations"`
 	// PageSize is the most items any list returns per page (default 2).
 	PageSize int    `json:"page_size"`
 	Faults   Faults `json:"faults"`
@@ -72,6 +77,28 @@ type Project struct {
 	policy    *iampb.Policy
 	roles     []*adminpb.Role
 	workbench []*notebookspb.Instance
+}
+
+// Node is a folder or an organisation.
+type Node struct {
+	Name        string `json:"name"`   // folders/N or organizations/N
+	Parent      string `json:"parent"` // a folder's: folders/N or organizations/N
+	DisplayName string `json:"display_name"`
+	// Denied answers PERMISSION_DENIED to every call about the node.
+	Denied    bool            `json:"denied"`
+	IAMPolicy json.RawMessage `json:"iam_policy"` // google.iam.v1.Policy
+
+	policy *iampb.Policy
+}
+
+// Node finds a folder or organisation by name.
+func (e *Estate) Node(name string) *Node {
+	for _, n := range append(append([]*Node(nil), e.Folders...), e.Organizations...) {
+		if n.Name == name {
+			return n
+		}
+	}
+	return nil
 }
 
 // ServiceAccount is a service account of the project and its keys.
@@ -129,6 +156,14 @@ func ParseEstate(b []byte) (*Estate, error) {
 	for _, p := range e.Projects {
 		if err := p.parse(); err != nil {
 			return nil, fmt.Errorf("gcp estate: project %s: %w", p.ID, err)
+		}
+	}
+	for _, n := range append(append([]*Node(nil), e.Folders...), e.Organizations...) {
+		n.policy = &iampb.Policy{}
+		if len(n.IAMPolicy) > 0 && string(n.IAMPolicy) != "null" {
+			if err := protojson.Unmarshal(n.IAMPolicy, n.policy); err != nil {
+				return nil, fmt.Errorf("gcp estate: %s iam_policy: %w", n.Name, err)
+			}
 		}
 	}
 	return &e, nil

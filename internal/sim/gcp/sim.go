@@ -69,6 +69,10 @@ var methods = map[string]method{
 	"/google.cloud.resourcemanager.v3.Projects/SearchProjects":                              {"cloudresourcemanager.googleapis.com", "resourcemanager.projects.get", false},
 	"/google.cloud.resourcemanager.v3.Projects/GetProject":                                  {"cloudresourcemanager.googleapis.com", "resourcemanager.projects.get", true},
 	"/google.cloud.resourcemanager.v3.Projects/GetIamPolicy":                                {"cloudresourcemanager.googleapis.com", "resourcemanager.projects.getIamPolicy", true},
+	"/google.cloud.resourcemanager.v3.Folders/GetFolder":                                    {"cloudresourcemanager.googleapis.com", "resourcemanager.folders.get", true},
+	"/google.cloud.resourcemanager.v3.Folders/GetIamPolicy":                                 {"cloudresourcemanager.googleapis.com", "resourcemanager.folders.getIamPolicy", true},
+	"/google.cloud.resourcemanager.v3.Organizations/GetOrganization":                        {"cloudresourcemanager.googleapis.com", "resourcemanager.organizations.get", true},
+	"/google.cloud.resourcemanager.v3.Organizations/GetIamPolicy":                           {"cloudresourcemanager.googleapis.com", "resourcemanager.organizations.getIamPolicy", true},
 	"/google.iam.admin.v1.IAM/ListServiceAccounts":                                          {"iam.googleapis.com", "iam.serviceAccounts.list", true},
 	"/google.iam.admin.v1.IAM/ListServiceAccountKeys":                                       {"iam.googleapis.com", "iam.serviceAccountKeys.list", true},
 	"/google.iam.admin.v1.IAM/GetRole":                                                      {"iam.googleapis.com", "iam.roles.get", true},
@@ -124,6 +128,9 @@ func Start(e *Estate) (*Server, error) {
 	aiplatformpb.RegisterDeploymentResourcePoolServiceServer(s.grpc, v)
 	c := &cloud{s: s}
 	resourcemanagerpb.RegisterProjectsServer(s.grpc, c)
+	h := &hierarchy{s: s}
+	resourcemanagerpb.RegisterFoldersServer(s.grpc, folderServer{hierarchy: h})
+	resourcemanagerpb.RegisterOrganizationsServer(s.grpc, orgServer{hierarchy: h})
 	adminpb.RegisterIAMServer(s.grpc, &iamAdmin{s: s})
 	notebookspb.RegisterNotebookServiceServer(s.grpc, &workbench{s: s})
 	go s.grpc.Serve(l) //nolint:errcheck // ends with Close
