@@ -9,6 +9,7 @@ require (
 	cloud.google.com/go/aiplatform v1.127.0
 	cloud.google.com/go/iam v1.15.1
 	cloud.google.com/go/notebooks v1.20.1
+	cloud.google.com/go/orgpolicy v1.22.1
 	cloud.google.com/go/resourcemanager v1.18.1
 	github.com/Azure/azure-sdk-for-go/sdk/azcore v1.23.3
 	github.com/Azure/azure-sdk-for-go/sdk/azidentity v1.15.0

@@ -474,3 +474,29 @@ func TestInheritedGrants(t *testing.T) {
 		t.Error("the project's own principals are not reported when an ancestor is unreadable")
 	}
 }
+
+// The organisation policy in effect for each project, read through the
+// Organization Policy API: ml-prod and ml-dev inherit the organisation's
+// allowed models and locations (ml-dev through its folder); agents-prod
+// sits in no organisation, so nothing restricts it.
+func TestEffectiveOrgPolicies(t *testing.T) {
+	srv, _ := startSim(t, nil)
+	inv := collectRaw(t, srv, gcpcol.Options{Projects: []string{"ml-prod", "ml-dev", "agents-prod"}, Locations: []string{"us-central1"}})
+	got := map[string]map[string]any{}
+	for _, sf := range inv.ScopeFacts {
+		for _, f := range sf.Facts {
+			if strings.HasPrefix(f.Key, "org.") {
+				if got[sf.Scope.ID] == nil {
+					got[sf.Scope.ID] = map[string]any{}
+				}
+				got[sf.Scope.ID][f.Key] = f.Value
+			}
+		}
+	}
+	inherited := map[string]any{"org.ai_service_policy": true, "org.ai_policies": []string{"gcp.resourceLocations", "vertexai.allowedModels"}, "org.regions_restricted": true}
+	want := map[string]map[string]any{"gcp:ml-prod": inherited, "gcp:ml-dev": inherited,
+		"gcp:agents-prod": {"org.ai_service_policy": false, "org.ai_policies": []string{}, "org.regions_restricted": false}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("org policy scope facts (-want +got):\n%s", d)
+	}
+}

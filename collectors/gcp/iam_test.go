@@ -1,6 +1,8 @@
 package gcp
 
 import (
+	"cloud.google.com/go/orgpolicy/apiv2/orgpolicypb"
+	expr "google.golang.org/genproto/googleapis/type/expr"
 	"testing"
 	"time"
 
@@ -76,6 +78,35 @@ func TestPrincipalAndKeyAssets(t *testing.T) {
 	} {
 		if a := s.keyAsset(k, "svc@p.iam.gserviceaccount.com", owned.ID, now); a != nil {
 			t.Errorf("%s key reported", name)
+		}
+	}
+}
+
+func TestRestricts(t *testing.T) {
+	rule := func(r *orgpolicypb.PolicySpec_PolicyRule) *orgpolicypb.Policy {
+		return &orgpolicypb.Policy{Spec: &orgpolicypb.PolicySpec{Rules: []*orgpolicypb.PolicySpec_PolicyRule{r}}}
+	}
+	values := func(allowed, denied []string) *orgpolicypb.PolicySpec_PolicyRule {
+		return &orgpolicypb.PolicySpec_PolicyRule{Kind: &orgpolicypb.PolicySpec_PolicyRule_Values{Values: &orgpolicypb.PolicySpec_PolicyRule_StringValues{AllowedValues: allowed, DeniedValues: denied}}}
+	}
+	for _, tc := range []struct {
+		name    string
+		p       *orgpolicypb.Policy
+		governs string
+		want    bool
+	}{
+		{"no policy", &orgpolicypb.Policy{}, "models", false},
+		{"allow all", rule(&orgpolicypb.PolicySpec_PolicyRule{Kind: &orgpolicypb.PolicySpec_PolicyRule_AllowAll{AllowAll: true}}), "models", false},
+		{"deny all", rule(&orgpolicypb.PolicySpec_PolicyRule{Kind: &orgpolicypb.PolicySpec_PolicyRule_DenyAll{DenyAll: true}}), "models", true},
+		{"allowed models", rule(values([]string{"publishers/google/models/gemini-2.5-flash:predict"}, nil)), "models", true},
+		{"services allow-list", rule(values([]string{"compute.googleapis.com"}, nil)), "services", true},
+		{"services deny-list without AI", rule(values(nil, []string{"compute.googleapis.com"})), "services", false},
+		{"services deny-list with Vertex AI", rule(values(nil, []string{"aiplatform.googleapis.com"})), "services", true},
+		{"conditional deny", rule(&orgpolicypb.PolicySpec_PolicyRule{Condition: &expr.Expr{Expression: "resource.matchTag('env', 'prod')"},
+			Kind: &orgpolicypb.PolicySpec_PolicyRule_DenyAll{DenyAll: true}}), "models", false},
+	} {
+		if got := restricts(tc.p, tc.governs); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"cloud.google.com/go/orgpolicy/apiv2/orgpolicypb"
 	"context"
 	"strings"
 
@@ -212,4 +213,25 @@ func (w *workbench) ListInstances(_ context.Context, req *notebookspb.ListInstan
 		return nil, err
 	}
 	return &notebookspb.ListInstancesResponse{Instances: items, NextPageToken: next}, nil
+}
+
+// orgPolicies serves the Organization Policy API v2: the policy in effect
+// for a project (its own or the nearest ancestor's).
+type orgPolicies struct {
+	orgpolicypb.UnimplementedOrgPolicyServer
+	s *Server
+}
+
+func (o *orgPolicies) GetEffectivePolicy(_ context.Context, req *orgpolicypb.GetEffectivePolicyRequest) (*orgpolicypb.Policy, error) {
+	name := req.GetName()
+	p := o.s.projectOf(name)
+	_, constraint, ok := strings.Cut(name, "/policies/")
+	if p == nil || !ok {
+		return nil, status.Errorf(codes.PermissionDenied, "Permission 'orgpolicy.policy.get' denied on resource '//orgpolicy.googleapis.com/%s' (or it may not exist).", name)
+	}
+	out := &orgpolicypb.Policy{Name: "projects/" + p.Number + "/policies/" + constraint, Spec: &orgpolicypb.PolicySpec{}}
+	if spec := o.s.estate.EffectivePolicy(p, constraint); spec != nil {
+		out.Spec = proto.Clone(spec).(*orgpolicypb.PolicySpec)
+	}
+	return out, nil
 }

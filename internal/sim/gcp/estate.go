@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"cloud.google.com/go/orgpolicy/apiv2/orgpolicypb"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -67,14 +68,18 @@ type Project struct {
 	// (aiplatform.googleapis.com, notebooks.googleapis.com, iam.googleapis.com).
 	DisabledServices []string `json:"disabled_services"`
 
-	IAMPolicy       json.RawMessage   `json:"iam_policy"`   // google.iam.v1.Policy
-	CustomRoles     []json.RawMessage `json:"custom_roles"` // google.iam.admin.v1.Role
-	ServiceAccounts []ServiceAccount  `json:"service_accounts"`
+	IAMPolicy json.RawMessage `json:"iam_policy"` // google.iam.v1.Policy
+	// OrgPolicies are organisation policies set on the project, by
+	// constraint (vertexai.allowedModels): google.cloud.orgpolicy.v2.PolicySpec.
+	OrgPolicies     map[string]json.RawMessage `json:"org_policies"`
+	CustomRoles     []json.RawMessage          `json:"custom_roles"` // google.iam.admin.v1.Role
+	ServiceAccounts []ServiceAccount           `json:"service_accounts"`
 	// Workbench are Workbench (notebooks v2) instances; name is ZONE/NAME.
 	Workbench []json.RawMessage          `json:"workbench_instances"`
 	Vertex    map[string]*VertexLocation `json:"vertex"` // by location
 
 	policy    *iampb.Policy
+	orgpol    map[string]*orgpolicypb.PolicySpec
 	roles     []*adminpb.Role
 	workbench []*notebookspb.Instance
 }
@@ -87,8 +92,11 @@ type Node struct {
 	// Denied answers PERMISSION_DENIED to every call about the node.
 	Denied    bool            `json:"denied"`
 	IAMPolicy json.RawMessage `json:"iam_policy"` // google.iam.v1.Policy
+	// OrgPolicies are organisation policies set on the node, as on a project.
+	OrgPolicies map[string]json.RawMessage `json:"org_policies"`
 
 	policy *iampb.Policy
+	orgpol map[string]*orgpolicypb.PolicySpec
 }
 
 // Node finds a folder or organisation by name.
@@ -165,6 +173,10 @@ func ParseEstate(b []byte) (*Estate, error) {
 				return nil, fmt.Errorf("gcp estate: %s iam_policy: %w", n.Name, err)
 			}
 		}
+		var err error
+		if n.orgpol, err = parseSpecs(n.OrgPolicies); err != nil {
+			return nil, fmt.Errorf("gcp estate: %s org_policies: %w", n.Name, err)
+		}
 	}
 	return &e, nil
 }
@@ -180,6 +192,9 @@ func (p *Project) parse() error {
 		}
 	}
 	var err error
+	if p.orgpol, err = parseSpecs(p.OrgPolicies); err != nil {
+		return fmt.Errorf("org_policies: %w", err)
+	}
 	if p.roles, err = parseAll[*adminpb.Role](p.CustomRoles, func(r *adminpb.Role) {
 		r.Name = expand(r.Name, "projects/"+p.ID+"/roles/")
 	}); err != nil {
@@ -249,6 +264,40 @@ func (v *VertexLocation) parse(parent string) error {
 		m.Name = expand(m.Name, parent+"deploymentResourcePools/")
 	}); err != nil {
 		return fmt.Errorf("deployment_resource_pools: %w", err)
+	}
+	return nil
+}
+
+// parseSpecs decodes organisation policy specs by constraint.
+func parseSpecs(in map[string]json.RawMessage) (map[string]*orgpolicypb.PolicySpec, error) {
+	out := map[string]*orgpolicypb.PolicySpec{}
+	for c, raw := range in {
+		spec := &orgpolicypb.PolicySpec{}
+		if err := protojson.Unmarshal(raw, spec); err != nil {
+			return nil, fmt.Errorf("%s: %w", c, err)
+		}
+		out[c] = spec
+	}
+	return out, nil
+}
+
+// EffectivePolicy is the policy spec of constraint in effect for a
+// project: its own, else the nearest folder's or organisation's above it
+// (nil: none set anywhere, so the constraint's default).
+func (e *Estate) EffectivePolicy(p *Project, constraint string) *orgpolicypb.PolicySpec {
+	if s := p.orgpol[constraint]; s != nil {
+		return s
+	}
+	node := p.Parent
+	for range 16 {
+		n := e.Node(node)
+		if n == nil {
+			return nil
+		}
+		if s := n.orgpol[constraint]; s != nil {
+			return s
+		}
+		node = n.Parent
 	}
 	return nil
 }

@@ -19,6 +19,7 @@
 package gcp
 
 import (
+	"cloud.google.com/go/orgpolicy/apiv2/orgpolicypb"
 	"context"
 	"fmt"
 	"math/rand"
@@ -73,6 +74,7 @@ var methods = map[string]method{
 	"/google.cloud.resourcemanager.v3.Folders/GetIamPolicy":                                 {"cloudresourcemanager.googleapis.com", "resourcemanager.folders.getIamPolicy", true},
 	"/google.cloud.resourcemanager.v3.Organizations/GetOrganization":                        {"cloudresourcemanager.googleapis.com", "resourcemanager.organizations.get", true},
 	"/google.cloud.resourcemanager.v3.Organizations/GetIamPolicy":                           {"cloudresourcemanager.googleapis.com", "resourcemanager.organizations.getIamPolicy", true},
+	"/google.cloud.orgpolicy.v2.OrgPolicy/GetEffectivePolicy":                               {"orgpolicy.googleapis.com", "orgpolicy.policy.get", true},
 	"/google.iam.admin.v1.IAM/ListServiceAccounts":                                          {"iam.googleapis.com", "iam.serviceAccounts.list", true},
 	"/google.iam.admin.v1.IAM/ListServiceAccountKeys":                                       {"iam.googleapis.com", "iam.serviceAccountKeys.list", true},
 	"/google.iam.admin.v1.IAM/GetRole":                                                      {"iam.googleapis.com", "iam.roles.get", true},
@@ -83,6 +85,7 @@ var methods = map[string]method{
 var titles = map[string]string{
 	"aiplatform.googleapis.com": "Vertex AI API", "notebooks.googleapis.com": "Notebooks API",
 	"iam.googleapis.com": "Identity and Access Management (IAM) API", "cloudresourcemanager.googleapis.com": "Cloud Resource Manager API",
+	"orgpolicy.googleapis.com": "Organization Policy API",
 }
 
 // Server is a running emulator.
@@ -131,6 +134,7 @@ func Start(e *Estate) (*Server, error) {
 	h := &hierarchy{s: s}
 	resourcemanagerpb.RegisterFoldersServer(s.grpc, folderServer{hierarchy: h})
 	resourcemanagerpb.RegisterOrganizationsServer(s.grpc, orgServer{hierarchy: h})
+	orgpolicypb.RegisterOrgPolicyServer(s.grpc, &orgPolicies{s: s})
 	adminpb.RegisterIAMServer(s.grpc, &iamAdmin{s: s})
 	notebookspb.RegisterNotebookServiceServer(s.grpc, &workbench{s: s})
 	go s.grpc.Serve(l) //nolint:errcheck // ends with Close
