@@ -326,7 +326,7 @@ func (c *Collector) Collect(ctx context.Context, scope model.Scope, sink collect
 	// The two resource providers are listed at once (each its own chain
 	// of calls); their shared findings are under s.mu.
 	err := collectors.Families{Sink: sink, Classify: classify, NotOffered: s.notRegistered, ClientRetries: true}.
-		RunGroups(ctx, s.cognitiveFamilies(), s.mlFamilies())
+		RunGroups(ctx, s.cognitiveFamilies(), s.mlFamilies(), s.policyFamilies())
 	s.reportPrincipals() // whatever the families saw, even when some failed
 	for _, f := range s.scopeFacts() {
 		sink.ScopeFact(f)
@@ -353,6 +353,7 @@ type scan struct {
 	sink         collectors.Sink
 	sub          string
 	unregistered atomic.Int64
+	defs         policyCache // Azure Policy definitions its assignments name (policy.go)
 
 	mu      sync.Mutex
 	listed  map[string]bool // provider families that listed everything (or found the provider unregistered)

@@ -364,3 +364,33 @@ func TestFactsThroughTheClients(t *testing.T) {
 	}
 	goldentest.FactsDocumented(t, "../../docs/facts.md", inv, 50)
 }
+
+// Azure Policy for ORG.4: ai-prod inherits an assignment that denies
+// public AI accounts (the definition's effect parameter assigned Deny) and
+// one that denies other regions (not about AI); ai-dev has the same AI
+// definition assigned with its default effect, Audit, which denies nothing;
+// ai-research is assigned an initiative that denies through its parameter.
+func TestPolicyGuardrails(t *testing.T) {
+	srv, _ := startSim(t, nil)
+	inv := collectRaw(t, srv, azcol.Options{Subscriptions: []string{"11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222", "66666666-6666-6666-6666-666666666666"}})
+	got := map[string]map[string]any{}
+	for _, sf := range inv.ScopeFacts {
+		for _, f := range sf.Facts {
+			if strings.HasPrefix(f.Key, "org.") {
+				if got[sf.Scope.ID] == nil {
+					got[sf.Scope.ID] = map[string]any{}
+				}
+				got[sf.Scope.ID][f.Key] = f.Value
+			}
+		}
+	}
+	want := map[string]map[string]any{
+		"azure:11111111-1111-1111-1111-111111111111": {"org.ai_service_policy": true, "org.ai_policies": []string{"Deny public Azure AI accounts"}},
+		"azure:22222222-2222-2222-2222-222222222222": {"org.ai_service_policy": false, "org.ai_policies": []string{}},
+		// an initiative whose member's effect is the initiative's parameter, Deny by default
+		"azure:66666666-6666-6666-6666-666666666666": {"org.ai_service_policy": true, "org.ai_policies": []string{"AI baseline"}},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("policy scope facts (-want +got):\n%s", d)
+	}
+}

@@ -143,6 +143,17 @@ func TestConformanceWithOfficialExamples(t *testing.T) {
 			}
 		}
 	}
+	// listPolicyAssignments + getPolicyDefinition: a storage SKU and a tag
+	// assignment whose definition (a naming rule) denies nothing of AI.
+	sf := map[string]any{}
+	for _, s := range inv.ScopeFacts {
+		for _, f := range s.Facts {
+			sf[f.Key] = f.Value
+		}
+	}
+	if sf["org.ai_service_policy"] != false || !reflect.DeepEqual(sf["org.ai_policies"], []string{}) {
+		t.Errorf("policy scope facts %v %v, want false and none", sf["org.ai_service_policy"], sf["org.ai_policies"])
+	}
 	// Nothing else: the Face and Emotion accounts and the AKS computes are
 	// not AI assets aisight inventories; the role assignment's role has no
 	// AI action, so its principal is not one either.

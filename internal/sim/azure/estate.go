@@ -17,7 +17,12 @@ type Estate struct {
 	Tenant string `json:"tenant"`
 	// RoleDefinitions are served by GetByID (built-in and custom), by GUID.
 	RoleDefinitions []RoleDefinition `json:"role_definitions"`
-	Subscriptions   []*Subscription  `json:"subscriptions"`
+	// PolicyDefinitions are Azure Policy definitions and initiatives (set
+	// definitions), as ARM answers them, with their ids: built-in ones under
+	// /providers/Microsoft.Authorization, others under a subscription or a
+	// management group.
+	PolicyDefinitions []map[string]any `json:"policy_definitions"`
+	Subscriptions     []*Subscription  `json:"subscriptions"`
 	// PageSize is the most items any list returns per page (default 2).
 	PageSize int    `json:"page_size"`
 	Faults   Faults `json:"faults"`
@@ -60,9 +65,13 @@ type Subscription struct {
 	// their lists answer 409 MissingSubscriptionRegistration.
 	Unregistered []string `json:"unregistered"`
 	// DeniedPaths answer 403 for requests whose path contains one of them.
-	DeniedPaths     []string                  `json:"denied_paths"`
-	RoleAssignments []RoleAssignment          `json:"role_assignments"`
-	ResourceGroups  map[string]*ResourceGroup `json:"resource_groups"`
+	DeniedPaths     []string         `json:"denied_paths"`
+	RoleAssignments []RoleAssignment `json:"role_assignments"`
+	// PolicyAssignments are the policy assignments that apply to the
+	// subscription (on it or inherited from its management groups), as ARM
+	// answers them.
+	PolicyAssignments []map[string]any          `json:"policy_assignments"`
+	ResourceGroups    map[string]*ResourceGroup `json:"resource_groups"`
 }
 
 // RoleAssignment grants a role at a scope relative to the subscription

@@ -13,6 +13,7 @@ const (
 	subVersion  = "2022-12-01"
 	diagVersion = "2021-05-01-preview"
 	authVersion = "2022-04-01"
+	polVersion  = "2023-04-01"
 )
 
 // route is one read route: its path pattern, the RBAC action it needs,
@@ -49,6 +50,9 @@ var routes = []route{
 	{pattern: "{scope}/providers/Microsoft.Insights/diagnosticSettings", action: "Microsoft.Insights/diagnosticSettings/read", apiVersion: diagVersion, list: listDiagnostics},
 	{pattern: "{scope}/providers/Microsoft.Authorization/roleAssignments", action: "Microsoft.Authorization/roleAssignments/read", apiVersion: authVersion, list: listAssignments},
 	{pattern: "{scope}/providers/Microsoft.Authorization/roleDefinitions/{role}", action: "Microsoft.Authorization/roleDefinitions/read", apiVersion: authVersion, single: true, list: getRoleDefinition},
+	{pattern: "/subscriptions/{sub}/providers/Microsoft.Authorization/policyAssignments", action: "Microsoft.Authorization/policyAssignments/read", apiVersion: polVersion, list: listPolicyAssignments},
+	{pattern: "{scope}/providers/Microsoft.Authorization/policyDefinitions/{name}", action: "Microsoft.Authorization/policyDefinitions/read", apiVersion: polVersion, single: true, list: getPolicyDefinition},
+	{pattern: "{scope}/providers/Microsoft.Authorization/policySetDefinitions/{name}", action: "Microsoft.Authorization/policySetDefinitions/read", apiVersion: polVersion, single: true, list: getPolicyDefinition},
 }
 
 // match finds the GET route of a path and its variables.
@@ -64,7 +68,7 @@ func match(method, path string) (*route, map[string]string) {
 		if pat[0] == "{scope}" {
 			// the scope is everything before the fixed tail
 			tail := pat[1:]
-			if len(segs) < len(tail)+1 {
+			if len(segs) < len(tail) {
 				continue
 			}
 			head := segs[:len(segs)-len(tail)]
@@ -72,6 +76,10 @@ func match(method, path string) (*route, map[string]string) {
 				continue
 			}
 			v["scope"] = "/" + strings.Join(head, "/")
+			if len(head) == 0 {
+				v["scope"] = "" // a tenant-level resource (built-in definitions)
+			}
+			v["path"] = path
 			if len(head) >= 2 && strings.EqualFold(head[0], "subscriptions") {
 				v["sub"] = head[1]
 			}
@@ -293,6 +301,32 @@ func getRoleDefinition(s *Server, _ *Subscription, v map[string]string) ([]any, 
 		}
 	}
 	return nil, armMessage(fmt.Sprintf("The role definition '%s' could not be found.", v["role"]))
+}
+
+// listPolicyAssignments are the subscription's (the collector asks with
+// $filter=atScope(): those on it and inherited from above).
+func listPolicyAssignments(_ *Server, sub *Subscription, _ map[string]string) ([]any, error) {
+	out := []any{}
+	for _, a := range sub.PolicyAssignments {
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// getPolicyDefinition finds a definition or initiative by its id (the
+// request path).
+func getPolicyDefinition(s *Server, _ *Subscription, v map[string]string) ([]any, error) {
+	kind := "policyDefinitions"
+	if strings.Contains(strings.ToLower(v["path"]), "/policysetdefinitions/") {
+		kind = "policySetDefinitions"
+	}
+	want := strings.ToLower(strings.TrimSuffix(v["scope"], "/") + "/providers/Microsoft.Authorization/" + kind + "/" + v["name"])
+	for _, d := range s.estate.PolicyDefinitions {
+		if id, _ := d["id"].(string); strings.ToLower(id) == want {
+			return []any{d}, nil
+		}
+	}
+	return nil, armMessage(fmt.Sprintf("The policy definition '%s' could not be found.", v["name"]))
 }
 
 // armMessage is an error whose text is ARM's own message.

@@ -149,7 +149,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		armError(w, http.StatusBadRequest, "InvalidApiVersionParameter", fmt.Sprintf("The api-version '%s' is invalid for %s; supported: %s.", got, rt.action, rt.apiVersion))
 		return
 	}
-	key := r.URL.RequestURI()
+	// A retry is the same request sent again: the same URI and the same
+	// client request id (two subscriptions reading one shared definition
+	// are two requests).
+	key := r.URL.RequestURI() + " " + r.Header.Get("x-ms-client-request-id")
 	s.mu.Lock()
 	s.actions[rt.action]++
 	if at, ok := s.throttled[key]; ok {
