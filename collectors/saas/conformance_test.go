@@ -38,49 +38,6 @@ func conformance(t *testing.T, dir string, build func(base string) collectors.Co
 	return inv, srv
 }
 
-// expect checks facts by asset ID (nil: the fact must not be emitted) and
-// that nothing else was inventoried.
-func expect(t *testing.T, inv model.Inventory, want map[string]map[string]any) {
-	t.Helper()
-	byID := map[string]model.Asset{}
-	for _, a := range inv.Assets {
-		byID[a.ID] = a
-	}
-	for id, facts := range want {
-		a, ok := byID[id]
-		if !ok {
-			t.Errorf("%s: not inventoried", id)
-			continue
-		}
-		for k, v := range facts {
-			f, ok := a.Fact(k)
-			switch {
-			case v == nil && ok:
-				t.Errorf("%s: %s = %v, want it not emitted (unknown)", id, k, f.Value)
-			case v != nil && !ok:
-				t.Errorf("%s: %s not emitted, want %v", id, k, v)
-			case v != nil && !reflect.DeepEqual(f.Value, v):
-				t.Errorf("%s: %s = %#v, want %#v", id, k, f.Value, v)
-			}
-		}
-	}
-	for id := range byID {
-		if _, ok := want[id]; !ok {
-			t.Errorf("%s: inventoried, but no example holds it", id)
-		}
-	}
-}
-
-func scopeFacts(inv model.Inventory) map[string]any {
-	out := map[string]any{}
-	for _, sf := range inv.ScopeFacts {
-		for _, f := range sf.Facts {
-			out[f.Key] = f.Value
-		}
-	}
-	return out
-}
-
 // The OpenAI collector against the OpenAPI description's examples
 // (testdata/conformance/openai/calls.yaml), on 2026-12-01.
 func TestOpenAIConformance(t *testing.T) {
@@ -93,7 +50,7 @@ func TestOpenAIConformance(t *testing.T) {
 			t.Errorf("%s: %s %s %q", r.Scope.ID, r.Status, r.Error, r.Problems)
 		}
 	}
-	expect(t, inv, map[string]map[string]any{
+	replay.ExpectAssets(t, inv, map[string]map[string]any{
 		// list-projects: proj_abc active; the schema case: archived_at set, status null.
 		"openai://projects/proj_abc":      {"project.status": "active", "project.archived": false, "project.owners": int64(1), "project.service_accounts": int64(1), "project.rate_limited_models": int64(1)},
 		"openai://projects/proj_archived": {"project.status": "archived", "project.archived": true},
@@ -109,7 +66,7 @@ func TestOpenAIConformance(t *testing.T) {
 		"openai-service-account:sa_456":   {"iam.principal_type": "service_account", "iam.org_admin": true},
 	})
 	// list-users: one owner; the schema case is_service_account is not a member.
-	sf := scopeFacts(inv)
+	sf := replay.ScopeFacts(inv)
 	for k, v := range map[string]any{"org.owners": int64(1), "org.members": int64(1), "org.service_account_users": int64(1), "org.admin_keys": int64(1)} {
 		if !reflect.DeepEqual(sf[k], v) {
 			t.Errorf("scope fact %s = %#v, want %#v", k, sf[k], v)
@@ -130,7 +87,7 @@ func TestAnthropicConformance(t *testing.T) {
 		}
 	}
 	const creator = "user_01WCz1FkmYMm4gnmykNKUu3Q"
-	expect(t, inv, map[string]map[string]any{
+	replay.ExpectAssets(t, inv, map[string]map[string]any{
 		// workspaces list: archived on 2024-11-01.
 		"anthropic://workspaces/wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ": {"project.archived": true, "project.owners": int64(1)},
 		// api_keys list: created by a user who is in the organisation.
@@ -146,7 +103,7 @@ func TestAnthropicConformance(t *testing.T) {
 			t.Errorf("apikey_ci acts as %q, want its service account", a.Identity)
 		}
 	}
-	sf := scopeFacts(inv)
+	sf := replay.ScopeFacts(inv)
 	for k, v := range map[string]any{"org.owners": int64(1), "org.members": int64(1), "org.invites_pending": int64(1), "usage.report_visible": true} {
 		if !reflect.DeepEqual(sf[k], v) {
 			t.Errorf("scope fact %s = %#v (%s), want %#v", k, sf[k], creator, v)
