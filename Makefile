@@ -46,7 +46,7 @@ e2e-deps: ## install the Debian packages and build the components the tests use 
 
 bench: ## run the benchmarks (source scan vs ripgrep; 20,000 pods vs a raw list and kubectl; scoring 100,000 assets; AWS and the whole organisation-scale estate vs their rate-limit lower bounds); fails on a missed target (internal/testenv/benchtest/targets.yaml)
 	@.ci/deps bench
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./collectors/source/ ./collectors/kube/
+	$(GO) test -p 1 -run '^$$' -bench . -benchtime 3x ./collectors/source/ ./collectors/kube/
 	$(GO) test -run '^$$' -bench Assess -benchtime 3x ./scoring/
 	$(GO) test -run '^$$' -bench OrganisationScale -benchtime 3x ./collectors/aws/
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/testenv/scale/
