@@ -1,6 +1,7 @@
 // Package replay serves the providers' own published example responses
 // (the Azure REST API specs' examples, the OpenAI OpenAPI description's
-// examples, the Anthropic Admin API reference's) to a collector's real SDK
+// examples, the Anthropic Admin API reference's, botocore's examples of
+// the AWS APIs) to a collector's real SDK
 // client, for conformance tests: the collector is checked against what the
 // service documents it sends, not against an emulator the project wrote.
 //
@@ -10,7 +11,12 @@
 // (only ids, kinds and placeholder links, each with why). A call the
 // manifest does not list is answered 501 and recorded, so a conformance
 // test also proves that every call the collector makes has its example.
-// Tests only.
+//
+// AWS calls are told apart by more than method and path: the X-Amz-Target
+// header (JSON protocols), the Action form parameter (Query protocol), the
+// request's own parameters (Input) and the access key that signed it; a
+// botocore example's output is rendered in the service's wire protocol
+// (Wire). Tests only.
 package replay
 
 import (
@@ -18,10 +24,13 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,6 +81,53 @@ type Call struct {
 	Path   string `yaml:"path"`
 	Commit string `yaml:"commit"`
 	From   string `yaml:"from"`
+
+	// Target must equal the request's X-Amz-Target header (AWS JSON 1.0
+	// and 1.1 protocols: "AWSOrganizationsV20161128.ListAccounts").
+	Target string `yaml:"target"`
+	// Action must equal the request's Action form parameter (AWS Query
+	// protocol: STS, IAM).
+	Action string `yaml:"action"`
+	// Input holds parameters the request must carry, compared as strings:
+	// top-level members of a JSON body, or form parameters.
+	Input map[string]string `yaml:"input"`
+	// AccessKey must be the access key id that signed the request (SigV4),
+	// so one account's answer differs from another's.
+	AccessKey string `yaml:"access_key"`
+	// Select is a dotted path to the answer within the example file
+	// ("examples.ListAccounts.0.output" in a botocore examples file).
+	Select string `yaml:"select"`
+	// Wire renders the answer in an AWS protocol: "awsjson" (JSON 1.1:
+	// the members named in Timestamps become epoch seconds), "awsquery"
+	// (XML, lists as <member> items, in <ActionResponse><ActionResult>);
+	// "" serves the JSON as it is.
+	Wire       string   `yaml:"wire"`
+	Timestamps []string `yaml:"timestamps"`
+	// Body answers a call no official example shows, written here from the
+	// service's schema (From names it); used when Example is empty.
+	Body any `yaml:"body"`
+}
+
+// name identifies the call in messages.
+func (c Call) name() string {
+	n := c.Call
+	for _, s := range []string{c.Target, c.Action} {
+		if s != "" {
+			n += " " + s
+		}
+	}
+	keys := make([]string, 0, len(c.Input))
+	for k := range c.Input {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		n += " " + k + "=" + c.Input[k]
+	}
+	if c.AccessKey != "" {
+		n += " signed by " + c.AccessKey
+	}
+	return n
 }
 
 // Edit sets (or deletes) the value at a dotted path ("value.0.kind").
@@ -94,8 +150,11 @@ func Load(path string) (*Manifest, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for i, c := range m.Calls {
-		if len(strings.Fields(c.Call)) != 2 || c.Example == "" || (c.Commit == "" && c.From == "") || (len(c.Edits) > 0 && c.Why == "") {
-			return nil, fmt.Errorf("%s: call %d (%q): want \"METHOD /path\", an example, its commit (or from: where it was taken), and why for any edit", path, i, c.Call)
+		if len(strings.Fields(c.Call)) != 2 || (c.Example == "") == (c.Body == nil) || (c.Commit == "" && c.From == "") || (len(c.Edits) > 0 && c.Why == "") {
+			return nil, fmt.Errorf("%s: call %d (%q): want \"METHOD /path\", an example (or a body written from the schema), its commit (or from: where it was taken), and why for any edit", path, i, c.Call)
+		}
+		if c.Wire != "" && c.Wire != "awsjson" && c.Wire != "awsquery" || c.Wire == "awsquery" && c.Action == "" {
+			return nil, fmt.Errorf("%s: call %d (%q): wire is awsjson or awsquery (with an action)", path, i, c.Call)
 		}
 	}
 	return &m, nil
@@ -110,7 +169,7 @@ type Server struct {
 	host []string // origins written in the examples, rewritten to URL
 
 	mu        sync.Mutex
-	served    map[string]int // call -> times answered
+	served    map[int]int // call index -> times answered
 	unmatched []string
 	bodies    map[int][]byte
 }
@@ -120,7 +179,7 @@ type Server struct {
 // the examples to any of hosts are rewritten to the server.
 func Start(t testing.TB, m *Manifest, dir string, tls bool, hosts ...string) *Server {
 	t.Helper()
-	s := &Server{m: m, dir: dir, host: hosts, served: map[string]int{}, bodies: map[int][]byte{}}
+	s := &Server{m: m, dir: dir, host: hosts, served: map[int]int{}, bodies: map[int][]byte{}}
 	for i := range m.Calls {
 		b, err := s.body(i)
 		if err != nil {
@@ -159,25 +218,37 @@ func (s *Server) NeverCalled() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
-	for _, c := range s.m.Calls {
-		if s.served[c.Call] == 0 {
-			out = append(out, c.Call)
+	for i, c := range s.m.Calls {
+		if s.served[i] == 0 {
+			out = append(out, c.name())
 		}
 	}
 	return out
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	req, err := readRequest(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	for i, c := range s.m.Calls {
-		if !s.matches(c, r) {
+		if !s.matches(c, r, req) {
 			continue
 		}
 		s.mu.Lock()
-		s.served[c.Call]++
+		s.served[i]++
 		s.mu.Unlock()
 		body := bytes.ReplaceAll(s.bodies[i], []byte("{{server}}"), []byte(s.URL))
 		body = bytes.ReplaceAll(body, []byte("{{path}}"), []byte(strings.TrimSuffix(r.URL.Path, "/")))
-		w.Header().Set("Content-Type", "application/json")
+		switch c.Wire {
+		case "awsjson":
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		case "awsquery":
+			w.Header().Set("Content-Type", "text/xml")
+		default:
+			w.Header().Set("Content-Type", "application/json")
+		}
 		status := 200
 		if c.Status != "" {
 			status, _ = strconv.Atoi(c.Status)
@@ -187,18 +258,67 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.unmatched = append(s.unmatched, r.Method+" "+r.URL.RequestURI())
+	s.unmatched = append(s.unmatched, strings.TrimSpace(r.Method+" "+r.URL.RequestURI()+" "+r.Header.Get("X-Amz-Target")+" "+req.params["Action"]))
 	s.mu.Unlock()
 	http.Error(w, `{"error":{"code":"NoExample","message":"no official example answers this call"}}`, http.StatusNotImplemented)
 }
 
-func (s *Server) matches(c Call, r *http.Request) bool {
+// request is what a call is matched on beyond method and path.
+type request struct {
+	params    map[string]string // a JSON body's top-level members, or the form
+	accessKey string            // the SigV4 signer's access key id
+}
+
+var credentialRE = regexp.MustCompile(`Credential=([^/,\s]+)/`)
+
+func readRequest(r *http.Request) (request, error) {
+	q := request{params: map[string]string{}}
+	if m := credentialRE.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+		q.accessKey = m[1]
+	}
+	if r.Body == nil {
+		return q, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return q, err
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		form, err := url.ParseQuery(string(b))
+		if err != nil {
+			return q, err
+		}
+		for k := range form {
+			q.params[k] = form.Get(k)
+		}
+		return q, nil
+	}
+	var top map[string]any
+	if json.Unmarshal(b, &top) == nil {
+		for k, v := range top {
+			q.params[k] = fmt.Sprint(v)
+		}
+	}
+	return q, nil
+}
+
+func (s *Server) matches(c Call, r *http.Request, req request) bool {
 	f := strings.Fields(c.Call)
 	if !strings.EqualFold(f[0], r.Method) {
 		return false
 	}
 	for k, v := range c.Query {
 		if r.URL.Query().Get(k) != v {
+			return false
+		}
+	}
+	if c.Target != "" && r.Header.Get("X-Amz-Target") != c.Target ||
+		c.Action != "" && req.params["Action"] != c.Action ||
+		c.AccessKey != "" && req.accessKey != c.AccessKey {
+		return false
+	}
+	for k, v := range c.Input {
+		if req.params[k] != v {
 			return false
 		}
 	}
@@ -234,8 +354,18 @@ func matchPath(tmpl, segs []string) bool {
 // appended, the edits applied and links to the example hosts rewritten.
 func (s *Server) body(i int) ([]byte, error) {
 	c := s.m.Calls[i]
-	v, err := s.example(c.Example, c)
-	if err != nil {
+	var v any
+	var err error
+	if c.Example == "" {
+		// Written here from the schema: a copy, as edits change it.
+		b, err := json.Marshal(c.Body)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(b, &v); err != nil {
+			return nil, err
+		}
+	} else if v, err = s.example(c.Example, c); err != nil {
 		return nil, err
 	}
 	if len(c.Items) > 0 {
@@ -262,7 +392,18 @@ func (s *Server) body(i int) ([]byte, error) {
 			return nil, fmt.Errorf("%s: edit %s: %w", c.Example, e.At, err)
 		}
 	}
-	b, err := json.Marshal(v)
+	var b []byte
+	switch c.Wire {
+	case "awsjson":
+		if v, err = epochSeconds(v, c.Timestamps); err != nil {
+			return nil, fmt.Errorf("%s: %w", c.name(), err)
+		}
+		b, err = json.Marshal(v)
+	case "awsquery":
+		b, err = queryXML(c.Action, v)
+	default:
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -281,6 +422,13 @@ func (s *Server) example(name string, c Call) (any, error) {
 	var doc any
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if c.Select != "" {
+		var err error
+		if doc, err = pick(doc, strings.Split(c.Select, ".")); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", name, c.Select, err)
+		}
+		return doc, nil
 	}
 	if c.Raw {
 		return doc, nil

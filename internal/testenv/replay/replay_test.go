@@ -43,3 +43,29 @@ func TestEdit(t *testing.T) {
 		t.Error("deleting a missing key succeeded")
 	}
 }
+
+func TestAWSWire(t *testing.T) {
+	v := map[string]any{"Accounts": []any{map[string]any{"Id": "1", "JoinedTimestamp": "20161215T193015Z"}}, "When": "2016-12-01T22:19:58Z"}
+	got, err := epochSeconds(v, []string{"JoinedTimestamp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct := got.(map[string]any)["Accounts"].([]any)[0].(map[string]any)
+	if acct["JoinedTimestamp"] != float64(1481830215) || got.(map[string]any)["When"] != "2016-12-01T22:19:58Z" {
+		t.Errorf("timestamps: %v", got)
+	}
+	if _, err := epochSeconds(map[string]any{"JoinedTimestamp": "yesterday"}, []string{"JoinedTimestamp"}); err == nil {
+		t.Error("an unparsable timestamp was accepted")
+	}
+	x, err := queryXML("ListAccessKeys", map[string]any{"AccessKeyMetadata": []any{map[string]any{"UserName": "A&B", "Status": "Active"}}, "IsTruncated": false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "<ListAccessKeysResponse><ListAccessKeysResult><AccessKeyMetadata><member><Status>Active</Status><UserName>A&amp;B</UserName></member></AccessKeyMetadata><IsTruncated>false</IsTruncated></ListAccessKeysResult>"
+	if !strings.HasPrefix(string(x), want) {
+		t.Errorf("query XML:\n%s\nwant prefix\n%s", x, want)
+	}
+	if v, err := pick(map[string]any{"examples": map[string]any{"Op": []any{map[string]any{"output": "o"}}}}, strings.Split("examples.Op.0.output", ".")); err != nil || v != "o" {
+		t.Errorf("pick: %v %v", v, err)
+	}
+}
