@@ -199,10 +199,15 @@ func growGCP(base *simgcp.Estate, size Size) (*simgcp.Estate, []Copy, error) {
 	type estate struct {
 		Locations []string          `json:"locations"`
 		Projects  []json.RawMessage `json:"projects"`
-		PageSize  int               `json:"page_size"`
-		Faults    simgcp.Faults     `json:"faults"`
+		// The folders and organisations the projects sit in (their IAM
+		// policies and organisation policies), kept as they are: copies
+		// share their source's parent.
+		Folders       []*simgcp.Node `json:"folders"`
+		Organizations []*simgcp.Node `json:"organizations"`
+		PageSize      int            `json:"page_size"`
+		Faults        simgcp.Faults  `json:"faults"`
 	}
-	out := estate{Locations: base.Locations, PageSize: base.PageSize, Faults: base.Faults}
+	out := estate{Locations: base.Locations, Folders: base.Folders, Organizations: base.Organizations, PageSize: base.PageSize, Faults: base.Faults}
 	if len(size.GCPLocations) > 0 {
 		out.Locations = size.GCPLocations
 	}
