@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -205,5 +206,47 @@ func TestControlsNameOnlyThisBuildsCollectors(t *testing.T) {
 	r := runCLI(t, "scan", "-q", "--controls", dir, t.TempDir())
 	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown collector "databricks"`) {
 		t.Errorf("exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// TestForcedOnWithoutCredentials: every collector forced on where it has no
+// usable credentials stops the scan with exit 2 and one line naming what to
+// set; no SDK line reaches the terminal raw. The clouds' metadata services
+// are pointed at a closed loopback port (the SDKs' own settings), so the
+// test reaches nothing beyond this machine.
+func TestForcedOnWithoutCredentials(t *testing.T) {
+	home := t.TempDir()
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_ENDPOINT_URL",
+		"GOOGLE_APPLICATION_CREDENTIALS", "CLOUDSDK_CONFIG", "AISIGHT_GCP_EMULATOR",
+		"AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "AISIGHT_AZURE_EMULATOR_URL",
+		"KUBECONFIG", "KUBERNETES_SERVICE_HOST", "OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY"} {
+		t.Setenv(k, "")
+	}
+	for k, v := range map[string]string{
+		"HOME": home, "AWS_CONFIG_FILE": filepath.Join(home, "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "none"),
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_REGION": "us-east-1",
+		"GCE_METADATA_HOST": "127.0.0.1:1", "GCE_METADATA_IP": "127.0.0.1:1",
+		"IDENTITY_ENDPOINT": "http://127.0.0.1:1/msi/token", "IDENTITY_HEADER": "x", "AZURE_CONFIG_DIR": filepath.Join(home, "azure"),
+		"PATH": home, // no az, azd or gcloud to ask
+	} {
+		t.Setenv(k, v)
+	}
+	for _, c := range []struct{ flag, want string }{
+		{"--aws=on", "--aws=on but no usable AWS credentials: set AWS_ACCESS_KEY_ID"},
+		{"--gcp=on", "no usable Google credentials: set GOOGLE_APPLICATION_CREDENTIALS"},
+		{"--azure=on", "--azure=on but no usable Azure credentials: sign in with az login"},
+		{"--kube=on", "--kube=on but no kubeconfig"},
+		{"--openai=on", "no admin key"},
+		{"--anthropic=on", "no admin key"},
+	} {
+		args := []string{"scan", "--source=off", "--aws=off", "--gcp=off", "--azure=off", "--kube=off", "--openai=off", "--anthropic=off", c.flag}
+		r := runCLI(t, args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 with %q", c.flag, r.code, r.stderr, c.want)
+		}
+		if n := strings.Count(strings.TrimSpace(r.stderr), "\n"); n != 0 {
+			t.Errorf("%s: want one line, got %d: %q", c.flag, n+1, r.stderr)
+		}
 	}
 }

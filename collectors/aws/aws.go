@@ -48,6 +48,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -144,6 +145,9 @@ func New(ctx context.Context, o Options) (*Collector, error) {
 		}),
 		config.WithAPIOptions([]func(*middleware.Stack) error{readOnlyGuard(), countAttempts(), limitBody(maxResponse)}),
 		config.WithHTTPClient(boundedHTTPClient()),
+		// The SDK's own log lines (IMDS fallbacks, retries) go to aisight's
+		// logger at debug level, never raw to the terminal.
+		config.WithLogger(sdkLogger{o.Logger}),
 	}, o.ConfigOptions...)
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
@@ -166,6 +170,28 @@ func New(ctx context.Context, o Options) (*Collector, error) {
 
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return Name }
+
+// sdkLogger routes the SDK's log lines to aisight's logger at debug level
+// (scrubbed there like every other line).
+type sdkLogger struct{ l *slog.Logger }
+
+func (s sdkLogger) Logf(c logging.Classification, format string, v ...any) {
+	s.l.Debug("aws sdk: "+fmt.Sprintf(format, v...), "class", string(c))
+}
+
+// CheckCredentials resolves the credentials once (for --aws=on, where the
+// default chain, instance metadata included, may find none), so a scan
+// without usable credentials stops with one line saying what to set rather
+// than failing every scope.
+func (c *Collector) CheckCredentials(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := c.base.Credentials.Retrieve(ctx); err != nil {
+		c.opts.Logger.Debug("aws credentials", "err", err)
+		return collectors.Classedf(model.ErrInvalidConfig, "--aws=on but no usable AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an instance, task or pod role (none was found; --log-level debug shows where the SDK looked)")
+	}
+	return nil
+}
 
 // RetriesCalls implements collectors.CallRetrier: the SDK retries each
 // throttled or failing call (adaptive mode, MaxAttempts, MaxBackoff).

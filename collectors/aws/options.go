@@ -85,6 +85,11 @@ func (s *Spec) Plan(ctx context.Context, env collectors.Env) (collectors.Collect
 	if err != nil {
 		return nil, "", err
 	}
+	if s.mode.Value == collectors.ModeOn {
+		if err := c.CheckCredentials(ctx); err != nil {
+			return nil, "", err
+		}
+	}
 	if s.org {
 		why += "; organisation-wide with role " + s.roleName
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/internal/flagvalue"
+	"github.com/aisight/aisight/model"
 )
 
 // Emulator settings: every call goes to AISIGHT_AZURE_EMULATOR_URL (an
@@ -92,7 +93,7 @@ func (s *Spec) Validate() error {
 // and then never asks the instance metadata service (managed identity);
 // --azure=on uses the full DefaultAzureCredential chain, managed identity
 // included.
-func (s *Spec) Plan(_ context.Context, env collectors.Env) (collectors.Collector, string, error) {
+func (s *Spec) Plan(ctx context.Context, env collectors.Env) (collectors.Collector, string, error) {
 	if s.mode.Value == collectors.ModeOff {
 		return nil, "disabled by --azure=off", nil
 	}
@@ -117,17 +118,44 @@ func (s *Spec) Plan(_ context.Context, env collectors.Env) (collectors.Collector
 		if cred == nil {
 			return nil, "no Azure credentials (AZURE_CLIENT_ID with a secret, certificate or federated token, or az login); set them or --azure=on", nil
 		}
+		if s.mode.Value == collectors.ModeOn {
+			if err := s.checkToken(ctx, cred, env); err != nil {
+				return nil, "", err
+			}
+		}
 		opts.Credential, why = cred, source
 	}
 	for _, k := range []string{"AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD"} {
 		env.RegisterSecret(env.Getenv(k))
 	}
-	opts.Credential = secretToken{opts.Credential, env.RegisterSecret}
+	if env.Getenv(EmulatorURLEnv) == "" {
+		// Tokens handed out are masked in every output; the emulator's
+		// fixed token is not a secret, and masking its fragments would
+		// mask "aisight-" in every path (the demo's temporary folders).
+		opts.Credential = secretToken{opts.Credential, env.RegisterSecret}
+	}
 	c, err := New(opts, env.Catalog)
 	if err != nil {
 		return nil, "", err
 	}
 	return c, why, nil
+}
+
+// checkToken gets one Resource Manager token (for --azure=on, where the
+// default chain, managed identity included, may find no credential), so a
+// scan without usable credentials stops with one line saying what to set;
+// the chain's own account of each attempt goes to the debug log.
+func (s *Spec) checkToken(ctx context.Context, cred azcore.TokenCredential, env collectors.Env) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	aud := clouds[s.cloud.Value].Services[cloud.ResourceManager].Audience
+	if _, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{strings.TrimSuffix(aud, "/") + "/.default"}}); err != nil {
+		if env.Logger != nil {
+			env.Logger.Debug("azure credentials", "err", err)
+		}
+		return collectors.Classedf(model.ErrInvalidConfig, "--azure=on but no usable Azure credentials: sign in with az login, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate or federated token file), or run with a managed identity (--log-level debug shows each attempt)")
+	}
+	return nil
 }
 
 // credential is the credential for the mode, or nil with --azure=auto

@@ -41,6 +41,7 @@ import (
 	resourcemanager "cloud.google.com/go/resourcemanager/apiv3"
 	"cloud.google.com/go/resourcemanager/apiv3/resourcemanagerpb"
 	"github.com/googleapis/gax-go/v2"
+	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
 	"golang.org/x/time/rate"
 	"google.golang.org/api/impersonate"
@@ -112,9 +113,10 @@ type projectInfo struct {
 
 // Collector implements collectors.Collector for GCP.
 type Collector struct {
-	opts Options
-	auth []option.ClientOption
-	cat  *fingerprint.Catalog
+	opts   Options
+	auth   []option.ClientOption
+	tokens oauth2.TokenSource // nil with the emulator
+	cat    *fingerprint.Catalog
 	// limiters pace a project's calls in one location (key
 	// "project/location": Google meters Vertex AI reads per project and
 	// region) and its global calls (key "project": IAM, Resource Manager,
@@ -176,15 +178,18 @@ func New(ctx context.Context, o Options, cat *fingerprint.Catalog) (*Collector, 
 		if err != nil {
 			return nil, collectors.Classed(model.ErrInvalidConfig, callErr(err, "impersonate %s", o.Impersonate))
 		}
+		c.tokens = ts
 		c.auth = []option.ClientOption{option.WithTokenSource(secretTokens{ts, o.Secret})}
 	case o.Secret != nil:
 		// Application Default Credentials, found as the client libraries
 		// find them, so that their secrets and tokens can be registered.
 		creds, err := google.FindDefaultCredentials(ctx, cloudPlatform)
 		if err != nil {
-			return nil, collectors.Classed(model.ErrInvalidConfig, callErr(err, "application default credentials"))
+			o.Logger.Debug("gcp credentials", "err", err)
+			return nil, collectors.Classedf(model.ErrInvalidConfig, "no usable Google credentials: %s", noCredentialsHint)
 		}
 		registerADC(creds.JSON, o.Secret)
+		c.tokens = creds.TokenSource
 		c.auth = []option.ClientOption{option.WithTokenSource(secretTokens{creds.TokenSource, o.Secret})}
 	}
 	c.auth = append(c.auth, o.ClientOptions...)
@@ -193,6 +198,33 @@ func New(ctx context.Context, o Options, cat *fingerprint.Catalog) (*Collector, 
 
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return Name }
+
+// noCredentialsHint says what to set when no Google credentials work.
+const noCredentialsHint = "set GOOGLE_APPLICATION_CREDENTIALS to a service account or external account file, or run gcloud auth application-default login, or run on Google Cloud with an attached service account (--log-level debug shows why)"
+
+// CheckCredentials gets one token (for --gcp=on, where Application
+// Default Credentials, the metadata server included, may give none), so a
+// scan without usable credentials stops with one line saying what to set.
+func (c *Collector) CheckCredentials(ctx context.Context) error {
+	if c.tokens == nil {
+		return nil
+	}
+	type result struct{ err error }
+	done := make(chan result, 1)
+	go func() { _, err := c.tokens.Token(); done <- result{err} }()
+	select {
+	case r := <-done:
+		if r.err == nil {
+			return nil
+		}
+		c.opts.Logger.Debug("gcp credentials", "err", r.err)
+	case <-time.After(30 * time.Second):
+		c.opts.Logger.Debug("gcp credentials", "err", "no token after 30s")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return collectors.Classedf(model.ErrInvalidConfig, "no usable Google credentials: %s", noCredentialsHint)
+}
 
 // RetriesCalls implements collectors.CallRetrier: each call is retried on
 // RESOURCE_EXHAUSTED and UNAVAILABLE (callOpts).

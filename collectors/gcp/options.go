@@ -102,6 +102,12 @@ func (s *Spec) Plan(ctx context.Context, env collectors.Env) (collectors.Collect
 	if err != nil {
 		return nil, "", err
 	}
+	if s.mode.Value == collectors.ModeOn && opts.Emulator == "" {
+		if err := c.CheckCredentials(ctx); err != nil {
+			c.Close()
+			return nil, "", err
+		}
+	}
 	if s.impersonate != "" {
 		why += "; impersonating " + s.impersonate
 	}
