@@ -10,6 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aisight/aisight/internal/flagvalue"
+	"github.com/aisight/aisight/internal/output"
+	"github.com/aisight/aisight/model"
 	"github.com/aisight/aisight/scoring"
 )
 
@@ -61,10 +63,19 @@ expression is compiled and type-checked when the catalog loads.`,
 		},
 	}
 	list.Flags().VarP(format, "output", "o", "output format: table, json, markdown")
+	var reportPath string
 	explain := &cobra.Command{
 		Use:   "explain ID",
-		Short: "Show everything about one control",
-		Args:  exactArgs(1),
+		Short: "Show everything about one control, and with --report what it found in that scan",
+		Long: `Shows a control's definition: what it applies to, its check, its threshold,
+why it matters and how to fix a failure.
+
+With --report REPORT.json (a report of aisight scan -o json), also shows the
+control's result in that scan: the counts, why, and every failing subject the
+report names, with where it is (file:line, the environment that holds a key,
+or the resource id), and the facts that decided it.`,
+		Example: "  aisight scan . -o json --out scan.json\n  aisight controls explain IAM.2.no-literal-keys --report scan.json",
+		Args:    exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			cat, err := load()
 			if err != nil {
@@ -73,6 +84,17 @@ expression is compiled and type-checked when the catalog loads.`,
 			c, ok := cat.Control(args[0])
 			if !ok {
 				return usagef("no control %q (see aisight controls list)", args[0])
+			}
+			var rep *model.Report
+			if reportPath != "" {
+				r, err := readReport(reportPath)
+				if err != nil {
+					return err
+				}
+				if r.Assessment == nil {
+					return usagef("%s has no assessment (it was written with --no-score)", reportPath)
+				}
+				rep = &r
 			}
 			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 			row := func(k, v string) {
@@ -101,11 +123,67 @@ expression is compiled and type-checked when the catalog loads.`,
 			row("rationale", c.Rationale)
 			row("remediation", c.Remediation)
 			row("defined in", c.Source)
+			if rep != nil {
+				explainResult(tw, rep, c.ID)
+			}
 			return tw.Flush()
 		},
 	}
+	explain.Flags().StringVar(&reportPath, "report", "", "a JSON report (aisight scan -o json): show this control's result and failing subjects in that scan")
 	cmd.AddCommand(list, explain)
 	return cmd
+}
+
+// maxExplainEvidence bounds the deciding facts explain lists.
+const maxExplainEvidence = 50
+
+// explainResult writes a control's result in a report: counts, reason,
+// every failing subject the report names with where it is, and the
+// deciding facts.
+func explainResult(tw io.Writer, r *model.Report, id string) {
+	var cr *model.ControlResult
+	for i := range r.Assessment.Categories {
+		for j := range r.Assessment.Categories[i].Controls {
+			if c := &r.Assessment.Categories[i].Controls[j]; c.ID == id {
+				cr = c
+			}
+		}
+	}
+	fmt.Fprintf(tw, "\nin this scan\tstarted %s\n", r.Scan.Started.Format("2006-01-02 15:04 MST"))
+	if cr == nil {
+		fmt.Fprintf(tw, "result\tnot in the report's assessment (scored with another catalog)\n")
+		return
+	}
+	fmt.Fprintf(tw, "result\t%s\n", cr.Result)
+	if cr.Reason != "" {
+		fmt.Fprintf(tw, "why\t%s\n", cr.Reason)
+	}
+	if cr.Mode != "manual" {
+		failing := cr.Applicable - cr.Passing - cr.Unknown
+		fmt.Fprintf(tw, "subjects\t%d applicable: %d passing, %d failing, %d unknown\n", cr.Applicable, cr.Passing, failing, cr.Unknown)
+	}
+	where := output.Locator(r.Assets)
+	for i, s := range cr.Failing {
+		k := ""
+		if i == 0 {
+			k = "failing"
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", k, where(s))
+	}
+	if n := cr.Applicable - cr.Passing - cr.Unknown - len(cr.Failing); n > 0 {
+		fmt.Fprintf(tw, "\t... and %d more (the JSON report names the first %d; SARIF output names every one)\n", n, len(cr.Failing))
+	}
+	for i, e := range cr.Evidence {
+		if i == maxExplainEvidence {
+			fmt.Fprintf(tw, "\t... %d more facts in the JSON report\n", len(cr.Evidence)-maxExplainEvidence)
+			break
+		}
+		k := ""
+		if i == 0 {
+			k = "evidence"
+		}
+		fmt.Fprintf(tw, "%s\t%s: %s = %v\n", k, where(e.Subject), e.Key, e.Value)
+	}
 }
 
 func joinKinds(c *scoring.Control) string {
@@ -150,18 +228,3 @@ func controlsJSON(cat *scoring.Catalog) map[string]any {
 }
 
 // noArgs and exactArgs make argument mistakes usage errors (exit 2).
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return usagef("%s takes no arguments", cmd.CommandPath())
-	}
-	return nil
-}
-
-func exactArgs(n int) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if len(args) != n {
-			return usagef("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
-		}
-		return nil
-	}
-}

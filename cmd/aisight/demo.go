@@ -39,7 +39,7 @@ read or written, except --out and --metrics-file.`,
   aisight demo -o html --out report.html
   aisight demo -o json --out demo.json && aisight diff demo.json demo.json
   aisight demo --kube-apiserver        # also a real kube-apiserver with the manifests applied`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir, err := os.MkdirTemp("", "aisight-demo-")
 			if err != nil {

@@ -42,7 +42,7 @@ failing. -o markdown writes a pull-request comment.
   no-incomplete  turn the incomplete gate off explicitly
 Every output form says at its top when a report is incomplete.`,
 		Example: `  aisight diff main.json pr.json -o markdown --fail-on new-key,regression`,
-		Args:    cobra.ExactArgs(2),
+		Args:    exactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
 			for _, g := range failOn {
 				if !slices.Contains(diff.Gates, g) {

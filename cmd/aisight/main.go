@@ -91,7 +91,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitShort
 	case errors.As(err, &ie):
 		return exitIncomplete
-	case errors.As(err, &ue), errors.As(err, &ce), isCobraUsage(err):
+	case errors.As(err, &ue), errors.As(err, &ce), isCobraUsage(err), isUnknownCommand(err):
 		return exitUsage
 	}
 	return exitInternal

@@ -108,6 +108,20 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"scan", "--max-hash-size", "9999999999GiB", fixture}, "size too large"},
 		{[]string{"scan", "--aws-rate=NaN", fixture}, "--aws-rate must be a positive number"},
 		{[]string{"scan", "--scope-timeout", "-1s", fixture}, "--scope-timeout must be positive"},
+		// Every other command's usage errors: also exit 2, one line.
+		{[]string{"scna"}, `unknown command "scna"`},
+		{[]string{"diff", fixture}, "aisight diff takes 2 argument(s), got 1"},
+		{[]string{"diff", filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")}, "read report"},
+		{[]string{"diff", "-o", "xml", "a", "b"}, "must be one of"},
+		{[]string{"merge"}, "aisight merge takes at least 1 argument(s), got 0"},
+		{[]string{"demo", "extra"}, "aisight demo takes no arguments"},
+		{[]string{"version", "extra"}, "aisight version takes no arguments"},
+		{[]string{"controls", "list", "extra"}, "aisight controls list takes no arguments"},
+		{[]string{"controls", "explain"}, "aisight controls explain takes 1 argument(s), got 0"},
+		{[]string{"controls", "explain", "NOPE.1.none"}, `no control "NOPE.1.none"`},
+		{[]string{"controls", "explain", "IAM.2.no-literal-keys", "--report", filepath.Join(dir, "missing.json")}, "read report"},
+		{[]string{"controls", "--controls", filepath.Join(dir, "no-such-dir"), "list"}, "no-such-dir"},
+		{[]string{"serve", "--bogus"}, "unknown flag: --bogus"},
 	}
 	for _, tt := range tests {
 		r := runCLI(t, tt.args...)

@@ -41,7 +41,7 @@ Exit codes as for scan: 0 done, 1 error, 2 bad usage or an input refused,
 		Example: `  aisight scan --shard 0/4 -o json --out /data/shard-0.json   # in each pod of an Indexed Job
   aisight merge /data/shard-*.json --push-gateway http://pushgateway:9091
   aisight merge team-a.json team-b.json -o html --out estate.html`,
-		Args: cobra.MinimumNArgs(1),
+		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.load(cmd, nil, os.Getenv); err != nil {
 				return err

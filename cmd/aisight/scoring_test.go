@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,5 +129,41 @@ func TestControlsDocIsCurrent(t *testing.T) {
 	}
 	if got := runCLI(t, "controls", "list", "-o", "markdown").stdout; got != string(want) {
 		t.Error("docs/controls.md is stale: run make generate")
+	}
+}
+
+// TestExplainWithReport: controls explain --report shows this scan's result
+// of the control, with each failing subject located (the fixture's literal
+// keys at file:line) and the deciding facts.
+func TestExplainWithReport(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "scan.json")
+	if r := runCLI(t, "scan", "-q", "-o", "json", "--out", out, fixture); r.code != 0 && r.code != exitShort {
+		t.Fatalf("scan: exit %d %s", r.code, r.stderr)
+	}
+	rep, err := readReport(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, a := range rep.Assets {
+		if a.Kind == model.KindAPIKey && a.Location != nil {
+			if lit, ok := a.Fact("key.literal_in_source"); ok && lit.Value == true {
+				if ctx, ok := a.Fact("source.context"); !ok || ctx.Value == "production" {
+					keys = append(keys, fmt.Sprintf("%s:%d", a.Location.Path, a.Location.Line))
+				}
+			}
+		}
+	}
+	if len(keys) == 0 {
+		t.Fatal("the fixture has no literal key in production code to explain")
+	}
+	r := runCLI(t, "controls", "explain", "IAM.2.no-literal-keys", "--report", out)
+	if r.code != 0 {
+		t.Fatalf("explain: exit %d %s", r.code, r.stderr)
+	}
+	for _, want := range append([]string{"in this scan", "result", "fail", "applicable", "failing", "evidence", "key.literal_in_source = true"}, keys...) {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("explain --report lacks %q:\n%s", want, r.stdout)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -155,9 +156,7 @@ func modelComponent(a *model.Asset) cdx.Component {
 		}
 		c.Group = m.Publisher
 		c.Version = firstNonEmpty(m.Version, m.Revision)
-		if strings.HasPrefix(strings.ToLower(m.SourceURI), "https://huggingface.co/") || factString(a, "model.source") == "huggingface" {
-			c.PackageURL = huggingFacePURL(m)
-		}
+		c.PackageURL = huggingFacePURL(m, factString(a, "model.source") == "huggingface")
 		if m.SourceURI != "" {
 			c.ExternalReferences = &[]cdx.ExternalReference{{Type: cdx.ERTypeDistribution, URL: m.SourceURI}}
 		}
@@ -178,15 +177,33 @@ func modelComponent(a *model.Asset) cdx.Component {
 	return c
 }
 
-// huggingFacePURL is pkg:huggingface/<namespace>/<name>@<revision>.
-func huggingFacePURL(m *model.ModelRef) string {
-	id := strings.TrimPrefix(m.SourceURI, "https://huggingface.co/")
-	if m.Publisher != "" && m.Name != "" {
-		id = m.Publisher + "/" + m.Name
+// huggingFacePURL is pkg:huggingface/<namespace>/<name>@<revision> for a
+// model that comes from the Hugging Face Hub, and "" for any other (a
+// Model Garden, bucket or registry model: its source stays an external
+// reference). The Hub id is read from the source URI (https://huggingface.co/,
+// hf.co/, hf://, huggingface://, or a bare ORG/NAME the collector says is a
+// Hub id), never from a display name or a registry's own publisher.
+func huggingFacePURL(m *model.ModelRef, fromHub bool) string {
+	id := ""
+	lower := strings.ToLower(m.SourceURI)
+	for _, prefix := range []string{"https://huggingface.co/", "http://huggingface.co/", "https://hf.co/", "hf.co/", "huggingface.co/", "hf://", "huggingface://"} {
+		if strings.HasPrefix(lower, prefix) {
+			id = m.SourceURI[len(prefix):]
+			break
+		}
+	}
+	if id == "" && fromHub {
+		id = m.SourceURI
+		if id == "" && m.Publisher != "" && m.Name != "" {
+			id = m.Publisher + "/" + m.Name
+		}
 	}
 	parts := strings.Split(strings.Trim(id, "/"), "/")
-	if len(parts) < 2 {
+	if len(parts) < 2 || !hubName.MatchString(parts[0]) || !hubName.MatchString(parts[1]) {
 		return ""
+	}
+	if parts[0] == "datasets" || parts[0] == "spaces" {
+		return "" // not a model
 	}
 	p := "pkg:huggingface/" + url.PathEscape(parts[0]) + "/" + url.PathEscape(parts[1])
 	if m.Revision != "" {
@@ -194,6 +211,9 @@ func huggingFacePURL(m *model.ModelRef) string {
 	}
 	return p
 }
+
+// hubName is a Hugging Face Hub namespace or repository name.
+var hubName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$`)
 
 // containerComponent is a serving workload's image: a container
 // component with the digest it is pinned to or runs.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/dlclark/regexp2"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -21,7 +22,7 @@ import (
 var estates = []string{"empty", "well-run", "shadow-ai", "aws-denied", "gcp-vertex", "azure-ai"}
 
 // estateReport scores a scoring golden estate as the CLI would.
-func estateReport(t *testing.T, name string) model.Report {
+func estateReport(t testing.TB, name string) model.Report {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("../../scoring/testdata", name+".inventory.json"))
 	if err != nil {
@@ -196,4 +197,49 @@ func sarifRules(t *testing.T) map[string]SARIFRule {
 		}
 	}
 	return out
+}
+
+// TestCycloneDXModelPURLs: a pkg:huggingface package URL only for models
+// that come from the Hub, read from their source URI, never from a display
+// name or a registry's publisher; other sources stay external references.
+// The BOM is read back with cyclonedx-go.
+func TestCycloneDXModelPURLs(t *testing.T) {
+	src := func(s string) []model.Fact { return []model.Fact{model.String("model.source", s, model.Inferred, "t")} }
+	r := model.Report{SchemaVersion: "1.0", Assets: []model.Asset{
+		{ID: "vertex-garden", Kind: model.KindModel, Provider: "gcp", Name: "llama3",
+			Model: &model.ModelRef{Publisher: "model_garden:meta", Name: "llama3", SourceURI: "gs://vertex-model-garden/llama3"}, Facts: src("gcs")},
+		{ID: "vertex-hf", Kind: model.KindModel, Provider: "gcp", Name: "dev-tgi",
+			Model: &model.ModelRef{Publisher: "custom", Name: "dev-tgi", SourceURI: "hf://mistralai/Mistral-7B-Instruct-v0.3"}, Facts: src("huggingface")},
+		{ID: "hub-url", Kind: model.KindModel, Provider: "source", Name: "llama",
+			Model: &model.ModelRef{SourceURI: "https://huggingface.co/meta-llama/Llama-3.1-8B/tree/main", Revision: "ABC123"}},
+		{ID: "hub-id", Kind: model.KindModel, Provider: "source", Name: "bge",
+			Model: &model.ModelRef{Publisher: "BAAI", Name: "bge-small-en-v1.5"}, Facts: src("huggingface")},
+		{ID: "garden", Kind: model.KindModel, Provider: "gcp", Name: "gemma",
+			Model: &model.ModelRef{Publisher: "google", Name: "gemma", SourceURI: "publishers/google/models/gemma"}, Facts: src("model_garden")},
+		{ID: "dataset", Kind: model.KindModel, Provider: "source", Name: "d",
+			Model: &model.ModelRef{SourceURI: "https://huggingface.co/datasets/org/d"}},
+	}}
+	var b bytes.Buffer
+	if err := Render(&b, "cyclonedx", r); err != nil {
+		t.Fatal(err)
+	}
+	var bom cdx.BOM
+	if err := cdx.NewBOMDecoder(&b, cdx.BOMFileFormatJSON).Decode(&bom); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range *bom.Components {
+		got[c.BOMRef] = c.PackageURL
+	}
+	want := map[string]string{
+		"vertex-garden": "", "garden": "", "dataset": "",
+		"vertex-hf": "pkg:huggingface/mistralai/Mistral-7B-Instruct-v0.3",
+		"hub-url":   "pkg:huggingface/meta-llama/Llama-3.1-8B@abc123",
+		"hub-id":    "pkg:huggingface/BAAI/bge-small-en-v1.5",
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: purl %q, want %q", id, got[id], w)
+		}
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
@@ -55,6 +54,10 @@ type htmlControl struct {
 	Evidence          []string
 }
 
+// htmlPageSize is how many asset rows a page of the asset table shows (the
+// rest are in the page, hidden, so filters and sorting see every asset).
+const htmlPageSize = 100
+
 type htmlAsset struct {
 	Kind, Name, Provider, DeploymentType, Owner, Where, ID, Tags string
 	State                                                        string // IaC drift rows: live-but-undeclared or declared-but-not-live
@@ -93,8 +96,10 @@ func htmlData(r model.Report, o Options) map[string]any {
 	var cats []htmlCategory
 	failing := 0
 	type step struct {
-		Category, Control, Title, Remediation string
-		Level                                 int
+		Category, Control, Title, Remediation, Why string
+		Level                                      int
+		Failing                                    bool
+		Where                                      []string
 	}
 	var steps []step
 	if a := r.Assessment; a != nil {
@@ -124,12 +129,24 @@ func htmlData(r model.Report, o Options) map[string]any {
 			}
 			hc.Counts = fmt.Sprintf("%d pass, %d fail, %d unknown, %d n/a", counts[model.Pass], counts[model.Fail], counts[model.Unknown], counts[model.NotApplicable])
 			cats = append(cats, hc)
-			for _, s := range c.NextSteps {
-				steps = append(steps, step{Category: c.ID, Control: s.Control, Title: s.Title, Remediation: s.Remediation, Level: int(s.Level)})
+		}
+		// The same steps in the same order as the terminal: failing first.
+		where := Locator(r.Assets)
+		for _, s := range NextSteps(a) {
+			hs := step{Category: s.Category, Control: s.Control, Title: s.Title, Remediation: s.Remediation, Level: int(s.Level),
+				Why: s.Why(), Failing: s.Failing()}
+			if s.Failing() {
+				shown := s.Result.Failing[:min(len(s.Result.Failing), maxSubjectsPerStep)]
+				for _, id := range shown {
+					hs.Where = append(hs.Where, where(id))
+				}
+				if n := failingCount(s.Result) - len(shown); n > 0 {
+					hs.Where = append(hs.Where, fmt.Sprintf("… %d more (aisight controls explain %s --report REPORT.json)", n, s.Control))
+				}
 			}
+			steps = append(steps, hs)
 		}
 	}
-	sort.SliceStable(steps, func(i, j int) bool { return steps[i].Level < steps[j].Level })
 	if len(steps) > 12 {
 		steps = steps[:12]
 	}
@@ -179,6 +196,13 @@ func htmlData(r model.Report, o Options) map[string]any {
 		rows = append(rows, row)
 	}
 	d["Assets"], d["AssetCount"], d["Shadow"], d["ByProvider"] = assets, len(assets), shadow, rows
+	// Columns nobody fills are left out (an estate without owner tags has
+	// no Owner column taking the width the ids need).
+	hasOwner := false
+	for _, a := range assets {
+		hasOwner = hasOwner || a.Owner != ""
+	}
+	d["HasOwner"], d["PageSize"] = hasOwner, htmlPageSize
 	notInCode, notLive := iacDrift(r.Assets)
 	var drift []htmlAsset
 	for _, a := range notInCode {
@@ -192,6 +216,7 @@ func htmlData(r model.Report, o Options) map[string]any {
 	d["IaCDrift"] = drift
 	d["DeploymentTypes"] = model.DeploymentTypes
 	d["Kinds"], d["Providers"] = sortedKeys(kinds), sortedKeys(providers)
+	d["ShadowKnown"] = registryKnown
 	if registryKnown {
 		d["ShadowNote"] = "Every asset is in the registry."
 	} else {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,16 +19,20 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/aisight/aisight/internal/testenv/benchtest"
 	"github.com/aisight/aisight/internal/testenv/e2etest"
 	"github.com/aisight/aisight/model"
 )
 
-var screenshot = flag.String("screenshot", "", "write a screenshot of the HTML report to this PNG file (docs/images/html-report.png)")
+var (
+	screenshot      = flag.String("screenshot", "", "write a screenshot of the HTML report to this PNG file (docs/images/html-report.png)")
+	screenshotScale = flag.String("screenshot-scale", "", "write a screenshot of the 30,000-asset HTML report's asset table to this PNG file (docs/images/html-report-30k.png)")
+)
 
 const xss = `<img src=x onerror=alert(1)>`
 
 // browser starts headless Chromium with no network beyond what the page asks.
-func browser(t *testing.T) context.Context {
+func browser(t testing.TB) context.Context {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
@@ -115,7 +120,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 			kindModels++
 		}
 	}
-	count := `Array.from(document.querySelectorAll('#assets tbody tr')).filter(r => !r.classList.contains('hidden')).length`
+	count := `document.getElementById('shown').textContent * 1`
 	sorted := `(() => { const v = Array.from(document.querySelectorAll('#assets tbody tr')).map(r => r.cells[1].textContent);
 		for (let i = 1; i < v.length; i++) { const c = v[i-1].localeCompare(v[i], undefined, {numeric: true, sensitivity: 'base'}); if (%s) return false; } return true; })()`
 	err = chromedp.Run(ctx,
@@ -194,4 +199,142 @@ func choose(id, value, event string) string {
 
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// scaleReport is a report of n assets: the well-run estate's assets (every
+// kind, provider and deployment type it has) copied under new ids and names
+// until there are n, as a 30,000-asset estate scan gives.
+func scaleReport(t testing.TB, n int) model.Report {
+	t.Helper()
+	r := estateReport(t, "well-run")
+	base := r.Assets
+	r.Assets = make([]model.Asset, 0, n)
+	for i := 0; len(r.Assets) < n; i++ {
+		for _, a := range base {
+			if len(r.Assets) == n {
+				break
+			}
+			c := a
+			c.ID = fmt.Sprintf("%s-copy-%05d", a.ID, i)
+			c.Name = fmt.Sprintf("%s-%05d", a.Name, i)
+			r.Assets = append(r.Assets, c)
+		}
+	}
+	return r
+}
+
+// The asset table of a 30,000-asset report in headless Chromium at 1,400
+// pixels: one page of 100 rows shown, paging, filtering across every page,
+// grouping with a header per group, and an ID column wide enough not to
+// wrap into a column of characters. (How long the page takes to load is
+// measured by BenchmarkHTMLReportLoad, not here.)
+func TestHTMLReportAtScaleInChromium(t *testing.T) {
+	const n = 30000
+	r := scaleReport(t, n)
+	file := filepath.Join(t.TempDir(), "report.html")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := HTML(f, r, Options{ToolVersion: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	awsCount := 0
+	for _, a := range r.Assets {
+		if a.Provider == "aws" {
+			awsCount++
+		}
+	}
+	ctx := browser(t)
+	visible := `Array.from(document.querySelectorAll('#assets tbody tr:not(.group)')).filter(r => !r.classList.contains('hidden')).length`
+	firstName := `Array.from(document.querySelectorAll('#assets tbody tr:not(.group)')).find(r => !r.classList.contains('hidden')).cells[1].textContent`
+	var rows1, rows2, rowsAWS, groups, idWidth int
+	var info1, info2, name1, name2, shownAWS string
+	var groupsProviderOnly bool
+	err = chromedp.Run(ctx,
+		chromedp.EmulateViewport(1400, 900),
+		chromedp.Navigate("file://"+file),
+		chromedp.WaitVisible("#assets", chromedp.ByID),
+		chromedp.Evaluate(visible, &rows1),
+		chromedp.Evaluate(`document.getElementById('page-info').textContent`, &info1),
+		chromedp.Evaluate(firstName, &name1),
+		chromedp.Evaluate(`Math.round(document.querySelector('#assets tbody tr:not(.hidden):not(.group) td.id').getBoundingClientRect().width)`, &idWidth),
+		chromedp.Click("#page-next", chromedp.ByID),
+		chromedp.Evaluate(visible, &rows2),
+		chromedp.Evaluate(`document.getElementById('page-info').textContent`, &info2),
+		chromedp.Evaluate(firstName, &name2),
+		chromedp.Evaluate(choose("filter-provider", "aws", "change"), nil),
+		chromedp.Evaluate(`document.getElementById('shown').textContent`, &shownAWS),
+		chromedp.Evaluate(visible, &rowsAWS),
+		chromedp.Evaluate(choose("filter-provider", "", "change"), nil),
+		chromedp.Evaluate(choose("group-by", "provider", "change"), nil),
+		chromedp.Evaluate(`document.querySelectorAll('#assets tbody tr.group').length`, &groups),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('#assets tbody tr.group')).every(g => / · \d+$/.test(g.textContent))`, &groupsProviderOnly),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows1 != htmlPageSize || !strings.Contains(info1, "page 1 of 300") {
+		t.Errorf("first page: %d rows shown, %q; want %d and page 1 of 300", rows1, info1, htmlPageSize)
+	}
+	if rows2 != htmlPageSize || !strings.Contains(info2, "page 2 of 300") || name2 == name1 {
+		t.Errorf("next page: %d rows, %q, first row %q (was %q)", rows2, info2, name2, name1)
+	}
+	if shownAWS != fmt.Sprint(awsCount) || rowsAWS != min(awsCount, htmlPageSize) {
+		t.Errorf("provider aws: %s match, %d shown; want %d and %d", shownAWS, rowsAWS, awsCount, min(awsCount, htmlPageSize))
+	}
+	if groups == 0 || !groupsProviderOnly {
+		t.Errorf("group by provider: %d group rows (labels with counts %v)", groups, groupsProviderOnly)
+	}
+	if idWidth < 200 {
+		t.Errorf("the ID column is %d px wide at 1,400 px; ids wrap into columns of characters", idWidth)
+	}
+	if *screenshotScale != "" {
+		var png []byte
+		if err := chromedp.Run(ctx, chromedp.Evaluate(choose("group-by", "", "change"), nil),
+			chromedp.ScrollIntoView("#assets", chromedp.ByID), chromedp.CaptureScreenshot(&png)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(*screenshotScale, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHTMLReportLoad opens the 30,000-asset report in headless
+// Chromium at 1,400 pixels and measures the time from navigation until the
+// asset table's script has shown its first page (the page is usable).
+func BenchmarkHTMLReportLoad(b *testing.B) {
+	r := scaleReport(b, 30000)
+	file := filepath.Join(b.TempDir(), "report.html")
+	f, err := os.Create(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := HTML(f, r, Options{ToolVersion: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	fi, _ := os.Stat(file)
+	ctx := browser(b)
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1400, 900)); err != nil {
+		b.Fatal(err)
+	}
+	var secs []float64
+	for b.Loop() {
+		start := time.Now()
+		var info string
+		if err := chromedp.Run(ctx, chromedp.Navigate("file://"+file), chromedp.WaitVisible("#assets", chromedp.ByID),
+			chromedp.Evaluate(`document.getElementById('page-info').textContent`, &info)); err != nil {
+			b.Fatal(err)
+		}
+		secs = append(secs, time.Since(start).Seconds())
+		if !strings.Contains(info, "page 1 of 300") {
+			b.Fatalf("the page is not ready: %q", info)
+		}
+	}
+	slices.Sort(secs)
+	benchtest.Metric(b, secs[len(secs)/2], "load-s")
+	b.ReportMetric(float64(fi.Size())/1e6, "html-MB")
 }

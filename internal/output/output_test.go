@@ -120,6 +120,49 @@ func TestTableFindings(t *testing.T) {
 	}
 }
 
+// TestTableNamesWhereControlsFail: under a failing next step the table
+// names the first failing subjects where they are (a file and line, the
+// pod env holding a key, a resource id) and how many more; a literal key in
+// a pod's environment is a FINDING like one in a file; failing steps come
+// before those without evidence.
+func TestTableNamesWhereControlsFail(t *testing.T) {
+	lit := model.Bool("key.literal_in_source", true, model.Observed, "f")
+	r := model.Report{
+		Assets: []model.Asset{
+			{ID: "file://repo/app/main.py#key-1", Kind: model.KindAPIKey, Scope: "source:.", Location: &model.Location{Path: "app/main.py", Line: 7},
+				Secret: &model.Fingerprint{Prefix: "sk-p", Suffix: "AAAA"}, Facts: []model.Fact{lit}},
+			{ID: "k8s://prod/ml/deployment/vllm#key-2", Kind: model.KindAPIKey, Scope: "kube:prod",
+				Secret: &model.Fingerprint{Prefix: "sk-a", Suffix: "BBBB", Location: "k8s:ml/deployment/vllm env OPENAI_API_KEY"}, Facts: []model.Fact{lit}},
+		},
+		Assessment: &model.Assessment{Categories: []model.Category{
+			{ID: "ORG", Name: "Governance", Controls: []model.ControlResult{{ID: "ORG.2.owner-tags", Mode: "automated", Result: model.Unknown}},
+				NextSteps: []model.NextStep{{Control: "ORG.2.owner-tags", Level: 2, Remediation: "tag them"}}},
+			{ID: "IAM", Name: "Identity", Controls: []model.ControlResult{{ID: "IAM.2.no-literal-keys", Mode: "automated", Result: model.Fail,
+				Applicable: 6, Failing: []string{"file://repo/app/main.py#key-1", "k8s://prod/ml/deployment/vllm#key-2", "arn:aws:sagemaker:eu-west-1:1:endpoint/x", "gone-1"}}},
+				NextSteps: []model.NextStep{{Control: "IAM.2.no-literal-keys", Level: 2, Remediation: "move keys to a secret store"}}},
+		}},
+	}
+	var b strings.Builder
+	if err := Table(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	steps := out[strings.Index(out, "NEXT STEPS"):]
+	for _, want := range []string{"failing on 6 of 6", "at app/main.py:7", "at k8s:ml/deployment/vllm env OPENAI_API_KEY",
+		"at arn:aws:sagemaker:eu-west-1:1:endpoint/x", "... 3 more: aisight controls explain IAM.2.no-literal-keys --report REPORT.json"} {
+		if !strings.Contains(steps, want) {
+			t.Errorf("next steps lack %q:\n%s", want, steps)
+		}
+	}
+	if strings.Contains(steps, "gone-1") || strings.Index(steps, "IAM.2.no-literal-keys") > strings.Index(steps, "ORG.2.owner-tags") {
+		t.Errorf("next steps: a fourth subject shown, or the failing step not first:\n%s", steps)
+	}
+	findings := out[strings.Index(out, "FINDINGS"):strings.Index(out, "CATEGORY")]
+	if !strings.Contains(findings, "k8s:ml/deployment/vllm env OPENAI_API_KEY") || !strings.Contains(findings, "app/main.py:7") {
+		t.Errorf("FINDINGS does not list both literal keys:\n%s", findings)
+	}
+}
+
 // TestJSONStreamsAsEncodingJSONWould: the report's JSON, written an asset
 // at a time, is byte for byte what one encoding/json Encode of the whole
 // report gives, whatever the assets: none (null), an empty list, the

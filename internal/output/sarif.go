@@ -1,6 +1,8 @@
 package output
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -93,8 +95,18 @@ func SARIF(w io.Writer, r model.Report, o Options) error {
 		if len(region) > 0 {
 			loc["physicalLocation"].(map[string]any)["region"] = region
 		}
+		// The finding's context: a key in a test fixture or in docs is
+		// reported at level note, so code scanning can filter it.
+		ctx := firstNonEmpty(factString(a, "source.context"), "production")
+		if ctx != "production" {
+			level = "note"
+		}
 		results = append(results, map[string]any{"ruleId": ruleID, "ruleIndex": idx, "level": level, "message": map[string]string{"text": msg},
-			"locations": []any{loc}, "partialFingerprints": map[string]string{"aisightAssetId/v1": a.ID}})
+			"locations": []any{loc}, "partialFingerprints": map[string]string{
+				"aisightAssetId/v1": a.ID,
+				"aisightFinding/v1": findingFingerprint(ruleID, a),
+			},
+			"properties": map[string]any{"context": ctx}})
 	}
 	if r.Assessment != nil {
 		for _, c := range r.Assessment.Categories {
@@ -147,6 +159,20 @@ func SARIF(w io.Writer, r model.Report, o Options) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(doc)
+}
+
+// findingFingerprint identifies a finding across scans for baselines: the
+// rule, the file's path relative to the scanned root, and what was found
+// (a key by its fingerprint, anything else by kind and name), not the line
+// (lines move when code above is edited) nor the folder the repository was
+// checked out into.
+func findingFingerprint(ruleID string, a *model.Asset) string {
+	what := string(a.Kind) + ":" + a.Name
+	if a.Secret != nil && a.Secret.SHA256 != "" {
+		what = "secret:" + a.Secret.SHA256
+	}
+	sum := sha256.Sum256([]byte(ruleID + "\x00" + sarifURI(a.Location.Path) + "\x00" + what))
+	return hex.EncodeToString(sum[:16])
 }
 
 // sarifURI makes a location path a relative URI reference.

@@ -166,7 +166,7 @@ func spdxElement(a *model.Asset, sid, ci string) map[string]any {
 			if m.SourceURI != "" {
 				e["software_downloadLocation"] = m.SourceURI
 			}
-			if p := huggingFacePURL(m); p != "" && factString(a, "model.source") == "huggingface" {
+			if p := huggingFacePURL(m, factString(a, "model.source") == "huggingface"); p != "" {
 				e["software_packageUrl"] = p
 			}
 			hash(m.Digest)

@@ -21,7 +21,11 @@ func Table(w io.Writer, r model.Report) error {
 	// cannot move the cursor, rewrite the screen or add a row.
 	p := func(format string, a ...any) { fmt.Fprintf(tw, format, redact.TextArgs(a)...) }
 	d := r.Scan.Finished.Sub(r.Scan.Started).Round(time.Millisecond)
-	p("aisight scan: %d assets in %s\n\n", len(r.Assets), d)
+	if len(r.Scan.Merged) > 0 {
+		p("aisight merge: %s from %d shards\n\n", plural(len(r.Assets), "asset"), len(r.Scan.Merged))
+	} else {
+		p("aisight scan: %s in %s\n\n", plural(len(r.Assets), "asset"), d)
+	}
 
 	p("COLLECTOR\tSCOPE\tSTATUS\tASSETS\tDETAIL\n")
 	for _, run := range r.Scan.CollectorRuns {
@@ -68,7 +72,7 @@ func Table(w io.Writer, r model.Report) error {
 	findingsTable(p, r.Assets)
 	if r.Assessment != nil {
 		p("\n")
-		assessmentTable(p, r.Assessment)
+		assessmentTable(p, r.Assessment, r.Assets)
 	}
 	return tw.Flush()
 }
@@ -89,6 +93,15 @@ func findingsTable(p func(string, ...any), assets []model.Asset) {
 	var rows []row
 	for i := range assets {
 		a := &assets[i]
+		if a.Kind == model.KindAPIKey && (a.Location == nil || a.Location.Path == "") && a.Secret != nil && a.Secret.Location != "" {
+			// A literal key in a pod's or a cloud resource's environment:
+			// scored like one in a file, so listed like one.
+			if lit, ok := factBool(a, "key.literal_in_source"); ok && lit {
+				what := "key " + firstNonEmpty(factString(a, "key.kind"), "credential") + " " + a.Secret.Prefix + "…" + a.Secret.Suffix
+				rows = append(rows, row{firstNonEmpty(factString(a, "source.context"), "production"), a.Secret.Location, what})
+			}
+			continue
+		}
 		if a.Location == nil || a.Location.Path == "" {
 			continue
 		}
@@ -164,6 +177,14 @@ func scopeLabel(s model.Scope) string {
 	return s.ID
 }
 
+// plural is "1 file", "2 files".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // statsLine summarises a run's counters: files scanned and skips by reason.
 func statsLine(stats map[string]int64, notes []string) string {
 	if len(stats) == 0 {
@@ -171,7 +192,7 @@ func statsLine(stats map[string]int64, notes []string) string {
 	}
 	var parts []string
 	if n, ok := stats["files_scanned"]; ok {
-		parts = append(parts, fmt.Sprintf("%d files scanned", n))
+		parts = append(parts, plural(int(n), "file")+" scanned")
 	}
 	var skips []string
 	var total int64
@@ -217,49 +238,74 @@ const maxNextSteps = 10
 
 // assessmentTable shows each category's level, coverage and potential level,
 // then the top next steps: failing controls first, then missing evidence.
-func assessmentTable(p func(string, ...any), a *model.Assessment) {
+func assessmentTable(p func(string, ...any), a *model.Assessment, assets []model.Asset) {
 	p("CATEGORY\tDOMAIN\tLEVEL\tCOVERAGE\tPOTENTIAL\n")
 	for _, c := range a.Categories {
 		p("%s %s\t%s\t%s\t%.0f%%\t%s\n", c.ID, c.Name, c.Domain, c.Level, c.Coverage*100, c.PotentialLevel)
 	}
-	type step struct {
-		cat    string
-		s      model.NextStep
-		result model.Result
-		manual bool
-	}
-	var steps []step
-	for _, c := range a.Categories {
-		for _, s := range c.NextSteps {
-			st := step{cat: c.ID, s: s, result: model.Unknown}
-			for _, cr := range c.Controls {
-				if cr.ID == s.Control {
-					st.result, st.manual = cr.Result, cr.Mode == "manual"
-				}
-			}
-			steps = append(steps, st)
-		}
-	}
+	steps := NextSteps(a)
 	if len(steps) == 0 {
 		return
 	}
-	sort.SliceStable(steps, func(i, j int) bool {
-		return steps[i].result == model.Fail && steps[j].result != model.Fail
-	})
+	byID := make(map[string]*model.Asset, len(assets))
+	for i := range assets {
+		byID[assets[i].ID] = &assets[i]
+	}
 	p("\nNEXT STEPS\tTO\tCONTROL\tWHY\tWHAT TO DO\n")
 	for i, st := range steps {
 		if i == maxNextSteps {
 			p("... %d more in the JSON output (--output json)\n", len(steps)-maxNextSteps)
 			break
 		}
-		why := "failing"
-		switch {
-		case st.result == model.Fail:
-		case st.manual:
-			why = "not attested"
-		default:
-			why = "no evidence"
+		p("%s\tL%d\t%s\t%s\t%s\n", st.Category, int(st.Level), st.Control, st.Why(), st.Remediation)
+		if st.Failing() {
+			failingSubjects(p, st.Result, byID)
 		}
-		p("%s\tL%d\t%s\t%s\t%s\n", st.cat, int(st.s.Level), st.s.Control, why, st.s.Remediation)
 	}
+}
+
+// maxSubjectsPerStep bounds the failing subjects named under a next step.
+const maxSubjectsPerStep = 3
+
+// failingSubjects names where a failing control fails: the first subjects
+// (file:line, a pod env or a resource id), then how many more and the
+// command that lists them all.
+func failingSubjects(p func(string, ...any), cr *model.ControlResult, byID map[string]*model.Asset) {
+	for i, id := range cr.Failing {
+		if i == maxSubjectsPerStep {
+			break
+		}
+		p("\t\t\t\t  at %s\n", subjectWhere(id, byID))
+	}
+	if more := failingCount(cr) - min(len(cr.Failing), maxSubjectsPerStep); more > 0 {
+		p("\t\t\t\t  ... %d more: aisight controls explain %s --report REPORT.json\n", more, cr.ID)
+	}
+}
+
+// Locator returns where each subject of a report's assessment is (as the
+// table's next steps name it): file:line, the environment holding a key, or
+// the asset's or scope's id.
+func Locator(assets []model.Asset) func(id string) string {
+	byID := make(map[string]*model.Asset, len(assets))
+	for i := range assets {
+		byID[assets[i].ID] = &assets[i]
+	}
+	return func(id string) string { return subjectWhere(id, byID) }
+}
+
+// subjectWhere says where a failing subject is: a file and line for what
+// was found in files, the environment that holds a literal key, else the
+// asset's or scope's id (an ARN, a resource id, a cluster's namespace/name).
+func subjectWhere(id string, byID map[string]*model.Asset) string {
+	a, ok := byID[id]
+	if !ok {
+		return id
+	}
+	if a.Location != nil && a.Location.Path != "" {
+		return scopeOf(a) + location(a)
+	}
+	if a.Kind == model.KindAPIKey && a.Secret != nil && a.Secret.Location != "" {
+		return a.Secret.Location
+	}
+	return a.ID
 }
