@@ -23,10 +23,20 @@ build: ## build bin/aisight
 scan: build ## scan the example repository and print the inventory table
 	./$(BIN) scan $(EXAMPLE)
 
-demo: build ## scan the embedded sample estate through local emulators of every cloud and provider
+demo: ## scan the embedded sample estate through local emulators of every cloud and provider
+	@echo "==> building bin/aisight (the first time: the Go toolchain and modules are downloaded and compiled, about 9 minutes on 2 cores; then seconds)" >&2
+	@$(MAKE) --no-print-directory build
+	@echo "==> aisight demo: starting the emulators and scanning the sample estate (under a minute)" >&2
 	./$(BIN) demo
 
-test: e2e-deps lint vulncheck ## install what the tests need, lint, check for known vulnerabilities, and run every test (AISIGHT_E2E=1 makes missing components fail)
+test: ## install what the tests need, lint, check for known vulnerabilities, and run every test (AISIGHT_E2E=1 makes missing components fail); about 30 minutes cold on 2 cores, 6-10 warm
+	@echo "==> [1/4] test dependencies: Debian packages and the kube-apiserver (6-11 minutes the first time, cached per machine)" >&2
+	@$(MAKE) --no-print-directory e2e-deps
+	@echo "==> [2/4] lint: gofmt, go vet, staticcheck (a few minutes the first time)" >&2
+	@$(MAKE) --no-print-directory lint
+	@echo "==> [3/4] govulncheck (the vulnerability database is indexed once)" >&2
+	@$(MAKE) --no-print-directory vulncheck
+	@echo "==> [4/4] every test, with the race detector (5-15 minutes on 2 cores)" >&2
 	$(GO) test -race -count=1 ./...
 
 lint: $(STATICCHECK) ## gofmt, go vet and staticcheck
@@ -44,12 +54,13 @@ $(STATICCHECK):
 e2e-deps: ## install the Debian packages and build the components the tests use (idempotent)
 	@.ci/deps
 
-bench: ## run the benchmarks (source scan vs ripgrep; 20,000 pods vs a raw list and kubectl; scoring 100,000 assets; AWS and the whole organisation-scale estate vs their rate-limit lower bounds); fails on a missed target (internal/testenv/benchtest/targets.yaml)
+bench: ## run the benchmarks (source scan vs ripgrep; 20,000 pods vs a raw list and kubectl; scoring 100,000 assets; the 30,000-asset HTML report in Chromium; AWS and the whole organisation-scale estate vs their rate-limit lower bounds); fails on a missed target (internal/testenv/benchtest/targets.yaml)
 	@.ci/deps bench
-	$(GO) test -p 1 -run '^$$' -bench . -benchtime 3x ./collectors/source/ ./collectors/kube/
-	$(GO) test -run '^$$' -bench Assess -benchtime 3x ./scoring/
-	$(GO) test -run '^$$' -bench OrganisationScale -benchtime 3x ./collectors/aws/
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/testenv/scale/
+	$(GO) test -timeout 60m -p 1 -run '^$$' -bench . -benchtime 3x ./collectors/source/ ./collectors/kube/
+	$(GO) test -timeout 60m -run '^$$' -bench Assess -benchtime 3x ./scoring/
+	$(GO) test -timeout 60m -run '^$$' -bench HTMLReportLoad -benchtime 3x ./internal/output/
+	$(GO) test -timeout 60m -run '^$$' -bench OrganisationScale -benchtime 3x ./collectors/aws/
+	$(GO) test -timeout 60m -run '^$$' -bench . -benchtime 1x ./internal/testenv/scale/
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 20s); findings are kept in testdata/fuzz
 	@for pkg in ./collectors/source ./internal/detect/fingerprint ./internal/detect/workload ./internal/detect/iac ./collectors/aws ./internal/redact ./internal/bounded ./internal/detect/anchors; do \
@@ -68,5 +79,5 @@ generate: ## regenerate docs/controls.md, docs/iac.md, the Grafana dashboard (de
 	$(GO) run ./collectors/kube/clusterrolegen > deploy/kubernetes/base/clusterrole.yaml.tmp && mv deploy/kubernetes/base/clusterrole.yaml.tmp deploy/kubernetes/base/clusterrole.yaml
 	$(GO) run ./internal/dashboard/gen > deploy/grafana/aisight-dashboard.json.tmp && mv deploy/grafana/aisight-dashboard.json.tmp deploy/grafana/aisight-dashboard.json
 
-image: ## build the container image aisight:$(VERSION) (needs a Docker daemon)
+image: ## build the container image aisight:VERSION (VERSION defaults to git describe; needs a Docker daemon)
 	docker build --build-arg VERSION=$(VERSION) -t aisight:$(VERSION) .

@@ -55,6 +55,14 @@ type Sink interface {
 	Note(err error)
 }
 
+// Meter is implemented by the runner's sinks: a collector that reads much
+// before it reports (the source collector over a large tree) tells it how
+// far it got, for the progress line. Units are "files" and "bytes"; n is
+// added to the scan's running total.
+type Meter interface {
+	Meter(unit string, n int64)
+}
+
 // Plan is one collector the CLI decided about: either it runs, or it is
 // skipped with a reason a user can act on.
 type Plan struct {

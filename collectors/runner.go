@@ -53,6 +53,9 @@ type Progress struct {
 	ScopesTotal int
 	ScopesDone  int
 	Assets      int64
+	// Files and Bytes are what collectors have read so far (Meter): the
+	// source collector's files.
+	Files, Bytes int64
 	// Collector and Scope name the scope whose state changed, if any.
 	Collector string
 	Scope     string
@@ -135,6 +138,8 @@ type scan struct {
 	total   atomic.Int64
 	done    atomic.Int64
 	assets  atomic.Int64
+	files   atomic.Int64
+	bytes   atomic.Int64
 	scopeWG sync.WaitGroup
 }
 
@@ -271,6 +276,15 @@ func (s *scan) runScope(ctx context.Context, p Plan, sc model.Scope) {
 	)
 	for attempt := 0; ; attempt++ {
 		sink = newScopeSink(func() { s.assets.Add(1); s.progress(p.Name, sc.ID) })
+		sink.meter = func(unit string, n int64) {
+			switch unit {
+			case "files":
+				s.files.Add(n)
+			case "bytes":
+				s.bytes.Add(n)
+			}
+			s.progress(p.Name, sc.ID)
+		}
 		err = s.attempt(ctx, p.Collector, sc, sink)
 		class = Classify(err, classifierOf(p.Collector))
 		if err == nil || !Retryable(class) || attempt >= s.r.opts.Retries || ctx.Err() != nil || retriesCalls(p.Collector) {
@@ -402,6 +416,7 @@ func (s *scan) progress(collector, scope string) {
 	}
 	s.r.opts.Progress(Progress{
 		ScopesTotal: int(s.total.Load()), ScopesDone: int(s.done.Load()), Assets: s.assets.Load(),
+		Files: s.files.Load(), Bytes: s.bytes.Load(),
 		Collector: collector, Scope: scope,
 	})
 }
@@ -482,6 +497,14 @@ type scopeSink struct {
 	// drainedNotes are the notes at drain time (drain's other results are returned).
 	drainedNotes []error
 	onAsset      func()
+	meter        func(unit string, n int64)
+}
+
+// Meter implements Meter.
+func (k *scopeSink) Meter(unit string, n int64) {
+	if k.meter != nil {
+		k.meter(unit, n)
+	}
 }
 
 func newScopeSink(onAsset func()) *scopeSink {

@@ -24,10 +24,16 @@ type progress struct {
 // line holds only counts, so it may bypass the scrubber (which buffers to
 // the end of a line, and a progress line never ends).
 func newProgress(w io.Writer, want bool) *progress {
-	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
-		w = u.Unwrap()
-	}
+	w = unwrapWriter(w)
 	return &progress{w: w, enabled: want && isTerminal(w)}
+}
+
+// unwrapWriter is the writer beneath the output wall.
+func unwrapWriter(w io.Writer) io.Writer {
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		return u.Unwrap()
+	}
+	return w
 }
 
 func isTerminal(w io.Writer) bool {
@@ -49,7 +55,11 @@ func (p *progress) update(s collectors.Progress) {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r\033[Kscanning: %d/%d scopes done, %d assets found", s.ScopesDone, s.ScopesTotal, s.Assets)
+	read := ""
+	if s.Files > 0 {
+		read += fmt.Sprintf(", %d files (%s) read", s.Files, humanBytes(s.Bytes))
+	}
+	fmt.Fprintf(p.w, "\r\033[Kscanning: %d/%d scopes done%s, %d assets found", s.ScopesDone, s.ScopesTotal, read, s.Assets)
 	p.drawn = true
 }
 
@@ -59,4 +69,18 @@ func (p *progress) done() {
 	if p.drawn {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// humanBytes is a byte count for a person: "512 B", "3.4 MB", "1.2 GB".
+func humanBytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }

@@ -30,6 +30,7 @@ type scanOptions struct {
 	out           string
 	quiet         bool
 	logLevel      *flagvalue.Enum
+	logLevelSet   bool // --log-level given (flag, config or environment): it wins over -q
 	concurrency   int
 	perCollector  int
 	scopeTimeout  time.Duration
@@ -122,6 +123,7 @@ finished is still written), 70 internal error (a bug).`,
 			if err := o.load(cmd, args, os.Getenv); err != nil {
 				return err
 			}
+			o.logLevelSet = cmd.Flags().Changed("log-level")
 			return runScan(cmd.Context(), o, o.processEnv(), stdout, stderr)
 		},
 	}
@@ -274,6 +276,9 @@ func runScan(ctx context.Context, o *scanOptions, env collectors.Env, stdout, st
 			err = fmt.Errorf("write profile: %w", perr)
 		}
 	}()
+	if o.output.Value == "html" && o.out == "" && isTerminal(unwrapWriter(stdout)) {
+		return usagef("-o html writes a whole web page: give --out report.html (or redirect stdout to a file)")
+	}
 	p, err := o.newPipeline(stderr, env)
 	if err != nil {
 		return err
@@ -301,8 +306,12 @@ func (o *scanOptions) newPipeline(stderr io.Writer, env collectors.Env) (*pipeli
 		return nil, err
 	}
 	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[o.logLevel.Value]
-	if o.quiet {
-		level = slog.LevelError
+	notes := stderr
+	switch {
+	case o.quiet && !o.logLevelSet:
+		level, notes = slog.LevelError, io.Discard // -q: errors only
+	case level > slog.LevelWarn:
+		notes = io.Discard // --log-level error: no warnings either
 	}
 	env.Paths = o.paths
 	return pipeline.New(pipeline.Config{
@@ -310,7 +319,7 @@ func (o *scanOptions) newPipeline(stderr io.Writer, env collectors.Env) (*pipeli
 		Concurrency: o.concurrency, PerCollector: o.perCollector, ScopeTimeout: o.scopeTimeout, Shard: o.shardSpec,
 		ControlsDir: o.controlsDir, Attestations: o.attestations, Registry: o.registry, LevelTargets: o.levelTargets, MetricsScopes: o.scopeMetrics,
 		Version: version, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
-		Notes: stderr, Scrub: o.scrub,
+		Notes: notes, Scrub: o.scrub,
 	})
 }
 

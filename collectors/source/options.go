@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -13,6 +14,7 @@ import (
 // Spec is the source collector's options and enablement.
 type Spec struct {
 	mode        *flagvalue.Enum
+	names       []string
 	noIgnore    bool
 	maxFileSize flagvalue.ByteSize
 	maxHashSize flagvalue.ByteSize
@@ -33,6 +35,7 @@ func (s *Spec) Title() string { return "Source collector (files: PATH arguments,
 func (s *Spec) AddFlags(f *pflag.FlagSet) {
 	f.Var(s.mode, "source", "source collector: on (scan PATHs, default .) or off")
 	f.BoolVar(&s.noIgnore, "no-ignore", false, "also scan files that .gitignore rules exclude")
+	f.StringSliceVar(&s.names, "source-name", nil, "name each PATH in asset ids, in order (default: the repository's origin remote, host/path, for the top of a git checkout; else the folder's name), so scans of two checkouts of one repository diff cleanly")
 	f.Var(&s.maxFileSize, "max-file-size", "largest text file read for findings (e.g. 10MiB)")
 	f.Var(&s.maxHashSize, "max-hash-size", "largest model file hashed with SHA-256 (e.g. 4GiB; 0 never hashes)")
 }
@@ -41,6 +44,11 @@ func (s *Spec) AddFlags(f *pflag.FlagSet) {
 func (s *Spec) Validate() error {
 	if s.maxFileSize <= 0 {
 		return fmt.Errorf("--max-file-size must be positive")
+	}
+	for _, n := range s.names {
+		if n == "" || strings.ContainsAny(n, "#\x00") || strings.HasPrefix(n, "/") || strings.Contains("/"+n+"/", "/../") {
+			return fmt.Errorf("--source-name %q: want a name such as github.com/acme/app (no '#', no leading '/', no '..')", n)
+		}
 	}
 	return nil
 }
@@ -59,5 +67,5 @@ func (s *Spec) Plan(_ context.Context, env collectors.Env) (collectors.Collector
 	if maxHash == 0 {
 		maxHash = -1 // the flag's 0 means never hash
 	}
-	return New(Options{Paths: env.Paths, NoIgnore: s.noIgnore, MaxFileSize: int64(s.maxFileSize), MaxHashSize: maxHash, IaC: env.IaC}, env.Catalog), reason, nil
+	return New(Options{Paths: env.Paths, Names: s.names, NoIgnore: s.noIgnore, MaxFileSize: int64(s.maxFileSize), MaxHashSize: maxHash, IaC: env.IaC}, env.Catalog), reason, nil
 }

@@ -44,6 +44,10 @@ const Name = "source"
 type Options struct {
 	// Paths are the roots to scan (default ".").
 	Paths []string
+	// Names name the roots, in order, in asset ids (--source-name); a root
+	// without one is named by its repository (the origin remote's host and
+	// path, when the root is the top of a git work tree) or its folder.
+	Names []string
 	// NoIgnore scans files that .gitignore rules would skip.
 	NoIgnore bool
 	// MaxFileSize is the largest text file read for findings (default 10 MiB).
@@ -103,7 +107,7 @@ func (c *Collector) Name() string { return Name }
 func (c *Collector) Scopes(ctx context.Context) ([]model.Scope, error) {
 	labels := map[string]int{}
 	var out []model.Scope
-	for _, p := range c.opts.Paths {
+	for i, p := range c.opts.Paths {
 		fi, err := os.Stat(p)
 		if err != nil {
 			return nil, collectors.Classedf(model.ErrInvalidConfig, "scan path %s: %w", p, err)
@@ -116,6 +120,11 @@ func (c *Collector) Scopes(ctx context.Context) ([]model.Scope, error) {
 			return nil, collectors.Classedf(model.ErrInvalidConfig, "scan path %s: %w", p, err)
 		}
 		label := filepath.Base(abs)
+		if i < len(c.opts.Names) && c.opts.Names[i] != "" {
+			label = c.opts.Names[i]
+		} else if id := repoIdentity(abs); id != "" {
+			label = id
+		}
 		if labels[label]++; labels[label] > 1 {
 			label = fmt.Sprintf("%s~%d", label, labels[label])
 		}

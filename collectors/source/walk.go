@@ -90,12 +90,17 @@ func (s *scanner) run(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			w := &worker{s: s, ctx: ctx, buf: make([]byte, 64<<10), hashBuf: make([]byte, 256<<10)}
+			w.meter, _ = s.sink.(collectors.Meter)
 			for j := range files {
 				if ctx.Err() == nil { // cancelled: drain the queue without reading
 					w.process(j)
 				}
 				j.dir.release()
+				if w.files++; w.files == meterEvery {
+					w.flushMeter()
+				}
 			}
+			w.flushMeter()
 		}()
 	}
 	err := s.walk(ctx, ".", s.root, &ignoreSet{}, false, files)
@@ -251,6 +256,21 @@ type worker struct {
 	buf     []byte
 	hashBuf []byte
 	hits    anchors.Hits // the anchor offsets of the file in hand, reused
+	// meter hears how far the scan got (the progress line), every
+	// meterEvery files a worker has taken.
+	meter        collectors.Meter
+	files, bytes int64
+}
+
+// meterEvery is how many files a worker takes between progress reports.
+const meterEvery = 256
+
+func (w *worker) flushMeter() {
+	if w.meter != nil && w.files > 0 {
+		w.meter.Meter("files", w.files)
+		w.meter.Meter("bytes", w.bytes)
+	}
+	w.files, w.bytes = 0, 0
 }
 
 // ctxReader stops a long read (hashing a large model file) as soon as its
@@ -368,6 +388,7 @@ func (w *worker) process(j job) {
 	}
 	s.count(statFilesScanned, 1)
 	s.count(statBytesScanned, int64(len(content)))
+	w.bytes += int64(len(content))
 	s.analyze(&file{rel: rel, base: path.Base(rel), content: content, hits: &w.hits})
 }
 

@@ -64,6 +64,7 @@ func (p *Pipeline) Write(report model.Report, o Outputs, w io.Writer) error {
 		if err := output.WriteFileAtomic(o.Out, render); err != nil {
 			return fmt.Errorf("write %s: %w", o.Out, err)
 		}
+		fmt.Fprintf(p.cfg.Notes, "aisight: wrote the %s report to %s (%d assets)\n", o.Format, o.Out, len(report.Assets))
 		return nil
 	}
 	return render(w)
