@@ -57,10 +57,28 @@ type Sink interface {
 
 // Meter is implemented by the runner's sinks: a collector that reads much
 // before it reports (the source collector over a large tree) tells it how
-// far it got, for the progress line. Units are "files" and "bytes"; n is
+// far it got, for the progress line. Units are "files" and "bytes" (the
+// source collector) and "requests" (calls to a cloud or SaaS API); n is
 // added to the scan's running total.
 type Meter interface {
 	Meter(unit string, n int64)
+}
+
+type meterKey struct{}
+
+// WithMeter is ctx carrying m: the runner gives each scope's Collect a
+// context with its sink's Meter, so a client deep in a collector (an SDK
+// middleware, a gRPC interceptor, a transport) can count its requests.
+func WithMeter(ctx context.Context, m Meter) context.Context {
+	return context.WithValue(ctx, meterKey{}, m)
+}
+
+// MeterRequest counts one request to a service against the scope whose
+// context ctx is (nothing when ctx carries no Meter).
+func MeterRequest(ctx context.Context) {
+	if m, ok := ctx.Value(meterKey{}).(Meter); ok && m != nil {
+		m.Meter("requests", 1)
+	}
 }
 
 // Plan is one collector the CLI decided about: either it runs, or it is

@@ -54,8 +54,9 @@ type Progress struct {
 	ScopesDone  int
 	Assets      int64
 	// Files and Bytes are what collectors have read so far (Meter): the
-	// source collector's files.
-	Files, Bytes int64
+	// source collector's files; Requests the calls made to cloud, cluster
+	// and SaaS APIs.
+	Files, Bytes, Requests int64
 	// Collector and Scope name the scope whose state changed, if any.
 	Collector string
 	Scope     string
@@ -140,6 +141,7 @@ type scan struct {
 	assets  atomic.Int64
 	files   atomic.Int64
 	bytes   atomic.Int64
+	reqs    atomic.Int64
 	scopeWG sync.WaitGroup
 }
 
@@ -282,6 +284,8 @@ func (s *scan) runScope(ctx context.Context, p Plan, sc model.Scope) {
 				s.files.Add(n)
 			case "bytes":
 				s.bytes.Add(n)
+			case "requests":
+				s.reqs.Add(n)
 			}
 			s.progress(p.Name, sc.ID)
 		}
@@ -351,7 +355,7 @@ func (s *scan) attempt(ctx context.Context, c Collector, sc model.Scope, sink *s
 	actx, cancel := context.WithTimeout(ctx, s.r.opts.ScopeTimeout)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- s.guard(func() error { return c.Collect(actx, sc, sink) }) }()
+	go func() { done <- s.guard(func() error { return c.Collect(WithMeter(actx, sink), sc, sink) }) }()
 	select {
 	case err := <-done:
 		if err != nil && errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
@@ -416,7 +420,7 @@ func (s *scan) progress(collector, scope string) {
 	}
 	s.r.opts.Progress(Progress{
 		ScopesTotal: int(s.total.Load()), ScopesDone: int(s.done.Load()), Assets: s.assets.Load(),
-		Files: s.files.Load(), Bytes: s.bytes.Load(),
+		Files: s.files.Load(), Bytes: s.bytes.Load(), Requests: s.reqs.Load(),
 		Collector: collector, Scope: scope,
 	})
 }

@@ -268,6 +268,12 @@ func TestRunnerCancelRecordsUnstartedScopes(t *testing.T) {
 func TestRunnerProgress(t *testing.T) {
 	c := &fakeCollector{name: "p", scopes: scopes("p", 4), collect: func(ctx context.Context, sc model.Scope, sink Sink, _ int) error {
 		sink.Asset(model.Asset{ID: sc.ID + "/a"})
+		MeterRequest(ctx) // a client deep in the collector counts a request
+		MeterRequest(ctx)
+		if m, ok := sink.(Meter); ok {
+			m.Meter("files", 10)
+			m.Meter("bytes", 1000)
+		}
 		return nil
 	}}
 	var mu sync.Mutex
@@ -279,8 +285,8 @@ func TestRunnerProgress(t *testing.T) {
 			last = p
 		}
 	}}).Run(context.Background(), []Plan{{Name: "p", Collector: c}})
-	if last.ScopesDone != 4 || last.ScopesTotal != 4 || last.Assets != 4 {
-		t.Errorf("final progress = %+v, want 4/4 scopes and 4 assets", last)
+	if last.ScopesDone != 4 || last.ScopesTotal != 4 || last.Assets != 4 || last.Requests != 8 || last.Files != 40 || last.Bytes != 4000 {
+		t.Errorf("final progress = %+v, want 4/4 scopes, 4 assets, 8 requests, 40 files and 4000 bytes", last)
 	}
 }
 

@@ -3,10 +3,16 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
 
 	"github.com/aisight/aisight/internal/sim/apiserver"
 	"github.com/aisight/aisight/internal/testenv/e2etest"
@@ -72,7 +78,65 @@ func TestDemoScansEveryCollectorsEstate(t *testing.T) {
 		t.Fatalf("demo -o html: exit %d %s", r.code, r.stderr)
 	}
 	if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), "<html") {
-		t.Errorf("demo -o html wrote no report: %v", err)
+		t.Fatalf("demo -o html wrote no report: %v", err)
+	}
+	demoHTMLInChromium(t, out)
+}
+
+var screenshotDemo = flag.String("screenshot-demo", "", "write a screenshot of the demo's HTML report (its next steps) to this PNG file (docs/images/html-report-demo.png)")
+
+// demoHTMLInChromium opens the demo's HTML report in headless Chromium: no
+// error logged, the shadow card unknown (the demo gives no registry), the
+// next steps failing first with where each fails, one page of assets.
+func demoHTMLInChromium(t *testing.T, file string) {
+	ctx := e2etest.Browser(t)
+	var problems []string
+	var mu sync.Mutex
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
+			mu.Lock()
+			problems = append(problems, e.ExceptionDetails.Text)
+			mu.Unlock()
+		}
+	})
+	var card string
+	var whereItems, stepRows, shownRows int
+	var firstWhy string
+	err := chromedp.Run(ctx, runtime.Enable(),
+		chromedp.Navigate("file://"+file),
+		chromedp.WaitVisible("#assets", chromedp.ByID),
+		chromedp.Evaluate(`document.querySelectorAll('.card')[1].textContent`, &card),
+		chromedp.Evaluate(`document.querySelectorAll('table.steps tbody tr').length`, &stepRows),
+		chromedp.Evaluate(`document.querySelectorAll('table.steps ul.where li').length`, &whereItems),
+		chromedp.Evaluate(`document.querySelector('table.steps tbody tr td:nth-child(4)').textContent`, &firstWhy),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('#assets tbody tr:not(.group)')).filter(r => !r.classList.contains('hidden')).length`, &shownRows),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(card, "unknown") {
+		t.Errorf("shadow card %q, want unknown (no registry given)", card)
+	}
+	if stepRows == 0 || whereItems == 0 || !strings.HasPrefix(firstWhy, "failing on") {
+		t.Errorf("next steps: %d rows, %d located subjects, first why %q", stepRows, whereItems, firstWhy)
+	}
+	if shownRows == 0 || shownRows > 100 {
+		t.Errorf("%d asset rows shown, want one page", shownRows)
+	}
+	if *screenshotDemo != "" {
+		var png []byte
+		if err := chromedp.Run(ctx, chromedp.ScrollIntoView("table.steps", chromedp.ByQuery), chromedp.CaptureScreenshot(&png)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(*screenshotDemo, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(problems) > 0 {
+		t.Errorf("the demo report threw: %q", problems)
 	}
 }
 

@@ -59,6 +59,9 @@ func (p *progress) update(s collectors.Progress) {
 	if s.Files > 0 {
 		read += fmt.Sprintf(", %d files (%s) read", s.Files, humanBytes(s.Bytes))
 	}
+	if s.Requests > 0 {
+		read += fmt.Sprintf(", %d API requests made", s.Requests)
+	}
 	fmt.Fprintf(p.w, "\r\033[Kscanning: %d/%d scopes done%s, %d assets found", s.ScopesDone, s.ScopesTotal, read, s.Assets)
 	p.drawn = true
 }

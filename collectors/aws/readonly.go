@@ -98,6 +98,7 @@ func countAttempts() func(*middleware.Stack) error {
 				if n, ok := ctx.Value(counterKey{}).(*callCounter); ok {
 					n.n.Add(1)
 				}
+				collectors.MeterRequest(ctx)
 				return next.HandleFinalize(ctx, in)
 			}), middleware.After)
 	}

@@ -247,6 +247,7 @@ func (p pacer) Do(req *policy.Request) (*http.Response, error) {
 	st, _ := ctx.Value(stateKey{}).(*callState)
 	if st != nil {
 		st.calls.Add(1)
+		collectors.MeterRequest(ctx)
 		if err := st.limiter.Wait(ctx); err != nil {
 			return nil, err
 		}

@@ -324,6 +324,7 @@ func withState(ctx context.Context, st *callState) context.Context {
 func (c *Collector) pace(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
 	if st, ok := ctx.Value(stateKey{}).(*callState); ok {
 		st.calls.Add(1)
+		collectors.MeterRequest(ctx)
 		if st.limiter != nil {
 			if err := st.limiter.Wait(ctx); err != nil {
 				return err

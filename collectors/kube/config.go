@@ -11,6 +11,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/internal/bounded"
 )
 
@@ -97,6 +98,7 @@ type countingTransport struct {
 
 func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	t.n.Add(1)
+	collectors.MeterRequest(r.Context())
 	return t.next.RoundTrip(r)
 }
 

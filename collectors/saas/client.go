@@ -148,6 +148,7 @@ func (c *client) once(ctx context.Context, u, path string, out any) (time.Durati
 	req.Header.Set("User-Agent", "aisight")
 	c.auth(req)
 	c.calls.Add(1)
+	collectors.MeterRequest(ctx)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("%s GET %s: %w", c.provider, path, err)

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -31,41 +30,8 @@ var (
 
 const xss = `<img src=x onerror=alert(1)>`
 
-// browser starts headless Chromium with no network beyond what the page asks.
-func browser(t testing.TB) context.Context {
-	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		e2etest.Missing(t, "Chromium (Debian package chromium)", err)
-	}
-	// Its profile directory is removed once the browser is gone: Chromium's
-	// helper processes may still write there for a moment after the main
-	// one exits, which t.TempDir's single removal would report as a failure.
-	profile, err := os.MkdirTemp("", "aisight-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
-		chromedp.UserDataDir(profile), chromedp.WindowSize(1400, 1000),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() {
-		cancelT()
-		cancelC()
-		cancelA()
-		for range 50 {
-			if err = os.RemoveAll(profile); err == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Errorf("remove the browser profile: %v", err)
-	})
-	return ctx
-}
+// browser starts headless Chromium (e2etest.Browser).
+func browser(t testing.TB) context.Context { return e2etest.Browser(t) }
 
 // The HTML report in a real headless browser: it loads nothing but
 // itself, logs no error, renders a hostile tag as text, and its asset table
@@ -293,7 +259,7 @@ func TestHTMLReportAtScaleInChromium(t *testing.T) {
 	if *screenshotScale != "" {
 		var png []byte
 		if err := chromedp.Run(ctx, chromedp.Evaluate(choose("group-by", "", "change"), nil),
-			chromedp.ScrollIntoView("#assets", chromedp.ByID), chromedp.CaptureScreenshot(&png)); err != nil {
+			chromedp.Evaluate(`document.getElementById('shown').closest('h2').scrollIntoView()`, nil), chromedp.CaptureScreenshot(&png)); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(*screenshotScale, png, 0o644); err != nil {
