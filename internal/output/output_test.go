@@ -213,3 +213,22 @@ func TestTableEscapesControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// A service's long error (GCP's SERVICE_DISABLED runs to hundreds of
+// characters) is cut in the table's DETAIL column, saying where it is whole.
+func TestTableDetailIsBounded(t *testing.T) {
+	long := "Vertex AI API has not been used in project 123 before or it is disabled. Enable it by visiting " + strings.Repeat("https://console.developers.google.com/apis/api/aiplatform.googleapis.com/overview?project=123 ", 4)
+	r := model.Report{Scan: model.Scan{CollectorRuns: []model.CollectorRun{{Collector: "gcp", Scope: model.Scope{ID: "gcp:p"},
+		Status: model.StatusFailed, ErrorClass: model.ErrNotEnabled, Error: long}}}}
+	var b strings.Builder
+	if err := Table(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(b.String(), "\n") {
+		if strings.HasPrefix(line, "gcp") {
+			if n := len([]rune(line)); n > 220 || !strings.HasSuffix(line, "… (-o json)") {
+				t.Errorf("a %d-character line: %q", n, line)
+			}
+		}
+	}
+}

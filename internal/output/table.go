@@ -42,7 +42,7 @@ func Table(w io.Writer, r model.Report) error {
 			}
 			detail += s
 		}
-		p("%s\t%s\t%s\t%d\t%s\n", run.Collector, scopeLabel(run.Scope), run.Status, run.Assets, detail)
+		p("%s\t%s\t%s\t%d\t%s\n", run.Collector, scopeLabel(run.Scope), run.Status, run.Assets, shorten(detail, maxDetail))
 	}
 	p("\n")
 
@@ -175,6 +175,21 @@ func scopeLabel(s model.Scope) string {
 		return strings.TrimPrefix(s.ID, "source:")
 	}
 	return s.ID
+}
+
+// maxDetail bounds the DETAIL column (a service's error can be several
+// hundred characters: GCP's SERVICE_DISABLED with its help links); the JSON
+// output has it whole.
+const maxDetail = 160
+
+// shorten cuts s to at most n runes, saying where the rest is.
+func shorten(s string, n int) string {
+	const tail = " … (-o json)"
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-len([]rune(tail))]) + tail
 }
 
 // plural is "1 file", "2 files".

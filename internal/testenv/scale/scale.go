@@ -207,7 +207,7 @@ func growGCP(base *simgcp.Estate, size Size) (*simgcp.Estate, []Copy, error) {
 		PageSize      int            `json:"page_size"`
 		Faults        simgcp.Faults  `json:"faults"`
 	}
-	out := estate{Locations: base.Locations, Folders: base.Folders, Organizations: base.Organizations, PageSize: base.PageSize, Faults: base.Faults}
+	out := estate{Locations: base.Locations, Folders: slices.Clone(base.Folders), Organizations: base.Organizations, PageSize: base.PageSize, Faults: base.Faults}
 	if len(size.GCPLocations) > 0 {
 		out.Locations = size.GCPLocations
 	}
@@ -235,7 +235,25 @@ func growGCP(base *simgcp.Estate, size Size) (*simgcp.Estate, []Copy, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		out.Projects = append(out.Projects, json.RawMessage(rename.Replace(string(b))))
+		copied := rename.Replace(string(b))
+		// A project in a folder gets its own copy of the folder, its
+		// grants renamed as the project's are: the folder's grants to the
+		// source project's service accounts are inherited by the copy as
+		// grants to its own, as they are by the source.
+		if f := base.Node(src.Parent); f != nil && strings.HasPrefix(src.Parent, "folders/") {
+			fb, err := json.Marshal(f)
+			if err != nil {
+				return nil, nil, err
+			}
+			var nf simgcp.Node
+			if err := json.Unmarshal([]byte(rename.Replace(string(fb))), &nf); err != nil {
+				return nil, nil, err
+			}
+			nf.Name = fmt.Sprintf("folders/%d", 900000000+i)
+			out.Folders = append(out.Folders, &nf)
+			copied = strings.ReplaceAll(copied, `"parent":"`+src.Parent+`"`, `"parent":"`+nf.Name+`"`)
+		}
+		out.Projects = append(out.Projects, json.RawMessage(copied))
 		copies = append(copies, Copy{Unit: "gcp:" + src.ID, Rename: func(id string) string {
 			return strings.TrimSuffix(rename.Replace(id+end), end)
 		}})

@@ -2,6 +2,7 @@ package scale
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aisight/aisight/internal/sim/demo"
@@ -37,6 +38,15 @@ func TestGrowSizesAndIdentities(t *testing.T) {
 			t.Errorf("GCP project %s (%s) twice", p.ID, p.Number)
 		}
 		ids[p.ID], ids[p.Number] = true, true
+		// A copy in a folder has its own folder, whose grants name the
+		// copy's service accounts, never the source project's.
+		if f := es.GCP.Node(p.Parent); strings.HasPrefix(p.Parent, "folders/") {
+			if f == nil {
+				t.Errorf("GCP project %s: its folder %s is not in the estate", p.ID, p.Parent)
+			} else if strings.Contains(p.ID, "-c") && !strings.Contains(string(f.IAMPolicy), "@"+p.ID+".") {
+				t.Errorf("GCP project %s: its folder %s grants %s", p.ID, f.Name, f.IAMPolicy)
+			}
+		}
 	}
 	for _, s := range es.Azure.Subscriptions {
 		if ids[s.ID] {
