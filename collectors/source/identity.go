@@ -1,12 +1,13 @@
 package source
 
 import (
-	"bufio"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/aisight/aisight/internal/bounded"
 )
 
 // repoIdentity names a scan root that is the top of a git work tree by its
@@ -56,22 +57,9 @@ func repoIdentity(root string) string {
 	return remoteIdentity(originURL(string(b)))
 }
 
-// readSmall reads a git metadata file of at most 1 MiB.
-func readSmall(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var b strings.Builder
-	s := bufio.NewScanner(f)
-	s.Buffer(make([]byte, 64<<10), 1<<20)
-	for s.Scan() {
-		b.WriteString(s.Text())
-		b.WriteByte('\n')
-	}
-	return []byte(b.String()), s.Err()
-}
+// readSmall reads a git metadata file: a regular file of at most 1 MiB
+// (a FIFO or device in a scanned tree's .git is refused, never waited on).
+func readSmall(path string) ([]byte, error) { return bounded.ReadFile(path, 1<<20) }
 
 var (
 	sectionRE = regexp.MustCompile(`^\s*\[\s*remote\s+"([^"]*)"\s*\]\s*$`)

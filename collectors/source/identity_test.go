@@ -3,6 +3,7 @@ package source
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/aisight/aisight/internal/detect/fingerprint"
@@ -96,5 +97,15 @@ func TestCheckoutsOfOneRepositoryShareIDs(t *testing.T) {
 	}
 	if got := ids([]string{"svc"}, base); got[0] != "svc" {
 		t.Errorf("--source-name: %q", got[0])
+	}
+	// A .git/config that is a FIFO (a hostile tree) is refused, not waited
+	// on: the folder's name is the identity.
+	fifo := filepath.Join(dir, "fifo")
+	write(filepath.Join(fifo, ".git", "HEAD"), "ref: refs/heads/main\n")
+	if err := syscall.Mkfifo(filepath.Join(fifo, ".git", "config"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(nil, fifo); got[0] != "fifo" {
+		t.Errorf("a FIFO config: %q", got[0])
 	}
 }
