@@ -80,6 +80,9 @@ func expandInputs(args []string) ([]string, error) {
 }
 
 func runMerge(ctx context.Context, o *scanOptions, files []string, maxSpread time.Duration, stdout, stderr io.Writer) error {
+	if err := o.checkStdout(stdout); err != nil {
+		return err
+	}
 	p, err := o.newPipeline(stderr, collectors.Env{})
 	if err != nil {
 		return err

@@ -123,7 +123,6 @@ finished is still written), 70 internal error (a bug).`,
 			if err := o.load(cmd, args, os.Getenv); err != nil {
 				return err
 			}
-			o.logLevelSet = cmd.Flags().Changed("log-level")
 			return runScan(cmd.Context(), o, o.processEnv(), stdout, stderr)
 		},
 	}
@@ -162,6 +161,7 @@ func (o *scanOptions) load(cmd *cobra.Command, args []string, getenv func(string
 		return err
 	}
 	o.paths = args
+	o.logLevelSet = cmd.Flags().Changed("log-level") // set by a flag, the config or the environment
 	return nil
 }
 
@@ -276,8 +276,8 @@ func runScan(ctx context.Context, o *scanOptions, env collectors.Env, stdout, st
 			err = fmt.Errorf("write profile: %w", perr)
 		}
 	}()
-	if o.output.Value == "html" && o.out == "" && isTerminal(unwrapWriter(stdout)) {
-		return usagef("-o html writes a whole web page: give --out report.html (or redirect stdout to a file)")
+	if err := o.checkStdout(stdout); err != nil {
+		return err
 	}
 	p, err := o.newPipeline(stderr, env)
 	if err != nil {
@@ -290,6 +290,15 @@ func runScan(ctx context.Context, o *scanOptions, env collectors.Env, stdout, st
 		return err
 	}
 	return p.Finish(ctx, report, o.outputs(), stdout)
+}
+
+// checkStdout refuses to write a whole HTML page to a terminal: -o html
+// needs --out or a redirect (scan, demo and merge alike).
+func (o *scanOptions) checkStdout(stdout io.Writer) error {
+	if o.output.Value == "html" && o.out == "" && isTerminal(unwrapWriter(stdout)) {
+		return usagef("-o html writes a whole web page: give --out report.html (or redirect stdout to a file)")
+	}
+	return nil
 }
 
 // processEnv is what collectors read of this machine: its environment,
