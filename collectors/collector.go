@@ -64,6 +64,13 @@ type Meter interface {
 	Meter(unit string, n int64)
 }
 
+// The units a Meter counts.
+const (
+	MeterFiles    = "files"
+	MeterBytes    = "bytes"
+	MeterRequests = "requests"
+)
+
 type meterKey struct{}
 
 // WithMeter is ctx carrying m: the runner gives each scope's Collect a
@@ -77,7 +84,7 @@ func WithMeter(ctx context.Context, m Meter) context.Context {
 // context ctx is (nothing when ctx carries no Meter).
 func MeterRequest(ctx context.Context) {
 	if m, ok := ctx.Value(meterKey{}).(Meter); ok && m != nil {
-		m.Meter("requests", 1)
+		m.Meter(MeterRequests, 1)
 	}
 }
 

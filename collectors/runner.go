@@ -280,11 +280,11 @@ func (s *scan) runScope(ctx context.Context, p Plan, sc model.Scope) {
 		sink = newScopeSink(func() { s.assets.Add(1); s.progress(p.Name, sc.ID) })
 		sink.meter = func(unit string, n int64) {
 			switch unit {
-			case "files":
+			case MeterFiles:
 				s.files.Add(n)
-			case "bytes":
+			case MeterBytes:
 				s.bytes.Add(n)
-			case "requests":
+			case MeterRequests:
 				s.reqs.Add(n)
 			}
 			s.progress(p.Name, sc.ID)

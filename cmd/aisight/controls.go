@@ -159,8 +159,7 @@ func explainResult(tw io.Writer, r *model.Report, id string) {
 		fmt.Fprintf(tw, "why\t%s\n", cr.Reason)
 	}
 	if cr.Mode != "manual" {
-		failing := cr.Applicable - cr.Passing - cr.Unknown
-		fmt.Fprintf(tw, "subjects\t%d applicable: %d passing, %d failing, %d unknown\n", cr.Applicable, cr.Passing, failing, cr.Unknown)
+		fmt.Fprintf(tw, "subjects\t%d applicable: %d passing, %d failing, %d unknown\n", cr.Applicable, cr.Passing, output.FailingCount(cr), cr.Unknown)
 	}
 	where := output.Locator(r.Assets)
 	for i, s := range cr.Failing {
@@ -170,7 +169,7 @@ func explainResult(tw io.Writer, r *model.Report, id string) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\n", k, where(s))
 	}
-	if n := cr.Applicable - cr.Passing - cr.Unknown - len(cr.Failing); n > 0 {
+	if n := output.FailingCount(cr) - len(cr.Failing); n > 0 {
 		fmt.Fprintf(tw, "\t... and %d more (the JSON report names the first %d; SARIF output names every one)\n", n, len(cr.Failing))
 	}
 	for i, e := range cr.Evidence {
@@ -226,5 +225,3 @@ func controlsJSON(cat *scoring.Catalog) map[string]any {
 	}
 	return map[string]any{"catalog_version": cat.Version, "controls": out}
 }
-
-// noArgs and exactArgs make argument mistakes usage errors (exit 2).

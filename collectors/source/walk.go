@@ -267,8 +267,8 @@ const meterEvery = 256
 
 func (w *worker) flushMeter() {
 	if w.meter != nil && w.files > 0 {
-		w.meter.Meter("files", w.files)
-		w.meter.Meter("bytes", w.bytes)
+		w.meter.Meter(collectors.MeterFiles, w.files)
+		w.meter.Meter(collectors.MeterBytes, w.bytes)
 	}
 	w.files, w.bytes = 0, 0
 }
@@ -326,7 +326,8 @@ func (w *worker) process(j job) {
 	// One read for a small file: a regular file's read returns fewer bytes
 	// than asked only at its end, so size bytes for size+1 asked is the
 	// whole file (the EOF read io.ReadFull would add is one system call per
-	// file, a tenth of the scan's time). Any other short read reads on.
+	// file: about 6% of the scan's time on the 100,000-file benchmark
+	// tree). Any other short read reads on.
 	n, err := f.Read(head)
 	if err == nil && n < len(head) && int64(n) != size {
 		var m int

@@ -135,14 +135,10 @@ func htmlData(r model.Report, o Options) map[string]any {
 		for _, s := range NextSteps(a) {
 			hs := step{Category: s.Category, Control: s.Control, Title: s.Title, Remediation: s.Remediation, Level: int(s.Level),
 				Why: s.Why(), Failing: s.Failing()}
-			if s.Failing() {
-				shown := s.Result.Failing[:min(len(s.Result.Failing), maxSubjectsPerStep)]
-				for _, id := range shown {
-					hs.Where = append(hs.Where, where(id))
-				}
-				if n := failingCount(s.Result) - len(shown); n > 0 {
-					hs.Where = append(hs.Where, fmt.Sprintf("… %d more (aisight controls explain %s --report REPORT.json)", n, s.Control))
-				}
+			at, more := s.Where(where)
+			hs.Where = at
+			if more > 0 {
+				hs.Where = append(hs.Where, fmt.Sprintf("… %d more (aisight controls explain %s --report REPORT.json)", more, s.Control))
 			}
 			steps = append(steps, hs)
 		}

@@ -36,9 +36,22 @@ func (s Step) Failing() bool { return s.Result != nil && s.Result.Result == mode
 // Why is the status with the failing count: "failing on 62 of 77".
 func (s Step) Why() string {
 	if s.Failing() && s.Result.Applicable > 0 {
-		return fmt.Sprintf("failing on %d of %d", failingCount(s.Result), s.Result.Applicable)
+		return fmt.Sprintf("failing on %d of %d", FailingCount(s.Result), s.Result.Applicable)
 	}
 	return s.Status()
+}
+
+// Where says where a failing step fails: its first subjects (at most
+// maxSubjectsPerStep), located by where, and how many more there are; nil
+// and 0 for a step that is not failing.
+func (s Step) Where(where func(id string) string) (at []string, more int) {
+	if !s.Failing() {
+		return nil, 0
+	}
+	for _, id := range s.Result.Failing[:min(len(s.Result.Failing), maxSubjectsPerStep)] {
+		at = append(at, where(id))
+	}
+	return at, FailingCount(s.Result) - len(at)
 }
 
 // NextSteps lists an assessment's next steps in the one order every output
@@ -64,8 +77,9 @@ func NextSteps(a *model.Assessment) []Step {
 	return steps
 }
 
-// failingCount is how many subjects a control judged failing.
-func failingCount(cr *model.ControlResult) int {
+// FailingCount is how many subjects a control judged failing (at least as
+// many as it names).
+func FailingCount(cr *model.ControlResult) int {
 	n := cr.Applicable - cr.Passing - cr.Unknown
 	if n < len(cr.Failing) {
 		n = len(cr.Failing)

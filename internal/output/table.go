@@ -262,10 +262,7 @@ func assessmentTable(p func(string, ...any), a *model.Assessment, assets []model
 	if len(steps) == 0 {
 		return
 	}
-	byID := make(map[string]*model.Asset, len(assets))
-	for i := range assets {
-		byID[assets[i].ID] = &assets[i]
-	}
+	where := Locator(assets)
 	p("\nNEXT STEPS\tTO\tCONTROL\tWHY\tWHAT TO DO\n")
 	for i, st := range steps {
 		if i == maxNextSteps {
@@ -273,29 +270,18 @@ func assessmentTable(p func(string, ...any), a *model.Assessment, assets []model
 			break
 		}
 		p("%s\tL%d\t%s\t%s\t%s\n", st.Category, int(st.Level), st.Control, st.Why(), st.Remediation)
-		if st.Failing() {
-			failingSubjects(p, st.Result, byID)
+		at, more := st.Where(where)
+		for _, w := range at {
+			p("\t\t\t\t  at %s\n", w)
+		}
+		if more > 0 {
+			p("\t\t\t\t  ... %d more: aisight controls explain %s --report REPORT.json\n", more, st.Control)
 		}
 	}
 }
 
 // maxSubjectsPerStep bounds the failing subjects named under a next step.
 const maxSubjectsPerStep = 3
-
-// failingSubjects names where a failing control fails: the first subjects
-// (file:line, a pod env or a resource id), then how many more and the
-// command that lists them all.
-func failingSubjects(p func(string, ...any), cr *model.ControlResult, byID map[string]*model.Asset) {
-	for i, id := range cr.Failing {
-		if i == maxSubjectsPerStep {
-			break
-		}
-		p("\t\t\t\t  at %s\n", subjectWhere(id, byID))
-	}
-	if more := failingCount(cr) - min(len(cr.Failing), maxSubjectsPerStep); more > 0 {
-		p("\t\t\t\t  ... %d more: aisight controls explain %s --report REPORT.json\n", more, cr.ID)
-	}
-}
 
 // Locator returns where each subject of a report's assessment is (as the
 // table's next steps name it): file:line, the environment holding a key, or

@@ -16,7 +16,7 @@
   var shown = document.getElementById("shown");
   var info = document.getElementById("page-info");
   var cols = table.tHead.rows[0].cells.length;
-  var page = 0, matching = [], onPage = [], heads = [];
+  var page = 0, matching = [], onPage = [], heads = [], counts = new Map();
   // filter decides which rows match; render shows one page of them, in
   // order (grouped when asked), with a header row where a group starts.
   function filter() {
@@ -34,6 +34,9 @@
         return c !== 0 ? c : order.get(a) - order.get(b);
       });
     }
+    // Each group's size, for its header on whichever page it starts.
+    counts = new Map();
+    if (g) { matching.forEach(function (r) { counts.set(r.dataset[g], (counts.get(r.dataset[g]) || 0) + 1); }); }
     page = 0;
     render();
   }
@@ -45,8 +48,6 @@
     if (page >= pages) { page = pages - 1; }
     onPage = matching.slice(page * size, (page + 1) * size);
     var g = groupBy.value, last = null;
-    var counts = new Map();
-    if (g) { matching.forEach(function (r) { counts.set(r.dataset[g], (counts.get(r.dataset[g]) || 0) + 1); }); }
     onPage.forEach(function (r) {
       if (g && r.dataset[g] !== last) {
         last = r.dataset[g];

@@ -200,8 +200,8 @@ func growGCP(base *simgcp.Estate, size Size) (*simgcp.Estate, []Copy, error) {
 		Locations []string          `json:"locations"`
 		Projects  []json.RawMessage `json:"projects"`
 		// The folders and organisations the projects sit in (their IAM
-		// policies and organisation policies), kept as they are: copies
-		// share their source's parent.
+		// policies and organisation policies), kept as they are; a copy in
+		// a folder gets its own copy of the folder (below).
 		Folders       []*simgcp.Node `json:"folders"`
 		Organizations []*simgcp.Node `json:"organizations"`
 		PageSize      int            `json:"page_size"`
