@@ -85,7 +85,7 @@ func TestMetricsEndToEnd(t *testing.T) {
 		}
 		return res[0].Float()
 	}
-	if _, err := stack.WaitFor(ctx, `sum(aisight_assets)`, 30*time.Second, func(r []promtest.Sample) bool { return len(r) == 1 && r[0].Float() == 39 }); err != nil {
+	if _, err := stack.WaitFor(ctx, `sum(aisight_assets)`, 30*time.Second, func(r []promtest.Sample) bool { return len(r) == 1 && r[0].Float() == 40 }); err != nil {
 		t.Fatal(err)
 	}
 
@@ -158,8 +158,8 @@ func TestMetricsEndToEnd(t *testing.T) {
 	if _, err := stack.WaitFor(ctx, `sum(aisight_assets{kind="inference_workload"})`, 30*time.Second, func(r []promtest.Sample) bool { return len(r) == 1 && r[0].Float() == 7 }); err != nil {
 		t.Fatal(err)
 	}
-	if got := value(`sum(aisight_assets)`); got != 38 {
-		t.Errorf("assets after removing one = %v, want 38", got)
+	if got := value(`sum(aisight_assets)`); got != 39 {
+		t.Errorf("assets after removing one = %v, want 39", got)
 	}
 	if got := value(`aisight_category_maturity_level{category="GOV"}`); got != 1 {
 		t.Errorf("GOV level without the attestation = %v, want 1", got)

@@ -87,7 +87,7 @@ func TestServeScansOnAnIntervalAndStopsOnCancel(t *testing.T) {
 	}
 	code, body := get(t, base+"/api/v1/assessment")
 	var rep model.Report
-	if code != http.StatusOK || json.Unmarshal([]byte(body), &rep) != nil || len(rep.Assets) != 41 || rep.Assessment == nil {
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &rep) != nil || len(rep.Assets) != 42 || rep.Assessment == nil {
 		t.Fatalf("/api/v1/assessment: %d, %d assets", code, len(rep.Assets))
 	}
 	// Rescans: the scans counter grows, and each scan replaces the last.

@@ -127,7 +127,17 @@ func (s *scanner) analyze(f *file) {
 	mcp, yaml := mcpFormat(f.rel), isYAML(f.base) && s.mayHoldWorkload(f)
 	code := iac.TerraformFile(f.base) || iac.IsBicep(f.base) ||
 		iac.CandidateHits(f.rel, func(h string) bool { return len(f.anchorHits(s.c).Of(h)) > 0 })
-	structured := parse != nil || mcp != "" || yaml || code
+	shape := ""
+	if parse == nil {
+		if shape = mcpShapeCandidate(f); shape != "" && !hasAnyAnchor(f.anchorHits(s.c), mcpShapeAnchors) {
+			shape = ""
+		}
+	}
+	if shape == "code" {
+		s.mcpShape(f, shape) // object literals only, each bounded
+		shape = ""
+	}
+	structured := parse != nil || mcp != "" || yaml || code || shape != ""
 	if structured {
 		if err := bounded.Depth(f.content, bounded.MaxDepth); err != nil {
 			s.parseError(f, err)
@@ -147,6 +157,9 @@ func (s *scanner) analyze(f *file) {
 		if code {
 			s.iacFile(f)
 		}
+		if shape != "" {
+			s.mcpShape(f, shape)
+		}
 	}
 	if isDockerfile(f.base) {
 		s.dockerfile(f)
@@ -159,7 +172,18 @@ func (s *scanner) analyze(f *file) {
 		s.notebook(f)
 	case modelRefCandidate(f):
 		s.modelRefs(f)
+		s.imports(f)
 	}
+}
+
+// hasAnyAnchor reports whether any of the literals was found in the file.
+func hasAnyAnchor(h *anchors.Hits, lits []string) bool {
+	for _, a := range lits {
+		if len(h.Of(a)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // keys reports provider keys and literal credentials assigned to credential

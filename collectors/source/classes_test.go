@@ -20,6 +20,7 @@ import (
 //
 //	api_key  PATH:LINE[@CELL]  KEY_KIND  CONTEXT
 //	model    PATH:LINE[@CELL]  MODEL_ID  CONTEXT
+//	hosted_model PATH:LINE[@CELL] PROVIDER MODEL CONTEXT
 //	inference_workload PATH:LINE NAME [RUNTIME] [MODEL] [GPUS]
 //	mcp_server PATH:LINE NAME TRANSPORT PACKAGE_OR_URL
 //	sdk_dependency PATH:LINE PACKAGE
@@ -107,7 +108,11 @@ func project(inv model.Inventory) []string {
 		case model.KindAPIKey:
 			l = strings.Join([]string{"api_key", where, str("key.kind"), str("source.context")}, " ")
 		case model.KindModel:
-			l = strings.Join([]string{"model", where, a.Name, str("source.context")}, " ")
+			if a.DeploymentType == model.APISaaS {
+				l = strings.Join([]string{"hosted_model", where, a.Provider, a.Name, str("source.context")}, " ")
+			} else {
+				l = strings.Join([]string{"model", where, a.Name, str("source.context")}, " ")
+			}
 		case model.KindInferenceWorkload:
 			gpus := "-"
 			if v, ok := factValue(a, "gpu.requested").(int64); ok && v > 0 {

@@ -14,18 +14,21 @@ import (
 
 var corpusTable = flag.Bool("corpus-table", false, "print the corpus figures as the markdown table of docs/detection.md")
 
-// corpusFloor is the recall each half must keep, per class, as
-// docs/detection.md states it (a change that loses a finding fails here);
-// precision must be 1 on both halves: a false positive always fails.
-var corpusFloor = map[string]map[string]float64{
-	"dev":  {"model": 0.15, "inference_workload": 1},
-	"test": {"model": 0.6, "inference_workload": 0.85},
+// corpusFloor is the recall and precision each half must keep, per class,
+// as docs/detection.md states them: a change that loses a finding or adds a
+// false positive fails here. The test half's figures are what detectors
+// written without reading it achieve; raise them only with the figures a
+// new batch of repositories gives on its first measurement.
+var corpusFloor = map[string]map[string][2]float64{ // class -> {recall, precision}
+	"dev": {"model": {1, 1}, "hosted_model": {1, 1}, "inference_workload": {1, 1}, "mcp_server": {1, 1}, "sdk_dependency": {1, 1}},
+	"test": {"model": {0.81, 1}, "hosted_model": {1, 1}, "inference_workload": {0.8, 0.88}, "mcp_server": {1, 1},
+		"sdk_dependency": {0.7, 1}},
 }
 
 // TestCorpus scans each half of testdata/corpus (real public files; see its
 // README.md) and compares what aisight reports with the half's truth.txt,
 // written by reading the files. It reports recall and precision per class
-// and requires no false positive and no class under its floor.
+// and requires no class under its floors (corpusFloor).
 func TestCorpus(t *testing.T) {
 	var rows []string
 	for _, half := range []string{"dev", "test"} {
@@ -53,7 +56,7 @@ func TestCorpus(t *testing.T) {
 		for _, g := range got {
 			class(g).got++
 			if !slices.Contains(want, g) {
-				t.Errorf("%s: false positive (not in truth.txt): %s", half, g)
+				t.Logf("%s: false positive (not in truth.txt): %s", half, g)
 			}
 		}
 		classes := make([]string, 0, len(per))
@@ -69,8 +72,14 @@ func TestCorpus(t *testing.T) {
 			all.hit += p.hit
 			recall, precision := ratio(p.hit, p.want), ratio(p.hit, p.got)
 			rows = append(rows, fmt.Sprintf("| %s | %s | %d | %d | %d | %.2f | %.2f |", half, c, p.want, p.got, p.hit, recall, precision))
-			if floor, ok := corpusFloor[half][c]; ok && recall < floor {
-				t.Errorf("%s %s: recall %.2f (%d of %d) under its floor %.2f", half, c, recall, p.hit, p.want, floor)
+			floor, ok := corpusFloor[half][c]
+			switch {
+			case !ok:
+				t.Errorf("%s %s: no floor in corpusFloor", half, c)
+			case recall < floor[0]:
+				t.Errorf("%s %s: recall %.2f (%d of %d) under its floor %.2f", half, c, recall, p.hit, p.want, floor[0])
+			case precision < floor[1]:
+				t.Errorf("%s %s: precision %.2f (%d of %d) under its floor %.2f", half, c, precision, p.hit, p.got, floor[1])
 			}
 		}
 		rows = append(rows, fmt.Sprintf("| %s | **all** | %d | %d | %d | %.2f | %.2f |", half, all.want, all.got, all.hit, ratio(all.hit, all.want), ratio(all.hit, all.got)))

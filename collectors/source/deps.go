@@ -70,6 +70,8 @@ func manifestParser(base string) (*parser, string) {
 		return &parser{parse: parseSetupPy}, "pypi"
 	case b == "setup.cfg":
 		return &parser{parse: parseSetupCfg}, "pypi"
+	case b == "fastmcp.json":
+		return &parser{parse: parseFastMCPJSON}, "pypi"
 	case b == "cargo.toml":
 		return &parser{parse: parseCargoToml}, "cargo"
 	case b == "cargo.lock":
@@ -142,7 +144,10 @@ func (d *depSet) assets(s *scanner) []model.Asset {
 			switch {
 			case recs[i].lock && p.lock == nil:
 				p.lock = &recs[i]
-			case !recs[i].lock && (p.decl == nil || recs[i].dep.Spec != "" && p.decl.dep.Spec == ""):
+			case !recs[i].lock && (p.decl == nil || declRank(recs[i].dep) > declRank(p.decl.dep)):
+				// an exact pin (requirements.txt torch==2.5.1) says more than
+				// a range beside it (pyproject torch>=2.0), which says more
+				// than a bare name
 				p.decl = &recs[i]
 			}
 		}
@@ -231,6 +236,18 @@ func (d *depSet) assets(s *scanner) []model.Asset {
 		out = append(out, a)
 	}
 	return out
+}
+
+// declRank orders declarations of one package in one directory: an exact
+// version, then a constraint, then a bare name.
+func declRank(d Dep) int {
+	switch {
+	case d.Version != "":
+		return 2
+	case d.Spec != "":
+		return 1
+	}
+	return 0
 }
 
 func lockSource(r *depRecord) string {

@@ -23,7 +23,9 @@ func TestDetectorsAreLinear(t *testing.T) {
 		"--revision ", "sk-", "sk-proj-", "AIza", "hf_", "ABSKQmVkcm9ja0FQSUtleS", "bedrock-api-key-", "JQQJ9", "hf://a/b ",
 		"from_pretrained(", `from_pretrained("a/b", `, "snapshot_download(repo_id=", "{{", "image: ", "[", `{"a":`, "://", "a@", "\"", "\\",
 		"FROM vllm/vllm-openai\n", "CMD --model a/b\n", "model=\"a/b\" ", "MODEL_ID=a/b\n", "model", "vllm serve a/b ", "ollama run x ",
-		"--hf-repo a/b ", "{{ x }}", "{{- if }}\n", "  - {{", "ENV A=$B \\\n", "ARG X=${X}\n", `{"cells":[`, "nvapi-", "AKIA", "gsk_"}
+		"--hf-repo a/b ", "{{ x }}", "{{- if }}\n", "  - {{", "ENV A=$B \\\n", "ARG X=${X}\n", `{"cells":[`, "nvapi-", "AKIA", "gsk_",
+		"huggingface://a/b/c ", "https://huggingface.co/a/b ", "ollama://x ", `"openai:gpt-4o" `, `.modelName("a/b")`, `TASK_MODEL: os.getenv("M", "gpt-4o") `,
+		"# model: a/b ", "default_model: gpt-4o\n"}
 	names := []string{"run.sh", "values.yaml", "package.json", ".mcp.json", "Dockerfile", "pyproject.toml", "nb.ipynb", "settings.json"}
 	// One tree per unit holds the unit repeated in every kind of file, so a
 	// scan times every detector on it at once.

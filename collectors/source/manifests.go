@@ -175,6 +175,21 @@ func parseCargoToml(b []byte) ([]Dep, error) {
 // "langchain-openai") and starts a requirement: after a quote, or first on
 // its line after indentation and list dashes. Failing that, any such
 // occurrence after a separator; failing that, the first occurrence.
+// metadataLine reports a line that starts with a package's own metadata
+// key (keywords, name, description, ...), whose words are not requirements.
+func metadataLine(prefix []byte) bool {
+	t := bytes.TrimLeft(prefix, " \t")
+	for _, k := range []string{"keywords", "name", "description", "classifiers", "authors", "maintainers", "readme", "license", "version", "packages", "include", "exclude", "urls", "homepage", "repository", "documentation", "summary"} {
+		if rest, ok := bytes.CutPrefix(t, []byte(k)); ok {
+			rest = bytes.TrimLeft(rest, " \t")
+			if len(rest) > 0 && (rest[0] == '=' || rest[0] == ':') {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func reqLine(b []byte, name string) int {
 	n := []byte(name)
 	loose, first := -1, -1
@@ -196,6 +211,9 @@ func reqLine(b []byte, name string) int {
 			before = b[at-1]
 		}
 		ls := bytes.LastIndexByte(b[:at], '\n') + 1
+		if metadataLine(b[ls:at]) {
+			continue // keywords = ["mcp", ...], name = "...": metadata, not the requirement
+		}
 		if before == '"' || before == '\'' || len(bytes.Trim(b[ls:at], " \t-")) == 0 {
 			return 1 + bytes.Count(b[:at], []byte{'\n'})
 		}

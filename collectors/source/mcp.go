@@ -158,7 +158,7 @@ func serverOf(name string, m map[string]any) MCPServer {
 			}
 		}
 	}
-	for _, k := range []string{"url", "serverUrl", "httpUrl"} {
+	for _, k := range []string{"url", "serverUrl", "httpUrl", "uri"} {
 		if u, _ := m[k].(string); u != "" {
 			s.URL = u
 			break
@@ -205,6 +205,9 @@ var (
 // launcher is one word, never a value; a flag whose name says credential
 // takes its value with it.
 func MCPPackage(command string, args []string) (launcher, pkg string, pinned bool) {
+	if strings.TrimSpace(command) == "" {
+		return "", "", false
+	}
 	if words := strings.Fields(command); len(words) > 1 {
 		command, args = words[0], append(words[1:], args...)
 	}
@@ -221,7 +224,21 @@ func MCPPackage(command string, args []string) (launcher, pkg string, pinned boo
 	launcher = path.Base(command)
 	rest := args
 	switch launcher {
-	case "pnpm", "pipx", "uv":
+	case "uv":
+		// uv [global options] run SCRIPT|COMMAND runs the project's own code
+		// (no package is fetched); uv tool run PACKAGE is uvx.
+		for len(rest) > 1 && strings.HasPrefix(rest[0], "-") {
+			if strings.Contains(rest[0], "=") || !uvValueFlags[rest[0]] {
+				rest = rest[1:]
+			} else {
+				rest = rest[2:]
+			}
+		}
+		if len(rest) < 2 || rest[0] != "tool" || rest[1] != "run" {
+			return launcher, "", false
+		}
+		rest = rest[2:]
+	case "pnpm", "pipx":
 		if len(rest) > 0 && (rest[0] == "dlx" || rest[0] == "run" || rest[0] == "tool") {
 			rest = rest[1:]
 			if len(rest) > 0 && rest[0] == "run" {
@@ -264,6 +281,10 @@ func MCPPackage(command string, args []string) (launcher, pkg string, pinned boo
 	return launcher, redact.URLsIn(pkg), pinned
 }
 
+// uvValueFlags are uv's global options that take a value.
+var uvValueFlags = map[string]bool{"--directory": true, "--project": true, "--python": true, "-p": true, "--with": true,
+	"--config-file": true, "--cache-dir": true, "--index": true, "--default-index": true, "--index-url": true, "--extra-index-url": true}
+
 // remoteBridge returns the URL a local bridge package (mcp-remote,
 // @modelcontextprotocol/proxy-style launchers) forwards to: the first
 // argument after the package that is an http(s) URL.
@@ -297,25 +318,34 @@ func safeURL(raw string) string {
 // mcpConfig reports each MCP server of a client configuration in format
 // (mcpFormat of its path).
 func (s *scanner) mcpConfig(f *file, format string) {
-	var servers []MCPServer
-	var err error
-	switch format {
-	case "toml":
-		servers, err = parseMCPTOML(f.content)
-	case "yaml":
-		servers, err = parseMCPYAML(f.content)
-	default:
-		servers, err = ParseMCPConfig(f.content)
-	}
+	servers, err := parseMCP(f.content, format)
 	if err != nil {
 		s.parseError(f, err)
 		return
 	}
+	s.mcpServers(f, servers, 0)
+}
+
+// parseMCP reads the servers of a client configuration in format.
+func parseMCP(b []byte, format string) ([]MCPServer, error) {
+	switch format {
+	case "toml":
+		return parseMCPTOML(b)
+	case "yaml":
+		return parseMCPYAML(b)
+	default:
+		return ParseMCPConfig(b)
+	}
+}
+
+// mcpServers reports servers found in f, locating each at its name's first
+// occurrence at or after from.
+func (s *scanner) mcpServers(f *file, servers []MCPServer, from int) {
 	for _, m := range servers {
 		src := "file:" + f.rel
 		a := model.Asset{
 			ID: fileURI(s.label, f.rel) + "#mcp:" + m.Name, Provider: "mcp", Scope: s.scope,
-			Kind: model.KindMCPServer, Name: m.Name, Location: &model.Location{Path: f.rel, Line: f.line(serverOffset(f.content, m.Name))},
+			Kind: model.KindMCPServer, Name: m.Name, Location: f.location(serverOffset(f.content, m.Name, from)),
 		}
 		a.Facts = append(a.Facts,
 			model.Strings("mcp.env_vars", m.EnvVars, model.Declared, src),
@@ -362,15 +392,33 @@ func (s *scanner) mcpConfig(f *file, format string) {
 	}
 }
 
-// serverOffset is where a server's entry starts: its "NAME" key (JSON),
-// [mcp_servers.NAME] table (TOML) or name: NAME item (YAML).
-func serverOffset(b []byte, name string) int {
-	for _, p := range []string{`"` + name + `"`, "mcp_servers." + name, "- name: " + name + "\n", "name: " + name + "\n", `name: "` + name + `"`, "name: " + name} {
-		if i := bytes.Index(b, []byte(p)); i >= 0 {
-			return i
+// serverOffset is where a server's entry starts, at or after from: its
+// "NAME" key (JSON, code), [mcp_servers.NAME] table (TOML), NAME: key or
+// name: NAME item (YAML).
+func serverOffset(b []byte, name string, from int) int {
+	rest := b[from:]
+	for _, p := range []string{`"` + name + `"`, `'` + name + `'`, "mcp_servers." + name, "- name: " + name + "\n", "name: " + name + "\n", `name: "` + name + `"`, "name: " + name} {
+		if i := bytes.Index(rest, []byte(p)); i >= 0 {
+			return from + i
 		}
 	}
-	return 0
+	// a YAML mapping key: NAME: at the start of a line, after indentation
+	for i := 0; ; {
+		j := bytes.Index(rest[i:], []byte(name+":"))
+		if j < 0 {
+			break
+		}
+		k := i + j
+		ls := k
+		for ls > 0 && (rest[ls-1] == ' ' || rest[ls-1] == '\t') {
+			ls--
+		}
+		if ls == 0 || rest[ls-1] == '\n' {
+			return from + k
+		}
+		i = k + 1
+	}
+	return from
 }
 
 // mcpClient names the coding agent or IDE a configuration belongs to.

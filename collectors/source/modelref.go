@@ -23,8 +23,11 @@ var (
 type ModelRef struct {
 	ID       string // "org/name" or a URI
 	Revision string
-	Via      string // from_pretrained, hub_download, hf_uri, cli_arg
+	Via      string // from_pretrained, hub_download, hf_uri, hf_url, ollama_uri, cli_arg, assignment, provider_prefix
 	Offset   int
+	// Provider is set for a provider's API model (gpt-4o: openai), which is
+	// reported as an api_saas model, never as a self-hosted one.
+	Provider string
 }
 
 // modelRefCandidate reports whether a file may hold model references worth
@@ -47,8 +50,19 @@ func FindModelRefs(b []byte) []ModelRef {
 }
 
 // modelRefAnchors are the literals FindModelRefs looks for first.
-var modelRefAnchors = []string{"from_pretrained(", "snapshot_download(", "hf_hub_download(", "hf://", "model", "MODEL", "repo_id",
-	"vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model"}
+var modelRefAnchors = append(append([]string{"from_pretrained(", "snapshot_download(", "hf_hub_download(", "hf://",
+	"vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model",
+	"huggingface://", "huggingface.co/", "hf.co/", "ollama://"}, contextAnchors...), prefixAnchors...)
+
+// contextAnchors are the words of identifiers and keys whose value names a
+// model (namesModel decides on the whole identifier).
+var contextAnchors = []string{"model", "MODEL", "Model", "checkpoint", "CHECKPOINT", "Checkpoint",
+	"adapter", "ADAPTER", "Adapter", "lora", "LORA", "Lora", "name_or_path", "pretrained", "PRETRAINED", "Pretrained", "reranker", "RERANKER"}
+
+// prefixAnchors start provider-prefixed API model names.
+var prefixAnchors = []string{"openai:", "openai/", "anthropic:", "anthropic/", "bedrock/", "bedrock:", "gemini/", "google-gla:",
+	"google-vertex:", "vertex_ai/", "azure/", "groq:", "groq/", "xai/", "xai:", "mistral:", "mistral/", "deepseek:", "deepseek/",
+	"openrouter/", "openrouter:", "together_ai/", "fireworks_ai/", "cohere:", "cohere/"}
 
 // refAnchors finds modelRefAnchors in one pass (immutable, like a compiled regexp).
 var refAnchors = anchors.New(modelRefAnchors...)
@@ -79,9 +93,25 @@ func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 			out = append(out, ModelRef{ID: string(m[1]), Revision: string(m[2]), Via: "hf_uri", Offset: at})
 		}
 	})
-	for _, anchor := range []string{"model", "MODEL", "repo_id"} {
+	ctx := map[int]bool{} // identifiers already read: "model_checkpoint" holds two anchors
+	for _, anchor := range contextAnchors {
 		eachHit(h, anchor, func(at int) {
-			if r, ok := assignedModel(b, at); ok {
+			if r, ok := contextRef(b, at); ok && !ctx[r.Offset] {
+				ctx[r.Offset] = true
+				out = append(out, r)
+			}
+		})
+	}
+	for _, anchor := range []string{"huggingface://", "huggingface.co/", "hf.co/", "ollama://"} {
+		eachHit(h, anchor, func(at int) {
+			if r, ok := urlRef(b, at, anchor); ok {
+				out = append(out, r)
+			}
+		})
+	}
+	for _, anchor := range prefixAnchors {
+		eachHit(h, anchor, func(at int) {
+			if r, ok := prefixedHosted(b, at); ok {
 				out = append(out, r)
 			}
 		})
@@ -116,27 +146,22 @@ func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 			out = append(out, r)
 		}
 	})
+	out = append(out, ollamaRefs(b)...)
 	// In order of position; a reference inside a call already read
 	// (snapshot_download(repo_id="org/m")) is one reference.
 	slices.SortStableFunc(out, func(a, b ModelRef) int { return a.Offset - b.Offset })
 	kept := out[:0]
 	last := map[string]int{}
 	for _, r := range out {
-		if at, ok := last[r.ID]; ok && r.Offset-at < 600 {
+		k := r.Provider + "\x00" + r.ID
+		if at, ok := last[k]; ok && r.Offset-at < 600 {
 			continue
 		}
-		last[r.ID] = r.Offset
+		last[k] = r.Offset
 		kept = append(kept, r)
 	}
 	return kept
 }
-
-// modelNames are the identifiers whose assigned string names a model, in
-// code (model="org/name", model_id = "org/name"), configs (model: org/name)
-// and Dockerfiles (ENV MODEL_ID=org/name, ENV HF_MODEL_ID org/name).
-var modelNames = map[string]bool{"model": true, "model_id": true, "model_name": true, "model_path": true,
-	"model_name_or_path": true, "pretrained_model_name_or_path": true, "base_model": true, "repo_id": true,
-	"hf_model_id": true, "served_model": true}
 
 // apiProviders are prefixes of API model names written as provider/model
 // (LiteLLM, OpenRouter, AI SDK): "openai/gpt-4o" is not a Hugging Face repo.
@@ -146,66 +171,6 @@ var apiProviders = map[string]bool{"openai": true, "anthropic": true, "azure": t
 	"fireworks_ai": true, "perplexity": true, "replicate": true, "sagemaker": true, "databricks": true,
 	"watsonx": true, "cloudflare": true, "voyage": true, "nvidia_nim": true, "hosted_vllm": true, "lm_studio": true,
 	"anyscale": true, "text-completion-openai": true, "claude": true, "gpt": true}
-
-// assignedModel reads `NAME = "org/name"`, `NAME: org/name`, `"NAME": "org/name"`,
-// `NAME=org/name` and `ENV NAME org/name` at an identifier starting at at.
-func assignedModel(b []byte, at int) (ModelRef, bool) {
-	for n := 0; at > 0 && isIdent(b[at-1]) && n < 40; n++ { // the whole identifier: HF_MODEL_ID
-		at--
-	}
-	if at > 0 && isIdent(b[at-1]) {
-		return ModelRef{}, false
-	}
-	e := at
-	for e < len(b) && e-at < 40 && isIdent(b[e]) {
-		e++
-	}
-	i := e
-	for i < len(b) && (b[i] == '"' || b[i] == '\'' || b[i] == ']') {
-		i++
-	}
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
-		i++
-	}
-	// What follows the name decides first (cheap; most hits are prose or
-	// code that only mentions a model): an assignment, or Dockerfile ENV.
-	switch {
-	case i < len(b) && (b[i] == '=' || b[i] == ':') && !(i+1 < len(b) && b[i+1] == '='):
-		i++
-	case i > e && bytes.HasSuffix(bytes.TrimRight(b[max(0, at-8):at], " \t"), []byte("ENV")):
-		// Dockerfile ENV NAME value
-	default:
-		return ModelRef{}, false
-	}
-	if !isModelName(b[at:e]) {
-		return ModelRef{}, false
-	}
-	v, ok := positional(b[i:])
-	if !ok || !workload.HFRepoID.MatchString(v) || strings.Contains(v, "..") {
-		return ModelRef{}, false
-	}
-	org, _, _ := strings.Cut(v, "/")
-	if apiProviders[strings.ToLower(org)] {
-		return ModelRef{}, false
-	}
-	return ModelRef{ID: v, Via: "assignment", Offset: at}, true
-}
-
-// isModelName reports whether an identifier is one of modelNames, in any
-// case, without allocating.
-func isModelName(id []byte) bool {
-	if len(id) > 40 {
-		return false
-	}
-	var lower [40]byte
-	for i, c := range id {
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		lower[i] = c
-	}
-	return modelNames[string(lower[:len(id)])]
-}
 
 func isIdent(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
@@ -310,10 +275,26 @@ func cliModelValue(b []byte) (string, bool) {
 	return v, workload.ModelShaped(v)
 }
 
-// modelAsset builds the model asset of a reference.
+// modelAsset builds the model asset of a reference: a provider's API model
+// (api_saas, its provider) or a self-hosted one (Hub, Ollama, storage).
 func modelAsset(label, scope, rel string, line int, r ModelRef) model.Asset {
-	ref := workload.DescribeModel(r.ID, r.Revision)
 	src := "file:" + rel + ":" + strconv.Itoa(line)
+	if r.Provider != "" {
+		return model.Asset{
+			ID: modelAssetID(label, rel, r.Provider+"/"+r.ID), Provider: r.Provider, Scope: scope, Kind: model.KindModel,
+			DeploymentType: model.APISaaS, Name: r.ID, Model: &model.ModelRef{Publisher: r.Provider, Name: r.ID},
+			Location: &model.Location{Path: rel, Line: line},
+			Facts: []model.Fact{
+				model.String("model.id", r.ID, model.Declared, src),
+				model.String("model.provider", r.Provider, model.Inferred, "model name "+r.ID),
+				model.String("model.source", "api", model.Inferred, src),
+				model.String("model.reference", r.Via, model.Observed, src),
+				// A dated or versioned snapshot does not move; an alias does.
+				model.Bool("model.revision_pinned", hostedPinned(r.ID), model.Inferred, "model name "+r.ID),
+			},
+		}
+	}
+	ref := workload.DescribeModel(r.ID, r.Revision)
 	return model.Asset{
 		ID: modelAssetID(label, rel, r.ID), Provider: Name, Scope: scope, Kind: model.KindModel,
 		DeploymentType: model.SelfHosted, Name: r.ID, Model: &ref,
@@ -334,8 +315,8 @@ func (s *scanner) modelRefs(f *file) {
 	seen := map[string]bool{}
 	var refs []ModelRef
 	for _, r := range findModelRefs(f.content, f.anchorHits(s.c)) {
-		if !seen[r.ID] {
-			seen[r.ID] = true
+		if k := r.Provider + "\x00" + r.ID; !seen[k] {
+			seen[k] = true
 			refs = append(refs, r)
 		}
 	}

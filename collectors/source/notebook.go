@@ -123,5 +123,7 @@ func (s *scanner) notebook(f *file) {
 			continue // prose: model names in it are not references
 		}
 		s.modelRefs(cf)
+		s.imports(cf)
+		s.pipInstalls(cf)
 	}
 }

@@ -274,3 +274,24 @@ func parseTOMLLock(b []byte) ([]Dep, error) {
 	}
 	return out, nil
 }
+
+// parseFastMCPJSON reads a FastMCP project file's environment.dependencies
+// (requirement strings, as in requirements.txt).
+func parseFastMCPJSON(b []byte) ([]Dep, error) {
+	var doc struct {
+		Environment struct {
+			Dependencies []string `json:"dependencies"`
+		} `json:"environment"`
+	}
+	if err := json.Unmarshal(JSONC(b), &doc); err != nil {
+		return nil, fmt.Errorf("fastmcp.json: %w", err)
+	}
+	var out []Dep
+	for _, r := range doc.Environment.Dependencies {
+		if d, ok := parseRequirement(r); ok {
+			d.Line = reqLine(b, d.Name)
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}

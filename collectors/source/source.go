@@ -94,7 +94,7 @@ func New(o Options, cat *fingerprint.Catalog) *Collector {
 		}
 		o.IaC = c
 	}
-	lits := append(append(cat.AnchorLiterals(), modelRefAnchors...), iac.Hints...)
+	lits := append(append(append(cat.AnchorLiterals(), modelRefAnchors...), iac.Hints...), mcpShapeAnchors...)
 	return &Collector{opts: o, cat: cat, iac: o.IaC, anchors: anchors.New(lits...),
 		yamlAnchors: anchors.New(append(slices.Clone(lits), workloadHints...)...)}
 }
@@ -142,7 +142,7 @@ func (c *Collector) Collect(ctx context.Context, sc model.Scope, sink collectors
 	}
 	defer r.Close()
 	sink = contextSink{sink}
-	s := &scanner{c: c, root: r, label: sc.Name, scope: sc.ID, sink: sink, deps: newDepSet()}
+	s := &scanner{c: c, root: r, label: sc.Name, scope: sc.ID, sink: sink, deps: newDepSet(), importSet: &importSet{}}
 	s.rule = ruleNone
 	if !c.opts.NoIgnore {
 		s.rule, s.tracked = c.ignoreRule(root, sink)
@@ -154,6 +154,9 @@ func (c *Collector) Collect(ctx context.Context, sc model.Scope, sink collectors
 	s.iacTerraform()
 	s.gaps.report(sink)
 	for _, a := range s.deps.assets(s) {
+		sink.Asset(a)
+	}
+	for _, a := range s.importSet.assets(s) {
 		sink.Asset(a)
 	}
 	return nil

@@ -85,6 +85,8 @@ func TestFixtureFindsEveryPlantedAsset(t *testing.T) {
 			f + "tools/agent/go.mod#go:github.com/tmc/langchaingo":                                           {"dependency.direct": false},
 			f + "java-svc/pom.xml#maven:dev.langchain4j:langchain4j-open-ai":                                 {"dependency.version": "1.0.0-beta3"},
 			f + "kotlin-svc/build.gradle.kts#maven:org.springframework.ai:spring-ai-starter-model-anthropic": {"dependency.pinned": true},
+			// imported by src/train.py; requirements.txt declares transformers, not huggingface-hub
+			f + "src/train.py#import:pypi:huggingface-hub": {"dependency.evidence": "import", "dependency.declared": false, "dependency.pinned": false},
 		},
 		model.KindModelFile: {
 			f + "models/classifier.safetensors": {"model.format": "safetensors", "model.serialization_safe": true},
@@ -172,10 +174,21 @@ func TestFixtureFindsEveryPlantedAsset(t *testing.T) {
 	}
 }
 
+// The negative repository holds confusables only; its one AI asset is the
+// API model its client names (model = "gpt-4o"), which is OpenAI's hosted
+// model, never a Hub or self-hosted one.
 func TestNegativeFixtureFindsNothing(t *testing.T) {
 	inv := scan(t, Options{Paths: []string{"../../testdata/repos/negative"}})
+	hosted := 0
 	for _, a := range inv.Assets {
+		if a.Kind == model.KindModel && a.DeploymentType == model.APISaaS && a.Provider == "openai" && a.Name == "gpt-4o" {
+			hosted++
+			continue
+		}
 		t.Errorf("confusable reported as %s: %s", a.Kind, a.ID)
+	}
+	if hosted != 1 {
+		t.Errorf("the client's API model gpt-4o reported %d times, want once (as api_saas)", hosted)
 	}
 }
 

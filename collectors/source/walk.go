@@ -56,7 +56,9 @@ type scanner struct {
 	scope string
 	sink  collectors.Sink
 	deps  *depSet
-	tf    tfFiles
+	// importSet holds the SDKs code imports until the manifests are known.
+	importSet *importSet
+	tf        tfFiles
 	// tracked is the git index's file list when the root is in a git work
 	// tree (nil otherwise); rule says which ignore rule applies.
 	tracked *tracked

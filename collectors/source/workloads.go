@@ -16,6 +16,11 @@ func (s *scanner) yamlWorkloads(f *file) {
 		s.parseError(f, err)
 	}
 	for _, w := range ws[:s.capFindings(f, "workloads", len(ws))] {
+		if w.Kind == "helm_values" && (ciDefinition(f.rel) || vendored(f.rel)) {
+			// a CI job's container image or a package's bundled values file
+			// is not a chart's values
+			continue
+		}
 		if w.Name == "" { // a Helm template: named after its file
 			w.Name = strings.TrimSuffix(f.rel, path.Ext(f.rel))
 		}
@@ -107,4 +112,27 @@ func workloadFragment(w workload.Workload) string {
 		ns = "_"
 	}
 	return strings.ToLower(w.Kind) + "/" + ns + "/" + w.Name
+}
+
+// ciDefinition reports a CI system's pipeline file: its image keys run
+// jobs, not services.
+func ciDefinition(rel string) bool {
+	l := strings.ToLower(rel)
+	base := path.Base(l)
+	return strings.Contains(l, ".github/workflows/") || strings.Contains(l, ".github/actions/") || strings.Contains(l, ".circleci/") ||
+		strings.Contains(l, ".woodpecker/") || strings.Contains(l, ".buildkite/") || strings.Contains(l, ".tekton/") ||
+		base == ".gitlab-ci.yml" || base == "azure-pipelines.yml" || base == "bitbucket-pipelines.yml" || base == ".drone.yml" ||
+		base == "cloudbuild.yaml" || base == "cloudbuild.yml" || base == ".travis.yml" || base == "action.yml" || base == "action.yaml"
+}
+
+// vendored reports a path inside an installed package tree (a virtualenv's
+// site-packages, node_modules): third-party files shipped with a package.
+func vendored(rel string) bool {
+	for _, seg := range strings.Split(strings.ToLower(rel), "/") {
+		switch seg {
+		case "site-packages", "dist-packages", "node_modules", ".venv", "venv", ".tox", "vendor":
+			return true
+		}
+	}
+	return false
 }

@@ -243,6 +243,13 @@ func workloadsOf(m map[string]any, p string, lines map[string]int, cat *fingerpr
 		case mm["image"] != nil:
 			c = containerOf(mm, cat)
 			at = vp + ".image"
+		case str(mm["imageName"]) != "":
+			c = containerOf(mm, cat)
+			c.Image = str(mm["imageName"])
+			if t := str(mm["imageTag"]); t != "" && !strings.Contains(c.Image, ":") {
+				c.Image += ":" + t
+			}
+			at = vp + ".imageName"
 		case str(mm["repository"]) != "" && (mm["tag"] != nil || mm["registry"] != nil || mm["digest"] != nil):
 			c = containerOf(mm, cat)
 			c.Image = imageOf(mm)
@@ -278,7 +285,7 @@ func workloadsOf(m map[string]any, p string, lines map[string]int, cat *fingerpr
 var valuesModelKeys = []string{"modelURL", "modelUrl", "modelName", "modelId", "modelID", "model", "modelPath", "hfModel"}
 
 // valuesGPUKeys count GPUs in a chart's values.
-var valuesGPUKeys = []string{"requestGPU", "gpu", "gpus", "numGpus", "gpuCount", "gpuLimit", "requestGPUs"}
+var valuesGPUKeys = []string{"requestGPU", "gpu", "gpus", "numGpus", "numGPUs", "num_gpus", "gpuCount", "gpuLimit", "requestGPUs"}
 
 // lineOf is the line of the first known path, 0 when none is.
 func lineOf(lines map[string]int, paths ...string) int {

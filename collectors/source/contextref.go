@@ -1,0 +1,451 @@
+package source
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"github.com/aisight/aisight/internal/detect/workload"
+)
+
+// Model references by shape and context. A value is a model reference when
+// the place it is written says so: an identifier, key, keyword, builder
+// method or environment variable whose name says model (model, model_id,
+// TASK_MODEL, modelURL, .modelName(...), default_model, embedding_model,
+// base_model_name_or_path, ...), in any language the collector reads; and
+// the value has the shape of a model: a Hugging Face repository id, an
+// Ollama model behind a LiteLLM "ollama/" prefix, or a provider's API model
+// name. Provider-prefixed API names ("openai:gpt-4o", "anthropic/claude-...")
+// name their provider and need no context. Comments never count.
+
+// hostedModel is one provider's API model names.
+type hostedModel struct {
+	provider string
+	names    *regexp.Regexp
+}
+
+// hostedModels are the providers' published model names (their model
+// lists and API references), each anchored: a value is a hosted model only
+// when all of it matches. Open-weight names (gpt-oss, gpt2, gpt-j) are not
+// here: they are Hub models.
+var hostedModels = []hostedModel{
+	{"openai", regexp.MustCompile(`^(?:gpt-(?:[3-9][a-z0-9.-]*|4o[a-z0-9.-]*|image-1[a-z0-9.-]*)|o[1-9](?:-(?:mini|pro|preview|deep-research))*(?:-[0-9]{4}-[0-9]{2}-[0-9]{2})?|chatgpt-4o-latest|text-embedding-(?:3-small|3-large|ada-002)|dall-e-[23]|whisper-1|tts-1(?:-hd)?|davinci-002|babbage-002|omni-moderation-[a-z0-9-]+|codex-mini-latest|computer-use-preview[a-z0-9-]*)$`)},
+	{"anthropic", regexp.MustCompile(`^claude-[a-z0-9.-]*[0-9][a-z0-9.-]*$`)},
+	{"google", regexp.MustCompile(`^(?:models/)?gemini-(?:[0-9][a-z0-9.-]*|pro|pro-vision|ultra|embedding-[0-9]+|exp-[0-9]+)$`)},
+	{"aws", regexp.MustCompile(`^(?:(?:us|eu|apac|global|us-gov|jp|au)\.)?(?:anthropic|amazon|meta|cohere|ai21|mistral|stability|deepseek|openai|qwen|writer|twelvelabs|luma)\.[a-z0-9]+-[a-z0-9.-]*(?::[0-9]+)?$`)},
+	{"xai", regexp.MustCompile(`^grok-[a-z0-9.-]*[0-9][a-z0-9.-]*$`)},
+	{"deepseek", regexp.MustCompile(`^deepseek-(?:chat|reasoner)$`)},
+	{"mistral", regexp.MustCompile(`^(?:mistral-(?:large|medium|small|tiny|embed|saba|ocr)|codestral|pixtral-large|ministral-[38]b|magistral-(?:medium|small)|devstral-(?:medium|small))-(?:latest|[0-9]{4})$`)},
+}
+
+// providerPrefixes map the provider prefixes of LiteLLM ("bedrock/..."),
+// Pydantic AI ("openai:..."), the AI SDK and gateways to the provider whose
+// names follow them ("" keeps the name's own provider).
+var providerPrefixes = map[string]string{
+	"openai": "openai", "azure": "azure", "azure_ai": "azure", "anthropic": "anthropic",
+	"bedrock": "aws", "bedrock-converse": "aws", "bedrock_converse": "aws",
+	"gemini": "google", "google": "google", "google-gla": "google", "google-vertex": "gcp",
+	"vertex_ai": "gcp", "vertex_ai_beta": "gcp", "vertexai": "gcp",
+	"xai": "xai", "deepseek": "deepseek", "mistral": "mistral", "groq": "groq",
+	"openrouter": "openrouter", "together_ai": "together", "fireworks_ai": "fireworks",
+	"cohere": "cohere", "perplexity": "perplexity",
+}
+
+// gateways serve many publishers' models under their own prefix.
+var gateways = map[string]bool{"groq": true, "openrouter": true, "together": true, "fireworks": true, "perplexity": true}
+
+// HostedModel reports the provider of an API model name, plain ("gpt-4o")
+// or provider-prefixed ("openai:gpt-4o", "bedrock/anthropic.claude-..."),
+// and the name without its prefix.
+func HostedModel(v string) (provider, name string, ok bool) {
+	for _, sep := range []string{":", "/"} {
+		p, rest, found := strings.Cut(v, sep)
+		if !found {
+			continue
+		}
+		prov, known := providerPrefixes[strings.ToLower(p)]
+		if !known {
+			continue
+		}
+		if own, n, ok := plainHosted(rest); ok {
+			if prov == "azure" || prov == "gcp" && own == "google" || own == prov || gateways[prov] {
+				return prov, n, true
+			}
+			continue
+		}
+		if rest != "" && modelNameChars(rest) && prov != "azure" && (sep == ":" || gateways[prov]) {
+			// Pydantic AI's "provider:model" names its provider explicitly,
+			// as a gateway's "groq/llama-3.1-70b" does.
+			return prov, rest, true
+		}
+	}
+	return plainHosted(v)
+}
+
+func plainHosted(v string) (string, string, bool) {
+	for _, h := range hostedModels {
+		if h.names.MatchString(v) {
+			return h.provider, strings.TrimPrefix(v, "models/"), true
+		}
+	}
+	return "", "", false
+}
+
+func modelNameChars(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(isIdent(c) || c == '.' || c == '-' || c == ':' || c == '/') {
+			return false
+		}
+	}
+	return len(v) <= 120
+}
+
+// hostedPinned reports whether an API model name is a dated or versioned
+// snapshot (gpt-4o-2024-08-06, claude-sonnet-4-20250514, a Bedrock "-v1:0"),
+// which the provider does not move, rather than an alias that it does.
+var hostedSnapshot = regexp.MustCompile(`(?:-[0-9]{4}-[0-9]{2}-[0-9]{2}|-20[0-9]{6}|-[0-9]{3}|-v[0-9]+:[0-9]+)$`)
+
+func hostedPinned(name string) bool { return hostedSnapshot.MatchString(name) }
+
+// namesModel reports whether an identifier or key says that its value is a
+// model: it holds "model" (not as a type, class, config or directory), or
+// names a checkpoint, adapter, LoRA, embedding or served model.
+func namesModel(id []byte) bool {
+	if len(id) == 0 || len(id) > 60 {
+		return false
+	}
+	var buf [60]byte
+	n := 0
+	for _, c := range id {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			buf[n] = c + 'a' - 'A'
+		case c == '-' || c == '.':
+			buf[n] = '_'
+		default:
+			buf[n] = c
+		}
+		n++
+	}
+	l := string(buf[:n])
+	for _, neg := range []string{"type", "class", "kwargs", "config", "cfg", "format", "family", "provider", "dir", "version", "args", "params", "list", "count", "size", "len", "max", "min", "timeout", "host", "port", "key", "token", "secret", "password", "dtype", "task", "_fn", "func", "loader", "cls", "registry"} {
+		if strings.HasSuffix(l, neg) || strings.HasSuffix(l, neg+"s") {
+			return false
+		}
+	}
+	if strings.Contains(l, "model") {
+		return !strings.HasPrefix(l, "modelscope") && l != "models_dir"
+	}
+	for _, pos := range []string{"checkpoint", "adapter", "lora", "embedding", "name_or_path", "served_model", "pretrained", "reranker"} {
+		if strings.Contains(l, pos) {
+			return true
+		}
+	}
+	return false
+}
+
+// notModelOrgs are first path segments that make an "a/b" value a
+// directory rather than a Hub repository.
+var notModelOrgs = map[string]bool{"models": true, "model": true, "checkpoints": true, "checkpoint": true, "outputs": true,
+	"output": true, "data": true, "weights": true, "tmp": true, "saved_models": true, "src": true, "app": true, "mnt": true,
+	"cache": true, "local": true, "path": true, "your": true, "my": true, "org": true, "user": true, "username": true,
+	"organization": true, "namespace": true, "owner": true, "repo": true, "some": true, "example": true}
+
+// contextValue reads the string a model-named identifier ending at e is
+// given: `= "v"`, `: v`, `"v"` after a YAML/JSON key, a call's first
+// string argument for a builder method (.modelName("v")), the default of
+// an environment lookup (os.getenv("TASK_MODEL", "v"), os.environ.get(...)),
+// or the next word of a Dockerfile ENV.
+func contextValue(b []byte, at, e int) (string, bool) {
+	i := e
+	for i < len(b) && (b[i] == '"' || b[i] == '\'' || b[i] == ']' || b[i] == '`') {
+		i++
+	}
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	switch {
+	case i < len(b) && (b[i] == '=' || b[i] == ':') && !(i+1 < len(b) && (b[i+1] == '=' || b[i+1] == ':')):
+		i++
+	case i < len(b) && b[i] == '(' && at > 0 && b[at-1] == '.':
+		i++ // a builder or setter method: .modelName("v"), .model("v")
+	case i > e && bytes.HasSuffix(bytes.TrimRight(b[max(0, at-8):at], " \t"), []byte("ENV")):
+	default:
+		return "", false
+	}
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	// A typed declaration's type (Python "name: str = v", TypeScript
+	// "model: string = v") is stepped over to its "=".
+	if j := bytes.IndexAny(b[i:min(len(b), i+40)], "=\n"); j > 0 && b[i+j] == '=' && isTypeName(bytes.TrimSpace(b[i:i+j])) {
+		i += j + 1
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+			i++
+		}
+	}
+	// An environment lookup with a default: the default is the value.
+	for _, call := range []string{"os.getenv(", "os.environ.get(", "getenv(", "environ.get(", "System.getenv(", "env.get("} {
+		if bytes.HasPrefix(b[i:], []byte(call)) {
+			args := callText(b[i+len(call):])
+			if c := bytes.IndexByte(args, ','); c > 0 {
+				return stringLit(bytes.TrimSpace(args[c+1:]))
+			}
+			return "", false
+		}
+	}
+	if v, ok := stringLit(b[i:]); ok {
+		return v, true
+	}
+	// A bare scalar (YAML, .env, TOML would quote): the rest of the word.
+	v, ok := positional(b[i:])
+	if !ok || i < len(b) && (b[i] == '\n' || b[i] == '\r') {
+		return "", false
+	}
+	return strings.TrimRight(v, ".;"), true
+}
+
+// isTypeName accepts the annotation of a typed declaration: str, string,
+// Optional[str], String.
+func isTypeName(t []byte) bool {
+	if len(t) == 0 || len(t) > 30 {
+		return false
+	}
+	for _, c := range t {
+		if !(isIdent(c) || c == '[' || c == ']' || c == '|' || c == ' ' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// stringLit reads a string literal at the start of b ('...', "...", `...`).
+func stringLit(b []byte) (string, bool) {
+	if len(b) < 2 || (b[0] != '"' && b[0] != '\'' && b[0] != '`') {
+		return "", false
+	}
+	end := bytes.IndexByte(b[1:min(len(b), 302)], b[0])
+	if end < 0 {
+		return "", false
+	}
+	v := b[1 : 1+end]
+	if bytes.ContainsAny(v, "\n\\") {
+		return "", false
+	}
+	return string(v), true
+}
+
+// inComment reports whether offset at is inside a line comment (#, //, --,
+// or a /* */ continuation line starting with *), or a YAML/Python comment
+// after code on the line.
+//
+// Only the 1 KiB before at is read, so many hits on one long line cost
+// linear time; a comment marker further back on the same line is missed.
+func inComment(b []byte, at int) bool {
+	lo := max(0, at-1<<10)
+	start := lo + bytes.LastIndexByte(b[lo:at], '\n') + 1
+	line := b[start:at]
+	t := bytes.TrimLeft(line, " \t")
+	if bytes.HasPrefix(t, []byte("#")) || bytes.HasPrefix(t, []byte("//")) || bytes.HasPrefix(t, []byte("* ")) || bytes.HasPrefix(t, []byte("--")) && !bytes.HasPrefix(t, []byte("--model")) || bytes.HasPrefix(t, []byte("<!--")) {
+		return true
+	}
+	// " # " after code, outside quotes
+	inQ := byte(0)
+	for i, c := range line {
+		switch {
+		case inQ != 0:
+			if c == inQ {
+				inQ = 0
+			}
+		case c == '"' || c == '\'':
+			inQ = c
+		case c == '#' && i > 0 && (line[i-1] == ' ' || line[i-1] == '\t'):
+			return true
+		}
+	}
+	return false
+}
+
+// contextRef reads a model reference at an anchor inside a model-named
+// identifier. It returns a Hub model, an Ollama model or an API model.
+func contextRef(b []byte, at int) (ModelRef, bool) {
+	s := at
+	for n := 0; s > 0 && (isIdent(b[s-1]) || b[s-1] == '-') && n < 60; n++ {
+		s--
+	}
+	if s > 0 && isIdent(b[s-1]) {
+		return ModelRef{}, false
+	}
+	e := at
+	for e < len(b) && e-s < 60 && (isIdent(b[e]) || b[e] == '-') {
+		e++
+	}
+	if !namesModel(b[s:e]) {
+		return ModelRef{}, false
+	}
+	v, ok := contextValue(b, s, e)
+	if !ok || v == "" || inComment(b, s) {
+		return ModelRef{}, false
+	}
+	return classifyModelValue(v, s)
+}
+
+// classifyModelValue decides what a value in a model context is.
+func classifyModelValue(v string, off int) (ModelRef, bool) {
+	if prov, name, ok := HostedModel(v); ok {
+		return ModelRef{ID: name, Provider: prov, Via: "assignment", Offset: off}, true
+	}
+	for _, p := range []string{"ollama/", "ollama_chat/"} {
+		if rest, ok := strings.CutPrefix(v, p); ok && workload.OllamaModel.MatchString(rest) {
+			return ModelRef{ID: "ollama://" + rest, Via: "assignment", Offset: off}, true
+		}
+	}
+	if m := workload.HFURI.FindStringSubmatch(v); m != nil {
+		return ModelRef{ID: m[1], Revision: m[2], Via: "hf_uri", Offset: off}, true
+	}
+	if id, ok := hubURL(v); ok {
+		return ModelRef{ID: id, Via: "hf_url", Offset: off}, true
+	}
+	if !workload.HFRepoID.MatchString(v) || strings.Contains(v, "..") {
+		return ModelRef{}, false
+	}
+	org, name, _ := strings.Cut(v, "/")
+	if apiProviders[strings.ToLower(org)] || notModelOrgs[strings.ToLower(org)] || isFileName(name) {
+		return ModelRef{}, false
+	}
+	return ModelRef{ID: v, Via: "assignment", Offset: off}, true
+}
+
+// isFileName reports a path's last segment that is a file (config.json,
+// model.py), not a repository name.
+func isFileName(name string) bool {
+	for _, ext := range []string{".json", ".yaml", ".yml", ".py", ".bin", ".pt", ".pth", ".txt", ".md", ".js", ".ts", ".go", ".sh", ".pkl", ".onnx", ".safetensors", ".h5", ".ckpt", ".tar", ".gz", ".zip"} {
+		if strings.HasSuffix(strings.ToLower(name), ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// hubPaths are the Hugging Face site's own first path segments: a URL
+// under them is not a model repository.
+var hubPaths = map[string]bool{"spaces": true, "datasets": true, "docs": true, "blog": true, "papers": true, "settings": true,
+	"join": true, "login": true, "pricing": true, "models": true, "api": true, "learn": true, "tasks": true, "posts": true,
+	"organizations": true, "collections": true, "enterprise": true, "inference-endpoints": true, "new": true, "chat": true}
+
+// hubURL reads the model repository of a Hugging Face URL in any of its
+// forms: https://huggingface.co/ORG/REPO[/resolve|blob|tree/REV/...],
+// hf.co/ORG/REPO, huggingface://ORG/REPO/FILE (LocalAI), and a git clone
+// URL (…/REPO.git).
+func hubURL(v string) (string, bool) {
+	rest := ""
+	for _, p := range []string{"https://huggingface.co/", "http://huggingface.co/", "https://hf.co/", "huggingface.co/", "hf.co/", "huggingface://"} {
+		if r, ok := strings.CutPrefix(v, p); ok {
+			rest = r
+			break
+		}
+	}
+	if rest == "" {
+		return "", false
+	}
+	parts := strings.SplitN(rest, "/", 4)
+	if len(parts) < 2 || hubPaths[parts[0]] || parts[0] == "" {
+		return "", false
+	}
+	repo := strings.TrimSuffix(parts[1], ".git")
+	if i := strings.IndexAny(repo, "?#:"); i >= 0 {
+		repo = repo[:i]
+	}
+	id := parts[0] + "/" + repo
+	if !workload.HFRepoID.MatchString(id) || isFileName(repo) && !strings.HasPrefix(v, "huggingface://") {
+		return "", false
+	}
+	return id, true
+}
+
+// urlRef reads a Hugging Face or Ollama URL at an anchor (huggingface://,
+// huggingface.co/, hf.co/, ollama://), outside comments.
+func urlRef(b []byte, at int, anchor string) (ModelRef, bool) {
+	s := at
+	if anchor == "huggingface.co/" || anchor == "hf.co/" {
+		for s > 0 && s > at-8 && b[s-1] != '"' && b[s-1] != '\'' && b[s-1] != ' ' && b[s-1] != '\t' && b[s-1] != '\n' && b[s-1] != '=' && b[s-1] != '(' {
+			s--
+		}
+		if s < at && !bytes.HasPrefix(b[s:at], []byte("https://")) && !bytes.HasPrefix(b[s:at], []byte("http://")) {
+			return ModelRef{}, false // somewhere.huggingface.co, api-inference...
+		}
+	}
+	if inComment(b, at) {
+		return ModelRef{}, false
+	}
+	e := at
+	for e < len(b) && e-at < 300 && strings.IndexByte("\"'` \t\n\r,)]}>;", b[e]) < 0 {
+		e++
+	}
+	v := string(b[s:e])
+	if anchor == "ollama://" {
+		if m := strings.TrimPrefix(v, "ollama://"); workload.OllamaModel.MatchString(m) && m != "" {
+			return ModelRef{ID: v, Via: "ollama_uri", Offset: at}, true
+		}
+		return ModelRef{}, false
+	}
+	id, ok := hubURL(v)
+	if !ok {
+		return ModelRef{}, false
+	}
+	return ModelRef{ID: id, Via: "hf_url", Offset: at}, true
+}
+
+// prefixedHosted reads a quoted provider-prefixed API model name at an
+// anchor ("openai:gpt-4o", 'anthropic/claude-...'): such a literal names a
+// hosted model wherever it is written, outside comments.
+func prefixedHosted(b []byte, at int) (ModelRef, bool) {
+	if at == 0 || (b[at-1] != '"' && b[at-1] != '\'' && b[at-1] != '`') || inComment(b, at) {
+		return ModelRef{}, false
+	}
+	v, ok := stringLit(b[at-1:])
+	if !ok {
+		return ModelRef{}, false
+	}
+	prov, name, ok := HostedModel(v)
+	if !ok || !strings.ContainsAny(v, ":/") {
+		return ModelRef{}, false
+	}
+	return ModelRef{ID: name, Provider: prov, Via: "provider_prefix", Offset: at}, true
+}
+
+// Ollama's SDKs name their model as a call's first argument or model
+// keyword (ollama.chat('gemma3', ...), client.generate(model="llama3.2")):
+// in a file that imports an Ollama SDK, such a name is a self-hosted
+// Ollama model.
+var (
+	ollamaImports = [][]byte{[]byte("import ollama"), []byte("from ollama import"), []byte(`from 'ollama'`), []byte(`from "ollama"`),
+		[]byte(`require('ollama')`), []byte(`require("ollama")`)}
+	ollamaCall = regexp.MustCompile(`(?:\b(?:chat|generate|embed|embeddings|pull|show|create|push|copy|delete)\(\s*|\bmodel\s*[=:]\s*)['"]([a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?(?::[A-Za-z0-9._-]+)?)['"]`)
+)
+
+func ollamaRefs(b []byte) []ModelRef {
+	imports := false
+	for _, i := range ollamaImports {
+		if bytes.Contains(b, i) {
+			imports = true
+			break
+		}
+	}
+	if !imports {
+		return nil
+	}
+	var out []ModelRef
+	for _, m := range ollamaCall.FindAllSubmatchIndex(b, maxFindings) {
+		v := string(b[m[2]:m[3]])
+		if inComment(b, m[0]) || !workload.OllamaModel.MatchString(v) {
+			continue
+		}
+		if _, _, hosted := HostedModel(v); hosted {
+			continue
+		}
+		out = append(out, ModelRef{ID: "ollama://" + v, Via: "ollama_sdk", Offset: m[2]})
+	}
+	return out
+}

@@ -1,0 +1,327 @@
+package source
+
+import (
+	"bytes"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aisight/aisight/internal/detect/fingerprint"
+	"github.com/aisight/aisight/model"
+)
+
+// SDK use read from imports. Code that imports an AI SDK uses it whether or
+// not a manifest beside it declares the package (scripts, notebooks,
+// examples, vendored code). An import is reported as an sdk_dependency
+// whose evidence is the import only when no manifest or lockfile of the
+// scan declares the package in the file's directory or one above it; it is
+// then undeclared, unlocked and unpinned by construction. Notebook
+// "!pip install" / "%pip install" lines are declarations, as a requirements
+// file's lines are.
+
+var (
+	pyImport = regexp.MustCompile(`(?m)^[ \t]*(?:from[ \t]+([A-Za-z_][A-Za-z0-9_.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][A-Za-z0-9_.]*(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_.]*)*))`)
+	jsImport = regexp.MustCompile(`(?m)(?:^[ \t]*import\b[^'"\n;]*?(?:\bfrom[ \t]*)?|\brequire\(|\bimport\()[ \t]*['"]([^'"\n]{1,200})['"]`)
+	javaImp  = regexp.MustCompile(`(?m)^[ \t]*import[ \t]+(?:static[ \t]+)?([a-z][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)`)
+	goImport = regexp.MustCompile(`(?m)^[ \t]*(?:import[ \t]+)?(?:[A-Za-z_.][A-Za-z0-9_]*[ \t]+)?"([a-z0-9.-]+\.[a-z]{2,}/[^"\n]{1,200})"`)
+	csUsing  = regexp.MustCompile(`(?m)^[ \t]*using[ \t]+(?:static[ \t]+)?([A-Z][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*;`)
+	pipLine  = regexp.MustCompile(`(?m)^[ \t]*[!%](?:pip3?|uv[ \t]+pip|python3?[ \t]+-m[ \t]+pip)[ \t]+install[ \t]+([^\n#]+)`)
+)
+
+// pyModuleAlias names the PyPI package of a module whose name is not the
+// package's (the rest are read from the module path: a.b_c -> a-b-c).
+var pyModuleAlias = map[string]string{"vertexai": "google-cloud-aiplatform", "autogen": "pyautogen", "haystack": "haystack-ai",
+	"llama_cpp": "llama-cpp-python", "qdrant_client": "qdrant-client", "weaviate": "weaviate-client", "pinecone": "pinecone",
+	"google.adk": "google-adk", "strands": "strands-agents", "agents": "", "tensorrt_llm": "tensorrt-llm", "mlx_lm": "mlx-lm",
+	"guardrails": "guardrails-ai", "phoenix": "arize-phoenix", "inspect_ai": "inspect-ai"}
+
+// javaArtifact names the Maven artifact of a Java package whose group the
+// catalog does not match as a whole.
+var javaArtifact = map[string]string{"com.openai": "com.openai:openai-java", "com.anthropic": "com.anthropic:anthropic-java",
+	"com.google.genai": "com.google.genai:google-genai", "com.google.cloud.vertexai": "com.google.cloud:google-cloud-vertexai",
+	"com.google.cloud.aiplatform":                         "com.google.cloud:google-cloud-aiplatform",
+	"software.amazon.awssdk.services.bedrockruntime":      "software.amazon.awssdk:bedrockruntime",
+	"software.amazon.awssdk.services.bedrockagentruntime": "software.amazon.awssdk:bedrockagentruntime",
+	"software.amazon.awssdk.services.bedrock":             "software.amazon.awssdk:bedrock", "software.amazon.awssdk.services.sagemaker": "software.amazon.awssdk:sagemaker",
+	"com.azure.ai.openai": "com.azure:azure-ai-openai", "com.azure.ai.inference": "com.azure:azure-ai-inference"}
+
+// importRec is one SDK a file imports, at its first import line.
+type importRec struct {
+	file, dir, eco, name string
+	line, cell           int
+	sdk                  sdkInfo
+	context              string
+}
+
+// importSet collects the scan's imports until the manifests are known.
+type importSet struct {
+	mu   sync.Mutex
+	recs []importRec
+}
+
+func (i *importSet) add(r importRec) {
+	i.mu.Lock()
+	i.recs = append(i.recs, r)
+	i.mu.Unlock()
+}
+
+// importLanguage is the ecosystem whose imports a file holds, by extension.
+func importLanguage(f *file) string {
+	switch f.ext() {
+	case ".py", ".ipynb", ".pyi":
+		return "pypi"
+	case ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx":
+		return "npm"
+	case ".java", ".kt", ".kts", ".scala":
+		return "maven"
+	case ".go":
+		return "go"
+	case ".cs":
+		return "nuget"
+	}
+	return ""
+}
+
+// imports records the AI SDKs a code file (or notebook cell) imports.
+func (s *scanner) imports(f *file) {
+	eco := importLanguage(f)
+	if eco == "" {
+		return
+	}
+	b := f.content
+	seen := map[string]bool{}
+	add := func(name string, sdk *fingerprint.SDK, off int) {
+		if seen[name] || inComment(b, off) {
+			return
+		}
+		seen[name] = true
+		where := f.location(off)
+		s.importSet.add(importRec{file: f.rel, dir: path.Dir(f.rel), eco: eco, name: name, line: where.Line, cell: where.Cell,
+			sdk: sdkInfo{sdk.Provider, sdk.Category, sdk.DeploymentType}, context: f.contextAt(off)})
+	}
+	cat := s.c.cat
+	switch eco {
+	case "pypi":
+		for _, m := range pyImport.FindAllSubmatchIndex(b, -1) {
+			if m[2] >= 0 {
+				if name, sdk, ok := pyPackage(cat, string(b[m[2]:m[3]])); ok {
+					add(name, sdk, m[0])
+				}
+				continue
+			}
+			for _, mod := range strings.Split(string(b[m[4]:m[5]]), ",") {
+				mod, _, _ = strings.Cut(strings.TrimSpace(mod), " ")
+				if name, sdk, ok := pyPackage(cat, mod); ok {
+					add(name, sdk, m[0])
+				}
+			}
+		}
+	case "npm":
+		for _, m := range jsImport.FindAllSubmatchIndex(b, -1) {
+			spec := string(b[m[2]:m[3]])
+			if strings.HasPrefix(spec, ".") || strings.HasPrefix(spec, "/") || strings.HasPrefix(spec, "node:") {
+				continue
+			}
+			name := spec
+			parts := strings.SplitN(spec, "/", 3)
+			if strings.HasPrefix(spec, "@") && len(parts) >= 2 {
+				name = parts[0] + "/" + parts[1]
+			} else {
+				name = parts[0]
+			}
+			if sdk, ok := cat.MatchSDK("npm", name); ok {
+				add(name, sdk, m[0])
+			}
+		}
+	case "maven":
+		for _, m := range javaImp.FindAllSubmatchIndex(b, -1) {
+			if name, sdk, ok := javaPackage(cat, string(b[m[2]:m[3]])); ok {
+				add(name, sdk, m[0])
+			}
+		}
+	case "go":
+		if !bytes.Contains(b, []byte("import")) {
+			return
+		}
+		for _, m := range goImport.FindAllSubmatchIndex(b, -1) {
+			p := string(b[m[2]:m[3]])
+			for q := p; strings.Contains(q, "/"); q = path.Dir(q) {
+				if sdk, ok := cat.MatchSDK("go", q); ok {
+					add(q, sdk, m[0])
+					break
+				}
+			}
+		}
+	case "nuget":
+		for _, m := range csUsing.FindAllSubmatchIndex(b, -1) {
+			ns := string(b[m[2]:m[3]])
+			for q := ns; q != ""; q = parentDotted(q) {
+				if sdk, ok := cat.MatchSDK("nuget", q); ok {
+					add(q, sdk, m[0])
+					break
+				}
+			}
+		}
+	}
+}
+
+func parentDotted(q string) string {
+	i := strings.LastIndexByte(q, '.')
+	if i < 0 {
+		return ""
+	}
+	return q[:i]
+}
+
+// pyPackage reads the PyPI package of a module path: an alias, else the
+// longest dotted prefix whose name (dots and underscores as dashes) the
+// catalog names exactly (google.cloud.aiplatform -> google-cloud-aiplatform),
+// else the top-level module matched by a catalog prefix pattern
+// (langchain_openai -> langchain-openai under langchain-*).
+func pyPackage(cat *fingerprint.Catalog, mod string) (string, *fingerprint.SDK, bool) {
+	for q := mod; q != ""; q = parentDotted(q) {
+		name, aliased := pyModuleAlias[q]
+		if aliased && name == "" {
+			return "", nil, false // too generic a module name to say which package
+		}
+		if !aliased {
+			name = fingerprint.NormalizePackage("pypi", q)
+		}
+		if sdk, ok := cat.MatchSDK("pypi", name); ok && (aliased || exactSDK(sdk, "pypi", name)) {
+			return name, sdk, true
+		}
+	}
+	top, _, _ := strings.Cut(mod, ".")
+	name := fingerprint.NormalizePackage("pypi", top)
+	if sdk, ok := cat.MatchSDK("pypi", name); ok {
+		return name, sdk, true
+	}
+	return "", nil, false
+}
+
+// exactSDK reports whether an SDK entry names a package exactly (not by a
+// prefix pattern).
+func exactSDK(sdk *fingerprint.SDK, eco, name string) bool {
+	for _, n := range sdk.Names {
+		if !strings.HasSuffix(n, "*") && fingerprint.NormalizePackage(eco, n) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// javaPackage reads the Maven artifact or group of a Java import: a known
+// artifact, else a group the catalog matches as a whole (dev.langchain4j:*).
+func javaPackage(cat *fingerprint.Catalog, imp string) (string, *fingerprint.SDK, bool) {
+	for q := imp; strings.Contains(q, "."); q = parentDotted(q) {
+		if a, ok := javaArtifact[q]; ok {
+			if sdk, ok := cat.MatchSDK("maven", a); ok {
+				return a, sdk, true
+			}
+		}
+		if sdk, ok := cat.MatchSDK("maven", q+":"); ok {
+			return q, sdk, true
+		}
+	}
+	return "", nil, false
+}
+
+// pipInstalls records a notebook's "!pip install" lines as declarations,
+// as a requirements file's lines are.
+func (s *scanner) pipInstalls(f *file) {
+	for _, m := range pipLine.FindAllSubmatchIndex(f.content, -1) {
+		var reqs bytes.Buffer
+		args := strings.Fields(string(f.content[m[2]:m[3]]))
+		for i := 0; i < len(args); i++ {
+			a := strings.Trim(args[i], `"'`)
+			switch {
+			case a == "-r" || a == "-c" || a == "-e" || a == "--index-url" || a == "-i" || a == "--extra-index-url" || a == "--target" || a == "-t":
+				i++
+			case strings.HasPrefix(a, "-") || strings.ContainsAny(a, "{}$") || a == ".":
+			default:
+				reqs.WriteString(a + "\n")
+			}
+		}
+		deps, _ := parseRequirements(reqs.Bytes())
+		line := f.location(m[0]).Line
+		for _, d := range deps {
+			sdk, ok := s.c.cat.MatchSDK("pypi", d.Name)
+			if !ok {
+				continue
+			}
+			d.Line = line
+			s.deps.add(depRecord{dir: path.Dir(f.rel), eco: "pypi", file: f.rel, dep: d, sdk: sdkInfo{sdk.Provider, sdk.Category, sdk.DeploymentType}})
+		}
+	}
+}
+
+// assets reports each imported SDK that no manifest or lockfile of the
+// scan declares in the importing file's directory or above it, once per
+// file (at its first import).
+func (i *importSet) assets(s *scanner) []model.Asset {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	declared := map[string]bool{} // dir \x00 eco \x00 normalised name (and maven groups)
+	s.deps.mu.Lock()
+	for _, recs := range s.deps.recs {
+		for _, r := range recs {
+			n := fingerprint.NormalizePackage(r.eco, r.dep.Name)
+			declared[r.dir+"\x00"+r.eco+"\x00"+n] = true
+			if g, _, ok := strings.Cut(n, ":"); ok && r.eco == "maven" {
+				declared[r.dir+"\x00"+r.eco+"\x00"+g] = true
+			}
+		}
+	}
+	s.deps.mu.Unlock()
+	isDeclared := func(r importRec) bool {
+		n := fingerprint.NormalizePackage(r.eco, r.name)
+		for dir := r.dir; ; dir = path.Dir(dir) {
+			if declared[dir+"\x00"+r.eco+"\x00"+n] {
+				return true
+			}
+			if dir == "." || dir == "/" || dir == "" {
+				return false
+			}
+		}
+	}
+	sort.Slice(i.recs, func(a, b int) bool {
+		x, y := i.recs[a], i.recs[b]
+		if x.file != y.file {
+			return x.file < y.file
+		}
+		if x.cell != y.cell {
+			return x.cell < y.cell
+		}
+		return x.line < y.line
+	})
+	var out []model.Asset
+	seen := map[string]bool{}
+	for _, r := range i.recs {
+		k := r.file + "\x00" + r.eco + "\x00" + r.name
+		if seen[k] || isDeclared(r) {
+			continue
+		}
+		seen[k] = true
+		src := "file:" + r.file
+		loc := &model.Location{Path: r.file, Line: r.line, Cell: r.cell}
+		out = append(out, model.Asset{
+			ID:       fileURI(s.label, r.file) + "#import:" + r.eco + ":" + fingerprint.NormalizePackage(r.eco, r.name),
+			Provider: r.sdk.provider, Scope: s.scope, Kind: model.KindSDKDependency, DeploymentType: r.sdk.dt, Name: r.name,
+			Location: loc,
+			Facts: []model.Fact{
+				model.String("dependency.ecosystem", r.eco, model.Observed, src),
+				model.String("dependency.package", r.name, model.Inferred, "import in "+r.file),
+				model.String("dependency.evidence", "import", model.Observed, src),
+				model.String("sdk.category", r.sdk.category, model.Inferred, "fingerprint catalog"),
+				model.String("sdk.provider", r.sdk.provider, model.Inferred, "fingerprint catalog"),
+				model.Bool("dependency.declared", false, model.Observed, "no manifest or lockfile of the scan declares it in "+r.dir+" or above"),
+				model.Bool("dependency.locked", false, model.Observed, "imported, not declared"),
+				model.Bool("dependency.pinned", false, model.Observed, "imported, not declared"),
+				model.String("source.context", r.context, model.Inferred, src),
+			},
+		})
+	}
+	return out
+}

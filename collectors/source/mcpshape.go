@@ -1,0 +1,217 @@
+package source
+
+import (
+	"bytes"
+	"encoding/json"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"go.yaml.in/yaml/v3"
+)
+
+// MCP servers by shape. Outside the coding agents' own files (mcpFormat),
+// MCP servers are configured by agent frameworks (mcp_agent.config.yaml,
+// mcp-use and mcphost JSON, inspector configs), by applications'
+// MCP_SERVERS settings and by code that builds a client from a literal
+// server map. Any JSON, YAML or TOML object of the server-map shape counts:
+// a map under mcpServers, mcp_servers, context_servers (or servers under an
+// mcp key) whose entries have a command or a URL. In code, the object
+// literal around a "mcpServers" key is read when it is JSON.
+
+// mcpShapeKeys name a server map wherever they are; "servers" only does
+// under a parent named mcp.
+var mcpShapeKeys = []string{"mcpServers", "mcp_servers", "context_servers", "modelContextProtocolServers", "mcp-servers"}
+
+// mcpShapeAnchors are the literals that make a file worth parsing for the shape.
+var mcpShapeAnchors = append(slices.Clone(mcpShapeKeys), "mcp:", "[mcp.servers")
+
+// mcpShapeFormat says how to read a file that may hold the shape: "json",
+// "yaml", "toml", or "code" (object literals inside code).
+func mcpShapeFormat(f *file) string {
+	switch f.ext() {
+	case ".json", ".jsonc", ".json5":
+		return "json"
+	case ".yaml", ".yml":
+		return "yaml"
+	case ".toml":
+		return "toml"
+	case ".md", ".rst", ".txt", ".adoc", ".html", ".lock", ".sum", ".ipynb":
+		return ""
+	}
+	return "code"
+}
+
+// shapeServers finds server maps in a decoded document: under
+// mcpShapeKeys at any depth (bounded), or "servers" under "mcp". Entries
+// without a command or URL are not servers.
+func shapeServers(doc any, parent string, depth int) []MCPServer {
+	if depth > 8 {
+		return nil
+	}
+	var out []MCPServer
+	switch d := doc.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(d) {
+			v := d[k]
+			if slices.Contains(mcpShapeKeys, k) || k == "servers" && strings.EqualFold(parent, "mcp") {
+				for _, srv := range serversIn(map[string]any{"mcpServers": v}, 0) {
+					if srv.Command != "" || srv.URL != "" {
+						out = append(out, srv)
+					}
+				}
+				continue
+			}
+			out = append(out, shapeServers(v, k, depth+1)...)
+		}
+	case []any:
+		for _, it := range d {
+			out = append(out, shapeServers(it, parent, depth+1)...)
+		}
+	}
+	return out
+}
+
+// mcpShape reports the MCP servers of a file that is not an agent's own
+// configuration but holds the server-map shape. A JSON, YAML or TOML file
+// that holds an anchor and does not parse is named as unparsed; code that
+// does not hold a JSON object literal around the key is not.
+func (s *scanner) mcpShape(f *file, format string) {
+	var doc any
+	var err error
+	switch format {
+	case "json":
+		err = json.Unmarshal(JSONC(f.content), &doc)
+	case "yaml":
+		err = yaml.Unmarshal(f.content, &doc)
+	case "toml":
+		var m map[string]any
+		err = toml.Unmarshal(f.content, &m)
+		doc = m
+	case "code":
+		s.mcpLiterals(f)
+		return
+	}
+	if err != nil {
+		if format == "yaml" && bytes.Contains(f.content, []byte("{{")) {
+			return // a template; the templated-YAML reader names it if it matters
+		}
+		s.parseError(f, err)
+		return
+	}
+	s.mcpServers(f, shapeServers(doc, "", 0), 0)
+}
+
+// mcpLiterals reads the object literal around each quoted "mcpServers" (or
+// mcp_servers) key in code as JSON: a dict or object written with double
+// quotes, as examples and applications build their client's configuration.
+func (s *scanner) mcpLiterals(f *file) {
+	b := f.content
+	h := f.anchorHits(s.c)
+	for _, key := range mcpShapeKeys {
+		for _, at := range h.Of(key) {
+			if at == 0 || b[at-1] != '"' && b[at-1] != '\'' || inComment(b, at) {
+				continue
+			}
+			start, end, ok := enclosingObject(b, at)
+			if !ok {
+				continue
+			}
+			var doc any
+			if json.Unmarshal(JSONC(pythonLiterals(b[start:end])), &doc) != nil {
+				continue
+			}
+			s.mcpServers(f, shapeServers(doc, "", 0), start)
+		}
+	}
+}
+
+// enclosingObject returns the bounds of the {...} object holding offset at:
+// the nearest unclosed '{' at most 2 KiB before it and its matching '}' at
+// most 64 KiB after (strings are not parsed: a brace inside a string can
+// make the bounds wrong, and the JSON parse then fails).
+func enclosingObject(b []byte, at int) (int, int, bool) {
+	depth := 0
+	start := -1
+	for i := at - 1; i >= 0 && i >= at-2<<10; i-- {
+		switch b[i] {
+		case '}':
+			depth++
+		case '{':
+			if depth == 0 {
+				start = i
+			} else {
+				depth--
+			}
+		}
+		if start >= 0 {
+			break
+		}
+	}
+	if start < 0 {
+		return 0, 0, false
+	}
+	depth = 0
+	for i := start; i < len(b) && i < start+64<<10; i++ {
+		switch b[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return start, i + 1, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// pythonLiterals turns a Python dict literal's True, False and None into
+// JSON's (outside strings), so a configuration written as a dict parses.
+func pythonLiterals(b []byte) []byte {
+	if !bytes.Contains(b, []byte("True")) && !bytes.Contains(b, []byte("False")) && !bytes.Contains(b, []byte("None")) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	inQ := byte(0)
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inQ != 0 {
+			out = append(out, c)
+			if c == '\\' && i+1 < len(b) {
+				i++
+				out = append(out, b[i])
+			} else if c == inQ {
+				inQ = 0
+			}
+			continue
+		}
+		if c == '"' {
+			inQ = c
+		}
+		word := func(w string) bool {
+			return bytes.HasPrefix(b[i:], []byte(w)) && (i == 0 || !isIdent(b[i-1])) && (i+len(w) == len(b) || !isIdent(b[i+len(w)]))
+		}
+		switch {
+		case word("True"):
+			out, i = append(out, "true"...), i+3
+		case word("False"):
+			out, i = append(out, "false"...), i+4
+		case word("None"):
+			out, i = append(out, "null"...), i+3
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// mcpShapeCandidate reports whether a file may hold the shape (not an
+// agent's own configuration, which mcpConfig reads, nor a package manifest).
+func mcpShapeCandidate(f *file) string {
+	if mcpFormat(f.rel) != "" || path.Base(strings.ToLower(f.rel)) == "package.json" {
+		return ""
+	}
+	return mcpShapeFormat(f)
+}

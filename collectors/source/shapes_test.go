@@ -1,0 +1,193 @@
+package source
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/aisight/aisight/model"
+)
+
+func TestHostedModelNames(t *testing.T) {
+	for _, tc := range []struct{ in, provider, name string }{
+		{"gpt-4o", "openai", "gpt-4o"},
+		{"gpt-4o-mini-2024-07-18", "openai", "gpt-4o-mini-2024-07-18"},
+		{"o3-mini", "openai", "o3-mini"},
+		{"gpt-35-turbo", "openai", "gpt-35-turbo"},
+		{"claude-sonnet-4-20250514", "anthropic", "claude-sonnet-4-20250514"},
+		{"gemini-2.5-flash", "google", "gemini-2.5-flash"},
+		{"models/gemini-1.5-pro", "google", "gemini-1.5-pro"},
+		{"anthropic.claude-3-sonnet-20240229-v1:0", "aws", "anthropic.claude-3-sonnet-20240229-v1:0"},
+		{"us.meta.llama3-2-90b-instruct-v1:0", "aws", "us.meta.llama3-2-90b-instruct-v1:0"},
+		{"bedrock/anthropic.claude-3-haiku-20240307-v1:0", "aws", "anthropic.claude-3-haiku-20240307-v1:0"},
+		{"openai:gpt-5.2", "openai", "gpt-5.2"},
+		{"anthropic/claude-3-5-sonnet-latest", "anthropic", "claude-3-5-sonnet-latest"},
+		{"azure/gpt-4o", "azure", "gpt-4o"},
+		{"vertex_ai/gemini-2.0-flash", "gcp", "gemini-2.0-flash"},
+		{"groq/llama-3.1-70b-versatile", "groq", "llama-3.1-70b-versatile"},
+		{"google-gla:gemini-2.0-flash", "google", "gemini-2.0-flash"},
+		{"mistral-large-latest", "mistral", "mistral-large-latest"},
+		{"grok-4", "xai", "grok-4"},
+		{"deepseek-chat", "deepseek", "deepseek-chat"},
+	} {
+		p, n, ok := HostedModel(tc.in)
+		if !ok || p != tc.provider || n != tc.name {
+			t.Errorf("HostedModel(%q) = %q %q %v, want %q %q", tc.in, p, n, ok, tc.provider, tc.name)
+		}
+	}
+	// open-weight and Hub names, local aliases and near misses are not API models
+	for _, in := range []string{"gpt2", "gpt-j-6b", "gpt-oss-20b", "openai/gpt-oss-20b", "openai/whisper-large-v3", "claude", "gemini",
+		"amazon.com", "mistral-7b", "text-embedding-ada", "model-group-1", "llama3.2", "meta-llama/Llama-3.1-8B", "azure/my-deployment", "grok"} {
+		if p, n, ok := HostedModel(in); ok {
+			t.Errorf("HostedModel(%q) = %q %q, want none", in, p, n)
+		}
+	}
+}
+
+func TestNamesModel(t *testing.T) {
+	for _, id := range []string{"model", "MODEL", "model_id", "modelName", "TASK_MODEL", "modelURL", "default_model", "embedding_model",
+		"base_model_name_or_path", "_name_or_path", "adapter_name_or_path", "LORA_ADAPTER", "checkpoint", "served_model_name", "pretrained_model"} {
+		if !namesModel([]byte(id)) {
+			t.Errorf("namesModel(%q) = false", id)
+		}
+	}
+	for _, id := range []string{"model_type", "modelClass", "model_kwargs", "model_config", "model_dir", "MODEL_PROVIDER", "model_version", "max_model_len",
+		"repo_id", "name", "image", "modelscope_token", "model_timeout", "MODEL_API_KEY"} {
+		if namesModel([]byte(id)) {
+			t.Errorf("namesModel(%q) = true", id)
+		}
+	}
+}
+
+func TestHubURLForms(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://huggingface.co/meta-llama/Llama-3.1-8B":                                      "meta-llama/Llama-3.1-8B",
+		"https://huggingface.co/TheBloke/Llama-2-7B-GGUF/resolve/main/llama-2-7b.Q4_K_M.gguf": "TheBloke/Llama-2-7B-GGUF",
+		"https://huggingface.co/org/adapter.git":                                              "org/adapter",
+		"hf.co/bartowski/Qwen2.5-7B-Instruct-GGUF":                                            "bartowski/Qwen2.5-7B-Instruct-GGUF",
+		"huggingface://nomic-ai/nomic-embed-text-v1.5-GGUF/nomic-embed-text-v1.5.f16.gguf":    "nomic-ai/nomic-embed-text-v1.5-GGUF",
+	} {
+		if got, ok := hubURL(in); !ok || got != want {
+			t.Errorf("hubURL(%q) = %q %v, want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"https://huggingface.co/spaces/org/app", "https://huggingface.co/datasets/org/data", "https://huggingface.co/docs/hub",
+		"https://huggingface.co/org", "https://huggingface.co/blog/post", "https://example.com/org/repo"} {
+		if got, ok := hubURL(in); ok {
+			t.Errorf("hubURL(%q) = %q, want none", in, got)
+		}
+	}
+}
+
+// The shapes of model references, MCP servers and imports outside the
+// places the detectors were first written for, each beside a negative.
+func TestShapesFound(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"svc/Embed.java": `import dev.langchain4j.model.jlama.JlamaEmbeddingModel;
+class Embed {
+  // .modelName("commented/out")
+  EmbeddingModel m = JlamaEmbeddingModel.builder().modelName("intfloat/e5-small-v2").build();
+}
+`,
+		"svc/app.ts": `import OpenAI from "openai";
+import { foo } from "./local";
+const model: string = "gpt-4o-mini";
+const other = process.env.X ?? "anthropic/claude-3-5-haiku-latest";
+`,
+		"svc/main.go": `package main
+
+import (
+	"fmt"
+
+	openai "github.com/openai/openai-go/v2"
+)
+`,
+		"svc/settings.py": `import os
+TASK_MODEL = os.getenv("TASK_MODEL", "gpt-3.5-turbo")
+repo_id = "cli_repo/unknown"
+model_dir = "models/base"
+name = "gpt-4o"
+`,
+		"chart/values.yaml": `server:
+  imageName: vllm/vllm-openai:v0.8.4
+  numGpus: 2
+  model: "Qwen/Qwen2.5-7B-Instruct"
+`,
+		"deploy/init.yaml": `apiVersion: v1
+kind: Pod
+metadata: {name: fetch}
+spec:
+  initContainers:
+  - name: get
+    image: alpine/git
+    command: ["git", "clone", "https://huggingface.co/acme/support-lora"]
+  containers:
+  - name: app
+    image: busybox
+`,
+		".github/workflows/test.yaml":                        "jobs:\n  t:\n    container:\n      image: vllm/vllm-openai:latest\n",
+		".venv/lib/python3.12/site-packages/pkg/values.yaml": "image: vllm/vllm-openai:latest\n",
+		"agent/mcp_agent.config.yaml": `mcp:
+  servers:
+    fetch:
+      command: uvx
+      args: ["mcp-server-fetch==2025.1.1"]
+    nothing:
+      description: not a server
+`,
+		"agent/inspector.json": `{"mcpServers": {"docs": {"type": "sse", "url": "https://docs.example/mcp?token=abc"}}}`,
+		"agent/run.py": `from mcp_agent.app import MCPApp
+config = {"mcpServers": {"git": {"command": "uvx", "args": ["mcp-server-git"], "enabled": True}}}
+`,
+		".vscode/mcp.json":     `{"servers": {"remote": {"type": "http", "uri": "https://mcp.example/v1"}}}`,
+		"pin/requirements.txt": "torch==2.5.1\n",
+		"pin/pyproject.toml":   "[project]\nname = \"x\"\ndependencies = [\"torch>=2.0\"]\n",
+		"nb/train.ipynb":       `{"cells": [{"cell_type": "code", "source": ["!pip install -q transformers==4.46.0 peft\n", "import anthropic\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}`,
+		"nb/requirements.txt":  "anthropic==0.40.0\n",
+	})
+	got := corpusProject(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
+	want := []string{
+		"hosted_model svc/app.ts:3 openai gpt-4o-mini",
+		"hosted_model svc/app.ts:4 anthropic claude-3-5-haiku-latest",
+		"hosted_model svc/settings.py:2 openai gpt-3.5-turbo",
+		"inference_workload chart/values.yaml:2 server Qwen/Qwen2.5-7B-Instruct gpus=2",
+		"mcp_server .vscode/mcp.json:1 remote http https://mcp.example/v1",
+		"mcp_server agent/inspector.json:1 docs sse https://docs.example/mcp",
+		"mcp_server agent/mcp_agent.config.yaml:3 fetch stdio mcp-server-fetch==2025.1.1",
+		"mcp_server agent/run.py:2 git stdio mcp-server-git",
+		"model chart/values.yaml:4 Qwen/Qwen2.5-7B-Instruct",
+		"model deploy/init.yaml:8 acme/support-lora",
+		"model svc/Embed.java:4 intfloat/e5-small-v2",
+		"sdk_dependency agent/run.py:1 mcp-agent",
+		"sdk_dependency nb/requirements.txt:1 anthropic", // declared: the notebook's import of it is not an asset
+		"sdk_dependency nb/train.ipynb:1 peft",
+		"sdk_dependency nb/train.ipynb:1 transformers",
+		"sdk_dependency pin/requirements.txt:1 torch",
+		"sdk_dependency svc/Embed.java:1 dev.langchain4j",
+		"sdk_dependency svc/app.ts:1 openai",
+		"sdk_dependency svc/main.go:6 github.com/openai/openai-go/v2",
+	}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missed: %s", w)
+		}
+	}
+	for _, g := range got {
+		if !slices.Contains(want, g) {
+			t.Errorf("not expected: %s", g)
+		}
+	}
+	inv := byID(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
+	for id, a := range inv {
+		if a.Name == "torch" && a.Kind == model.KindSDKDependency {
+			if factValue(a, "dependency.version") != "2.5.1" || factValue(a, "dependency.pinned") != true {
+				t.Errorf("%s: version %v pinned %v, want the requirements pin 2.5.1", id, factValue(a, "dependency.version"), factValue(a, "dependency.pinned"))
+			}
+		}
+		if a.Name == "transformers" && factValue(a, "dependency.version") != "4.46.0" {
+			t.Errorf("notebook pip pin: transformers version %v, want 4.46.0", factValue(a, "dependency.version"))
+		}
+		if a.Kind == model.KindModel && a.DeploymentType == model.APISaaS && a.Name == "gpt-4o-mini" && factValue(a, "model.revision_pinned") != false {
+			t.Errorf("an alias API model is not pinned: %v", factValue(a, "model.revision_pinned"))
+		}
+	}
+}
