@@ -73,7 +73,8 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 20s); findings are kep
 clean: ## remove build output
 	rm -rf bin
 
-generate: ## regenerate docs/controls.md, docs/iac.md, the Grafana dashboard (deploy/grafana), the collector ClusterRole (deploy/kubernetes/base) and the output wall's key prefixes (internal/redact)
+generate: ## regenerate the generated AI dependency catalog (internal/detect/fingerprint/sdk_generated.yaml, from registry/candidates.tsv and review.yaml), docs/controls.md, docs/iac.md, the Grafana dashboard (deploy/grafana), the collector ClusterRole (deploy/kubernetes/base) and the output wall's key prefixes (internal/redact)
+	$(GO) run ./internal/detect/fingerprint/sdkgen generate > internal/detect/fingerprint/sdk_generated.yaml.tmp && mv internal/detect/fingerprint/sdk_generated.yaml.tmp internal/detect/fingerprint/sdk_generated.yaml
 	$(GO) run ./internal/redact/prefixgen > internal/redact/keyprefixes.go.tmp && mv internal/redact/keyprefixes.go.tmp internal/redact/keyprefixes.go
 	$(GO) run ./cmd/aisight controls list -o markdown > docs/controls.md.tmp && mv docs/controls.md.tmp docs/controls.md
 	$(GO) run ./internal/detect/iac/docgen > docs/iac.md.tmp && mv docs/iac.md.tmp docs/iac.md

@@ -96,6 +96,12 @@ func (s *scanner) imports(f *file) {
 		if seen[name] || inComment(b, off) {
 			return
 		}
+		if s.c.cat.Generated(sdk) && !strings.ContainsAny(name, "-_./@") {
+			// A one-word package name of the generated list (chat, agents,
+			// datasets) may be the project's own module of that name: an
+			// import names it only when the hand-written catalog does.
+			return
+		}
 		seen[name] = true
 		where := f.location(off)
 		s.importSet.add(importRec{file: f.rel, dir: path.Dir(f.rel), eco: eco, name: name, line: where.Line, cell: where.Cell,
@@ -175,28 +181,36 @@ func parentDotted(q string) string {
 	return q[:i]
 }
 
-// pyPackage reads the PyPI package of a module path: an alias, else the
-// longest dotted prefix whose name (dots and underscores as dashes) the
-// catalog names exactly (google.cloud.aiplatform -> google-cloud-aiplatform),
-// else the top-level module matched by a catalog prefix pattern
-// (langchain_openai -> langchain-openai under langchain-*).
+// pyPackage reads the PyPI package of a module path: an alias (longest
+// dotted prefix first); else the top-level module when the catalog names it
+// exactly (mcp.server.lowlevel is the mcp package, not "mcp-server"); else
+// the longest dotted prefix the catalog names exactly (namespace packages:
+// google.cloud.aiplatform -> google-cloud-aiplatform); else the top-level
+// module under a catalog prefix pattern (langchain_openai -> langchain-*).
 func pyPackage(cat *fingerprint.Catalog, mod string) (string, *fingerprint.SDK, bool) {
 	for q := mod; q != ""; q = parentDotted(q) {
-		name, aliased := pyModuleAlias[q]
-		if aliased && name == "" {
-			return "", nil, false // too generic a module name to say which package
-		}
-		if !aliased {
-			name = fingerprint.NormalizePackage("pypi", q)
-		}
-		if sdk, ok := cat.MatchSDK("pypi", name); ok && (aliased || exactSDK(sdk, "pypi", name)) {
-			return name, sdk, true
+		if name, aliased := pyModuleAlias[q]; aliased {
+			if name == "" {
+				return "", nil, false // too generic a module name to say which package
+			}
+			if sdk, ok := cat.MatchSDK("pypi", name); ok {
+				return name, sdk, true
+			}
 		}
 	}
 	top, _, _ := strings.Cut(mod, ".")
-	name := fingerprint.NormalizePackage("pypi", top)
-	if sdk, ok := cat.MatchSDK("pypi", name); ok {
-		return name, sdk, true
+	topName := fingerprint.NormalizePackage("pypi", top)
+	if sdk, ok := cat.MatchSDK("pypi", topName); ok && exactSDK(sdk, "pypi", topName) {
+		return topName, sdk, true
+	}
+	for q := mod; strings.Contains(q, "."); q = parentDotted(q) {
+		name := fingerprint.NormalizePackage("pypi", q)
+		if sdk, ok := cat.MatchSDK("pypi", name); ok && exactSDK(sdk, "pypi", name) {
+			return name, sdk, true
+		}
+	}
+	if sdk, ok := cat.MatchSDK("pypi", topName); ok {
+		return topName, sdk, true
 	}
 	return "", nil, false
 }

@@ -32,6 +32,8 @@ type SDK struct {
 	Category       string               `yaml:"category"`
 	Positive       []string             `yaml:"positive"`
 	Negative       []string             `yaml:"negative"`
+	// generated marks an entry of the generated list (sdk_generated.yaml).
+	generated bool
 }
 
 // Image is one AI serving (or AI data) image family.
@@ -124,6 +126,10 @@ type Catalog struct {
 	EnvVars          []EnvVar          `yaml:"env_vars"`
 	ModelFormats     []FormatInfo      `yaml:"model_formats"`
 
+	// sdkExact and sdkPrefix index the SDK names per ecosystem (MatchSDK).
+	sdkExact  map[string]int // ecosystem \x00 normalised name -> first entry
+	sdkPrefix map[string][]sdkPrefix
+
 	envByName map[string]*EnvVar
 	anchors   []anchorGroup
 	anchorSet *anchors.Set // key and env anchors, searched in one pass
@@ -135,16 +141,43 @@ type anchorGroup struct {
 	keys   []*Key
 }
 
-// Load parses and validates the embedded catalog.
-func Load() (*Catalog, error) { return Parse(catalogYAML) }
+// sdkGeneratedYAML is the generated part of the SDK list: AI packages read
+// from the registries' metadata (sdkgen; `make generate`), after the
+// hand-written entries, which take precedence.
+//
+//go:embed sdk_generated.yaml
+var sdkGeneratedYAML []byte
+
+// Load parses and validates the embedded catalog with the generated SDK list.
+func Load() (*Catalog, error) {
+	var gen struct {
+		SDKs []SDK `yaml:"sdks"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(sdkGeneratedYAML))
+	dec.KnownFields(true)
+	if err := dec.Decode(&gen); err != nil {
+		return nil, fmt.Errorf("generated sdk catalog: %w", err)
+	}
+	return parse(catalogYAML, gen.SDKs)
+}
+
+// LoadHandWritten parses the embedded catalog without the generated SDK
+// list (the generator reads it to leave out what it already matches).
+func LoadHandWritten() (*Catalog, error) { return Parse(catalogYAML) }
 
 // Parse parses and validates a catalog document (strictly: unknown keys are errors).
-func Parse(b []byte) (*Catalog, error) {
+func Parse(b []byte) (*Catalog, error) { return parse(b, nil) }
+
+func parse(b []byte, extraSDKs []SDK) (*Catalog, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	var c Catalog
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("fingerprint catalog: %w", err)
+	}
+	for _, s := range extraSDKs {
+		s.generated = true
+		c.SDKs = append(c.SDKs, s)
 	}
 	if err := c.compile(); err != nil {
 		return nil, fmt.Errorf("fingerprint catalog: %w", err)
@@ -153,9 +186,20 @@ func Parse(b []byte) (*Catalog, error) {
 }
 
 func (c *Catalog) compile() error {
+	c.sdkExact, c.sdkPrefix = map[string]int{}, map[string][]sdkPrefix{}
 	for i, s := range c.SDKs {
 		if s.Ecosystem == "" || len(s.Names) == 0 || !s.DeploymentType.Valid() {
 			return fmt.Errorf("sdk entry %d (%v): ecosystem, names and a valid deployment_type are required", i, s.Names)
+		}
+		for _, pat := range s.Names {
+			if prefix, ok := strings.CutSuffix(pat, "*"); ok {
+				c.sdkPrefix[s.Ecosystem] = append(c.sdkPrefix[s.Ecosystem], sdkPrefix{NormalizePackage(s.Ecosystem, prefix), i})
+				continue
+			}
+			k := s.Ecosystem + "\x00" + NormalizePackage(s.Ecosystem, pat)
+			if _, seen := c.sdkExact[k]; !seen {
+				c.sdkExact[k] = i
+			}
 		}
 	}
 	for i := range c.Images {

@@ -17,37 +17,35 @@ func NormalizePackage(ecosystem, name string) string {
 	return name
 }
 
-// MatchSDK returns the SDK entry a package of an ecosystem belongs to.
+// MatchSDK returns the SDK entry a package of an ecosystem belongs to: the
+// first entry, in catalog order, with the exact name or a prefix pattern
+// ("langchain-*", which matches the bare prefix too) that matches it.
 func (c *Catalog) MatchSDK(ecosystem, name string) (*SDK, bool) {
 	n := NormalizePackage(ecosystem, name)
 	if n == "" {
 		return nil, false
 	}
-	for i := range c.SDKs {
-		s := &c.SDKs[i]
-		if s.Ecosystem != ecosystem {
-			continue
-		}
-		for _, pat := range s.Names {
-			if nameMatches(NormalizePackage(ecosystem, strings.TrimSuffix(pat, "*"))+suffixStar(pat), n) {
-				return s, true
-			}
+	best := -1
+	if i, ok := c.sdkExact[ecosystem+"\x00"+n]; ok {
+		best = i
+	}
+	for _, p := range c.sdkPrefix[ecosystem] {
+		if (best < 0 || p.entry < best) && strings.HasPrefix(n, p.prefix) {
+			best = p.entry
 		}
 	}
-	return nil, false
+	if best < 0 {
+		return nil, false
+	}
+	return &c.SDKs[best], true
 }
 
-func suffixStar(p string) string {
-	if strings.HasSuffix(p, "*") {
-		return "*"
-	}
-	return ""
+// sdkPrefix is one prefix pattern of an SDK entry.
+type sdkPrefix struct {
+	prefix string
+	entry  int
 }
 
-// nameMatches matches an exact name or a prefix pattern ending in "*" (which matches the bare prefix too).
-func nameMatches(pattern, name string) bool {
-	if prefix, ok := strings.CutSuffix(pattern, "*"); ok {
-		return strings.HasPrefix(name, prefix)
-	}
-	return pattern == name
-}
+// Generated reports whether an SDK entry of the catalog comes from the
+// generated list (sdk_generated.yaml) rather than the hand-written one.
+func (c *Catalog) Generated(s *SDK) bool { return s.generated }
