@@ -173,6 +173,9 @@ func (s *scanner) analyze(f *file) {
 	case modelRefCandidate(f):
 		s.modelRefs(f)
 		s.imports(f)
+		if importLanguage(f) != "" && hasAnyAnchor(f.anchorHits(s.c), mcpCodeAnchors) {
+			s.mcpClientsInCode(f)
+		}
 	}
 }
 

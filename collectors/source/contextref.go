@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/aisight/aisight/internal/detect/workload"
@@ -448,4 +449,58 @@ func ollamaRefs(b []byte) []ModelRef {
 		out = append(out, ModelRef{ID: "ollama://" + v, Via: "ollama_sdk", Offset: m[2]})
 	}
 	return out
+}
+
+// providerCalls are the AI SDKs' provider functions that take a model name
+// as their first argument (Vercel AI SDK: openai('gpt-4o'),
+// anthropic('claude-…'), bedrock('anthropic.claude-…'); Genkit's
+// googleAI.model('gemini-…')), with the provider they name.
+var providerCalls = map[string]string{"openai": "openai", "anthropic": "anthropic", "google": "google", "vertex": "gcp",
+	"mistral": "mistral", "bedrock": "aws", "azure": "azure", "xai": "xai", "groq": "groq", "deepseek": "deepseek",
+	"cohere": "cohere", "perplexity": "perplexity", "togetherai": "together", "fireworks": "fireworks", "openrouter": "openrouter",
+	"cerebras": "cerebras", "ollama": "ollama"}
+
+// providerCallAnchors are the literals "NAME(" of providerCalls.
+var providerCallAnchors = func() []string {
+	var out []string
+	for n := range providerCalls {
+		out = append(out, n+"(")
+	}
+	sort.Strings(out)
+	return out
+}()
+
+// providerCallRef reads provider('model') at an anchor "provider(": the
+// function must be called by that bare name (not x.openai( or
+// createopenai(), with a string literal first argument of a model name's
+// shape. An Ollama provider's model is self-hosted.
+func providerCallRef(b []byte, at int, anchor string) (ModelRef, bool) {
+	if at > 0 && (isIdent(b[at-1]) || b[at-1] == '.') || inComment(b, at) {
+		return ModelRef{}, false
+	}
+	rest := b[at+len(anchor):]
+	i := 0
+	for i < len(rest) && i < 8 && (rest[i] == ' ' || rest[i] == '\n' || rest[i] == '\t') {
+		i++
+	}
+	v, ok := stringLit(rest[i:])
+	if !ok || v == "" || !modelNameChars(v) || strings.Contains(v, "/") && !strings.HasPrefix(v, "hf.co/") {
+		return ModelRef{}, false
+	}
+	prov := providerCalls[strings.TrimSuffix(anchor, "(")]
+	if prov == "ollama" {
+		if !workload.OllamaModel.MatchString(v) {
+			return ModelRef{}, false
+		}
+		return ModelRef{ID: "ollama://" + v, Via: "provider_call", Offset: at}, true
+	}
+	if own, n, ok := plainHosted(v); ok && (own == prov || prov == "azure" || prov == "gcp" && own == "google") {
+		return ModelRef{ID: n, Provider: prov, Via: "provider_call", Offset: at}, true
+	}
+	// A provider named by its function needs no name pattern, only a
+	// model-like name: letters, digits and separators, with a digit or dash.
+	if strings.ContainsAny(v, "-0123456789") && !strings.ContainsAny(v, " ") && len(v) >= 3 {
+		return ModelRef{ID: v, Provider: prov, Via: "provider_call", Offset: at}, true
+	}
+	return ModelRef{}, false
 }

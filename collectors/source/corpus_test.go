@@ -22,7 +22,7 @@ var corpusTable = flag.Bool("corpus-table", false, "print the corpus figures as 
 var corpusFloor = map[string]map[string][2]float64{ // class -> {recall, precision}
 	"dev": {"model": {1, 1}, "hosted_model": {1, 1}, "inference_workload": {1, 1}, "mcp_server": {1, 1}, "sdk_dependency": {1, 1}},
 	"test": {"model": {0.81, 1}, "hosted_model": {1, 1}, "inference_workload": {0.8, 0.88}, "mcp_server": {1, 1},
-		"sdk_dependency": {0.8, 1}},
+		"sdk_dependency": {0.87, 1}},
 }
 
 // TestCorpus scans each half of testdata/corpus (real public files; see its

@@ -3,12 +3,16 @@ package source
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/aisight/aisight/internal/redact"
 )
 
 // MCP servers by shape. Outside the coding agents' own files (mcpFormat),
@@ -26,6 +30,9 @@ var mcpShapeKeys = []string{"mcpServers", "mcp_servers", "context_servers", "mod
 
 // mcpShapeAnchors are the literals that make a file worth parsing for the shape.
 var mcpShapeAnchors = append(slices.Clone(mcpShapeKeys), "mcp:", "[mcp.servers")
+
+// mcpCodeAnchors are the literals of MCP clients built in code.
+var mcpCodeAnchors = mcpClientCalls
 
 // mcpShapeFormat says how to read a file that may hold the shape: "json",
 // "yaml", "toml", or "code" (object literals inside code).
@@ -214,4 +221,73 @@ func mcpShapeCandidate(f *file) string {
 		return ""
 	}
 	return mcpShapeFormat(f)
+}
+
+// MCP clients built in code through the official SDKs and the common agent
+// frameworks: a transport or server object constructed with a literal URL
+// or command. The constructor names are the SDKs' public API:
+//
+//	TypeScript SDK   new StreamableHTTPClientTransport(new URL("…")), SSEClientTransport, StdioClientTransport({command, args})
+//	Python SDK       streamablehttp_client("…"), sse_client(url=…), StdioServerParameters(command=…, args=[…])
+//	Pydantic AI      MCPServerStdio("npx", args=[…]), MCPServerStreamableHTTP("…"), MCPServerSSE(url=…)
+//	OpenAI Agents    MCPServerStdio(params={"command": …}), MCPServerStreamableHttp(params={"url": …}), MCPServerSse
+//	LangChain        MultiServerMCPClient({"name": {"command"|"url": …, "transport": …}})
+var mcpClientCalls = []string{"StreamableHTTPClientTransport(", "SSEClientTransport(", "StdioClientTransport(", "streamablehttp_client(",
+	"streamable_http_client(", "sse_client(", "StdioServerParameters(", "MCPServerStdio(", "MCPServerStreamableHTTP(", "MCPServerStreamableHttp(",
+	"MCPServerSSE(", "MCPServerSse(", "MCPServerHTTP(", "MultiServerMCPClient("}
+
+var (
+	callURL     = regexp.MustCompile(`["'\x60](https?://[^"'\x60\s]{1,300})["'\x60]`)
+	callCommand = regexp.MustCompile(`(?:\bcommand\s*[=:]\s*|"command"\s*:\s*|^\s*)["'\x60]([^"'\x60\n]{1,200})["'\x60]`)
+	callArgs    = regexp.MustCompile(`(?:\bargs\s*[=:]\s*|"args"\s*:\s*)\[([^\]]{0,600})\]`)
+	callStr     = regexp.MustCompile(`["'\x60]([^"'\x60\n]{0,300})["'\x60]`)
+)
+
+// mcpClientsInCode reports the MCP servers code connects to.
+func (s *scanner) mcpClientsInCode(f *file) {
+	b := f.content
+	h := f.anchorHits(s.c)
+	for _, call := range mcpClientCalls {
+		for _, at := range h.Of(call) {
+			if at > 0 && isIdent(b[at-1]) || inComment(b, at) {
+				continue
+			}
+			args := callText(b[at+len(call):])
+			if call == "MultiServerMCPClient(" {
+				if start, end, ok := enclosingObject(b, at+len(call)+bytes.IndexByte(args, '"')+1); ok {
+					var doc any
+					if json.Unmarshal(JSONC(pythonLiterals(b[start:end])), &doc) == nil {
+						s.mcpServers(f, shapeServers(map[string]any{"mcpServers": doc}, "", 0), at)
+					}
+				}
+				continue
+			}
+			var srv MCPServer
+			if m := callURL.FindSubmatch(args); m != nil {
+				u, err := url.Parse(redact.URL(string(m[1])))
+				if err != nil || u.Host == "" {
+					continue
+				}
+				srv = MCPServer{Name: u.Host, URL: string(m[1]), Type: "http"}
+				if strings.Contains(call, "SSE") || strings.Contains(call, "Sse") || strings.HasPrefix(call, "sse_") {
+					srv.Type = "sse"
+				}
+			} else if m := callCommand.FindSubmatch(args); m != nil {
+				srv.Command = string(m[1])
+				if am := callArgs.FindSubmatch(args); am != nil {
+					for _, sm := range callStr.FindAllSubmatch(am[1], -1) {
+						srv.Args = append(srv.Args, string(sm[1]))
+					}
+				}
+				_, pkg, _ := MCPPackage(srv.Command, srv.Args)
+				srv.Name = pkg
+				if srv.Name == "" || srv.Name == redact.Mark {
+					srv.Name = path.Base(strings.Fields(srv.Command + " x")[0])
+				}
+			} else {
+				continue
+			}
+			s.mcpServers(f, []MCPServer{srv}, at)
+		}
+	}
 }

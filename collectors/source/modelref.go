@@ -52,7 +52,7 @@ func FindModelRefs(b []byte) []ModelRef {
 // modelRefAnchors are the literals FindModelRefs looks for first.
 var modelRefAnchors = append(append([]string{"from_pretrained(", "snapshot_download(", "hf_hub_download(", "hf://",
 	"vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model",
-	"huggingface://", "huggingface.co/", "hf.co/", "ollama://"}, contextAnchors...), prefixAnchors...)
+	"huggingface://", "huggingface.co/", "hf.co/", "ollama://"}, contextAnchors...), append(prefixAnchors, providerCallAnchors...)...)
 
 // contextAnchors are the words of identifiers and keys whose value names a
 // model (namesModel decides on the whole identifier).
@@ -146,6 +146,13 @@ func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 			out = append(out, r)
 		}
 	})
+	for _, anchor := range providerCallAnchors {
+		eachHit(h, anchor, func(at int) {
+			if r, ok := providerCallRef(b, at, anchor); ok {
+				out = append(out, r)
+			}
+		})
+	}
 	out = append(out, ollamaRefs(b)...)
 	// In order of position; a reference inside a call already read
 	// (snapshot_download(repo_id="org/m")) is one reference.

@@ -191,3 +191,45 @@ config = {"mcpServers": {"git": {"command": "uvx", "args": ["mcp-server-git"], "
 		}
 	}
 }
+
+// Provider functions of the AI SDKs name their model; MCP clients built in
+// code name their server; each beside a negative.
+func TestProviderCallsAndMCPClientsInCode(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"web/chat.ts": `import { bedrock } from "@ai-sdk/amazon-bedrock";
+import { ollama } from "ollama-ai-provider";
+const a = bedrock("anthropic.claude-3-haiku-20240307-v1:0");
+const b = ollama("llama3.1:8b");
+const c = myopenai("gpt-4o"); // not a provider function
+const d = client.openai("x");
+const t = new SSEClientTransport(new URL("https://mcp.example.com/sse?key=secret"));
+const s = new StdioClientTransport({ command: "npx", args: ["-y", "@acme/mcp-server@1.2.0"] });
+`,
+		"agent/run.py": `from pydantic_ai.mcp import MCPServerStdio, MCPServerStreamableHTTP
+server = MCPServerStdio("uvx", args=["mcp-run-python==0.3.0"])
+remote = MCPServerStreamableHTTP("http://localhost:8000/mcp")
+`,
+	})
+	got := corpusProject(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
+	want := []string{
+		"hosted_model web/chat.ts:3 aws anthropic.claude-3-haiku-20240307-v1:0",
+		"model web/chat.ts:4 ollama://llama3.1:8b",
+		"mcp_server web/chat.ts:7 mcp.example.com sse https://mcp.example.com/sse",
+		"mcp_server web/chat.ts:8 @acme/mcp-server@1.2.0 stdio @acme/mcp-server@1.2.0",
+		"mcp_server agent/run.py:2 mcp-run-python==0.3.0 stdio mcp-run-python==0.3.0",
+		"mcp_server agent/run.py:3 localhost:8000 http http://localhost:8000/mcp",
+		"sdk_dependency agent/run.py:1 pydantic-ai",
+		"sdk_dependency web/chat.ts:1 @ai-sdk/amazon-bedrock",
+		"sdk_dependency web/chat.ts:2 ollama-ai-provider", // from the generated catalog
+	}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missed: %s", w)
+		}
+	}
+	for _, g := range got {
+		if !slices.Contains(want, g) {
+			t.Errorf("not expected: %s", g)
+		}
+	}
+}
