@@ -173,8 +173,12 @@ func (s *scanner) analyze(f *file) {
 	case modelRefCandidate(f):
 		s.modelRefs(f)
 		s.imports(f)
-		if importLanguage(f) != "" && hasAnyAnchor(f.anchorHits(s.c), mcpCodeAnchors) {
-			s.mcpClientsInCode(f)
+		if hasAnyAnchor(f.anchorHits(s.c), mcpCodeAnchors) {
+			if importLanguage(f) != "" {
+				s.mcpClientsInCode(f)
+			} else {
+				s.mcpEnvServers(f) // .env, YAML, JSON settings
+			}
 		}
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"sort"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
+	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/internal/detect/workload"
 )
 
@@ -268,19 +271,29 @@ func inComment(b []byte, at int) bool {
 	return false
 }
 
-// contextRef reads a model reference at an anchor inside a model-named
-// identifier. It returns a Hub model, an Ollama model or an API model.
-func contextRef(b []byte, at int) (ModelRef, bool) {
-	s := at
+// identBounds returns the bounds of the identifier (letters, digits, _ and
+// -) around an anchor at at, at most 60 bytes; s is -1 when it is longer.
+func identBounds(b []byte, at int) (s, e int) {
+	s = at
 	for n := 0; s > 0 && (isIdent(b[s-1]) || b[s-1] == '-') && n < 60; n++ {
 		s--
 	}
 	if s > 0 && isIdent(b[s-1]) {
-		return ModelRef{}, false
+		return -1, -1
 	}
-	e := at
+	e = at
 	for e < len(b) && e-s < 60 && (isIdent(b[e]) || b[e] == '-') {
 		e++
+	}
+	return s, e
+}
+
+// contextRef reads a model reference at an anchor inside a model-named
+// identifier. It returns a Hub model, an Ollama model or an API model.
+func contextRef(b []byte, at int) (ModelRef, bool) {
+	s, e := identBounds(b, at)
+	if s < 0 {
+		return ModelRef{}, false
 	}
 	if !namesModel(b[s:e]) {
 		return ModelRef{}, false
@@ -304,6 +317,11 @@ func classifyModelValue(v string, off int) (ModelRef, bool) {
 	}
 	if m := workload.HFURI.FindStringSubmatch(v); m != nil {
 		return ModelRef{ID: m[1], Revision: m[2], Via: "hf_uri", Offset: off}, true
+	}
+	if ollamaTagged.MatchString(v) {
+		// name:tag is how Ollama (and LM Studio, llama.cpp servers behind
+		// OpenAI-compatible clients) names a local model: gpt-oss:20b
+		return ModelRef{ID: "ollama://" + v, Via: "assignment", Offset: off}, true
 	}
 	if id, ok := hubURL(v); ok {
 		return ModelRef{ID: id, Via: "hf_url", Offset: off}, true
@@ -451,6 +469,10 @@ func ollamaRefs(b []byte) []ModelRef {
 	return out
 }
 
+// ollamaTagged is a local model's name:tag (llama3.1:8b, gpt-oss:20b,
+// qwen2.5-coder:7b-instruct-q4_K_M).
+var ollamaTagged = regexp.MustCompile(`^[a-z][a-z0-9._-]{2,}:[a-z0-9][A-Za-z0-9._-]*$`)
+
 // providerCalls are the AI SDKs' provider functions that take a model name
 // as their first argument (Vercel AI SDK: openai('gpt-4o'),
 // anthropic('claude-…'), bedrock('anthropic.claude-…'); Genkit's
@@ -503,4 +525,136 @@ func providerCallRef(b []byte, at int, anchor string) (ModelRef, bool) {
 		return ModelRef{ID: v, Provider: prov, Via: "provider_call", Offset: at}, true
 	}
 	return ModelRef{}, false
+}
+
+// namesModelList reports a key whose value lists models (MODELS, models,
+// model_list, modelList, AVAILABLE_MODELS).
+func namesModelList(id []byte) bool {
+	l := strings.ToLower(string(id))
+	return strings.HasSuffix(l, "models") || strings.HasSuffix(l, "model_list") || strings.HasSuffix(l, "modellist")
+}
+
+// modelListRefs reads a list of models held in the value of a model-list
+// key: a JSON or YAML document after "=" or ":" (in a block scalar, a
+// string or inline), whose entries name their model under id, name, model,
+// model_name or model_id (chat-ui's MODELS, LiteLLM's model_list,
+// Continue's models). Each reference is located at the first occurrence of
+// its value after the key. The document is at most 64 KiB and bounded in
+// nesting.
+func modelListRefs(b []byte, s, e int) []ModelRef {
+	i := e
+	for i < len(b) && (b[i] == '"' || b[i] == '\'' || b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	if i >= len(b) || (b[i] != '=' && b[i] != ':') {
+		return nil
+	}
+	i++
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '`' || b[i] == '\'') {
+		i++
+	}
+	var doc []byte
+	switch {
+	case i < len(b) && (b[i] == '>' || b[i] == '|' || b[i] == '\n' || b[i] == '\r'):
+		// a block scalar or a nested YAML block: the following lines indented
+		// deeper than the key's line
+		ls := bytes.LastIndexByte(b[:s], '\n') + 1
+		indent := s - ls
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return nil
+		}
+		start := i + j + 1
+		end := start
+		for end < len(b) && end-start < 64<<10 {
+			le := bytes.IndexByte(b[end:], '\n')
+			if le < 0 {
+				le = len(b) - end
+			}
+			line := b[end : end+le]
+			t := bytes.TrimLeft(line, " \t")
+			if len(t) > 0 && len(line)-len(t) <= indent {
+				break
+			}
+			end += le + 1
+		}
+		doc = dedent(b[start:min(end, len(b))])
+	case i < len(b) && (b[i] == '[' || b[i] == '{'):
+		end, ok := balancedEnd(b, i)
+		if !ok {
+			return nil
+		}
+		doc = b[i:end]
+	default:
+		return nil
+	}
+	if len(doc) == 0 || len(doc) > 64<<10 || bounded.Depth(doc, bounded.MaxDepth) != nil {
+		return nil
+	}
+	var v any
+	if yaml.Unmarshal(doc, &v) != nil {
+		return nil
+	}
+	var out []ModelRef
+	var walk func(any, int)
+	walk = func(v any, depth int) {
+		if depth > 6 || len(out) >= maxFindings {
+			return
+		}
+		switch t := v.(type) {
+		case []any:
+			for _, x := range t {
+				walk(x, depth+1)
+			}
+		case map[string]any:
+			for _, k := range []string{"model", "model_name", "model_id", "id", "name"} {
+				val, _ := t[k].(string)
+				if val == "" {
+					continue
+				}
+				if r, ok := classifyModelValue(val, 0); ok {
+					at := bytes.Index(b[e:], []byte(val))
+					if at < 0 {
+						at = 0
+					}
+					r.Offset = e + at
+					out = append(out, r)
+					break
+				}
+			}
+			for _, k := range sortedKeys(t) {
+				if _, ok := t[k].(string); !ok {
+					walk(t[k], depth+1)
+				}
+			}
+		}
+	}
+	walk(v, 0)
+	return out
+}
+
+// dedent removes the common indentation of a block's lines.
+func dedent(b []byte) []byte {
+	min := -1
+	for _, l := range bytes.Split(b, []byte("\n")) {
+		t := bytes.TrimLeft(l, " ")
+		if len(t) == 0 {
+			continue
+		}
+		if n := len(l) - len(t); min < 0 || n < min {
+			min = n
+		}
+	}
+	if min <= 0 {
+		return b
+	}
+	var out bytes.Buffer
+	for _, l := range bytes.Split(b, []byte("\n")) {
+		if len(l) >= min {
+			l = l[min:]
+		}
+		out.Write(l)
+		out.WriteByte('\n')
+	}
+	return out.Bytes()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,6 +37,35 @@ var pyModuleAlias = map[string]string{"vertexai": "google-cloud-aiplatform", "au
 	"llama_cpp": "llama-cpp-python", "qdrant_client": "qdrant-client", "weaviate": "weaviate-client", "pinecone": "pinecone",
 	"google.adk": "google-adk", "strands": "strands-agents", "agents": "", "tensorrt_llm": "tensorrt-llm", "mlx_lm": "mlx-lm",
 	"guardrails": "guardrails-ai", "phoenix": "arize-phoenix", "inspect_ai": "inspect-ai"}
+
+// ambiguousModules are top-level module names several packages use; the
+// names a "from MODULE import ..." line imports say which one it is (the
+// SDK's public API).
+var ambiguousModules = map[string]struct {
+	pkg   string
+	names []string
+}{
+	"agents": {"openai-agents", []string{"Agent", "Runner", "function_tool", "OpenAIChatCompletionsModel", "ModelSettings", "set_tracing_disabled", "handoff", "RunContextWrapper", "GuardrailFunctionOutput", "InputGuardrail", "WebSearchTool"}},
+}
+
+// ambiguousModule resolves "from MODULE import NAMES" for an ambiguous
+// module from the names the line (rest) imports.
+func ambiguousModule(mod string, rest []byte) (string, bool) {
+	a, ok := ambiguousModules[mod]
+	if !ok {
+		return "", false
+	}
+	line, _, _ := bytes.Cut(rest, []byte("\n"))
+	if bytes.HasPrefix(bytes.TrimSpace(line), []byte("(")) {
+		line, _, _ = bytes.Cut(rest, []byte(")"))
+	}
+	for _, w := range bytes.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' || r == '(' || r == ')' || r == '\n' || r == '\t' }) {
+		if slices.Contains(a.names, string(w)) {
+			return a.pkg, true
+		}
+	}
+	return "", false
+}
 
 // javaArtifact names the Maven artifact of a Java package whose group the
 // catalog does not match as a whole.
@@ -112,7 +142,14 @@ func (s *scanner) imports(f *file) {
 	case "pypi":
 		for _, m := range pyImport.FindAllSubmatchIndex(b, -1) {
 			if m[2] >= 0 {
-				if name, sdk, ok := pyPackage(cat, string(b[m[2]:m[3]])); ok {
+				mod := string(b[m[2]:m[3]])
+				if name, ok := ambiguousModule(mod, b[m[1]:min(len(b), m[1]+300)]); ok {
+					if sdk, ok := cat.MatchSDK("pypi", name); ok {
+						add(name, sdk, m[0])
+					}
+					continue
+				}
+				if name, sdk, ok := pyPackage(cat, mod); ok {
 					add(name, sdk, m[0])
 				}
 				continue

@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -32,7 +33,7 @@ var mcpShapeKeys = []string{"mcpServers", "mcp_servers", "context_servers", "mod
 var mcpShapeAnchors = append(slices.Clone(mcpShapeKeys), "mcp:", "[mcp.servers")
 
 // mcpCodeAnchors are the literals of MCP clients built in code.
-var mcpCodeAnchors = mcpClientCalls
+var mcpCodeAnchors = append(slices.Clone(mcpClientCalls), "MCP_SERVERS")
 
 // mcpShapeFormat says how to read a file that may hold the shape: "json",
 // "yaml", "toml", or "code" (object literals inside code).
@@ -243,10 +244,68 @@ var (
 	callStr     = regexp.MustCompile(`["'\x60]([^"'\x60\n]{0,300})["'\x60]`)
 )
 
+// mcpEnvServers reads an application's MCP_SERVERS setting: a JSON list
+// of {name, url|command, ...} or a name -> server map, written after "="
+// (.env, shell) or ":" (YAML, JSON), bare or as a quoted string.
+func (s *scanner) mcpEnvServers(f *file) {
+	b := f.content
+	for _, at := range f.anchorHits(s.c).Of("MCP_SERVERS") {
+		if at > 0 && isIdent(b[at-1]) || inComment(b, at) {
+			continue
+		}
+		i := at + len("MCP_SERVERS")
+		for i < len(b) && (b[i] == '"' || b[i] == '\'' || b[i] == ' ' || b[i] == '\t') {
+			i++
+		}
+		if i >= len(b) || (b[i] != '=' && b[i] != ':') {
+			continue
+		}
+		i++
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '"' || b[i] == '\'' || b[i] == '>' || b[i] == '|' || b[i] == '\n') {
+			i++
+		}
+		if i >= len(b) || (b[i] != '[' && b[i] != '{') {
+			continue
+		}
+		end, ok := balancedEnd(b, i)
+		if !ok {
+			continue
+		}
+		raw := b[i:end]
+		var doc any
+		if json.Unmarshal(JSONC(bytes.ReplaceAll(raw, []byte(`\"`), []byte(`"`))), &doc) != nil {
+			continue
+		}
+		var servers []MCPServer
+		switch d := doc.(type) {
+		case []any:
+			for k, it := range d {
+				m, ok := it.(map[string]any)
+				if !ok {
+					continue
+				}
+				name, _ := m["name"].(string)
+				if name == "" {
+					name = "server-" + strconv.Itoa(k+1)
+				}
+				if srv := serverOf(name, m); srv.Command != "" || srv.URL != "" {
+					servers = append(servers, srv)
+				}
+			}
+		case map[string]any:
+			servers = shapeServers(map[string]any{"mcpServers": d}, "", 0)
+		}
+		s.mcpServers(f, servers, at)
+	}
+}
+
 // mcpClientsInCode reports the MCP servers code connects to.
 func (s *scanner) mcpClientsInCode(f *file) {
 	b := f.content
 	h := f.anchorHits(s.c)
+	if len(h.Of("MCP_SERVERS")) > 0 {
+		s.mcpEnvServers(f)
+	}
 	for _, call := range mcpClientCalls {
 		for _, at := range h.Of(call) {
 			if at > 0 && isIdent(b[at-1]) || inComment(b, at) {
@@ -290,4 +349,34 @@ func (s *scanner) mcpClientsInCode(f *file) {
 			s.mcpServers(f, []MCPServer{srv}, at)
 		}
 	}
+}
+
+// balancedEnd returns the end of the JSON array or object starting at
+// b[i] ('[' or '{'), matching brackets outside strings, at most 64 KiB on.
+func balancedEnd(b []byte, i int) (int, bool) {
+	depth := 0
+	var quote byte
+	for j := i; j < len(b) && j < i+64<<10; j++ {
+		c := b[j]
+		if quote != 0 {
+			if c == '\\' {
+				j++
+			} else if c == quote {
+				quote = 0
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			quote = c
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+			if depth == 0 {
+				return j + 1, true
+			}
+		}
+	}
+	return 0, false
 }

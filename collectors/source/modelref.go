@@ -56,7 +56,7 @@ var modelRefAnchors = append(append([]string{"from_pretrained(", "snapshot_downl
 
 // contextAnchors are the words of identifiers and keys whose value names a
 // model (namesModel decides on the whole identifier).
-var contextAnchors = []string{"model", "MODEL", "Model", "checkpoint", "CHECKPOINT", "Checkpoint",
+var contextAnchors = []string{"model", "MODEL", "Model", "models", "MODELS", "Models", "model_list", "MODEL_LIST", "modelList", "checkpoint", "CHECKPOINT", "Checkpoint",
 	"adapter", "ADAPTER", "Adapter", "lora", "LORA", "Lora", "name_or_path", "pretrained", "PRETRAINED", "Pretrained", "reranker", "RERANKER"}
 
 // prefixAnchors start provider-prefixed API model names.
@@ -100,6 +100,16 @@ func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 				ctx[r.Offset] = true
 				out = append(out, r)
 			}
+		})
+	}
+	for _, anchor := range []string{"models", "MODELS", "Models", "model_list", "MODEL_LIST", "modelList"} {
+		eachHit(h, anchor, func(at int) {
+			s, e := identBounds(b, at)
+			if s < 0 || ctx[-s-1] || !namesModelList(b[s:e]) || inComment(b, s) {
+				return
+			}
+			ctx[-s-1] = true
+			out = append(out, modelListRefs(b, s, e)...)
 		})
 	}
 	for _, anchor := range []string{"huggingface://", "huggingface.co/", "hf.co/", "ollama://"} {

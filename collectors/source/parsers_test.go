@@ -39,6 +39,8 @@ var parserCases = []struct {
 }{
 	{"requirements", parseRequirements, "# c\nopenai==1.2.3 ; python_version>'3.8'\nanthropic[bedrock] >=0.4\n-r other.txt\n-e .\nfoo==1.* \\\n  --hash=sha256:x\nbar @ git+https://x/y\n",
 		[]string{"openai@1.2.3(==1.2.3)", "anthropic@(>=0.4)", "foo@(==1.*)", "bar@(@ git+https://x/y)"}},
+	{"requirements, VCS lines without #egg=", parseRequirements, "git+https://github.com/openai/openai-python.git@v1.55.0\ngit+https://github.com/anthropics/anthropic-sdk-python\n",
+		[]string{"openai@(git+https://github.com/openai/openai-python.git@v1.55.0)", "anthropic@(git+https://github.com/anthropics/anthropic-sdk-python)"}},
 	{"pyproject", parsePyproject, "[project]\ndependencies=['openai==1.0']\n[project.optional-dependencies]\nx=['torch']\n[dependency-groups]\ndev=['pytest', {include-group='x'}]\n[tool.poetry.dependencies]\npython='^3.11'\nanthropic='0.40.0'\nvllm={version='^0.6'}\n[tool.poetry.group.dev.dependencies]\nruff='*'\n",
 		[]string{"openai@1.0(==1.0)", "torch@", "pytest@+dev", "anthropic@0.40.0(0.40.0)", "vllm@(^0.6)", "ruff@(*)+dev"}},
 	{"pipfile", parsePipfile, "[packages]\nopenai = \"==1.3\"\ntorch = \"*\"\n[dev-packages]\nmcp = {version = \">=1\"}\n",

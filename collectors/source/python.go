@@ -97,11 +97,32 @@ func eggName(text string) (string, bool) {
 	}
 	_, frag, ok := strings.Cut(t, "#egg=")
 	if !ok {
-		return "", false
+		return repoPackage(t)
 	}
 	name, _, _ := strings.Cut(frag, "&")
 	name, _, _ = strings.Cut(name, "[")
 	return name, name != ""
+}
+
+// repoPackage names the package of a VCS URL without #egg= from its
+// repository (git+https://github.com/openai/openai-python.git@v1.0 is
+// openai): the last path segment without .git, @ref or fragment, and
+// without the -python / -py / -sdk / python- affixes repositories add to a
+// package's name.
+func repoPackage(u string) (string, bool) {
+	u, _, _ = strings.Cut(u, "#")
+	u = strings.TrimRight(u, "/")
+	seg := u[strings.LastIndexByte(u, '/')+1:]
+	seg, _, _ = strings.Cut(seg, "@")
+	seg = strings.TrimSuffix(seg, ".git")
+	for _, suf := range []string{"-python", "-py", "-sdk"} {
+		seg = strings.TrimSuffix(seg, suf)
+	}
+	seg = strings.TrimPrefix(seg, "python-")
+	if seg == "" || strings.ContainsAny(seg, ":.") && !strings.Contains(seg, "-") {
+		return "", false
+	}
+	return seg, true
 }
 
 // lineOf finds the first line on which a package name appears, for locations.

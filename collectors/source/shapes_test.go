@@ -233,3 +233,74 @@ remote = MCPServerStreamableHTTP("http://localhost:8000/mcp")
 		}
 	}
 }
+
+// Documents held in values: a model list in a YAML block scalar (chat-ui's
+// MODELS), LiteLLM's model_list, an application's MCP_SERVERS JSON, and a
+// serving resource whose model is inside its serve config.
+func TestEmbeddedDocuments(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"chart/env/prod.yaml": `envVars:
+  TASK_MODEL: "meta-llama/Llama-3.1-8B-Instruct"
+  MODELS: >
+    [
+      { "id": "Qwen/Qwen3-30B-A3B", "description": "MoE" },
+      { "id": "omni", "supportsArtifacts": true }
+    ]
+  MCP_SERVERS: >
+    [{"name": "Web Search", "url": "https://mcp.exa.ai/mcp?tools=web_search_exa"}]
+`,
+		"proxy/config.yaml": `model_list:
+  - model_name: fast
+    litellm_params:
+      model: groq/llama-3.1-8b-instant
+  - model_name: local
+    litellm_params:
+      model: ollama/qwen2.5:7b
+`,
+		"app/.env": `MCP_SERVERS=[{"name": "docs", "url": "https://docs.example.com/mcp"}]
+MODELS=
+`,
+		"k8s/ray.yaml": `apiVersion: ray.io/v1
+kind: RayService
+metadata:
+  name: llm
+spec:
+  serveConfigV2: |
+    applications:
+    - name: llms
+      args:
+        llm_configs:
+        - model_loading_config:
+            model_id: chat
+            model_source: Qwen/Qwen2.5-7B-Instruct
+  rayClusterConfig:
+    headGroupSpec:
+      template:
+        spec:
+          containers:
+          - name: head
+            image: rayproject/ray-llm:2.52.0-py311-cu128
+`,
+	})
+	got := corpusProject(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
+	want := []string{
+		"model chart/env/prod.yaml:2 meta-llama/Llama-3.1-8B-Instruct",
+		"model chart/env/prod.yaml:5 Qwen/Qwen3-30B-A3B",
+		"mcp_server chart/env/prod.yaml:9 Web Search http https://mcp.exa.ai/mcp",
+		"hosted_model proxy/config.yaml:4 groq llama-3.1-8b-instant",
+		"model proxy/config.yaml:7 ollama://qwen2.5:7b",
+		"mcp_server app/.env:1 docs http https://docs.example.com/mcp",
+		"inference_workload k8s/ray.yaml:1 llm Qwen/Qwen2.5-7B-Instruct -",
+		"model k8s/ray.yaml:13 Qwen/Qwen2.5-7B-Instruct",
+	}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missed: %s", w)
+		}
+	}
+	for _, g := range got {
+		if !slices.Contains(want, g) {
+			t.Errorf("not expected: %s", g)
+		}
+	}
+}

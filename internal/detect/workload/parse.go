@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/internal/redact"
 )
@@ -199,7 +200,62 @@ func FromObject(m map[string]any, cat *fingerprint.Catalog) Workload {
 			}
 		}
 	})
+	if serving && w.StorageURI == "" {
+		w.StorageURI = embeddedModel(m["spec"], res.ModelKeys, 0)
+	}
 	return w
+}
+
+// embeddedModelKeys name a model inside a configuration document held in a
+// serving resource's string (RayService serveConfigV2: model_source).
+var embeddedModelKeys = []string{"model_source", "model", "modelURL", "model_name", "model_id", "pretrained_model_name_or_path", "storageUri", "uri"}
+
+// embeddedModel finds the model of a serving resource inside the YAML or
+// JSON documents its strings hold (a block scalar of a serve config, a
+// JSON value), two documents deep at most, each at most 64 KiB and
+// bounded in nesting; "" when none names one.
+func embeddedModel(v any, keys []string, depth int) string {
+	if depth > 2 {
+		return ""
+	}
+	found := ""
+	var walk func(any)
+	walk = func(v any) {
+		if found != "" {
+			return
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			if depth > 0 {
+				for _, k := range append(slices.Clone(keys), embeddedModelKeys...) {
+					if u := str(t[k]); u != "" && ModelShaped(u) {
+						found = redact.URL(u)
+						return
+					}
+				}
+			}
+			for _, k := range sortedKeys(t) {
+				walk(t[k])
+			}
+		case []any:
+			for _, x := range t {
+				walk(x)
+			}
+		case string:
+			if len(t) < 16 || len(t) > 64<<10 || !(strings.Contains(t, ":\n") || strings.Contains(t, ": ") && strings.Contains(t, "\n") || strings.HasPrefix(strings.TrimSpace(t), "{")) {
+				return
+			}
+			if bounded.Depth([]byte(t), bounded.MaxDepth) != nil {
+				return
+			}
+			var doc any
+			if yaml.Unmarshal([]byte(t), &doc) == nil {
+				found = embeddedModel(doc, keys, depth+1)
+			}
+		}
+	}
+	walk(v)
+	return found
 }
 
 func workloadsOf(m map[string]any, p string, lines map[string]int, cat *fingerprint.Catalog) []Workload {
