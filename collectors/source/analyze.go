@@ -129,7 +129,7 @@ func (s *scanner) analyze(f *file) {
 		iac.CandidateHits(f.rel, func(h string) bool { return len(f.anchorHits(s.c).Of(h)) > 0 })
 	shape := ""
 	if parse == nil {
-		if shape = mcpShapeCandidate(f); shape != "" && !hasAnyAnchor(f.anchorHits(s.c), mcpShapeAnchors) {
+		if shape = mcpShapeCandidate(f, mcp != ""); shape != "" && !mayHoldMCP(f.anchorHits(s.c), mcpShapeGroup) {
 			shape = ""
 		}
 	}
@@ -173,7 +173,7 @@ func (s *scanner) analyze(f *file) {
 	case modelRefCandidate(f):
 		s.modelRefs(f)
 		s.imports(f)
-		if hasAnyAnchor(f.anchorHits(s.c), mcpCodeAnchors) {
+		if mayHoldMCP(f.anchorHits(s.c), mcpCodeGroup) {
 			if importLanguage(f) != "" {
 				s.mcpClientsInCode(f)
 			} else {
@@ -181,16 +181,6 @@ func (s *scanner) analyze(f *file) {
 			}
 		}
 	}
-}
-
-// hasAnyAnchor reports whether any of the literals was found in the file.
-func hasAnyAnchor(h *anchors.Hits, lits []string) bool {
-	for _, a := range lits {
-		if len(h.Of(a)) > 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // keys reports provider keys and literal credentials assigned to credential

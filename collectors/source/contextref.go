@@ -132,21 +132,38 @@ func namesModel(id []byte) bool {
 		}
 		n++
 	}
-	l := string(buf[:n])
-	for _, neg := range []string{"type", "class", "kwargs", "config", "cfg", "format", "family", "provider", "dir", "version", "args", "params", "list", "count", "size", "len", "max", "min", "timeout", "host", "port", "key", "token", "secret", "password", "dtype", "task", "_fn", "func", "loader", "cls", "registry"} {
-		if strings.HasSuffix(l, neg) || strings.HasSuffix(l, neg+"s") {
+	l := buf[:n]
+	for _, neg := range notModelSuffixes {
+		if bytes.HasSuffix(l, neg) || l[len(l)-1] == 's' && bytes.HasSuffix(l[:len(l)-1], neg) {
 			return false
 		}
 	}
-	if strings.Contains(l, "model") {
-		return !strings.HasPrefix(l, "modelscope") && l != "models_dir"
+	if bytes.Contains(l, []byte("model")) {
+		return !bytes.HasPrefix(l, []byte("modelscope")) && string(l) != "models_dir"
 	}
-	for _, pos := range []string{"checkpoint", "adapter", "lora", "embedding", "name_or_path", "served_model", "pretrained", "reranker"} {
-		if strings.Contains(l, pos) {
+	for _, pos := range modelContextWords {
+		if bytes.Contains(l, pos) {
 			return true
 		}
 	}
 	return false
+}
+
+// notModelSuffixes end identifiers that hold something about a model, not
+// the model (model_type, model_config, max_model_len, MODEL_API_KEY).
+var notModelSuffixes = bytesList("type", "class", "kwargs", "config", "cfg", "format", "family", "provider", "dir", "version", "args",
+	"params", "list", "count", "size", "len", "max", "min", "timeout", "host", "port", "key", "token", "secret", "password", "dtype",
+	"task", "_fn", "func", "loader", "cls", "registry")
+
+// modelContextWords name a model without the word model.
+var modelContextWords = bytesList("checkpoint", "adapter", "lora", "embedding", "name_or_path", "served_model", "pretrained", "reranker")
+
+func bytesList(words ...string) [][]byte {
+	out := make([][]byte, len(words))
+	for i, w := range words {
+		out[i] = []byte(w)
+	}
+	return out
 }
 
 // notModelOrgs are first path segments that make an "a/b" value a
@@ -271,6 +288,16 @@ func inComment(b []byte, at int) bool {
 	return false
 }
 
+// assignsNext reports whether what follows an identifier ending at e gives
+// it a value: = or : (after closing quotes or brackets and spaces).
+func assignsNext(b []byte, e int) bool {
+	i := e
+	for n := 0; i < len(b) && n < 8 && (b[i] == '"' || b[i] == '\'' || b[i] == ']' || b[i] == '`' || b[i] == ' ' || b[i] == '\t'); n++ {
+		i++
+	}
+	return i < len(b) && (b[i] == '=' || b[i] == ':')
+}
+
 // identBounds returns the bounds of the identifier (letters, digits, _ and
 // -) around an anchor at at, at most 60 bytes; s is -1 when it is longer.
 func identBounds(b []byte, at int) (s, e int) {
@@ -292,8 +319,8 @@ func identBounds(b []byte, at int) (s, e int) {
 // identifier. It returns a Hub model, an Ollama model or an API model.
 func contextRef(b []byte, at int) (ModelRef, bool) {
 	s, e := identBounds(b, at)
-	if s < 0 {
-		return ModelRef{}, false
+	if s < 0 || !assignsNext(b, e) && !(s > 0 && b[s-1] == '.') && !bytes.HasSuffix(bytes.TrimRight(b[max(0, s-8):s], " \t"), []byte("ENV")) {
+		return ModelRef{}, false // most hits: a mention, not a value given to the name
 	}
 	if !namesModel(b[s:e]) {
 		return ModelRef{}, false
@@ -530,8 +557,12 @@ func providerCallRef(b []byte, at int, anchor string) (ModelRef, bool) {
 // namesModelList reports a key whose value lists models (MODELS, models,
 // model_list, modelList, AVAILABLE_MODELS).
 func namesModelList(id []byte) bool {
-	l := strings.ToLower(string(id))
-	return strings.HasSuffix(l, "models") || strings.HasSuffix(l, "model_list") || strings.HasSuffix(l, "modellist")
+	for _, suf := range []string{"models", "model_list", "modellist"} {
+		if len(id) >= len(suf) && strings.EqualFold(string(id[len(id)-len(suf):]), suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // modelListRefs reads a list of models held in the value of a model-list

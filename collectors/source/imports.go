@@ -23,12 +23,7 @@ import (
 // file's lines are.
 
 var (
-	pyImport = regexp.MustCompile(`(?m)^[ \t]*(?:from[ \t]+([A-Za-z_][A-Za-z0-9_.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][A-Za-z0-9_.]*(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_.]*)*))`)
-	jsImport = regexp.MustCompile(`(?m)(?:^[ \t]*import\b[^'"\n;]*?(?:\bfrom[ \t]*)?|\brequire\(|\bimport\()[ \t]*['"]([^'"\n]{1,200})['"]`)
-	javaImp  = regexp.MustCompile(`(?m)^[ \t]*import[ \t]+(?:static[ \t]+)?([a-z][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)`)
-	goImport = regexp.MustCompile(`(?m)^[ \t]*(?:import[ \t]+)?(?:[A-Za-z_.][A-Za-z0-9_]*[ \t]+)?"([a-z0-9.-]+\.[a-z]{2,}/[^"\n]{1,200})"`)
-	csUsing  = regexp.MustCompile(`(?m)^[ \t]*using[ \t]+(?:static[ \t]+)?([A-Z][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*;`)
-	pipLine  = regexp.MustCompile(`(?m)^[ \t]*[!%](?:pip3?|uv[ \t]+pip|python3?[ \t]+-m[ \t]+pip)[ \t]+install[ \t]+([^\n#]+)`)
+	pipLine = regexp.MustCompile(`(?m)^[ \t]*[!%](?:pip3?|uv[ \t]+pip|python3?[ \t]+-m[ \t]+pip)[ \t]+install[ \t]+([^\n#]+)`)
 )
 
 // pyModuleAlias names the PyPI package of a module whose name is not the
@@ -138,76 +133,260 @@ func (s *scanner) imports(f *file) {
 			sdk: sdkInfo{sdk.Provider, sdk.Category, sdk.DeploymentType}, context: f.contextAt(off)})
 	}
 	cat := s.c.cat
-	switch eco {
-	case "pypi":
-		for _, m := range pyImport.FindAllSubmatchIndex(b, -1) {
-			if m[2] >= 0 {
-				mod := string(b[m[2]:m[3]])
-				if name, ok := ambiguousModule(mod, b[m[1]:min(len(b), m[1]+300)]); ok {
+	h := f.anchorHits(s.c)
+	lastLine := -1 // hits ascend: a line is read once
+	line := func(at int) (int, []byte) {
+		lo := max(0, at-1<<10)
+		ls := lo + bytes.LastIndexByte(b[lo:at], '\n') + 1
+		le := bytes.IndexByte(b[at:], '\n')
+		if le < 0 {
+			le = len(b)
+		} else {
+			le += at
+		}
+		return ls, b[ls:le]
+	}
+	readLine := func(off int, t []byte) {
+		switch eco {
+		case "pypi":
+			for _, mod := range pyImportModules(t) {
+				if name, ok := ambiguousModule(mod, t); ok {
 					if sdk, ok := cat.MatchSDK("pypi", name); ok {
-						add(name, sdk, m[0])
+						add(name, sdk, off)
 					}
 					continue
 				}
 				if name, sdk, ok := pyPackage(cat, mod); ok {
-					add(name, sdk, m[0])
-				}
-				continue
-			}
-			for _, mod := range strings.Split(string(b[m[4]:m[5]]), ",") {
-				mod, _, _ = strings.Cut(strings.TrimSpace(mod), " ")
-				if name, sdk, ok := pyPackage(cat, mod); ok {
-					add(name, sdk, m[0])
+					add(name, sdk, off)
 				}
 			}
-		}
-	case "npm":
-		for _, m := range jsImport.FindAllSubmatchIndex(b, -1) {
-			spec := string(b[m[2]:m[3]])
-			if strings.HasPrefix(spec, ".") || strings.HasPrefix(spec, "/") || strings.HasPrefix(spec, "node:") {
-				continue
-			}
-			name := spec
-			parts := strings.SplitN(spec, "/", 3)
-			if strings.HasPrefix(spec, "@") && len(parts) >= 2 {
-				name = parts[0] + "/" + parts[1]
-			} else {
-				name = parts[0]
-			}
-			if sdk, ok := cat.MatchSDK("npm", name); ok {
-				add(name, sdk, m[0])
-			}
-		}
-	case "maven":
-		for _, m := range javaImp.FindAllSubmatchIndex(b, -1) {
-			if name, sdk, ok := javaPackage(cat, string(b[m[2]:m[3]])); ok {
-				add(name, sdk, m[0])
-			}
-		}
-	case "go":
-		if !bytes.Contains(b, []byte("import")) {
-			return
-		}
-		for _, m := range goImport.FindAllSubmatchIndex(b, -1) {
-			p := string(b[m[2]:m[3]])
-			for q := p; strings.Contains(q, "/"); q = path.Dir(q) {
-				if sdk, ok := cat.MatchSDK("go", q); ok {
-					add(q, sdk, m[0])
-					break
+		case "npm":
+			for _, spec := range jsImportSpecs(t) {
+				if name, ok := npmPackageOf(spec); ok {
+					if sdk, ok := cat.MatchSDK("npm", name); ok {
+						add(name, sdk, off)
+					}
 				}
 			}
-		}
-	case "nuget":
-		for _, m := range csUsing.FindAllSubmatchIndex(b, -1) {
-			ns := string(b[m[2]:m[3]])
-			for q := ns; q != ""; q = parentDotted(q) {
-				if sdk, ok := cat.MatchSDK("nuget", q); ok {
-					add(q, sdk, m[0])
-					break
+		case "maven":
+			if rest, ok := bytes.CutPrefix(t, []byte("import ")); ok {
+				rest = bytes.TrimPrefix(bytes.TrimLeft(rest, " \t"), []byte("static "))
+				imp := string(bytes.TrimRight(firstWord(rest), ";"))
+				if name, sdk, ok := javaPackage(cat, imp); ok {
+					add(name, sdk, off)
+				}
+			}
+		case "go":
+			if p := lastQuoted(t); p != "" {
+				for q := p; strings.Contains(q, "/"); q = path.Dir(q) {
+					if sdk, ok := cat.MatchSDK("go", q); ok {
+						add(q, sdk, off)
+						break
+					}
+				}
+			}
+		case "nuget":
+			if rest, ok := bytes.CutPrefix(t, []byte("using ")); ok && bytes.Contains(rest, []byte(";")) && !bytes.Contains(rest, []byte("(")) {
+				rest = bytes.TrimPrefix(bytes.TrimLeft(rest, " \t"), []byte("static "))
+				ns := string(bytes.TrimRight(firstWord(rest), ";"))
+				for q := ns; q != ""; q = parentDotted(q) {
+					if sdk, ok := cat.MatchSDK("nuget", q); ok {
+						add(q, sdk, off)
+						break
+					}
 				}
 			}
 		}
 	}
+	// Only the lines the anchor pass found an import word on are read.
+	starts := func(lit string) []int {
+		var at []int
+		if bytes.HasPrefix(b, []byte(lit[1:])) {
+			at = append(at, 0)
+		}
+		for _, o := range h.Of(lit) {
+			at = append(at, o+1)
+		}
+		return at
+	}
+	for _, lit := range []string{"\nimport", "\nfrom ", "\nusing "} {
+		lastLine = -1
+		for _, at := range starts(lit) {
+			ls, l := line(at)
+			if ls == lastLine {
+				continue
+			}
+			lastLine = ls
+			t := bytes.TrimLeft(l, " \t")
+			off := ls + len(l) - len(t)
+			switch {
+			case eco == "go" && bytes.HasPrefix(t, []byte("import (")):
+				// the block's lines, up to its ")"
+				for next := ls + len(l) + 1; next < len(b); {
+					le := bytes.IndexByte(b[next:], '\n')
+					if le < 0 {
+						le = len(b) - next
+					}
+					bl := bytes.TrimLeft(b[next:next+le], " \t")
+					if len(bl) > 0 && bl[0] == ')' {
+						break
+					}
+					readLine(next, bl)
+					next += le + 1
+				}
+			case eco == "npm" && bytes.HasPrefix(t, []byte("import")) && bytes.IndexByte(t, '{') >= 0 && bytes.IndexByte(t, '}') < 0:
+				// import {\n a,\n b\n} from "m": the specifier is on the line
+				// that closes the braces
+				for next, n := ls+len(l)+1, 0; next < len(b) && n < 200; n++ {
+					le := bytes.IndexByte(b[next:], '\n')
+					if le < 0 {
+						le = len(b) - next
+					}
+					bl := b[next : next+le]
+					if bytes.IndexByte(bl, '}') < 0 {
+						next += le + 1
+						continue
+					}
+					if bytes.Contains(bl, []byte("from ")) {
+						for _, spec := range jsImportSpecs(append([]byte("import "), bl[bytes.Index(bl, []byte("from ")):]...)) {
+							if name, ok := npmPackageOf(spec); ok {
+								if sdk, ok := cat.MatchSDK("npm", name); ok {
+									add(name, sdk, off)
+								}
+							}
+						}
+					}
+					break
+				}
+			default:
+				readLine(off, t)
+			}
+		}
+	}
+	if eco == "npm" {
+		for _, at := range h.Of("require(") {
+			i := at + len("require(")
+			if spec, ok := stringLit(bytes.TrimLeft(b[i:min(len(b), i+210)], " ")); ok {
+				if name, ok := npmPackageOf(spec); ok {
+					if sdk, ok := cat.MatchSDK("npm", name); ok {
+						add(name, sdk, at)
+					}
+				}
+			}
+		}
+		for _, at := range starts("\nimport") {
+			if i := at + len("import"); i < len(b) && b[i] == '(' {
+				if spec, ok := stringLit(bytes.TrimLeft(b[i+1:min(len(b), i+211)], " ")); ok {
+					if name, ok := npmPackageOf(spec); ok {
+						if sdk, ok := cat.MatchSDK("npm", name); ok {
+							add(name, sdk, at)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// importAnchors are the words the anchor pass finds for imports: at a
+// line's start only (a file's first line is read too), so a file full of
+// the word costs nothing; imports indented inside a block (Python's
+// try: import x) are read only when another import of the file is found.
+var importAnchors = []string{"\nimport", "\nfrom ", "\nusing ", "require("}
+
+// npmPackageOf names the package of a module specifier ("@scope/pkg/sub"
+// is @scope/pkg); relative paths and node: built-ins are none.
+func npmPackageOf(spec string) (string, bool) {
+	if spec == "" || strings.HasPrefix(spec, ".") || strings.HasPrefix(spec, "/") || strings.HasPrefix(spec, "node:") {
+		return "", false
+	}
+	parts := strings.SplitN(spec, "/", 3)
+	if strings.HasPrefix(spec, "@") && len(parts) >= 2 {
+		return parts[0] + "/" + parts[1], true
+	}
+	return parts[0], true
+}
+
+// pyImportModules reads the modules of a Python import line: "import a.b,
+// c as d" or "from a.b import x" (relative imports are the project's own).
+func pyImportModules(t []byte) []string {
+	switch {
+	case bytes.HasPrefix(t, []byte("from ")):
+		w := firstWord(bytes.TrimLeft(t[5:], " \t"))
+		if len(w) == 0 || w[0] == '.' || !bytes.Contains(t, []byte(" import")) {
+			return nil
+		}
+		return []string{string(w)}
+	case bytes.HasPrefix(t, []byte("import ")):
+		var out []string
+		rest := t[7:]
+		if i := bytes.IndexAny(rest, "#;"); i >= 0 {
+			rest = rest[:i]
+		}
+		for _, part := range bytes.Split(rest, []byte(",")) {
+			if w := firstWord(bytes.TrimSpace(part)); len(w) > 0 && isModuleName(w) {
+				out = append(out, string(w))
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// jsImportSpecs reads the module specifiers of an ES import line
+// ("import x from 'm'", "import 'm'", "} from 'm'", "export ... from 'm'").
+func jsImportSpecs(t []byte) []string {
+	if !(bytes.HasPrefix(t, []byte("import ")) || bytes.HasPrefix(t, []byte("import{")) || bytes.HasPrefix(t, []byte("}")) || bytes.HasPrefix(t, []byte("export "))) {
+		return nil
+	}
+	if bytes.HasPrefix(t, []byte("import(")) {
+		return nil // dynamic import: read with require()
+	}
+	if i := bytes.Index(t, []byte("from ")); i >= 0 {
+		if v, ok := stringLit(bytes.TrimLeft(t[i+5:], " ")); ok {
+			return []string{v}
+		}
+		return nil
+	}
+	if bytes.HasPrefix(t, []byte("import ")) {
+		if v, ok := stringLit(bytes.TrimLeft(t[7:], " ")); ok {
+			return []string{v}
+		}
+	}
+	return nil
+}
+
+// firstWord returns b up to the first space, tab, '(' or ';'.
+func firstWord(b []byte) []byte {
+	for i, c := range b {
+		if c == ' ' || c == '\t' || c == '(' || c == '\r' {
+			return b[:i]
+		}
+	}
+	return b
+}
+
+// isModuleName accepts a dotted Python module path.
+func isModuleName(w []byte) bool {
+	for i, c := range w {
+		if !(isIdent(c) || c == '.' && i > 0) {
+			return false
+		}
+	}
+	return len(w) > 0 && !(w[0] >= '0' && w[0] <= '9')
+}
+
+// lastQuoted returns the last "quoted" string of a Go import line.
+func lastQuoted(t []byte) string {
+	e := bytes.LastIndexByte(t, '"')
+	if e <= 0 {
+		return ""
+	}
+	s := bytes.LastIndexByte(t[:e], '"')
+	if s < 0 {
+		return ""
+	}
+	return string(t[s+1 : e])
 }
 
 func parentDotted(q string) string {
@@ -225,6 +404,10 @@ func parentDotted(q string) string {
 // google.cloud.aiplatform -> google-cloud-aiplatform); else the top-level
 // module under a catalog prefix pattern (langchain_openai -> langchain-*).
 func pyPackage(cat *fingerprint.Catalog, mod string) (string, *fingerprint.SDK, bool) {
+	top, _, _ := strings.Cut(mod, ".")
+	if _, aliased := pyModuleAlias[top]; !aliased && !cat.MayMatchPyPI(top) && !hasAlias(mod) {
+		return "", nil, false // os, sys, typing, the project's own modules
+	}
 	for q := mod; q != ""; q = parentDotted(q) {
 		if name, aliased := pyModuleAlias[q]; aliased {
 			if name == "" {
@@ -235,7 +418,6 @@ func pyPackage(cat *fingerprint.Catalog, mod string) (string, *fingerprint.SDK, 
 			}
 		}
 	}
-	top, _, _ := strings.Cut(mod, ".")
 	topName := fingerprint.NormalizePackage("pypi", top)
 	if sdk, ok := cat.MatchSDK("pypi", topName); ok && exactSDK(sdk, "pypi", topName) {
 		return topName, sdk, true
@@ -250,6 +432,17 @@ func pyPackage(cat *fingerprint.Catalog, mod string) (string, *fingerprint.SDK, 
 		return topName, sdk, true
 	}
 	return "", nil, false
+}
+
+// hasAlias reports whether a dotted prefix of mod longer than its top
+// level is a pyModuleAlias key (google.adk).
+func hasAlias(mod string) bool {
+	for q := mod; strings.Contains(q, "."); q = parentDotted(q) {
+		if _, ok := pyModuleAlias[q]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // exactSDK reports whether an SDK entry names a package exactly (not by a
@@ -282,6 +475,9 @@ func javaPackage(cat *fingerprint.Catalog, imp string) (string, *fingerprint.SDK
 // pipInstalls records a notebook's "!pip install" lines as declarations,
 // as a requirements file's lines are.
 func (s *scanner) pipInstalls(f *file) {
+	if !bytes.Contains(f.content, []byte("install")) {
+		return
+	}
 	for _, m := range pipLine.FindAllSubmatchIndex(f.content, -1) {
 		var reqs bytes.Buffer
 		args := strings.Fields(string(f.content[m[2]:m[3]]))

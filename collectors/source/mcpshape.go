@@ -13,6 +13,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/aisight/aisight/internal/detect/anchors"
 	"github.com/aisight/aisight/internal/redact"
 )
 
@@ -29,11 +30,18 @@ import (
 // under a parent named mcp.
 var mcpShapeKeys = []string{"mcpServers", "mcp_servers", "context_servers", "modelContextProtocolServers", "mcp-servers"}
 
-// mcpShapeAnchors are the literals that make a file worth parsing for the shape.
-var mcpShapeAnchors = append(slices.Clone(mcpShapeKeys), "mcp:", "[mcp.servers")
+// mcpShapeAnchors are the literals that make a file worth parsing for the
+// shape (Zed's context_servers is read in Zed's own files only: its first
+// bytes are too common to search every file for).
+var mcpShapeAnchors = []string{"mcpServers", "mcp_servers", "mcp-servers", "mcp:", "[mcp.servers"}
+
+// mcpShapeGroup and mcpCodeGroup test those anchors together.
+var mcpShapeGroup, mcpCodeGroup = anchors.NewGroup(mcpShapeAnchors...), anchors.NewGroup(mcpCodeAnchors...)
 
 // mcpCodeAnchors are the literals of MCP clients built in code.
-var mcpCodeAnchors = append(slices.Clone(mcpClientCalls), "MCP_SERVERS")
+// They are gates: the client constructors are then searched in the file
+// (a TypeScript client's transport names itself: ClientTransport).
+var mcpCodeAnchors = []string{"mcp", "MCP", "Mcp", "ClientTransport(", "StdioServerParameters("}
 
 // mcpShapeFormat says how to read a file that may hold the shape: "json",
 // "yaml", "toml", or "code" (object literals inside code).
@@ -215,10 +223,13 @@ func pythonLiterals(b []byte) []byte {
 	return out
 }
 
+// mayHoldMCP reports whether a file may hold MCP servers: an anchor of g.
+func mayHoldMCP(h *anchors.Hits, g *anchors.Group) bool { return h.AnyIn(g) }
+
 // mcpShapeCandidate reports whether a file may hold the shape (not an
 // agent's own configuration, which mcpConfig reads, nor a package manifest).
-func mcpShapeCandidate(f *file) string {
-	if mcpFormat(f.rel) != "" || path.Base(strings.ToLower(f.rel)) == "package.json" {
+func mcpShapeCandidate(f *file, agentConfig bool) string {
+	if agentConfig || strings.EqualFold(f.base, "package.json") {
 		return ""
 	}
 	return mcpShapeFormat(f)
@@ -249,7 +260,7 @@ var (
 // (.env, shell) or ":" (YAML, JSON), bare or as a quoted string.
 func (s *scanner) mcpEnvServers(f *file) {
 	b := f.content
-	for _, at := range f.anchorHits(s.c).Of("MCP_SERVERS") {
+	for _, at := range indexAll(b, "MCP_SERVERS") {
 		if at > 0 && isIdent(b[at-1]) || inComment(b, at) {
 			continue
 		}
@@ -302,12 +313,17 @@ func (s *scanner) mcpEnvServers(f *file) {
 // mcpClientsInCode reports the MCP servers code connects to.
 func (s *scanner) mcpClientsInCode(f *file) {
 	b := f.content
-	h := f.anchorHits(s.c)
-	if len(h.Of("MCP_SERVERS")) > 0 {
+	if bytes.Contains(b, []byte("MCP_SERVERS")) {
 		s.mcpEnvServers(f)
 	}
 	for _, call := range mcpClientCalls {
-		for _, at := range h.Of(call) {
+		for i := 0; i < len(b); {
+			j := bytes.Index(b[i:], []byte(call))
+			if j < 0 {
+				break
+			}
+			at := i + j
+			i = at + len(call)
 			if at > 0 && isIdent(b[at-1]) || inComment(b, at) {
 				continue
 			}
@@ -379,4 +395,18 @@ func balancedEnd(b []byte, i int) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// indexAll returns the offsets of every occurrence of lit in b.
+func indexAll(b []byte, lit string) []int {
+	var out []int
+	for i := 0; i < len(b); {
+		j := bytes.Index(b[i:], []byte(lit))
+		if j < 0 {
+			break
+		}
+		out = append(out, i+j)
+		i += j + len(lit)
+	}
+	return out
 }

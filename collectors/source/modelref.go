@@ -52,26 +52,44 @@ func FindModelRefs(b []byte) []ModelRef {
 // modelRefAnchors are the literals FindModelRefs looks for first.
 var modelRefAnchors = append(append([]string{"from_pretrained(", "snapshot_download(", "hf_hub_download(", "hf://",
 	"vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model",
-	"huggingface://", "huggingface.co/", "hf.co/", "ollama://"}, contextAnchors...), append(prefixAnchors, providerCallAnchors...)...)
+	"huggingface://", "huggingface.co/", "hf.co/", "ollama://"}, contextAnchors...), append(prefixAnchors, gateAnchors...)...)
 
 // contextAnchors are the words of identifiers and keys whose value names a
 // model (namesModel decides on the whole identifier).
-var contextAnchors = []string{"model", "MODEL", "Model", "models", "MODELS", "Models", "model_list", "MODEL_LIST", "modelList", "checkpoint", "CHECKPOINT", "Checkpoint",
-	"adapter", "ADAPTER", "Adapter", "lora", "LORA", "Lora", "name_or_path", "pretrained", "PRETRAINED", "Pretrained", "reranker", "RERANKER"}
+var contextAnchors = []string{"model", "MODEL", "Model", "_name_or_path"}
+
+// gateAnchors say a file may hold what costlier searches look for: an AI
+// SDK's provider functions (openai("gpt-4o")) and Ollama SDK calls. Those
+// searches run only in files holding one (most files hold none).
+var gateAnchors = []string{"ai-sdk", "ollama"}
 
 // prefixAnchors start provider-prefixed API model names.
 var prefixAnchors = []string{"openai:", "openai/", "anthropic:", "anthropic/", "bedrock/", "bedrock:", "gemini/", "google-gla:",
-	"google-vertex:", "vertex_ai/", "azure/", "groq:", "groq/", "xai/", "xai:", "mistral:", "mistral/", "deepseek:", "deepseek/",
-	"openrouter/", "openrouter:", "together_ai/", "fireworks_ai/", "cohere:", "cohere/"}
+	"google-vertex:", "vertex_ai/", "azure/", "groq:", "groq/", "xai/", "xai:", "mistral:", "mistral/", "deepseek/", "openrouter/", "fireworks_ai/"}
 
 // refAnchors finds modelRefAnchors in one pass (immutable, like a compiled regexp).
 var refAnchors = anchors.New(modelRefAnchors...)
+
+// Groups of modelRefAnchors tested together: a file with no hit of a group
+// skips the group's detectors (most files hold none of them).
+var (
+	callGroup    = anchors.NewGroup("from_pretrained(", "snapshot_download(", "hf_hub_download(")
+	cliGroup     = anchors.NewGroup("hf://", "vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model")
+	contextGroup = anchors.NewGroup(contextAnchors...)
+	urlGroup     = anchors.NewGroup("huggingface://", "huggingface.co/", "hf.co/", "ollama://")
+	prefixGroup  = anchors.NewGroup(prefixAnchors...)
+	gateGroup    = anchors.NewGroup(gateAnchors...)
+)
 
 // findModelRefs is FindModelRefs over anchor offsets already found (h
 // holds at least modelRefAnchors).
 func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 	var out []ModelRef
+	calls, cli := h.AnyIn(callGroup), h.AnyIn(cliGroup)
 	for _, anchor := range []string{"from_pretrained(", "snapshot_download(", "hf_hub_download("} {
+		if !calls {
+			break
+		}
 		eachHit(h, anchor, func(at int) {
 			call := callText(b[at+len(anchor):])
 			m := strArg.FindSubmatch(call)
@@ -88,44 +106,45 @@ func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 			out = append(out, r)
 		})
 	}
+	if cli {
+		cliRefs(b, h, &out)
+	}
+	if h.AnyIn(contextGroup) {
+		contextRefs(b, h, &out)
+	}
+	if h.AnyIn(urlGroup) {
+		for _, anchor := range []string{"huggingface://", "huggingface.co/", "hf.co/", "ollama://"} {
+			eachHit(h, anchor, func(at int) {
+				if r, ok := urlRef(b, at, anchor); ok {
+					out = append(out, r)
+				}
+			})
+		}
+	}
+	if h.AnyIn(prefixGroup) {
+		for _, anchor := range prefixAnchors {
+			eachHit(h, anchor, func(at int) {
+				if r, ok := prefixedHosted(b, at); ok {
+					out = append(out, r)
+				}
+			})
+		}
+	}
+	if h.AnyIn(gateGroup) {
+		gatedRefs(b, h, &out)
+	}
+	return sortRefs(out)
+}
+
+// cliRefs reads hf:// URIs and serving command lines.
+func cliRefs(b []byte, h *anchors.Hits, outp *[]ModelRef) {
+	out := *outp
+	defer func() { *outp = out }()
 	eachHit(h, "hf://", func(at int) {
 		if m := workload.HFURI.FindSubmatch(b[at:min(len(b), at+300)]); m != nil {
 			out = append(out, ModelRef{ID: string(m[1]), Revision: string(m[2]), Via: "hf_uri", Offset: at})
 		}
 	})
-	ctx := map[int]bool{} // identifiers already read: "model_checkpoint" holds two anchors
-	for _, anchor := range contextAnchors {
-		eachHit(h, anchor, func(at int) {
-			if r, ok := contextRef(b, at); ok && !ctx[r.Offset] {
-				ctx[r.Offset] = true
-				out = append(out, r)
-			}
-		})
-	}
-	for _, anchor := range []string{"models", "MODELS", "Models", "model_list", "MODEL_LIST", "modelList"} {
-		eachHit(h, anchor, func(at int) {
-			s, e := identBounds(b, at)
-			if s < 0 || ctx[-s-1] || !namesModelList(b[s:e]) || inComment(b, s) {
-				return
-			}
-			ctx[-s-1] = true
-			out = append(out, modelListRefs(b, s, e)...)
-		})
-	}
-	for _, anchor := range []string{"huggingface://", "huggingface.co/", "hf.co/", "ollama://"} {
-		eachHit(h, anchor, func(at int) {
-			if r, ok := urlRef(b, at, anchor); ok {
-				out = append(out, r)
-			}
-		})
-	}
-	for _, anchor := range prefixAnchors {
-		eachHit(h, anchor, func(at int) {
-			if r, ok := prefixedHosted(b, at); ok {
-				out = append(out, r)
-			}
-		})
-	}
 	eachHit(h, "vllm serve", func(at int) {
 		if rest := b[at+len("vllm serve"):]; !afterWord(rest) {
 			return
@@ -156,16 +175,66 @@ func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 			out = append(out, r)
 		}
 	})
-	for _, anchor := range providerCallAnchors {
+}
+
+// contextRefs reads values given to model-named identifiers and model lists.
+func contextRefs(b []byte, h *anchors.Hits, outp *[]ModelRef) {
+	out := *outp
+	defer func() { *outp = out }()
+	var ctx map[int]bool // identifiers already read: "model_checkpoint" holds two anchors
+	seen := func(k int) bool {
+		if ctx == nil {
+			ctx = map[int]bool{}
+		}
+		if ctx[k] {
+			return true
+		}
+		ctx[k] = true
+		return false
+	}
+	for _, anchor := range contextAnchors {
 		eachHit(h, anchor, func(at int) {
-			if r, ok := providerCallRef(b, at, anchor); ok {
-				out = append(out, r)
+			if r, ok := contextRef(b, at); ok {
+				if !seen(r.Offset) {
+					out = append(out, r)
+				}
+				return
 			}
+			// a model list (MODELS, model_list, modelList)
+			s, e := identBounds(b, at)
+			if s < 0 || !assignsNext(b, e) || !namesModelList(b[s:e]) || inComment(b, s) || seen(-s-1) {
+				return
+			}
+			out = append(out, modelListRefs(b, s, e)...)
 		})
 	}
-	out = append(out, ollamaRefs(b)...)
-	// In order of position; a reference inside a call already read
-	// (snapshot_download(repo_id="org/m")) is one reference.
+}
+
+// gatedRefs reads AI SDK provider functions and Ollama SDK calls, in files
+// the gate anchors found.
+func gatedRefs(b []byte, h *anchors.Hits, outp *[]ModelRef) {
+	out := *outp
+	defer func() { *outp = out }()
+	for _, anchor := range providerCallAnchors {
+		for i := 0; i < len(b); {
+			j := bytes.Index(b[i:], []byte(anchor))
+			if j < 0 {
+				break
+			}
+			if r, ok := providerCallRef(b, i+j, anchor); ok {
+				out = append(out, r)
+			}
+			i += j + len(anchor)
+		}
+	}
+	if len(h.Of("ollama")) > 0 {
+		out = append(out, ollamaRefs(b)...)
+	}
+}
+
+// sortRefs orders references by position; a reference inside a call
+// already read (snapshot_download(repo_id="org/m")) is one reference.
+func sortRefs(out []ModelRef) []ModelRef {
 	slices.SortStableFunc(out, func(a, b ModelRef) int { return a.Offset - b.Offset })
 	kept := out[:0]
 	last := map[string]int{}

@@ -7,7 +7,10 @@
 // with one load, and only candidate positions are compared.
 package anchors
 
-import "bytes"
+import (
+	"bytes"
+	"sync/atomic"
+)
 
 // Set is an immutable set of literals (each at least two bytes long).
 type Set struct {
@@ -15,6 +18,12 @@ type Set struct {
 	index map[string]int
 	pair  [1 << 16]uint8 // 1 + the candidate group of a byte pair, 0 when none
 	cands [][]int        // groups of literal indexes sharing their first two bytes
+	// third is, per group, the set of third bytes its literals have (a
+	// 256-bit mask), and short whether one of them is two bytes long: a
+	// common byte pair ("re", "co") is rejected on its third byte before
+	// any literal is compared.
+	third [255][4]uint64
+	short [255]bool
 }
 
 // New builds a set; duplicate literals are kept once. It panics on a
@@ -41,6 +50,11 @@ func New(lits ...string) *Set {
 		}
 		g := s.pair[p] - 1
 		s.cands[g] = append(s.cands[g], s.index[l])
+		if len(l) == 2 {
+			s.short[g] = true
+		} else {
+			s.third[g][l[2]>>6] |= 1 << (l[2] & 63)
+		}
 	}
 	return s
 }
@@ -87,7 +101,7 @@ func (s *Set) Find(b []byte, h *Hits) {
 	if len(b) < 2 {
 		return
 	}
-	pair := &s.pair
+	pair, third, short := &s.pair, &s.third, &s.short
 	prev := uint16(b[0])
 	for j, c := range b[1:] { // the pair (b[j], b[j+1]); one load per byte
 		g := pair[prev<<8|uint16(c)]
@@ -95,10 +109,73 @@ func (s *Set) Find(b []byte, h *Hits) {
 		if g == 0 {
 			continue
 		}
+		if j+2 < len(b) && !short[g-1] {
+			if t := b[j+2]; third[g-1][t>>6]&(1<<(t&63)) == 0 {
+				continue
+			}
+		}
 		for _, li := range s.cands[g-1] {
 			if l := s.lits[li]; len(l) <= len(b)-j && (len(l) == 2 || bytes.Equal(b[j+2:j+len(l)], l[2:])) {
 				h.at[li] = append(h.at[li], j)
 			}
 		}
 	}
+}
+
+// Group is a list of literals whose hits a detector tests together before
+// it looks at any one of them: AnyIn answers from the literals' positions
+// in the Hits' set, found once per set, without hashing a literal per call.
+type Group struct {
+	lits []string
+	idx  atomic.Pointer[[]groupIndex] // per set, immutable once published
+}
+
+type groupIndex struct {
+	set *Set
+	at  []int
+}
+
+// NewGroup returns a group of literals (each should be in the sets it is
+// used with; a literal missing from a set never has hits there).
+func NewGroup(lits ...string) *Group { return &Group{lits: lits} }
+
+// indexes returns the positions of g's literals in s.
+func (g *Group) indexes(s *Set) []int {
+	if p := g.idx.Load(); p != nil {
+		for _, gi := range *p {
+			if gi.set == s {
+				return gi.at
+			}
+		}
+	}
+	var at []int
+	for _, l := range g.lits {
+		if i, ok := s.index[l]; ok {
+			at = append(at, i)
+		}
+	}
+	for {
+		old := g.idx.Load()
+		var next []groupIndex
+		if old != nil {
+			next = append(next, (*old)...)
+		}
+		next = append(next, groupIndex{s, at})
+		if g.idx.CompareAndSwap(old, &next) {
+			return at
+		}
+	}
+}
+
+// AnyIn reports whether any literal of g was found.
+func (h *Hits) AnyIn(g *Group) bool {
+	if h == nil || h.set == nil {
+		return false
+	}
+	for _, i := range g.indexes(h.set) {
+		if len(h.at[i]) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -112,3 +112,22 @@ func TestHitsReusedAcrossSets(t *testing.T) {
 		t.Errorf("repository at %v", got)
 	}
 }
+
+func TestGroupAnyIn(t *testing.T) {
+	s1 := New("model", "openai:", "hf://")
+	s2 := New("zz", "hf://", "model")
+	g := NewGroup("openai:", "hf://")
+	var h Hits
+	s1.Find([]byte("a model here"), &h)
+	if h.AnyIn(g) {
+		t.Error("no literal of the group is in the text")
+	}
+	s2.Find([]byte("x hf://a/b"), &h)
+	if !h.AnyIn(g) {
+		t.Error("hf:// is in the text (second set)")
+	}
+	s1.Find([]byte(`"openai:gpt-4o"`), &h)
+	if !h.AnyIn(g) {
+		t.Error("openai: is in the text (first set again)")
+	}
+}

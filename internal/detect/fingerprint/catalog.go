@@ -129,6 +129,7 @@ type Catalog struct {
 	// sdkExact and sdkPrefix index the SDK names per ecosystem (MatchSDK).
 	sdkExact  map[string]int // ecosystem \x00 normalised name -> first entry
 	sdkPrefix map[string][]sdkPrefix
+	pypiFirst map[string]bool // first dash-separated words of the PyPI names and patterns
 
 	envByName map[string]*EnvVar
 	anchors   []anchorGroup
@@ -186,12 +187,16 @@ func parse(b []byte, extraSDKs []SDK) (*Catalog, error) {
 }
 
 func (c *Catalog) compile() error {
-	c.sdkExact, c.sdkPrefix = map[string]int{}, map[string][]sdkPrefix{}
+	c.sdkExact, c.sdkPrefix, c.pypiFirst = map[string]int{}, map[string][]sdkPrefix{}, map[string]bool{}
 	for i, s := range c.SDKs {
 		if s.Ecosystem == "" || len(s.Names) == 0 || !s.DeploymentType.Valid() {
 			return fmt.Errorf("sdk entry %d (%v): ecosystem, names and a valid deployment_type are required", i, s.Names)
 		}
 		for _, pat := range s.Names {
+			if s.Ecosystem == "pypi" {
+				first, _, _ := strings.Cut(NormalizePackage("pypi", strings.TrimSuffix(pat, "*")), "-")
+				c.pypiFirst[first] = true
+			}
 			if prefix, ok := strings.CutSuffix(pat, "*"); ok {
 				c.sdkPrefix[s.Ecosystem] = append(c.sdkPrefix[s.Ecosystem], sdkPrefix{NormalizePackage(s.Ecosystem, prefix), i})
 				continue

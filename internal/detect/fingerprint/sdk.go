@@ -11,10 +11,29 @@ var pypiSep = regexp.MustCompile(`[-_.]+`)
 // PEP 503 for PyPI (lower case, runs of -_. become -), as written elsewhere.
 func NormalizePackage(ecosystem, name string) string {
 	name = strings.TrimSpace(name)
-	if ecosystem == "pypi" {
-		return pypiSep.ReplaceAllString(strings.ToLower(name), "-")
+	if ecosystem != "pypi" {
+		return name
 	}
-	return name
+	plain := true // the common case: already lower case with single dashes
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'A' && c <= 'Z' || c == '_' || c == '.' || c == '-' && i > 0 && name[i-1] == '-' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return name
+	}
+	return pypiSep.ReplaceAllString(strings.ToLower(name), "-")
+}
+
+// MayMatchPyPI reports whether a PyPI name's first dash-separated word
+// begins any name or pattern of the catalog: a cheap test before the
+// lookups that map a Python module path to a package.
+func (c *Catalog) MayMatchPyPI(name string) bool {
+	first, _, _ := strings.Cut(NormalizePackage("pypi", name), "-")
+	return c.pypiFirst[first]
 }
 
 // MatchSDK returns the SDK entry a package of an ecosystem belongs to: the
