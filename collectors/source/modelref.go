@@ -61,11 +61,22 @@ var contextAnchors = []string{"model", "MODEL", "Model", "_name_or_path"}
 // gateAnchors say a file may hold what costlier searches look for: an AI
 // SDK's provider functions (openai("gpt-4o")) and Ollama SDK calls. Those
 // searches run only in files holding one (most files hold none).
-var gateAnchors = []string{"ai-sdk", "ollama"}
+var gateAnchors = []string{"@ai-sdk/", "ollama"}
 
 // prefixAnchors start provider-prefixed API model names.
-var prefixAnchors = []string{"openai:", "openai/", "anthropic:", "anthropic/", "bedrock/", "bedrock:", "gemini/", "google-gla:",
-	"google-vertex:", "vertex_ai/", "azure/", "groq:", "groq/", "xai/", "xai:", "mistral:", "mistral/", "deepseek/", "openrouter/", "fireworks_ai/"}
+var prefixAnchors = quotedPrefixes("openai:", "openai/", "anthropic:", "anthropic/", "bedrock/", "bedrock:", "gemini/", "google-gla:",
+	"google-vertex:", "vertex_ai/", "azure/", "groq:", "groq/", "xai/", "xai:", "mistral:", "mistral/", "deepseek/", "openrouter/", "fireworks_ai/")
+
+// quotedPrefixes returns each prefix after a double and a single quote:
+// a provider-prefixed name is a string literal, and a quote before a
+// letter is far rarer than the letters' own pair ("an", "de").
+func quotedPrefixes(ps ...string) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, `"`+p, `'`+p)
+	}
+	return out
+}
 
 // refAnchors finds modelRefAnchors in one pass (immutable, like a compiled regexp).
 var refAnchors = anchors.New(modelRefAnchors...)
@@ -124,7 +135,7 @@ func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 	if h.AnyIn(prefixGroup) {
 		for _, anchor := range prefixAnchors {
 			eachHit(h, anchor, func(at int) {
-				if r, ok := prefixedHosted(b, at); ok {
+				if r, ok := prefixedHosted(b, at+1); ok { // after the quote
 					out = append(out, r)
 				}
 			})
