@@ -90,49 +90,7 @@ func readTruth(t *testing.T, p string) []string {
 func project(inv model.Inventory) []string {
 	var out []string
 	for _, a := range inv.Assets {
-		where := ""
-		if a.Location != nil {
-			where = fmt.Sprintf("%s:%d", a.Location.Path, a.Location.Line)
-			if a.Location.Cell > 0 {
-				where += fmt.Sprintf("@%d", a.Location.Cell)
-			}
-		}
-		str := func(k string) string {
-			if v, ok := factValue(a, k).(string); ok && v != "" {
-				return v
-			}
-			return "-"
-		}
-		var l string
-		switch a.Kind {
-		case model.KindAPIKey:
-			l = strings.Join([]string{"api_key", where, str("key.kind"), str("source.context")}, " ")
-		case model.KindModel:
-			if a.DeploymentType == model.APISaaS {
-				l = strings.Join([]string{"hosted_model", where, a.Provider, a.Name, str("source.context")}, " ")
-			} else {
-				l = strings.Join([]string{"model", where, a.Name, str("source.context")}, " ")
-			}
-		case model.KindInferenceWorkload:
-			gpus := "-"
-			if v, ok := factValue(a, "gpu.requested").(int64); ok && v > 0 {
-				gpus = fmt.Sprintf("gpus=%d", v)
-			}
-			l = strings.Join([]string{"inference_workload", where, a.Name, str("runtime.name"), str("model.id"), gpus}, " ")
-		case model.KindMCPServer:
-			pkg := str("mcp.url")
-			if pkg == "-" {
-				pkg = str("mcp.package")
-			}
-			l = strings.Join([]string{"mcp_server", where, a.Name, str("mcp.transport"), pkg}, " ")
-		case model.KindModelFile, model.KindSerializedData:
-			l = strings.Join([]string{string(a.Kind), a.Location.Path, str("model.format"), fmt.Sprintf("safe=%v", factValue(a, "model.serialization_safe"))}, " ")
-		case model.KindSDKDependency:
-			l = strings.Join([]string{"sdk_dependency", where, str("dependency.package")}, " ")
-		default:
-			l = strings.Join([]string{string(a.Kind), where, a.Name}, " ")
-		}
-		out = append(out, l)
+		out = append(out, projectAsset(a, true))
 	}
 	for _, r := range inv.Scan.CollectorRuns {
 		for _, n := range r.Notes {
@@ -143,6 +101,59 @@ func project(inv model.Inventory) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// projectAsset is one asset's truth line: the classes' form (with the
+// source context and the runtime name) or, without them, the corpus form.
+func projectAsset(a model.Asset, classes bool) string {
+	where := "-"
+	if a.Location != nil {
+		where = fmt.Sprintf("%s:%d", a.Location.Path, a.Location.Line)
+		if classes && a.Location.Cell > 0 {
+			where += fmt.Sprintf("@%d", a.Location.Cell)
+		}
+	}
+	str := func(k string) string {
+		if v, ok := factValue(a, k).(string); ok && v != "" {
+			return v
+		}
+		return "-"
+	}
+	ctx := func(fields ...string) string {
+		if classes {
+			fields = append(fields, str("source.context"))
+		}
+		return strings.Join(fields, " ")
+	}
+	switch a.Kind {
+	case model.KindAPIKey:
+		return ctx("api_key", where, str("key.kind"))
+	case model.KindModel:
+		if a.DeploymentType == model.APISaaS {
+			return ctx("hosted_model", where, a.Provider, a.Name)
+		}
+		return ctx("model", where, a.Name)
+	case model.KindInferenceWorkload:
+		gpus := "-"
+		if v, ok := factValue(a, "gpu.requested").(int64); ok && v > 0 {
+			gpus = fmt.Sprintf("gpus=%d", v)
+		}
+		if classes {
+			return strings.Join([]string{"inference_workload", where, a.Name, str("runtime.name"), str("model.id"), gpus}, " ")
+		}
+		return strings.Join([]string{"inference_workload", where, a.Name, str("model.id"), gpus}, " ")
+	case model.KindMCPServer:
+		pkg := str("mcp.url")
+		if pkg == "-" {
+			pkg = str("mcp.package")
+		}
+		return strings.Join([]string{"mcp_server", where, a.Name, str("mcp.transport"), pkg}, " ")
+	case model.KindModelFile, model.KindSerializedData:
+		return strings.Join([]string{string(a.Kind), a.Location.Path, str("model.format"), fmt.Sprintf("safe=%v", factValue(a, "model.serialization_safe"))}, " ")
+	case model.KindSDKDependency:
+		return strings.Join([]string{"sdk_dependency", where, str("dependency.package")}, " ")
+	}
+	return strings.Join([]string{string(a.Kind), where, a.Name}, " ")
 }
 
 // An AWS access key id with its secret in the same file is a working

@@ -104,44 +104,7 @@ func ratio(a, b int) float64 {
 func corpusProject(inv model.Inventory) []string {
 	var out []string
 	for _, a := range inv.Assets {
-		where := "-"
-		if a.Location != nil {
-			where = fmt.Sprintf("%s:%d", a.Location.Path, a.Location.Line)
-		}
-		str := func(k string) string {
-			if v, ok := factValue(a, k).(string); ok && v != "" {
-				return v
-			}
-			return "-"
-		}
-		var l string
-		switch a.Kind {
-		case model.KindAPIKey:
-			l = strings.Join([]string{"api_key", where, str("key.kind")}, " ")
-		case model.KindModel:
-			if a.DeploymentType == model.APISaaS {
-				l = strings.Join([]string{"hosted_model", where, a.Provider, a.Name}, " ")
-			} else {
-				l = strings.Join([]string{"model", where, a.Name}, " ")
-			}
-		case model.KindInferenceWorkload:
-			gpus := "-"
-			if v, ok := factValue(a, "gpu.requested").(int64); ok && v > 0 {
-				gpus = fmt.Sprintf("gpus=%d", v)
-			}
-			l = strings.Join([]string{"inference_workload", where, a.Name, str("model.id"), gpus}, " ")
-		case model.KindMCPServer:
-			pkg := str("mcp.url")
-			if pkg == "-" {
-				pkg = str("mcp.package")
-			}
-			l = strings.Join([]string{"mcp_server", where, a.Name, str("mcp.transport"), pkg}, " ")
-		case model.KindSDKDependency:
-			l = strings.Join([]string{"sdk_dependency", where, str("dependency.package")}, " ")
-		default:
-			l = strings.Join([]string{string(a.Kind), where, a.Name}, " ")
-		}
-		out = append(out, l)
+		out = append(out, projectAsset(a, false))
 	}
 	slices.Sort(out)
 	return out

@@ -166,16 +166,7 @@ config = {"mcpServers": {"git": {"command": "uvx", "args": ["mcp-server-git"], "
 		"sdk_dependency svc/app.ts:1 openai",
 		"sdk_dependency svc/main.go:6 github.com/openai/openai-go/v2",
 	}
-	for _, w := range want {
-		if !slices.Contains(got, w) {
-			t.Errorf("missed: %s", w)
-		}
-	}
-	for _, g := range got {
-		if !slices.Contains(want, g) {
-			t.Errorf("not expected: %s", g)
-		}
-	}
+	sameLines(t, got, want)
 	inv := byID(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
 	for id, a := range inv {
 		if a.Name == "torch" && a.Kind == model.KindSDKDependency {
@@ -222,16 +213,7 @@ remote = MCPServerStreamableHTTP("http://localhost:8000/mcp")
 		"sdk_dependency web/chat.ts:1 @ai-sdk/amazon-bedrock",
 		"sdk_dependency web/chat.ts:2 ollama-ai-provider", // from the generated catalog
 	}
-	for _, w := range want {
-		if !slices.Contains(got, w) {
-			t.Errorf("missed: %s", w)
-		}
-	}
-	for _, g := range got {
-		if !slices.Contains(want, g) {
-			t.Errorf("not expected: %s", g)
-		}
-	}
+	sameLines(t, got, want)
 }
 
 // Documents held in values: a model list in a YAML block scalar (chat-ui's
@@ -293,6 +275,13 @@ spec:
 		"inference_workload k8s/ray.yaml:1 llm Qwen/Qwen2.5-7B-Instruct -",
 		"model k8s/ray.yaml:13 Qwen/Qwen2.5-7B-Instruct",
 	}
+	sameLines(t, got, want)
+}
+
+// sameLines reports each expected line missing from got and each line of
+// got that was not expected.
+func sameLines(t *testing.T, got, want []string) {
+	t.Helper()
 	for _, w := range want {
 		if !slices.Contains(got, w) {
 			t.Errorf("missed: %s", w)
