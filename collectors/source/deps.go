@@ -62,6 +62,8 @@ func manifestParser(base string) (*parser, string) {
 		return &parser{parse: parsePom}, "maven"
 	case b == "build.gradle", b == "build.gradle.kts":
 		return &parser{parse: parseGradle}, "maven"
+	case strings.HasSuffix(b, ".versions.toml"):
+		return &parser{parse: parseGradleCatalog}, "maven"
 	case b == "gradle.lockfile":
 		return &parser{parse: parseGradleLock, lock: true}, "maven"
 	case b == "environment.yml" || b == "environment.yaml" || b == "conda.yaml" || b == "conda.yml":

@@ -1,6 +1,8 @@
 package source
 
 import (
+	"github.com/BurntSushi/toml"
+
 	"bytes"
 	"encoding/xml"
 	"fmt"
@@ -100,4 +102,69 @@ func parseGradleLock(b []byte) ([]Dep, error) {
 		}
 	}
 	return out, sc.Err()
+}
+
+// parseGradleCatalog reads a Gradle version catalog (gradle/libs.versions.toml):
+// each [libraries] entry as "group:artifact:version", or a table with
+// module = "group:artifact" (or group and name) and a version given
+// directly, as version.ref to [versions], or as {strictly|require|prefer}.
+func parseGradleCatalog(b []byte) ([]Dep, error) {
+	var doc struct {
+		Versions  map[string]any `toml:"versions"`
+		Libraries map[string]any `toml:"libraries"`
+	}
+	if err := toml.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("gradle version catalog: %w", err)
+	}
+	var version func(v any) string
+	version = func(v any) string {
+		switch t := v.(type) {
+		case string:
+			return t
+		case map[string]any:
+			if r, ok := t["ref"].(string); ok {
+				return version(doc.Versions[r])
+			}
+			for _, k := range []string{"strictly", "require", "prefer"} {
+				if s, ok := t[k].(string); ok {
+					return s
+				}
+			}
+		}
+		return ""
+	}
+	var out []Dep
+	for _, alias := range sortedKeys(doc.Libraries) {
+		var name, v string
+		switch t := doc.Libraries[alias].(type) {
+		case string:
+			p := strings.Split(t, ":")
+			if len(p) < 2 {
+				continue
+			}
+			name = p[0] + ":" + p[1]
+			if len(p) > 2 {
+				v = p[2]
+			}
+		case map[string]any:
+			if m, ok := t["module"].(string); ok {
+				name = m
+			} else if g, ok := t["group"].(string); ok {
+				if a, ok := t["name"].(string); ok {
+					name = g + ":" + a
+				}
+			}
+			v = version(t["version"])
+			if v == "" {
+				if vt, ok := t["version"].(map[string]any); ok {
+					v = version(vt)
+				}
+			}
+		}
+		if name == "" {
+			continue
+		}
+		out = append(out, Dep{Name: name, Spec: v, Version: exactMavenVersion(v), Line: lineOf(b, alias)})
+	}
+	return out, nil
 }

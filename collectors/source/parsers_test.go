@@ -43,6 +43,8 @@ var parserCases = []struct {
 		[]string{"openai@(git+https://github.com/openai/openai-python.git@v1.55.0)", "anthropic@(git+https://github.com/anthropics/anthropic-sdk-python)"}},
 	{"pyproject", parsePyproject, "[project]\ndependencies=['openai==1.0']\n[project.optional-dependencies]\nx=['torch']\n[dependency-groups]\ndev=['pytest', {include-group='x'}]\n[tool.poetry.dependencies]\npython='^3.11'\nanthropic='0.40.0'\nvllm={version='^0.6'}\n[tool.poetry.group.dev.dependencies]\nruff='*'\n",
 		[]string{"openai@1.0(==1.0)", "torch@", "pytest@+dev", "anthropic@0.40.0(0.40.0)", "vllm@(^0.6)", "ruff@(*)+dev"}},
+	{"gradle version catalog", parseGradleCatalog, "[versions]\nlc4j = \"1.0.0\"\nspring-ai = { strictly = \"1.0.1\" }\n[libraries]\nlc4j-openai = { module = \"dev.langchain4j:langchain4j-open-ai\", version.ref = \"lc4j\" }\nsai = { group = \"org.springframework.ai\", name = \"spring-ai-openai\", version.ref = \"spring-ai\" }\nanthropic = \"com.anthropic:anthropic-java:2.1.0\"\nloose = { module = \"com.openai:openai-java\", version = \"2.+\" }\n",
+		[]string{"com.anthropic:anthropic-java@2.1.0(2.1.0)", "dev.langchain4j:langchain4j-open-ai@1.0.0(1.0.0)", "com.openai:openai-java@(2.+)", "org.springframework.ai:spring-ai-openai@1.0.1(1.0.1)"}},
 	{"pipfile", parsePipfile, "[packages]\nopenai = \"==1.3\"\ntorch = \"*\"\n[dev-packages]\nmcp = {version = \">=1\"}\n",
 		[]string{"openai@1.3(==1.3)", "torch@", "mcp@(>=1)+dev"}},
 	{"pipfile.lock", parsePipfileLock, `{"default":{"openai":{"version":"==1.3.0"}},"develop":{"mcp":{"version":"==1.0"}}}`,
