@@ -21,7 +21,7 @@ var corpusTable = flag.Bool("corpus-table", false, "print the corpus figures as 
 // new batch of repositories gives on its first measurement.
 var corpusFloor = map[string]map[string][2]float64{ // class -> {recall, precision}
 	"dev": {"model": {1, 1}, "hosted_model": {1, 1}, "inference_workload": {1, 1}, "mcp_server": {1, 1}, "sdk_dependency": {1, 1}},
-	"test": {"model": {0.9, 1}, "hosted_model": {0.84, 1}, "inference_workload": {0.9, 1}, "mcp_server": {0.9, 1},
+	"test": {"model": {0.9, 1}, "hosted_model": {0.83, 0.95}, "inference_workload": {0.9, 1}, "mcp_server": {0.9, 1},
 		"sdk_dependency": {1, 1}},
 }
 
