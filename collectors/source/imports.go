@@ -134,17 +134,19 @@ func (s *scanner) imports(f *file) {
 	}
 	cat := s.c.cat
 	h := f.anchorHits(s.c)
-	lastLine := -1 // hits ascend: a line is read once
-	line := func(at int) (int, []byte) {
-		lo := max(0, at-1<<10)
-		ls := lo + bytes.LastIndexByte(b[lo:at], '\n') + 1
-		le := bytes.IndexByte(b[at:], '\n')
-		if le < 0 {
-			le = len(b)
-		} else {
-			le += at
+	// lineAt is the line starting at offset ls.
+	lineAt := func(ls int) []byte {
+		if le := bytes.IndexByte(b[ls:], '\n'); le >= 0 {
+			return b[ls : ls+le]
 		}
-		return ls, b[ls:le]
+		return b[ls:]
+	}
+	addNPM := func(spec string, off int) {
+		if name, ok := npmPackageOf(spec); ok {
+			if sdk, ok := cat.MatchSDK("npm", name); ok {
+				add(name, sdk, off)
+			}
+		}
 	}
 	readLine := func(off int, t []byte) {
 		switch eco {
@@ -162,11 +164,7 @@ func (s *scanner) imports(f *file) {
 			}
 		case "npm":
 			for _, spec := range jsImportSpecs(t) {
-				if name, ok := npmPackageOf(spec); ok {
-					if sdk, ok := cat.MatchSDK("npm", name); ok {
-						add(name, sdk, off)
-					}
-				}
+				addNPM(spec, off)
 			}
 		case "maven":
 			if rest, ok := bytes.CutPrefix(t, []byte("import ")); ok {
@@ -198,7 +196,8 @@ func (s *scanner) imports(f *file) {
 			}
 		}
 	}
-	// Only the lines the anchor pass found an import word on are read.
+	// Only the lines the anchor pass found starting with an import word are
+	// read (each hit is a line start, so each line is read once).
 	starts := func(lit string) []int {
 		var at []int
 		if bytes.HasPrefix(b, []byte(lit[1:])) {
@@ -210,15 +209,9 @@ func (s *scanner) imports(f *file) {
 		return at
 	}
 	for _, lit := range []string{"\nimport", "\nfrom ", "\nusing "} {
-		lastLine = -1
-		for _, at := range starts(lit) {
-			ls, l := line(at)
-			if ls == lastLine {
-				continue
-			}
-			lastLine = ls
-			t := bytes.TrimLeft(l, " \t")
-			off := ls + len(l) - len(t)
+		for _, ls := range starts(lit) {
+			l := lineAt(ls)
+			t, off := l, ls
 			switch {
 			case eco == "go" && bytes.HasPrefix(t, []byte("import (")):
 				// the block's lines, up to its ")"
@@ -249,11 +242,7 @@ func (s *scanner) imports(f *file) {
 					}
 					if bytes.Contains(bl, []byte("from ")) {
 						for _, spec := range jsImportSpecs(append([]byte("import "), bl[bytes.Index(bl, []byte("from ")):]...)) {
-							if name, ok := npmPackageOf(spec); ok {
-								if sdk, ok := cat.MatchSDK("npm", name); ok {
-									add(name, sdk, off)
-								}
-							}
+							addNPM(spec, off)
 						}
 					}
 					break
@@ -267,21 +256,13 @@ func (s *scanner) imports(f *file) {
 		for _, at := range h.Of("require(") {
 			i := at + len("require(")
 			if spec, ok := stringLit(bytes.TrimLeft(b[i:min(len(b), i+210)], " ")); ok {
-				if name, ok := npmPackageOf(spec); ok {
-					if sdk, ok := cat.MatchSDK("npm", name); ok {
-						add(name, sdk, at)
-					}
-				}
+				addNPM(spec, at)
 			}
 		}
 		for _, at := range starts("\nimport") {
 			if i := at + len("import"); i < len(b) && b[i] == '(' {
 				if spec, ok := stringLit(bytes.TrimLeft(b[i+1:min(len(b), i+211)], " ")); ok {
-					if name, ok := npmPackageOf(spec); ok {
-						if sdk, ok := cat.MatchSDK("npm", name); ok {
-							add(name, sdk, at)
-						}
-					}
+					addNPM(spec, at)
 				}
 			}
 		}
@@ -291,7 +272,7 @@ func (s *scanner) imports(f *file) {
 // importAnchors are the words the anchor pass finds for imports: at a
 // line's start only (a file's first line is read too), so a file full of
 // the word costs nothing; imports indented inside a block (Python's
-// try: import x) are read only when another import of the file is found.
+// try: import x) are not read.
 var importAnchors = []string{"\nimport", "\nfrom ", "\nusing ", "require("}
 
 // npmPackageOf names the package of a module specifier ("@scope/pkg/sub"

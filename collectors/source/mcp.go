@@ -78,13 +78,7 @@ var serverKeys = []string{"mcpServers", "servers", "context_servers", "mcp_serve
 // "mcpServers" (also under ~/.claude.json's projects), VS Code's "servers"
 // (also under "mcp"), Zed's "context_servers" with its command object,
 // Continue's "experimental.modelContextProtocolServers" list.
-func ParseMCPConfig(b []byte) ([]MCPServer, error) {
-	var doc any
-	if err := json.Unmarshal(JSONC(b), &doc); err != nil {
-		return nil, err
-	}
-	return serversIn(doc, 0), nil
-}
+func ParseMCPConfig(b []byte) ([]MCPServer, error) { return parseMCP(b, "json") }
 
 // serversIn finds server maps (or lists) under the serverKeys of a decoded
 // document, at most four levels down.
@@ -171,25 +165,6 @@ func serverOf(name string, m map[string]any) MCPServer {
 		}
 	}
 	return s
-}
-
-// parseMCPTOML reads Codex's [mcp_servers.NAME] tables.
-func parseMCPTOML(b []byte) ([]MCPServer, error) {
-	var doc map[string]any
-	if err := toml.Unmarshal(b, &doc); err != nil {
-		return nil, err
-	}
-	return serversIn(doc, 0), nil
-}
-
-// parseMCPYAML reads Continue's mcpServers list (config.yaml, or one
-// server block file under .continue/mcpServers/).
-func parseMCPYAML(b []byte) ([]MCPServer, error) {
-	var doc any
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, err
-	}
-	return serversIn(doc, 0), nil
 }
 
 var (
@@ -326,16 +301,33 @@ func (s *scanner) mcpConfig(f *file, format string) {
 	s.mcpServers(f, servers, 0)
 }
 
-// parseMCP reads the servers of a client configuration in format.
+// parseMCP reads the servers of a client configuration in format: Codex's
+// [mcp_servers.NAME] tables (toml), Continue's mcpServers list (yaml), the
+// JSON(C) forms of ParseMCPConfig.
 func parseMCP(b []byte, format string) ([]MCPServer, error) {
+	doc, err := decodeConfig(b, format)
+	if err != nil {
+		return nil, err
+	}
+	return serversIn(doc, 0), nil
+}
+
+// decodeConfig decodes a configuration file: "json" (with comments and
+// trailing commas), "yaml" or "toml".
+func decodeConfig(b []byte, format string) (any, error) {
+	var doc any
+	var err error
 	switch format {
 	case "toml":
-		return parseMCPTOML(b)
+		var m map[string]any
+		err = toml.Unmarshal(b, &m)
+		doc = m
 	case "yaml":
-		return parseMCPYAML(b)
+		err = yaml.Unmarshal(b, &doc)
 	default:
-		return ParseMCPConfig(b)
+		err = json.Unmarshal(JSONC(b), &doc)
 	}
+	return doc, err
 }
 
 // mcpServers reports servers found in f, locating each at its name's first

@@ -10,9 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-	"go.yaml.in/yaml/v3"
-
 	"github.com/aisight/aisight/internal/detect/anchors"
 	"github.com/aisight/aisight/internal/redact"
 )
@@ -94,21 +91,11 @@ func shapeServers(doc any, parent string, depth int) []MCPServer {
 // that holds an anchor and does not parse is named as unparsed; code that
 // does not hold a JSON object literal around the key is not.
 func (s *scanner) mcpShape(f *file, format string) {
-	var doc any
-	var err error
-	switch format {
-	case "json":
-		err = json.Unmarshal(JSONC(f.content), &doc)
-	case "yaml":
-		err = yaml.Unmarshal(f.content, &doc)
-	case "toml":
-		var m map[string]any
-		err = toml.Unmarshal(f.content, &m)
-		doc = m
-	case "code":
+	if format == "code" {
 		s.mcpLiterals(f)
 		return
 	}
+	doc, err := decodeConfig(f.content, format)
 	if err != nil {
 		if format == "yaml" && bytes.Contains(f.content, []byte("{{")) {
 			return // a template; the templated-YAML reader names it if it matters
@@ -317,13 +304,7 @@ func (s *scanner) mcpClientsInCode(f *file) {
 		s.mcpEnvServers(f)
 	}
 	for _, call := range mcpClientCalls {
-		for i := 0; i < len(b); {
-			j := bytes.Index(b[i:], []byte(call))
-			if j < 0 {
-				break
-			}
-			at := i + j
-			i = at + len(call)
+		for _, at := range indexAll(b, call) {
 			if at > 0 && isIdent(b[at-1]) || inComment(b, at) {
 				continue
 			}

@@ -96,28 +96,26 @@ var (
 // holds at least modelRefAnchors).
 func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 	var out []ModelRef
-	calls, cli := h.AnyIn(callGroup), h.AnyIn(cliGroup)
-	for _, anchor := range []string{"from_pretrained(", "snapshot_download(", "hf_hub_download("} {
-		if !calls {
-			break
+	if h.AnyIn(callGroup) {
+		for _, anchor := range []string{"from_pretrained(", "snapshot_download(", "hf_hub_download("} {
+			eachHit(h, anchor, func(at int) {
+				call := callText(b[at+len(anchor):])
+				m := strArg.FindSubmatch(call)
+				if m == nil || !workload.HFRepoID.Match(m[1]) {
+					return
+				}
+				r := ModelRef{ID: string(m[1]), Via: "from_pretrained", Offset: at}
+				if anchor != "from_pretrained(" {
+					r.Via = "hub_download"
+				}
+				if rm := revisionArg.FindSubmatch(call); rm != nil {
+					r.Revision = string(rm[1])
+				}
+				out = append(out, r)
+			})
 		}
-		eachHit(h, anchor, func(at int) {
-			call := callText(b[at+len(anchor):])
-			m := strArg.FindSubmatch(call)
-			if m == nil || !workload.HFRepoID.Match(m[1]) {
-				return
-			}
-			r := ModelRef{ID: string(m[1]), Via: "from_pretrained", Offset: at}
-			if anchor != "from_pretrained(" {
-				r.Via = "hub_download"
-			}
-			if rm := revisionArg.FindSubmatch(call); rm != nil {
-				r.Revision = string(rm[1])
-			}
-			out = append(out, r)
-		})
 	}
-	if cli {
+	if h.AnyIn(cliGroup) {
 		cliRefs(b, h, &out)
 	}
 	if h.AnyIn(contextGroup) {
@@ -227,15 +225,10 @@ func gatedRefs(b []byte, h *anchors.Hits, outp *[]ModelRef) {
 	out := *outp
 	defer func() { *outp = out }()
 	for _, anchor := range providerCallAnchors {
-		for i := 0; i < len(b); {
-			j := bytes.Index(b[i:], []byte(anchor))
-			if j < 0 {
-				break
-			}
-			if r, ok := providerCallRef(b, i+j, anchor); ok {
+		for _, at := range indexAll(b, anchor) {
+			if r, ok := providerCallRef(b, at, anchor); ok {
 				out = append(out, r)
 			}
-			i += j + len(anchor)
 		}
 	}
 	if len(h.Of("ollama")) > 0 {
