@@ -44,7 +44,7 @@ var hostedModels = []hostedModel{
 
 // providerPrefixes map the provider prefixes of LiteLLM ("bedrock/..."),
 // Pydantic AI ("openai:..."), the AI SDK and gateways to the provider whose
-// names follow them ("" keeps the name's own provider).
+// names follow them.
 var providerPrefixes = map[string]string{
 	"openai": "openai", "azure": "azure", "azure_ai": "azure", "anthropic": "anthropic",
 	"bedrock": "aws", "bedrock-converse": "aws", "bedrock_converse": "aws",
@@ -139,7 +139,7 @@ func namesModel(id []byte) bool {
 		}
 	}
 	if bytes.Contains(l, []byte("model")) {
-		return !bytes.HasPrefix(l, []byte("modelscope")) && string(l) != "models_dir"
+		return !bytes.HasPrefix(l, []byte("modelscope"))
 	}
 	for _, pos := range modelContextWords {
 		if bytes.Contains(l, pos) {

@@ -219,6 +219,7 @@ func embeddedModel(v any, keys []string, depth int) string {
 		return ""
 	}
 	found := ""
+	names := append(slices.Clone(keys), embeddedModelKeys...)
 	var walk func(any)
 	walk = func(v any) {
 		if found != "" {
@@ -227,7 +228,7 @@ func embeddedModel(v any, keys []string, depth int) string {
 		switch t := v.(type) {
 		case map[string]any:
 			if depth > 0 {
-				for _, k := range append(slices.Clone(keys), embeddedModelKeys...) {
+				for _, k := range names {
 					if u := str(t[k]); u != "" && ModelShaped(u) {
 						found = redact.URL(u)
 						return
