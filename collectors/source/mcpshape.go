@@ -121,8 +121,8 @@ func (s *scanner) mcpLiterals(f *file) {
 			if !ok {
 				continue
 			}
-			var doc any
-			if json.Unmarshal(JSONC(pythonLiterals(b[start:end])), &doc) != nil {
+			doc, ok := literalDoc(b[start:end])
+			if !ok {
 				continue
 			}
 			s.mcpServers(f, shapeServers(doc, "", 0), start)
@@ -168,6 +168,13 @@ func enclosingObject(b []byte, at int) (int, int, bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// literalDoc decodes an object literal of code as JSON (with comments,
+// trailing commas and Python's True, False and None).
+func literalDoc(b []byte) (any, bool) {
+	var doc any
+	return doc, json.Unmarshal(JSONC(pythonLiterals(b)), &doc) == nil
 }
 
 // pythonLiterals turns a Python dict literal's True, False and None into
@@ -311,8 +318,7 @@ func (s *scanner) mcpClientsInCode(f *file) {
 			args := callText(b[at+len(call):])
 			if call == "MultiServerMCPClient(" {
 				if start, end, ok := enclosingObject(b, at+len(call)+bytes.IndexByte(args, '"')+1); ok {
-					var doc any
-					if json.Unmarshal(JSONC(pythonLiterals(b[start:end])), &doc) == nil {
+					if doc, ok := literalDoc(b[start:end]); ok {
 						s.mcpServers(f, shapeServers(map[string]any{"mcpServers": doc}, "", 0), at)
 					}
 				}
