@@ -150,7 +150,16 @@ func FromObject(m map[string]any, cat *fingerprint.Catalog) Workload {
 	if serving {
 		w.ServingKind = res.Runtime
 	}
-	walkMaps(m["spec"], func(mm map[string]any) {
+	// Pod templates live below spec in most kinds, but some custom
+	// resources keep them at the top (KAITO Workspace: inference.template),
+	// so every field but the object's identity and status is walked.
+	body := make(map[string]any, len(m))
+	for k, v := range m {
+		if k != "apiVersion" && k != "kind" && k != "metadata" && k != "status" {
+			body[k] = v
+		}
+	}
+	walkMaps(body, func(mm map[string]any) {
 		for _, key := range []string{"containers", "initContainers"} {
 			for _, c := range asList(mm[key]) {
 				if cm, ok := c.(map[string]any); ok {
@@ -201,7 +210,7 @@ func FromObject(m map[string]any, cat *fingerprint.Catalog) Workload {
 		}
 	})
 	if serving && w.StorageURI == "" {
-		w.StorageURI = embeddedModel(m["spec"], res.ModelKeys, 0)
+		w.StorageURI = embeddedModel(body, res.ModelKeys, 0)
 	}
 	return w
 }

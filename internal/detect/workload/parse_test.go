@@ -153,3 +153,33 @@ func FuzzStripTemplates(f *testing.F) {
 		}
 	})
 }
+
+// A custom resource may hold its pod template at the top rather than below
+// spec (KAITO's Workspace: inference.template); its containers are read
+// all the same, and its status never is.
+func TestPodTemplateOutsideSpec(t *testing.T) {
+	ws, err := ParseYAML([]byte(`apiVersion: kaito.sh/v1beta1
+kind: Workspace
+metadata: {name: custom-llm}
+inference:
+  template:
+    spec:
+      containers:
+      - name: llm
+        image: example.com/base:1
+        resources: {limits: {nvidia.com/gpu: 1}}
+status:
+  containers:
+  - name: ghost
+    image: example.com/ghost:1
+`), testCatalog(t))
+	if err != nil || len(ws) != 1 {
+		t.Fatalf("got %v %v", ws, err)
+	}
+	if got := ws[0].Containers; len(got) != 1 || got[0].Name != "llm" || got[0].GPU != 1 {
+		t.Errorf("containers %+v, want the template's llm with one GPU", got)
+	}
+	if an := Analyze(ws[0], testCatalog(t)); !an.AI {
+		t.Error("a GPU container is an AI workload")
+	}
+}
