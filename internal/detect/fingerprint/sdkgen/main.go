@@ -1,13 +1,15 @@
 // Command sdkgen builds the generated part of the AI dependency catalog
 // from the package registries' own metadata, in two steps:
 //
-//	go run ./internal/detect/fingerprint/sdkgen extract -pypi PYPI.tsv -npm NPM.tsv > internal/detect/fingerprint/registry/candidates.tsv
+//	go run ./internal/detect/fingerprint/sdkgen extract -pypi PYPI.tsv -npm NPM.tsv [-nuget NUGET.tsv -maven MAVEN.tsv -go GO.tsv] > internal/detect/fingerprint/registry/candidates.tsv
 //	go run ./internal/detect/fingerprint/sdkgen generate > internal/detect/fingerprint/sdk_generated.yaml
 //
 // extract reads registry dumps (name, popularity, summary per package: the
 // PyPI rows ranked among the 15,000 most downloaded, npm packages with at
-// least 50,000 downloads a month) and keeps the packages whose name or
-// summary says AI (rules below); its output is committed with the dumps'
+// least 50,000 downloads a month; NuGet packages with their description
+// and tags; Maven group:artifact and Go module names, which their dumps
+// give without a summary) and keeps the packages whose name or summary
+// says AI (rules below); its output is committed with the dumps'
 // date, so the catalog is reproducible without the dumps. generate (what
 // `make generate` runs) classifies each candidate (category, provider,
 // deployment type) by the same kind of rules, drops what
@@ -42,8 +44,11 @@ func main() {
 		fs := flag.NewFlagSet("extract", flag.ExitOnError)
 		pypi := fs.String("pypi", "", "PyPI dump: name, version, month, rank, summary (tab-separated, one header line)")
 		npm := fs.String("npm", "", "npm dump: name, version, downloads a month, summary (tab-separated, one header line)")
+		nuget := fs.String("nuget", "", "NuGet dump: name, version, licence, description with [tags] (tab-separated, one header line); optional")
+		maven := fs.String("maven", "", "Maven dump: group:artifact first (tab-separated, one header line); optional")
+		goMods := fs.String("go", "", "Go dump: module path first (tab-separated, one header line); optional")
 		_ = fs.Parse(os.Args[2:])
-		err = extract(os.Stdout, *pypi, *npm)
+		err = extract(os.Stdout, dumps{pypi: *pypi, npm: *npm, nuget: *nuget, maven: *maven, golang: *goMods})
 	case "generate":
 		fs := flag.NewFlagSet("generate", flag.ExitOnError)
 		cands := fs.String("candidates", "internal/detect/fingerprint/registry/candidates.tsv", "candidates written by extract")
@@ -79,16 +84,24 @@ var notAI = regexp.MustCompile(`(?i)\b(user[- ]agent|type inference|rag(?:ged)?[
 
 // says reports whether a package's name or summary says AI.
 func says(name, summary string) bool {
-	words := strings.NewReplacer("-", " ", "_", " ", "/", " ", "@", " ", ".", " ").Replace(name)
+	words := strings.NewReplacer("-", " ", "_", " ", "/", " ", "@", " ", ".", " ", ":", " ").Replace(name)
 	if notAI.MatchString(summary) {
 		return false
 	}
 	return aiWords.MatchString(words) || aiWords.MatchString(summary)
 }
 
+// dumps are the registry dumps extract reads; nuget, maven and golang may
+// be empty.
+type dumps struct{ pypi, npm, nuget, maven, golang string }
+
+// ecosystemOrder orders the candidates file.
+var ecosystemOrder = map[string]int{"pypi": 0, "npm": 1, "nuget": 2, "maven": 3, "go": 4}
+
 // extract reads the dumps and writes the candidates, most popular first
-// within each ecosystem.
-func extract(w io.Writer, pypi, npm string) error {
+// within each ecosystem (by name where a dump gives no popularity).
+func extract(w io.Writer, d dumps) error {
+	pypi, npm := d.pypi, d.npm
 	if pypi == "" || npm == "" {
 		return fmt.Errorf("extract needs -pypi and -npm")
 	}
@@ -117,15 +130,36 @@ func extract(w io.Writer, pypi, npm string) error {
 	if err != nil {
 		return err
 	}
+	// Name-only dumps: the name has to say AI by itself.
+	for _, nd := range []struct{ eco, path string }{{"nuget", d.nuget}, {"maven", d.maven}, {"go", d.golang}} {
+		if nd.path == "" {
+			continue
+		}
+		err := readTSV(nd.path, func(f []string) {
+			name, summary := strings.TrimSpace(f[0]), ""
+			if nd.eco == "nuget" && len(f) >= 4 {
+				summary = f[3]
+			}
+			if name != "" && !strings.ContainsAny(name, " ()") && says(name, summary) {
+				out = append(out, Candidate{nd.eco, name, 0, summary})
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Ecosystem != b.Ecosystem {
-			return a.Ecosystem > b.Ecosystem // pypi before npm
+			return ecosystemOrder[a.Ecosystem] < ecosystemOrder[b.Ecosystem]
 		}
-		if a.Ecosystem == "pypi" {
+		switch a.Ecosystem {
+		case "pypi":
 			return a.Popularity < b.Popularity
+		case "npm":
+			return a.Popularity > b.Popularity
 		}
-		return a.Popularity > b.Popularity
+		return a.Name < b.Name
 	})
 	fmt.Fprintln(w, "# ecosystem\tname\tpopularity (pypi: download rank; npm: downloads a month)\tsummary")
 	for _, c := range out {
@@ -246,18 +280,25 @@ func classify(c Candidate) Entry {
 			break
 		}
 	}
-	e.DeploymentType = "api_saas"
+	e.DeploymentType = deploymentType(e)
+	return e
+}
+
+// deploymentType follows from the category and provider: runtimes,
+// guardrails and evaluation run where the application runs, clouds' model
+// clients call PaaS, the rest call an API.
+func deploymentType(e Entry) string {
 	switch e.Category {
 	case "local_inference", "guardrails", "evaluation":
-		e.DeploymentType = "self_hosted"
+		return "self_hosted"
 	}
 	switch e.Provider {
 	case "aws", "azure", "gcp":
 		if e.Category == "llm_client" || e.Category == "framework" {
-			e.DeploymentType = "paas"
+			return "paas"
 		}
 	}
-	return e
+	return "api_saas"
 }
 
 // generateFiles reads the candidates and the review and writes the catalog part.
@@ -339,6 +380,7 @@ func Generate(cands []Candidate, rev Review, hand *fingerprint.Catalog) ([]Entry
 			if o := rev.Override[i]; o.Provider != "" {
 				e.Provider = o.Provider
 			}
+			e.DeploymentType = deploymentType(e)
 		}
 		out = append(out, e)
 	}
