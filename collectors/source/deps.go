@@ -24,6 +24,10 @@ type Dep struct {
 	Dev     bool
 	// Indirect marks a dependency a manifest lists as not direct (go.mod "// indirect").
 	Indirect bool
+	// ManagedBy names what fixes the version of a dependency declared
+	// without one (Maven: an imported BOM or the parent pom, g:a:v; Gradle:
+	// a platform).
+	ManagedBy string
 }
 
 // parser reads one manifest or lockfile format. lock is true for lockfiles.
@@ -221,6 +225,12 @@ func (d *depSet) assets(s *scanner) []model.Asset {
 			if decl.dep.Version != "" {
 				version, pinned = decl.dep.Version, true
 			}
+			if by := decl.dep.ManagedBy; by != "" {
+				// The BOM's version fixes this one: pinned when the BOM is,
+				// the version itself only the BOM knows.
+				a.Facts = append(a.Facts, model.String("dependency.managed_by", by, model.Declared, "file:"+decl.file))
+				pinned = managedPinned(by)
+			}
 			if decl.dep.Dev {
 				a.Facts = append(a.Facts, model.Bool("dependency.dev", true, model.Declared, "file:"+decl.file))
 			}
@@ -246,7 +256,7 @@ func declRank(d Dep) int {
 	switch {
 	case d.Version != "":
 		return 2
-	case d.Spec != "":
+	case d.Spec != "", d.ManagedBy != "":
 		return 1
 	}
 	return 0

@@ -2,6 +2,7 @@ package source
 
 import (
 	"github.com/BurntSushi/toml"
+	"slices"
 
 	"bytes"
 	"encoding/xml"
@@ -18,8 +19,10 @@ func parsePom(b []byte) ([]Dep, error) {
 		ArtifactID string `xml:"artifactId"`
 		Version    string `xml:"version"`
 		Scope      string `xml:"scope"`
+		Type       string `xml:"type"`
 	}
 	var doc struct {
+		Parent     dep `xml:"parent"`
 		Properties struct {
 			Any []struct {
 				XMLName xml.Name
@@ -39,21 +42,79 @@ func parsePom(b []byte) ([]Dep, error) {
 	for _, p := range doc.Properties.Any {
 		props[p.XMLName.Local] = strings.TrimSpace(p.Value)
 	}
-	var out []Dep
-	for _, d := range append(doc.Dependencies, doc.Managed...) {
-		g, a := strings.TrimSpace(d.GroupID), strings.TrimSpace(d.ArtifactID)
-		if g == "" || a == "" {
-			continue
-		}
-		v := strings.TrimSpace(d.Version)
+	resolve := func(v string) string {
+		v = strings.TrimSpace(v)
 		if strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}") {
 			if pv, ok := props[v[2:len(v)-1]]; ok {
 				v = pv
 			}
 		}
-		out = append(out, Dep{Name: g + ":" + a, Spec: v, Version: exactMavenVersion(v), Dev: d.Scope == "test", Line: lineOf(b, "<artifactId>"+a+"</artifactId>")})
+		return v
+	}
+	// Versions this pom manages itself, and the BOMs it imports.
+	managed := map[string]string{}
+	var boms []string
+	for _, d := range doc.Managed {
+		g, a := strings.TrimSpace(d.GroupID), strings.TrimSpace(d.ArtifactID)
+		if strings.TrimSpace(d.Scope) == "import" && strings.TrimSpace(d.Type) == "pom" {
+			boms = append(boms, g+":"+a+":"+resolve(d.Version))
+		} else {
+			managed[g+":"+a] = resolve(d.Version)
+		}
+	}
+	parent := ""
+	if g, a := strings.TrimSpace(doc.Parent.GroupID), strings.TrimSpace(doc.Parent.ArtifactID); g != "" && a != "" {
+		parent = g + ":" + a + ":" + strings.TrimSpace(doc.Parent.Version)
+	}
+	var out []Dep
+	for i, d := range append(doc.Dependencies, doc.Managed...) {
+		g, a := strings.TrimSpace(d.GroupID), strings.TrimSpace(d.ArtifactID)
+		if g == "" || a == "" {
+			continue
+		}
+		v := resolve(d.Version)
+		dep := Dep{Name: g + ":" + a, Spec: v, Version: exactMavenVersion(v), Dev: d.Scope == "test", Line: lineOf(b, "<artifactId>"+a+"</artifactId>")}
+		if v == "" && i < len(doc.Dependencies) {
+			if mv, ok := managed[g+":"+a]; ok {
+				dep.Spec, dep.Version = mv, exactMavenVersion(mv)
+			} else {
+				dep.ManagedBy = managingBOM(g, boms, parent)
+			}
+		}
+		out = append(out, dep)
 	}
 	return out, nil
+}
+
+// managingBOM names what manages the version of a dependency declared
+// without one: the imported BOM of its own group (dev.langchain4j's
+// langchain4j-bom), else every BOM imported and the parent pom (one of
+// them does). "" when the pom names none.
+func managingBOM(group string, boms []string, parent string) string {
+	for _, b := range boms {
+		if g, _, _ := strings.Cut(b, ":"); g == group || strings.HasPrefix(group, g+".") {
+			return b
+		}
+	}
+	if parent != "" {
+		boms = append(slices.Clip(boms), parent)
+	}
+	return strings.Join(boms, ", ")
+}
+
+// managedPinned reports whether what manages a version fixes it: every
+// BOM or parent named is at an exact version.
+func managedPinned(by string) bool {
+	if by == "" {
+		return false
+	}
+	for _, b := range strings.Split(by, ", ") {
+		p := strings.Split(b, ":")
+		if len(p) != 3 || exactMavenVersion(p[2]) == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // exactMavenVersion: a plain version is a pin; ranges, properties and
@@ -67,9 +128,12 @@ func exactMavenVersion(v string) string {
 
 var gradleDep = regexp.MustCompile(`(?m)^\s*(implementation|api|compileOnly|runtimeOnly|testImplementation|testRuntimeOnly|annotationProcessor|kapt|ksp|compile|testCompile)\s*\(?\s*(?:platform\()?\s*["']([^:"'\s]+):([^:"'\s]+)(?::([^"'\s]+))?["']`)
 
-// parseGradle reads string-notation dependencies of build.gradle(.kts).
+// parseGradle reads string-notation dependencies of build.gradle(.kts); a
+// dependency without a version is managed by the platform (BOM) the build
+// imports (platform("g:a:v")).
 func parseGradle(b []byte) ([]Dep, error) {
 	var out []Dep
+	var boms []string
 	for _, m := range gradleDep.FindAllSubmatchIndex(b, -1) {
 		conf := string(b[m[2]:m[3]])
 		g, a := string(b[m[4]:m[5]]), string(b[m[6]:m[7]])
@@ -77,7 +141,16 @@ func parseGradle(b []byte) ([]Dep, error) {
 		if m[8] >= 0 {
 			v = string(b[m[8]:m[9]])
 		}
+		if bytes.Contains(b[m[0]:m[1]], []byte("platform(")) {
+			boms = append(boms, g+":"+a+":"+v)
+		}
 		out = append(out, Dep{Name: g + ":" + a, Spec: v, Version: exactMavenVersion(v), Dev: strings.HasPrefix(conf, "test"), Line: 1 + bytes.Count(b[:m[0]], []byte{'\n'})})
+	}
+	for i := range out {
+		if out[i].Spec == "" {
+			g, _, _ := strings.Cut(out[i].Name, ":")
+			out[i].ManagedBy = managingBOM(g, boms, "")
+		}
 	}
 	return out, nil
 }

@@ -26,6 +26,9 @@ func names(deps []Dep) []string {
 		if d.Indirect {
 			s += "+indirect"
 		}
+		if d.ManagedBy != "" {
+			s += "<" + d.ManagedBy + ">"
+		}
 		out = append(out, s)
 	}
 	return out
@@ -68,6 +71,25 @@ var parserCases = []struct {
 	{"go.sum", parseGoSum, "github.com/a/b v1.0.0 h1:x=\ngithub.com/a/b v1.0.0/go.mod h1:y=\n", []string{"github.com/a/b@v1.0.0"}},
 	{"pom", parsePom, "<project><properties><v>1.0</v></properties><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId><version>${v}</version></dependency><dependency><groupId>g</groupId><artifactId>t</artifactId><version>[1,2)</version><scope>test</scope></dependency></dependencies></project>",
 		[]string{"g:a@1.0(1.0)", "g:t@([1,2))+dev"}},
+	{"pom with managed versions", parsePom, `<project>
+  <parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.4.0</version></parent>
+  <properties><lc.version>1.0.0</lc.version></properties>
+  <dependencyManagement><dependencies>
+    <dependency><groupId>dev.langchain4j</groupId><artifactId>langchain4j-bom</artifactId><version>${lc.version}</version><type>pom</type><scope>import</scope></dependency>
+    <dependency><groupId>com.openai</groupId><artifactId>openai-java</artifactId><version>2.1.0</version></dependency>
+  </dependencies></dependencyManagement>
+  <dependencies>
+    <dependency><groupId>dev.langchain4j</groupId><artifactId>langchain4j-open-ai</artifactId></dependency>
+    <dependency><groupId>com.openai</groupId><artifactId>openai-java</artifactId></dependency>
+    <dependency><groupId>io.micrometer</groupId><artifactId>micrometer-core</artifactId></dependency>
+  </dependencies></project>`,
+		[]string{"dev.langchain4j:langchain4j-open-ai@<dev.langchain4j:langchain4j-bom:1.0.0>", "com.openai:openai-java@2.1.0(2.1.0)", "io.micrometer:micrometer-core@<dev.langchain4j:langchain4j-bom:1.0.0, org.springframework.boot:spring-boot-starter-parent:3.4.0>",
+			"dev.langchain4j:langchain4j-bom@1.0.0(1.0.0)", "com.openai:openai-java@2.1.0(2.1.0)"}},
+	{"pom managed by its parent", parsePom, `<project><parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.4.0</version></parent>
+  <dependencies><dependency><groupId>org.springframework.ai</groupId><artifactId>spring-ai-openai</artifactId></dependency></dependencies></project>`,
+		[]string{"org.springframework.ai:spring-ai-openai@<org.springframework.boot:spring-boot-starter-parent:3.4.0>"}},
+	{"gradle platform", parseGradle, "dependencies {\n  implementation(platform(\"dev.langchain4j:langchain4j-bom:1.0.0\"))\n  implementation(\"dev.langchain4j:langchain4j-open-ai\")\n}\n",
+		[]string{"dev.langchain4j:langchain4j-bom@1.0.0(1.0.0)", "dev.langchain4j:langchain4j-open-ai@<dev.langchain4j:langchain4j-bom:1.0.0>"}},
 	{"gradle", parseGradle, "dependencies {\n  implementation(\"dev.langchain4j:langchain4j:1.0.0\")\n  testImplementation 'com.openai:openai-java:2.+'\n  api(platform(\"org.springframework.ai:spring-ai-bom:1.0.0\"))\n}\n",
 		[]string{"dev.langchain4j:langchain4j@1.0.0(1.0.0)", "com.openai:openai-java@(2.+)+dev", "org.springframework.ai:spring-ai-bom@1.0.0(1.0.0)"}},
 	{"gradle.lockfile", parseGradleLock, "# comment\ndev.langchain4j:langchain4j:1.0.0=runtimeClasspath\nempty=\n", []string{"dev.langchain4j:langchain4j@1.0.0"}},
@@ -279,4 +301,39 @@ func FuzzParseSetupCfg(f *testing.F) {
 }
 func FuzzParseCargoToml(f *testing.F) {
 	fuzzParser(f, parseCargoToml, "[dependencies]\nasync-openai = \"0.24\"\nx = { package = \"y\", git = \"https://h/r\" }\n")
+}
+
+// A dependency whose version a BOM manages is pinned when the BOM is, and
+// says which BOM; one under a BOM at a range is not.
+func TestManagedVersionFacts(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"app/pom.xml": `<project><dependencyManagement><dependencies>
+  <dependency><groupId>dev.langchain4j</groupId><artifactId>langchain4j-bom</artifactId><version>1.0.0</version><type>pom</type><scope>import</scope></dependency>
+</dependencies></dependencyManagement>
+<dependencies><dependency><groupId>dev.langchain4j</groupId><artifactId>langchain4j-open-ai</artifactId></dependency></dependencies></project>`,
+		"lib/pom.xml": `<project><dependencyManagement><dependencies>
+  <dependency><groupId>dev.langchain4j</groupId><artifactId>langchain4j-bom</artifactId><version>[1.0,2.0)</version><type>pom</type><scope>import</scope></dependency>
+</dependencies></dependencyManagement>
+<dependencies><dependency><groupId>dev.langchain4j</groupId><artifactId>langchain4j-open-ai</artifactId></dependency></dependencies></project>`,
+	})
+	found := 0
+	for _, a := range scan(t, Options{Paths: []string{dir}, NoIgnore: true}).Assets {
+		if a.Name != "dev.langchain4j:langchain4j-open-ai" {
+			continue
+		}
+		found++
+		wantPinned := a.Location.Path == "app/pom.xml"
+		if got := factValue(a, "dependency.pinned"); got != wantPinned {
+			t.Errorf("%s: pinned %v, want %v", a.Location.Path, got, wantPinned)
+		}
+		if got, _ := factValue(a, "dependency.managed_by").(string); !strings.HasPrefix(got, "dev.langchain4j:langchain4j-bom:") {
+			t.Errorf("%s: managed_by %q", a.Location.Path, got)
+		}
+		if v := factValue(a, "dependency.version"); v != nil {
+			t.Errorf("%s: version %v, want none (only the BOM knows it)", a.Location.Path, v)
+		}
+	}
+	if found != 2 {
+		t.Errorf("found %d langchain4j-open-ai dependencies, want 2", found)
+	}
 }
