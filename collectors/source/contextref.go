@@ -10,6 +10,7 @@ import (
 
 	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/internal/detect/workload"
+	"github.com/aisight/aisight/internal/redact"
 )
 
 // Model references by shape and context. A value is a model reference when
@@ -35,6 +36,8 @@ type hostedModel struct {
 var hostedModels = []hostedModel{
 	{"openai", regexp.MustCompile(`^(?:gpt-(?:[3-9][a-z0-9.-]*|4o[a-z0-9.-]*|image-1[a-z0-9.-]*)|o[1-9](?:-(?:mini|pro|preview|deep-research))*(?:-[0-9]{4}-[0-9]{2}-[0-9]{2})?|chatgpt-4o-latest|text-embedding-(?:3-small|3-large|ada-002)|dall-e-[23]|whisper-1|tts-1(?:-hd)?|davinci-002|babbage-002|omni-moderation-[a-z0-9-]+|codex-mini-latest|computer-use-preview[a-z0-9-]*)$`)},
 	{"anthropic", regexp.MustCompile(`^claude-[a-z0-9.-]*[0-9][a-z0-9.-]*$`)},
+	// Vertex AI names Claude with its version after an @: only Vertex does.
+	{"gcp", regexp.MustCompile(`^claude-[a-z0-9.-]*[0-9][a-z0-9.-]*@[0-9]{8}$`)},
 	{"google", regexp.MustCompile(`^(?:models/)?gemini-(?:[0-9][a-z0-9.-]*|pro|pro-vision|ultra|embedding-[0-9]+|exp-[0-9]+)$`)},
 	{"aws", regexp.MustCompile(`^(?:(?:us|eu|apac|global|us-gov|jp|au)\.)?(?:anthropic|amazon|meta|cohere|ai21|mistral|stability|deepseek|openai|qwen|writer|twelvelabs|luma)\.[a-z0-9]+-[a-z0-9.-]*(?::[0-9]+)?$`)},
 	{"xai", regexp.MustCompile(`^grok-[a-z0-9.-]*[0-9][a-z0-9.-]*$`)},
@@ -108,7 +111,7 @@ func modelNameChars(v string) bool {
 // hostedPinned reports whether an API model name is a dated or versioned
 // snapshot (gpt-4o-2024-08-06, claude-sonnet-4-20250514, a Bedrock "-v1:0"),
 // which the provider does not move, rather than an alias that it does.
-var hostedSnapshot = regexp.MustCompile(`(?:-[0-9]{4}-[0-9]{2}-[0-9]{2}|-20[0-9]{6}|-[0-9]{3}|-v[0-9]+:[0-9]+)$`)
+var hostedSnapshot = regexp.MustCompile(`(?:-[0-9]{4}-[0-9]{2}-[0-9]{2}|-20[0-9]{6}|@20[0-9]{6}|-[0-9]{3}|-v[0-9]+:[0-9]+)$`)
 
 func hostedPinned(name string) bool { return hostedSnapshot.MatchString(name) }
 
@@ -329,7 +332,13 @@ func contextRef(b []byte, at int) (ModelRef, bool) {
 	if !ok || v == "" || inComment(b, s) {
 		return ModelRef{}, false
 	}
-	return classifyModelValue(v, s)
+	if r, ok := classifyModelValue(v, s); ok {
+		return r, true
+	}
+	if prov, name, ok := sdkConstModel(v); ok {
+		return ModelRef{ID: name, Provider: prov, Via: "sdk_constant", Offset: s}, true
+	}
+	return ModelRef{}, false
 }
 
 // classifyModelValue decides what a value in a model context is.
@@ -352,6 +361,10 @@ func classifyModelValue(v string, off int) (ModelRef, bool) {
 	}
 	if id, ok := hubURL(v); ok {
 		return ModelRef{ID: id, Via: "hf_url", Offset: off}, true
+	}
+	if storageURI(v) {
+		// model_uri: s3://bucket/llama-3-8b/ names where the weights live.
+		return ModelRef{ID: redact.URL(v), Via: "assignment", Offset: off}, true
 	}
 	if !workload.HFRepoID.MatchString(v) || strings.Contains(v, "..") {
 		return ModelRef{}, false
@@ -688,4 +701,82 @@ func dedent(b []byte) []byte {
 		out.WriteByte('\n')
 	}
 	return out.Bytes()
+}
+
+// storageSchemes are object-store and volume URI schemes that hold model
+// weights when a model context names them.
+var storageSchemes = []string{"s3://", "gs://", "azureblob://", "abfs://", "abfss://", "wasbs://", "pvc://", "oci://", "dbfs:/", "r2://", "cos://"}
+
+// storageURI accepts an object-store URI with a path below its bucket or
+// volume (s3://bucket/key), not a bare bucket or a template.
+func storageURI(v string) bool {
+	for _, p := range storageSchemes {
+		if rest, ok := strings.CutPrefix(v, p); ok {
+			bucket, key, _ := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
+			return bucket != "" && strings.Trim(key, "/") != "" && !strings.ContainsAny(v, "${}<>* ")
+		}
+	}
+	return false
+}
+
+// kindRefs reads a Kubernetes resource whose kind names a model or an
+// adapter (a ModelAdapter, a custom Model resource): the storage URIs its
+// location keys hold are where its weights come from. kindAt is the
+// offset of the kind's name; the document is read up to the next "---".
+//
+// done is the end of the last document read: a document is read once,
+// however many kind lines it holds (a hostile file of nothing else costs
+// linear time).
+func kindRefs(b []byte, s, e int, done *int) []ModelRef {
+	if s < *done {
+		return nil
+	}
+	// "kind:" at the start of a line, read from s backwards in a bounded
+	// window: a long line of hits costs linear time.
+	k := bytes.TrimRight(b[max(0, s-16):s], " \t")
+	if !bytes.HasSuffix(k, []byte("kind:")) || !namesModel(b[s:e]) {
+		return nil
+	}
+	line := s - (len(b[max(0, s-16):s]) - len(k)) - len("kind:")
+	if line > 0 && b[line-1] != '\n' {
+		return nil
+	}
+	docStart := 0
+	if i := bytes.LastIndex(b[:line], []byte("\n---")); i >= 0 {
+		docStart = i + 1
+	}
+	docEnd := len(b)
+	if i := bytes.Index(b[e:], []byte("\n---")); i >= 0 {
+		docEnd = e + i
+	}
+	*done = docEnd
+	var out []ModelRef
+	for off := docStart; off < docEnd; {
+		nl := bytes.IndexByte(b[off:docEnd], '\n')
+		end := docEnd
+		if nl >= 0 {
+			end = off + nl
+		}
+		ln := b[off:end]
+		if k, v, ok := bytes.Cut(bytes.TrimSpace(ln), []byte(":")); ok && !bytes.HasPrefix(k, []byte("#")) && locationKey(k) {
+			val := strings.Trim(strings.TrimSpace(string(v)), `"'`)
+			if storageURI(val) {
+				out = append(out, ModelRef{ID: redact.URL(val), Via: "model_resource", Offset: off + bytes.Index(ln, k)})
+			}
+		}
+		off = end + 1
+	}
+	return out
+}
+
+// locationKey says a key holds where something is: url, uri, path,
+// location, source or artifact, or that it names a model.
+func locationKey(k []byte) bool {
+	l := bytes.ToLower(bytes.TrimLeft(k, "- "))
+	for _, w := range [][]byte{[]byte("url"), []byte("uri"), []byte("path"), []byte("location"), []byte("source"), []byte("artifact")} {
+		if bytes.Contains(l, w) {
+			return true
+		}
+	}
+	return namesModel(l)
 }

@@ -178,7 +178,7 @@ func (s *scanner) imports(f *file) {
 			if p := lastQuoted(t); p != "" {
 				for q := p; strings.Contains(q, "/"); q = path.Dir(q) {
 					if sdk, ok := cat.MatchSDK("go", q); ok {
-						add(q, sdk, off)
+						add(goModuleOf(cat, q), sdk, off)
 						break
 					}
 				}
@@ -509,6 +509,14 @@ func (i *importSet) assets(s *scanner) []model.Asset {
 			if declared[dir+"\x00"+r.eco+"\x00"+n] {
 				return true
 			}
+			// A Go import names a package: any module that is a path
+			// prefix of it (github.com/openai/openai-go/v3 of .../v3/azure)
+			// declares it.
+			for q := n; r.eco == "go" && strings.Contains(q, "/"); q = path.Dir(q) {
+				if declared[dir+"\x00go\x00"+q] {
+					return true
+				}
+			}
 			if dir == "." || dir == "/" || dir == "" {
 				return false
 			}
@@ -552,4 +560,27 @@ func (i *importSet) assets(s *scanner) []model.Asset {
 		})
 	}
 	return out
+}
+
+// goModuleOf names the module of an imported Go package the catalog
+// matches: its shortest ancestor the catalog still matches, with the major
+// version that follows it (github.com/openai/openai-go/v3/azure is
+// github.com/openai/openai-go/v3; .../service/bedrockruntime/types is
+// .../service/bedrockruntime), so a file importing three of an SDK's
+// packages has one finding.
+func goModuleOf(cat *fingerprint.Catalog, p string) string {
+	m := p
+	for q := path.Dir(p); strings.Contains(q, "/"); q = path.Dir(q) {
+		if _, ok := cat.MatchSDK("go", q); !ok {
+			break
+		}
+		m = q
+	}
+	if rest, ok := strings.CutPrefix(p, m+"/"); ok {
+		v, _, _ := strings.Cut(rest, "/")
+		if len(v) > 1 && v[0] == 'v' && isDigits(v[1:]) {
+			m += "/" + v
+		}
+	}
+	return m
 }

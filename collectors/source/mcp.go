@@ -298,7 +298,7 @@ func (s *scanner) mcpConfig(f *file, format string) {
 		s.parseError(f, err)
 		return
 	}
-	s.mcpServers(f, servers, 0)
+	s.mcpServers(f, servers, 0, len(f.content))
 }
 
 // parseMCP reads the servers of a client configuration in format: Codex's
@@ -330,14 +330,14 @@ func decodeConfig(b []byte, format string) (any, error) {
 	return doc, err
 }
 
-// mcpServers reports servers found in f, locating each at its name's first
-// occurrence at or after from.
-func (s *scanner) mcpServers(f *file, servers []MCPServer, from int) {
+// mcpServers reports servers declared in f.content[from:to], locating each
+// at its name's first occurrence there (at from when none).
+func (s *scanner) mcpServers(f *file, servers []MCPServer, from, to int) {
 	for _, m := range servers {
 		src := "file:" + f.rel
 		a := model.Asset{
 			ID: fileURI(s.label, f.rel) + "#mcp:" + m.Name, Provider: "mcp", Scope: s.scope,
-			Kind: model.KindMCPServer, Name: m.Name, Location: f.location(serverOffset(f.content, m.Name, from)),
+			Kind: model.KindMCPServer, Name: m.Name, Location: f.location(serverOffset(f.content[:to], m.Name, from)),
 		}
 		a.Facts = append(a.Facts,
 			model.Strings("mcp.env_vars", m.EnvVars, model.Declared, src),
@@ -384,7 +384,9 @@ func (s *scanner) mcpServers(f *file, servers []MCPServer, from int) {
 	}
 }
 
-// serverOffset is where a server's entry starts, at or after from: its
+// serverOffset is where a server's entry starts, at or after from (b ends
+// where the declaration does, so a file of many declarations is read in
+// linear time): its
 // "NAME" key (JSON, code), [mcp_servers.NAME] table (TOML), NAME: key or
 // name: NAME item (YAML).
 func serverOffset(b []byte, name string, from int) int {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"net/url"
 	"path"
@@ -103,7 +104,7 @@ func (s *scanner) mcpShape(f *file, format string) {
 		s.parseError(f, err)
 		return
 	}
-	s.mcpServers(f, shapeServers(doc, "", 0), 0)
+	s.mcpServers(f, shapeServers(doc, "", 0), 0, len(f.content))
 }
 
 // mcpLiterals reads the object literal around each quoted "mcpServers" (or
@@ -125,7 +126,7 @@ func (s *scanner) mcpLiterals(f *file) {
 			if !ok {
 				continue
 			}
-			s.mcpServers(f, shapeServers(doc, "", 0), start)
+			s.mcpServers(f, shapeServers(doc, "", 0), start, end)
 		}
 	}
 }
@@ -238,9 +239,29 @@ func mcpShapeCandidate(f *file, agentConfig bool) string {
 //	Pydantic AI      MCPServerStdio("npx", args=[…]), MCPServerStreamableHTTP("…"), MCPServerSSE(url=…)
 //	OpenAI Agents    MCPServerStdio(params={"command": …}), MCPServerStreamableHttp(params={"url": …}), MCPServerSse
 //	LangChain        MultiServerMCPClient({"name": {"command"|"url": …, "transport": …}})
+//	Go SDK           &mcp.StreamableClientTransport{Endpoint: …}, SSEClientTransport{Endpoint: …}, CommandTransport{Command: exec.Command("npx", …)}
+//	mcp-go           client.NewStreamableHttpClient("…"), NewSSEMCPClient("…"), NewStdioMCPClient("npx", env, "-y", …)
+//
+// A URL given by a name (url, Endpoint: githubMCPURL) is the one URL
+// literal the file gives that name.
 var mcpClientCalls = []string{"StreamableHTTPClientTransport(", "SSEClientTransport(", "StdioClientTransport(", "streamablehttp_client(",
 	"streamable_http_client(", "sse_client(", "StdioServerParameters(", "MCPServerStdio(", "MCPServerStreamableHTTP(", "MCPServerStreamableHttp(",
-	"MCPServerSSE(", "MCPServerSse(", "MCPServerHTTP(", "MultiServerMCPClient("}
+	"MCPServerSSE(", "MCPServerSse(", "MCPServerHTTP(", "MultiServerMCPClient(",
+	"StreamableClientTransport{", "SSEClientTransport{", "CommandTransport{", "NewStreamableHttpClient(", "NewSSEMCPClient(", "NewStdioMCPClient("}
+
+// goArgCalls take a command and its arguments as separate string
+// arguments (Go's exec.Command, mcp-go's NewStdioMCPClient).
+var goArgCalls = []string{"exec.Command(", "NewStdioMCPClient("}
+
+// goStrings reads the string literals of a Go call's arguments in order,
+// skipping other arguments (nil, a variable).
+func goStrings(args []byte) []string {
+	var out []string
+	for _, m := range callStr.FindAllSubmatch(args, -1) {
+		out = append(out, string(m[1]))
+	}
+	return out
+}
 
 var (
 	callURL     = regexp.MustCompile(`["'\x60](https?://[^"'\x60\s]{1,300})["'\x60]`)
@@ -300,7 +321,7 @@ func (s *scanner) mcpEnvServers(f *file) {
 		case map[string]any:
 			servers = shapeServers(map[string]any{"mcpServers": d}, "", 0)
 		}
-		s.mcpServers(f, servers, at)
+		s.mcpServers(f, servers, at, end)
 	}
 }
 
@@ -310,22 +331,47 @@ func (s *scanner) mcpClientsInCode(f *file) {
 	if bytes.Contains(b, []byte("MCP_SERVERS")) {
 		s.mcpEnvServers(f)
 	}
+	s.apiMCPTools(f)
+	named := map[string]string{} // identURL of each name, read once per file
 	for _, call := range mcpClientCalls {
 		for _, at := range indexAll(b, call) {
 			if at > 0 && isIdent(b[at-1]) || inComment(b, at) {
 				continue
 			}
 			args := callText(b[at+len(call):])
+			if strings.HasSuffix(call, "{") { // a Go struct literal
+				end, ok := balancedEnd(b, at+len(call)-1)
+				if !ok {
+					continue
+				}
+				args = b[at+len(call) : end-1]
+				if i := bytes.Index(args, []byte("Endpoint:")); i >= 0 {
+					args = args[i+len("Endpoint:"):] // its URL, or the name holding it
+				}
+			}
 			if call == "MultiServerMCPClient(" {
 				if start, end, ok := enclosingObject(b, at+len(call)+bytes.IndexByte(args, '"')+1); ok {
 					if doc, ok := literalDoc(b[start:end]); ok {
-						s.mcpServers(f, shapeServers(map[string]any{"mcpServers": doc}, "", 0), at)
+						s.mcpServers(f, shapeServers(map[string]any{"mcpServers": doc}, "", 0), at, end)
 					}
 				}
 				continue
 			}
 			var srv MCPServer
-			if m := callURL.FindSubmatch(args); m != nil {
+			m := callURL.FindSubmatch(args)
+			if m == nil {
+				// connect(url): the URL the file gives that name.
+				name := firstIdentArg(args)
+				u, ok := named[name]
+				if !ok {
+					u = identURL(b, name)
+					named[name] = u
+				}
+				if u != "" {
+					m = [][]byte{nil, []byte(u)}
+				}
+			}
+			if m != nil {
 				u, err := url.Parse(redact.URL(string(m[1])))
 				if err != nil || u.Host == "" {
 					continue
@@ -333,6 +379,13 @@ func (s *scanner) mcpClientsInCode(f *file) {
 				srv = MCPServer{Name: u.Host, URL: string(m[1]), Type: "http"}
 				if strings.Contains(call, "SSE") || strings.Contains(call, "Sse") || strings.HasPrefix(call, "sse_") {
 					srv.Type = "sse"
+				}
+			} else if gc := goArgCall(args, call); gc != nil {
+				srv.Command, srv.Args = gc[0], gc[1:]
+				_, pkg, _ := MCPPackage(srv.Command, srv.Args)
+				srv.Name = pkg
+				if srv.Name == "" || srv.Name == redact.Mark {
+					srv.Name = path.Base(srv.Command)
 				}
 			} else if m := callCommand.FindSubmatch(args); m != nil {
 				srv.Command = string(m[1])
@@ -349,7 +402,7 @@ func (s *scanner) mcpClientsInCode(f *file) {
 			} else {
 				continue
 			}
-			s.mcpServers(f, []MCPServer{srv}, at)
+			s.mcpServers(f, []MCPServer{srv}, at, at) // the call is where it is declared
 		}
 	}
 }
@@ -384,10 +437,16 @@ func balancedEnd(b []byte, i int) (int, bool) {
 	return 0, false
 }
 
-// indexAll returns the offsets of every occurrence of lit in b.
+// maxOccurrences bounds the occurrences of one literal the structure
+// searches read in a file (a call, a key): each reads up to 64 KiB around
+// it, and no real file names one MCP client thousands of times.
+const maxOccurrences = 4096
+
+// indexAll returns the offsets of the occurrences of lit in b, the first
+// maxOccurrences of them.
 func indexAll(b []byte, lit string) []int {
 	var out []int
-	for i := 0; i < len(b); {
+	for i := 0; i < len(b) && len(out) < maxOccurrences; {
 		j := bytes.Index(b[i:], []byte(lit))
 		if j < 0 {
 			break
@@ -396,4 +455,165 @@ func indexAll(b []byte, lit string) []int {
 		i += j + len(lit)
 	}
 	return out
+}
+
+// firstIdentArg returns the name a call's first argument is, when it is a
+// plain name or attribute (url, self.url, args.server_url): its last
+// segment; "" for anything else.
+func firstIdentArg(args []byte) string {
+	a := bytes.TrimSpace(args)
+	if c := bytes.IndexAny(a, ",)"); c >= 0 {
+		a = bytes.TrimSpace(a[:c])
+	}
+	if d := bytes.LastIndexByte(a, '.'); d >= 0 {
+		a = a[d+1:]
+	}
+	if len(a) == 0 || len(a) > 40 || a[0] >= '0' && a[0] <= '9' {
+		return ""
+	}
+	for _, c := range a {
+		if !isIdent(c) {
+			return ""
+		}
+	}
+	return string(a)
+}
+
+// identURL is the one http(s) URL literal a file gives the name: in an
+// assignment (NAME = "...", NAME: str = "...", const NAME = "..."), or as
+// the default of the command-line option --NAME (click, argparse, typer:
+// default="..."); "" when none or several different ones.
+func identURL(b []byte, name string) string {
+	if name == "" {
+		return ""
+	}
+	found := ""
+	add := func(window []byte) bool {
+		m := callURL.FindSubmatch(window)
+		if m == nil {
+			return true
+		}
+		if found != "" && found != string(m[1]) {
+			found = ""
+			return false
+		}
+		found = string(m[1])
+		return true
+	}
+	for _, at := range indexAll(b, name) {
+		e := at + len(name)
+		if at > 0 && (isIdent(b[at-1]) || b[at-1] == '-') || e < len(b) && isIdent(b[e]) || inComment(b, at) {
+			continue
+		}
+		if !assignsNext(b, e) {
+			continue
+		}
+		nl := bytes.IndexByte(b[e:], '\n')
+		if nl < 0 {
+			nl = len(b) - e
+		}
+		if !add(b[e : e+min(nl, 300)]) {
+			return ""
+		}
+	}
+	opt := "--" + strings.ReplaceAll(name, "_", "-")
+	for _, q := range []string{`"`, `'`} {
+		for _, at := range indexAll(b, q+opt+q) {
+			w := callText(b[at:]) // the option's own arguments
+			d := bytes.Index(w, []byte("default"))
+			if d < 0 {
+				continue
+			}
+			v := bytes.TrimLeft(w[d+len("default"):], " \t=:")
+			if lit, ok := stringLit(v); ok && (strings.HasPrefix(lit, "http://") || strings.HasPrefix(lit, "https://")) {
+				if !add([]byte(`"` + lit + `"`)) {
+					return ""
+				}
+			}
+		}
+	}
+	return found
+}
+
+// goArgCall reads a command given as separate string arguments: the
+// call's own (NewStdioMCPClient("npx", nil, "-y", "pkg")) or an
+// exec.Command inside it (CommandTransport{Command: exec.Command(...)}).
+func goArgCall(args []byte, call string) []string {
+	if call == "NewStdioMCPClient(" {
+		if ss := goStrings(args); len(ss) > 0 {
+			return ss
+		}
+		return nil
+	}
+	for _, g := range goArgCalls {
+		if i := bytes.Index(args, []byte(g)); i >= 0 {
+			if ss := goStrings(callText(args[i+len(g):])); len(ss) > 0 {
+				return ss
+			}
+		}
+	}
+	return nil
+}
+
+// Remote MCP servers a model provider's API connects to on the caller's
+// behalf, named in the request: Anthropic's MCP connector (mcp_servers:
+// [{type: "url", url, name}]) and OpenAI's Responses API MCP tool
+// ({type: "mcp", server_label, server_url}). Keys may be quoted or not,
+// values in either quote, as JS, TS and Python write them.
+var apiToolKV = regexp.MustCompile(`(?:^|[\s{,"'])(url|server_url|name|server_label|type)["']?\s*[:=]\s*["']([^"'\n]{1,300})["']`)
+
+func (s *scanner) apiMCPTools(f *file) {
+	b := f.content
+	object := func(start, end int) {
+		kv := map[string]string{}
+		for _, m := range apiToolKV.FindAllSubmatch(b[start:end], -1) {
+			if k := string(m[1]); kv[k] == "" {
+				kv[k] = string(m[2])
+			}
+		}
+		u := cmp.Or(kv["server_url"], kv["url"])
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return
+		}
+		if kv["server_url"] == "" && kv["type"] != "url" || kv["server_url"] != "" && kv["type"] != "mcp" {
+			return
+		}
+		name := cmp.Or(kv["server_label"], kv["name"])
+		if name == "" {
+			if pu, err := url.Parse(redact.URL(u)); err == nil {
+				name = pu.Host
+			}
+		}
+		s.mcpServers(f, []MCPServer{{Name: name, URL: u, Type: "http"}}, start, end)
+	}
+	for _, at := range indexAll(b, "mcp_servers") {
+		i := at + len("mcp_servers")
+		for i < len(b) && i < at+40 && (b[i] == '"' || b[i] == '\'' || b[i] == ' ' || b[i] == ':' || b[i] == '=') {
+			i++
+		}
+		if i >= len(b) || b[i] != '[' || inComment(b, at) {
+			continue
+		}
+		end, ok := balancedEnd(b, i)
+		if !ok {
+			continue
+		}
+		for j := i + 1; j < end; j++ {
+			if b[j] != '{' {
+				continue
+			}
+			if e, ok := balancedEnd(b, j); ok && e <= end {
+				object(j, e)
+				j = e - 1
+			}
+		}
+	}
+	for _, at := range indexAll(b, "server_url") {
+		if inComment(b, at) {
+			continue
+		}
+		if start, end, ok := enclosingObject(b, at); ok {
+			object(start, end)
+		}
+	}
 }

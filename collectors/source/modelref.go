@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"cmp"
 	"regexp"
 	"slices"
 	"strconv"
@@ -28,6 +29,9 @@ type ModelRef struct {
 	// Provider is set for a provider's API model (gpt-4o: openai), which is
 	// reported as an api_saas model, never as a self-hosted one.
 	Provider string
+	// ServedBy is the client that says which cloud serves a publisher's
+	// model ("AnthropicFoundry(": Claude on Azure), when one does.
+	ServedBy string
 }
 
 // modelRefCandidate reports whether a file may hold model references worth
@@ -142,7 +146,79 @@ func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 	if h.AnyIn(gateGroup) {
 		gatedRefs(b, h, &out)
 	}
+	servingCloud(b, out)
 	return sortRefs(out)
+}
+
+// cloudClients are the clients through which a cloud serves a model
+// publisher's API models: Claude through Microsoft Foundry, Bedrock or
+// Vertex AI, OpenAI's models through Azure, Gemini through Vertex AI.
+var cloudClients = []struct{ publisher, call, cloud string }{
+	{"anthropic", "AnthropicFoundry(", "azure"}, {"anthropic", "AnthropicBedrock(", "aws"}, {"anthropic", "AnthropicVertex(", "gcp"},
+	// AnthropicGoogleCloud is not here: it is Anthropic's own API through
+	// Google's gateway (an Anthropic workspace), not a model Google serves.
+	{"anthropic", "ChatAnthropicVertex(", "gcp"}, {"anthropic", "ChatBedrock(", "aws"}, {"anthropic", "ChatBedrockConverse(", "aws"},
+	{"openai", "AzureOpenAI(", "azure"}, {"openai", "AzureChatOpenAI(", "azure"}, {"openai", "AzureOpenAIEmbeddings(", "azure"},
+	{"openai", "AzureChatCompletion(", "azure"}, {"google", "vertexai=True", "gcp"}, {"google", "ChatVertexAI(", "gcp"},
+	// the Go SDKs' client options
+	{"anthropic", "vertex.WithGoogleAuth(", "gcp"}, {"anthropic", "vertex.WithCredentials(", "gcp"},
+	{"anthropic", "bedrock.WithLoadDefaultConfig(", "aws"}, {"anthropic", "bedrock.WithConfig(", "aws"},
+	{"openai", "azure.WithEndpoint(", "azure"},
+}
+
+// servingCloud gives a publisher's plainly named API models (claude-...,
+// gpt-...) the cloud whose client the file builds, when the file builds
+// clients of exactly one cloud for that publisher. A provider-prefixed
+// name says its provider itself and is left alone.
+func servingCloud(b []byte, refs []ModelRef) {
+	clouds := map[string]string{} // publisher -> cloud, "" when several
+	calls := map[string]string{}
+	for i := range refs {
+		r := &refs[i]
+		if r.Provider == "" || r.Via == "provider_prefix" {
+			continue
+		}
+		pub := publisherOf(*r)
+		cloud, ok := clouds[pub]
+		if !ok {
+			for _, c := range cloudClients {
+				if c.publisher != pub || !bytes.Contains(b, []byte(c.call)) {
+					continue
+				}
+				if cloud != "" && cloud != c.cloud {
+					cloud = ""
+					break
+				}
+				cloud, calls[pub] = c.cloud, strings.TrimSuffix(c.call, "(")
+			}
+			clouds[pub] = cloud
+		}
+		if cloud != "" && cloud != r.Provider {
+			r.ServedBy = "client " + calls[pub]
+			r.Provider = cloud
+		}
+	}
+}
+
+// publisherOf is whose model a reference names: its provider, or for a
+// cloud's own id of another publisher's model (Bedrock's
+// anthropic.claude-..., Vertex's claude-...@date) that publisher.
+func publisherOf(r ModelRef) string {
+	switch r.Provider {
+	case "aws":
+		id := r.ID
+		if _, rest, ok := strings.Cut(id, "."); ok && strings.Count(id[:len(id)-len(rest)], ".") == 1 && len(id)-len(rest) <= 8 {
+			id = rest // a cross-region inference profile: us.anthropic.claude-...
+		}
+		if p, _, ok := strings.Cut(id, "."); ok && (p == "anthropic" || p == "openai") {
+			return p
+		}
+	case "gcp":
+		if strings.HasPrefix(r.ID, "claude-") {
+			return "anthropic"
+		}
+	}
+	return r.Provider
 }
 
 // cliRefs reads hf:// URIs and serving command lines.
@@ -202,6 +278,7 @@ func contextRefs(b []byte, h *anchors.Hits, outp *[]ModelRef) {
 		return false
 	}
 	for _, anchor := range contextAnchors {
+		kindDone := 0
 		eachHit(h, anchor, func(at int) {
 			if r, ok := contextRef(b, at); ok {
 				if !seen(r.Offset) {
@@ -209,9 +286,15 @@ func contextRefs(b []byte, h *anchors.Hits, outp *[]ModelRef) {
 				}
 				return
 			}
-			// a model list (MODELS, model_list, modelList)
 			s, e := identBounds(b, at)
-			if s < 0 || !assignsNext(b, e) || !namesModelList(b[s:e]) || inComment(b, s) || seen(-s-1) {
+			if s > 0 && b[s-1] == ' ' && !seen(-2*s-1) {
+				if refs := kindRefs(b, s, e, &kindDone); refs != nil {
+					out = append(out, refs...)
+					return
+				}
+			}
+			// a model list (MODELS, model_list, modelList)
+			if s < 0 || !assignsNext(b, e) || !namesModelList(b[s:e]) || inComment(b, s) || seen(-2*s-2) {
 				return
 			}
 			out = append(out, modelListRefs(b, s, e)...)
@@ -376,7 +459,7 @@ func modelAsset(label, scope, rel string, line int, r ModelRef) model.Asset {
 			Location: &model.Location{Path: rel, Line: line},
 			Facts: []model.Fact{
 				model.String("model.id", r.ID, model.Declared, src),
-				model.String("model.provider", r.Provider, model.Inferred, "model name "+r.ID),
+				model.String("model.provider", r.Provider, model.Inferred, cmp.Or(r.ServedBy, "model name "+r.ID)),
 				model.String("model.source", "api", model.Inferred, src),
 				model.String("model.reference", r.Via, model.Observed, src),
 				// A dated or versioned snapshot does not move; an alias does.

@@ -28,6 +28,7 @@ func TestHostedModelNames(t *testing.T) {
 		{"mistral-large-latest", "mistral", "mistral-large-latest"},
 		{"grok-4", "xai", "grok-4"},
 		{"deepseek-chat", "deepseek", "deepseek-chat"},
+		{"claude-3-5-sonnet-v2@20241022", "gcp", "claude-3-5-sonnet-v2@20241022"},
 	} {
 		p, n, ok := HostedModel(tc.in)
 		if !ok || p != tc.provider || n != tc.name {
@@ -292,4 +293,163 @@ func sameLines(t *testing.T, got, want []string) {
 			t.Errorf("not expected: %s", g)
 		}
 	}
+}
+
+// Shapes of the fourth round: weights in object storage named by a model
+// key or by a model resource's location keys, SDK constants for model
+// names, the cloud a client says serves a publisher's model, and an MCP
+// client given its URL by a name; each beside a negative.
+func TestStorageKindsConstantsCloudsAndNamedURLs(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"train/job.py": `MODEL_URI = "s3://acme-models/llama-3-8b/v2/"
+OUTPUT_BUCKET = "s3://acme-models/out/"
+model_path = "s3://just-a-bucket"
+`,
+		"k8s/adapter.yaml": `apiVersion: model.example.ai/v1alpha1
+kind: ModelAdapter
+metadata:
+  name: support-lora
+spec:
+  baseModel: qwen
+  artifactURL: "s3://acme-adapters/support-lora/"
+  # artifactURL: s3://commented/out/
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: backups}
+data:
+  backupURL: s3://acme-backups/nightly/
+`,
+		"k8s/modelconfig.yaml": "apiVersion: x/v1\nkind: ModelConfig\nspec:\n  sourceURL: s3://acme-cfg/cfg/\n",
+		"go/chat.go": `package main
+
+import "github.com/sashabaranov/go-openai"
+
+func main() {
+	req := openai.ChatCompletionRequest{
+		Model: openai.GPT4oMini,
+		Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser}},
+	}
+	_ = req
+}
+`,
+		"azure/app.py": `from openai import AzureOpenAI
+client = AzureOpenAI(azure_endpoint="https://x.openai.azure.com")
+client.chat.completions.create(model="gpt-4o", messages=[])
+`,
+		"both/app.py": `from anthropic import AnthropicBedrock, AnthropicVertex
+a = AnthropicBedrock()
+b = AnthropicVertex()
+a.messages.create(model="claude-sonnet-4-5", messages=[])
+`,
+		"gomcp/go.mod": "module example.com/agent\n\nrequire (\n\tgithub.com/modelcontextprotocol/go-sdk v1.3.1\n\tgithub.com/openai/openai-go/v3 v3.0.0\n)\n",
+		"gomcp/main.go": `package main
+
+import (
+	"os/exec"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/azure"
+	"github.com/openai/openai-go/v3/option"
+)
+
+const docsURL = "https://docs.example.com/mcp"
+
+func main() {
+	_ = openai.NewClient(azure.WithEndpoint("https://x.openai.azure.com", "2025-03-01-preview"))
+	_ = openai.ChatCompletionNewParams{Model: openai.ChatModelGPT4o}
+	_ = &mcp.StreamableClientTransport{Endpoint: docsURL}
+	_ = &mcp.CommandTransport{Command: exec.Command("npx", "-y", "@acme/fs-mcp@1.0.0")}
+	_ = option.WithAPIKey
+}
+`,
+		"goalone/main.go": "package main\n\nimport (\n\t\"github.com/openai/openai-go/v3/option\"\n\t\"github.com/openai/openai-go/v3\"\n\t\"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types\"\n)\n",
+		"mcp/client.py": `import click
+from mcp.client.streamable_http import streamablehttp_client
+
+async def run(url: str):
+    async with streamablehttp_client(url) as (r, w):
+        pass
+
+async def other(endpoint: str):
+    async with streamablehttp_client(endpoint) as (r, w):
+        pass
+
+@click.command()
+@click.option("--url", default="http://localhost:3000/mcp", help="Server URL")
+@click.option("--endpoint", default=None)
+@click.option("--name", default="http://not-this-one.example/mcp")
+def main(url, endpoint, name):
+    pass
+`,
+	})
+	got := corpusProject(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
+	want := []string{
+		"model train/job.py:1 s3://acme-models/llama-3-8b/v2/",
+		"model k8s/adapter.yaml:7 s3://acme-adapters/support-lora/",
+		"hosted_model go/chat.go:7 openai gpt-4o-mini",
+		"hosted_model azure/app.py:3 azure gpt-4o",
+		"hosted_model both/app.py:4 anthropic claude-sonnet-4-5", // two clouds: the file does not say which
+		"mcp_server mcp/client.py:5 localhost:3000 http http://localhost:3000/mcp",
+		"sdk_dependency azure/app.py:1 openai",
+		"sdk_dependency both/app.py:1 anthropic",
+		"sdk_dependency go/chat.go:3 github.com/sashabaranov/go-openai",
+		"sdk_dependency mcp/client.py:2 mcp",
+		"hosted_model gomcp/main.go:16 azure gpt-4o",
+		"mcp_server gomcp/main.go:17 docs.example.com http https://docs.example.com/mcp",
+		"mcp_server gomcp/main.go:18 @acme/fs-mcp@1.0.0 stdio @acme/fs-mcp@1.0.0",
+		// undeclared Go imports: one finding per module, not per package
+		"sdk_dependency goalone/main.go:4 github.com/openai/openai-go/v3",
+		"sdk_dependency goalone/main.go:6 github.com/aws/aws-sdk-go-v2/service/bedrockruntime",
+		"sdk_dependency gomcp/go.mod:4 github.com/modelcontextprotocol/go-sdk",
+		"sdk_dependency gomcp/go.mod:5 github.com/openai/openai-go/v3",
+	}
+	sameLines(t, got, want)
+	for _, a := range scan(t, Options{Paths: []string{dir}, NoIgnore: true}).Assets {
+		if a.Name == "gpt-4o" && a.DeploymentType == model.APISaaS && a.Location.Path == "azure/app.py" {
+			if f, _ := a.Fact("model.provider"); f.Source != "client AzureOpenAI" {
+				t.Errorf("gpt-4o provider evidence %q, want the client that says so", f.Source)
+			}
+		}
+	}
+}
+
+// Remote MCP servers a provider's API connects to, named in the request
+// (Anthropic's MCP connector, OpenAI's Responses MCP tool), and the cloud
+// a client names winning over a cloud's id of the publisher's model.
+func TestAPIMCPToolsAndCloudIDs(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"agent/anthropic.py": `import anthropic
+client = anthropic.Anthropic()
+client.beta.messages.create(
+    model="claude-sonnet-4-5",
+    mcp_servers=[{"type": "url", "url": "https://mcp.example.com/sse", "name": "example", "authorization_token": "t"}],
+)
+`,
+		"agent/openai.ts": `import OpenAI from "openai";
+const r = await new OpenAI().responses.create({
+  model: "gpt-4.1",
+  tools: [{ type: "mcp", server_label: "deepwiki", server_url: "https://mcp.deepwiki.com/mcp", require_approval: "never" }],
+});
+const notMCP = { type: "webhook", server_url: "https://hooks.example.com/x" };
+const agents = { mcp_servers: [server] };
+`,
+		"agent/foundry.ts": `import AnthropicFoundry from "@anthropic-ai/foundry-sdk";
+const c = new AnthropicFoundry({});
+await c.messages.create({ model: "anthropic.claude-3-5-sonnet-20241022-v2:0" });
+`,
+	})
+	got := corpusProject(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
+	want := []string{
+		"hosted_model agent/anthropic.py:4 anthropic claude-sonnet-4-5",
+		"mcp_server agent/anthropic.py:5 example http https://mcp.example.com/sse",
+		"hosted_model agent/openai.ts:3 openai gpt-4.1",
+		"mcp_server agent/openai.ts:4 deepwiki http https://mcp.deepwiki.com/mcp",
+		"hosted_model agent/foundry.ts:3 azure anthropic.claude-3-5-sonnet-20241022-v2:0",
+		"sdk_dependency agent/anthropic.py:1 anthropic",
+		"sdk_dependency agent/openai.ts:1 openai",
+		"sdk_dependency agent/foundry.ts:1 @anthropic-ai/foundry-sdk",
+	}
+	sameLines(t, got, want)
 }

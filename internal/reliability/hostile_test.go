@@ -144,6 +144,25 @@ func hostileCases() []hostile {
 				repeated(t, filepath.Join(dir, "repo", "serve.sh"), "--model a/b ", 1<<20)
 				return scan("--scope-timeout", "5s"), nil
 			}},
+		{name: "1 MB of MCP clients given a name, and of `url = ...` lines (24 s before: each server searched for in the rest of the file)", effect: "none", exit: 0, seconds: 5, rssMB: 300, fullScan: true,
+			outcome: "scanned in linear time; every finding reported",
+			setup: func(t *testing.T, dir string) ([]string, []string) {
+				repeated(t, filepath.Join(dir, "repo", "client.py"), "streamablehttp_client(url)\nurl = \"http://h/mcp\"\n", 1<<20)
+				return scan("--scope-timeout", "5s"), nil
+			}},
+		{name: "1 MB of unclosed `mcp_servers=[{` and Go MCP transports", effect: "none", exit: 0, seconds: 5, rssMB: 300, fullScan: true,
+			outcome: "scanned in bounded time (at most 4,096 occurrences of one call read per file); every finding reported",
+			setup: func(t *testing.T, dir string) ([]string, []string) {
+				repeated(t, filepath.Join(dir, "repo", "tools.py"), "mcp_servers=[{\"url\": \"https://h/mcp\", server_url: ", 1<<20)
+				repeated(t, filepath.Join(dir, "repo", "main.go"), "&mcp.StreamableClientTransport{Endpoint: u, ", 1<<20)
+				return scan("--scope-timeout", "5s"), nil
+			}},
+		{name: "1 MB of `kind: ModelAdapter` lines in one YAML document", effect: "none", exit: 0, seconds: 5, rssMB: 300, fullScan: true,
+			outcome: "scanned in linear time; every finding reported",
+			setup: func(t *testing.T, dir string) ([]string, []string) {
+				repeated(t, filepath.Join(dir, "repo", "adapters.yaml"), "kind: ModelAdapter\nartifactURL: s3://b/k\n", 1<<20)
+				return scan("--scope-timeout", "5s"), nil
+			}},
 		{name: "a 10 MB file of Hugging Face tokens (1.9 GB RSS before)", effect: "that file's findings beyond 1,000", exit: 0, seconds: 15, rssMB: 400, fullScan: true,
 			outcome: "the first 1,000 keys reported, the rest counted and noted",
 			check: func(t *testing.T, rep model.Report) {
