@@ -335,7 +335,9 @@ func contextRef(b []byte, at int) (ModelRef, bool) {
 	if r, ok := classifyModelValue(v, s); ok {
 		return r, true
 	}
-	if prov, name, ok := sdkConstModel(v); ok {
+	// const ChatModelGPT4o = shared.ChatModelGPT4o re-exports a constant
+	// (an SDK's own aliases), it does not use the model.
+	if prov, name, ok := sdkConstModel(v); ok && !strings.HasSuffix(v, "."+string(b[s:e])) {
 		return ModelRef{ID: name, Provider: prov, Via: "sdk_constant", Offset: s}, true
 	}
 	return ModelRef{}, false
@@ -708,12 +710,35 @@ func dedent(b []byte) []byte {
 var storageSchemes = []string{"s3://", "gs://", "azureblob://", "abfs://", "abfss://", "wasbs://", "pvc://", "oci://", "dbfs:/", "r2://", "cos://"}
 
 // storageURI accepts an object-store URI with a path below its bucket or
-// volume (s3://bucket/key), not a bare bucket or a template.
+// volume (s3://bucket/key), not a bare bucket, a template or a
+// documentation placeholder (s3://your-bucket-name/..., my-bucket,
+// registry.example.com).
 func storageURI(v string) bool {
 	for _, p := range storageSchemes {
 		if rest, ok := strings.CutPrefix(v, p); ok {
 			bucket, key, _ := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
-			return bucket != "" && strings.Trim(key, "/") != "" && !strings.ContainsAny(v, "${}<>* ")
+			return bucket != "" && strings.Trim(key, "/") != "" && !strings.ContainsAny(v, "${}<>* ") && !placeholderBucket(bucket)
+		}
+	}
+	return false
+}
+
+// placeholderBucket reports a bucket or host name that documentation puts
+// where a real one goes.
+func placeholderBucket(b string) bool {
+	b = strings.ToLower(b)
+	switch b {
+	case "bucket", "my-bucket", "mybucket", "my_bucket", "some-bucket", "test-bucket":
+		return true
+	}
+	for _, w := range []string{"your", "example", "placeholder", "sample", "replace", "dummy"} {
+		if strings.HasPrefix(b, w) {
+			return true // a real bucket may hold the word (aibrix-example-model-artifacts)
+		}
+	}
+	for _, w := range []string{"xxxx", "bucket-name", "bucket_name", "bucketname", "<", "example.com", "example.org"} {
+		if strings.Contains(b, w) {
+			return true
 		}
 	}
 	return false

@@ -3,10 +3,15 @@ package source
 import (
 	"bufio"
 	"bytes"
+	"cmp"
+	"encoding/json"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/BurntSushi/toml"
 
 	"github.com/aisight/aisight/internal/detect/fingerprint"
 	"github.com/aisight/aisight/internal/redact"
@@ -93,6 +98,9 @@ func (s *scanner) manifest(f *file, p *parser, eco string) {
 		s.parseError(f, err) // what parsed is still used
 	}
 	dir := path.Dir(f.rel)
+	if own := ownName(path.Base(f.rel), f.content); own != "" {
+		s.deps.addOwn(dir, eco, own)
+	}
 	for _, d := range deps {
 		sdk, ok := s.c.cat.MatchSDK(eco, d.Name)
 		if !ok {
@@ -119,9 +127,49 @@ type depRecord struct {
 type depSet struct {
 	mu   sync.Mutex
 	recs map[string][]depRecord
+	// own holds the packages the scanned projects are (dir, ecosystem,
+	// normalised name): a project importing itself (an SDK's own
+	// repository) imports no dependency.
+	own map[string]bool
 }
 
-func newDepSet() *depSet { return &depSet{recs: map[string][]depRecord{}} }
+func newDepSet() *depSet { return &depSet{recs: map[string][]depRecord{}, own: map[string]bool{}} }
+
+func (d *depSet) addOwn(dir, eco, name string) {
+	d.mu.Lock()
+	d.own[dir+"\x00"+eco+"\x00"+fingerprint.NormalizePackage(eco, name)] = true
+	d.mu.Unlock()
+}
+
+var goModuleLine = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?`)
+
+// ownName is the package a manifest's project is itself: go.mod's module,
+// pyproject's [project] or [tool.poetry] name, package.json's name; "" for
+// other manifests or when it names none.
+func ownName(base string, b []byte) string {
+	switch strings.ToLower(base) {
+	case "go.mod":
+		if m := goModuleLine.FindSubmatch(b); m != nil {
+			return string(m[1])
+		}
+	case "pyproject.toml":
+		var doc struct {
+			Project struct{ Name string } `toml:"project"`
+			Tool    struct {
+				Poetry struct{ Name string } `toml:"poetry"`
+			} `toml:"tool"`
+		}
+		if _, err := toml.Decode(string(b), &doc); err == nil {
+			return cmp.Or(doc.Project.Name, doc.Tool.Poetry.Name)
+		}
+	case "package.json":
+		var doc struct{ Name string }
+		if json.Unmarshal(b, &doc) == nil {
+			return doc.Name
+		}
+	}
+	return ""
+}
 
 func (d *depSet) add(r depRecord) {
 	k := r.dir + "\x00" + r.eco + "\x00" + fingerprint.NormalizePackage(r.eco, r.dep.Name)

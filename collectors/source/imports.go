@@ -502,18 +502,19 @@ func (i *importSet) assets(s *scanner) []model.Asset {
 			}
 		}
 	}
+	own := s.deps.own
 	s.deps.mu.Unlock()
 	isDeclared := func(r importRec) bool {
 		n := fingerprint.NormalizePackage(r.eco, r.name)
 		for dir := r.dir; ; dir = path.Dir(dir) {
-			if declared[dir+"\x00"+r.eco+"\x00"+n] {
+			if declared[dir+"\x00"+r.eco+"\x00"+n] || own[dir+"\x00"+r.eco+"\x00"+n] {
 				return true
 			}
 			// A Go import names a package: any module that is a path
 			// prefix of it (github.com/openai/openai-go/v3 of .../v3/azure)
 			// declares it.
 			for q := n; r.eco == "go" && strings.Contains(q, "/"); q = path.Dir(q) {
-				if declared[dir+"\x00go\x00"+q] {
+				if declared[dir+"\x00go\x00"+q] || own[dir+"\x00go\x00"+q] {
 					return true
 				}
 			}

@@ -304,6 +304,9 @@ func TestStorageKindsConstantsCloudsAndNamedURLs(t *testing.T) {
 		"train/job.py": `MODEL_URI = "s3://acme-models/llama-3-8b/v2/"
 OUTPUT_BUCKET = "s3://acme-models/out/"
 model_path = "s3://just-a-bucket"
+MODEL_DATA_URL = "s3://your-s3-bucket-name/model.tar.gz"
+model_uri = "s3://my-bucket/path/to/model.tar.gz"
+model_src = "oci://registry.example.com/model:latest"
 `,
 		"k8s/adapter.yaml": `apiVersion: model.example.ai/v1alpha1
 kind: ModelAdapter
@@ -450,6 +453,27 @@ await c.messages.create({ model: "anthropic.claude-3-5-sonnet-20241022-v2:0" });
 		"sdk_dependency agent/anthropic.py:1 anthropic",
 		"sdk_dependency agent/openai.ts:1 openai",
 		"sdk_dependency agent/foundry.ts:1 @anthropic-ai/foundry-sdk",
+	}
+	sameLines(t, got, want)
+}
+
+// An SDK's own repository imports itself and re-exports its constants:
+// neither is a dependency or a model in use.
+func TestOwnPackagesAndConstantAliases(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"gosdk/go.mod":                   "module github.com/openai/openai-go/v3\n\ngo 1.22\n",
+		"gosdk/aliases.go":               "package openai\n\nimport \"github.com/openai/openai-go/v3/shared\"\n\nconst ChatModelGPT4o = shared.ChatModelGPT4o\n",
+		"gosdk/examples/main.go":         "package main\n\nimport \"github.com/openai/openai-go/v3\"\n\nvar p = openai.ChatCompletionNewParams{Model: openai.ChatModelGPT4o}\n",
+		"pysdk/pyproject.toml":           "[project]\nname = \"anthropic\"\nversion = \"1.0.0\"\n",
+		"pysdk/src/anthropic/_client.py": "from anthropic import types\n",
+		"jssdk/package.json":             `{"name": "openai", "version": "5.0.0"}`,
+		"jssdk/src/index.ts":             "import OpenAI from 'openai';\n",
+		"app/main.py":                    "import anthropic\n",
+	})
+	got := corpusProject(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
+	want := []string{
+		"hosted_model gosdk/examples/main.go:5 openai gpt-4o", // a use, in the SDK's own example
+		"sdk_dependency app/main.py:1 anthropic",              // another project's import
 	}
 	sameLines(t, got, want)
 }
