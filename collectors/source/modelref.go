@@ -287,14 +287,14 @@ func contextRefs(b []byte, h *anchors.Hits, outp *[]ModelRef) {
 				return
 			}
 			s, e := identBounds(b, at)
-			if s > 0 && b[s-1] == ' ' && !seen(-2*s-1) {
+			if s > 0 && b[s-1] == ' ' {
 				if refs := kindRefs(b, s, e, &kindDone); refs != nil {
 					out = append(out, refs...)
 					return
 				}
 			}
 			// a model list (MODELS, model_list, modelList)
-			if s < 0 || !assignsNext(b, e) || !namesModelList(b[s:e]) || inComment(b, s) || seen(-2*s-2) {
+			if s < 0 || !assignsNext(b, e) || !namesModelList(b[s:e]) || inComment(b, s) || seen(-s-1) {
 				return
 			}
 			out = append(out, modelListRefs(b, s, e)...)
