@@ -510,6 +510,14 @@ func (i *importSet) assets(s *scanner) []model.Asset {
 			if declared[dir+"\x00"+r.eco+"\x00"+n] || own[dir+"\x00"+r.eco+"\x00"+n] {
 				return true
 			}
+			// A PyPI module is provided under its name and by variants of
+			// it (pinecone by pinecone-client, faiss by faiss-cpu,
+			// llama_cpp by llama-cpp-python).
+			for _, suf := range pyVariants {
+				if r.eco == "pypi" && declared[dir+"\x00pypi\x00"+n+suf] {
+					return true
+				}
+			}
 			// A Go import names a package: any module that is a path
 			// prefix of it (github.com/openai/openai-go/v3 of .../v3/azure)
 			// declares it.
@@ -585,3 +593,7 @@ func goModuleOf(cat *fingerprint.Catalog, p string) string {
 	}
 	return m
 }
+
+// pyVariants are the suffixes of PyPI distributions that provide a module
+// under the name without them.
+var pyVariants = []string{"-client", "-cpu", "-gpu", "-python", "-binary", "-sdk", "-headless"}

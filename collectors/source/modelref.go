@@ -55,7 +55,7 @@ func FindModelRefs(b []byte) []ModelRef {
 
 // modelRefAnchors are the literals FindModelRefs looks for first.
 var modelRefAnchors = append(append([]string{"from_pretrained(", "snapshot_download(", "hf_hub_download(", "hf://",
-	"vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model",
+	"vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model", "huggingface-cli ", "hf download ", "hf upload ",
 	"huggingface://", "huggingface.co/", "hf.co/", "ollama://"}, contextAnchors...), append(prefixAnchors, gateAnchors...)...)
 
 // contextAnchors are the words of identifiers and keys whose value names a
@@ -89,7 +89,7 @@ var refAnchors = anchors.New(modelRefAnchors...)
 // skips the group's detectors (most files hold none of them).
 var (
 	callGroup    = anchors.NewGroup("from_pretrained(", "snapshot_download(", "hf_hub_download(")
-	cliGroup     = anchors.NewGroup("hf://", "vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model")
+	cliGroup     = anchors.NewGroup("hf://", "vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model", "huggingface-cli ", "hf download ", "hf upload ")
 	contextGroup = anchors.NewGroup(contextAnchors...)
 	urlGroup     = anchors.NewGroup("huggingface://", "huggingface.co/", "hf.co/", "ollama://")
 	prefixGroup  = anchors.NewGroup(prefixAnchors...)
@@ -243,6 +243,36 @@ func cliRefs(b []byte, h *anchors.Hits, outp *[]ModelRef) {
 				return
 			} else if v, ok := positional(rest); ok && workload.OllamaModel.MatchString(v) {
 				out = append(out, ModelRef{ID: "ollama://" + v, Via: "cli_arg", Offset: at})
+			}
+		})
+	}
+	// The Hub's CLI: huggingface-cli download|upload REPO, hf download|upload REPO.
+	for _, anchor := range []string{"huggingface-cli ", "hf download ", "hf upload "} {
+		eachHit(h, anchor, func(at int) {
+			rest := b[at+len(anchor):]
+			if anchor == "huggingface-cli " {
+				switch {
+				case bytes.HasPrefix(rest, []byte("download ")):
+					rest = rest[len("download "):]
+				case bytes.HasPrefix(rest, []byte("upload ")):
+					rest = rest[len("upload "):]
+				default:
+					return
+				}
+			}
+			if at > 0 && isIdent(b[at-1]) || inComment(b, at) {
+				return
+			}
+			line := rest[:min(len(rest), 512)] // bounded: a long line of hits stays linear
+			if nl := bytes.IndexByte(line, '\n'); nl >= 0 {
+				line = line[:nl]
+			}
+			if bytes.Contains(line, []byte("--repo-type dataset")) || bytes.Contains(line, []byte("--repo-type=dataset")) ||
+				bytes.Contains(line, []byte("--repo-type space")) || bytes.Contains(line, []byte("--repo-type=space")) {
+				return // a dataset or a Space, not a model
+			}
+			if v, ok := positional(rest); ok && workload.HFRepoID.MatchString(v) && !isFileName(v[strings.IndexByte(v, '/')+1:]) {
+				out = append(out, ModelRef{ID: v, Via: "cli_arg", Offset: at})
 			}
 		})
 	}

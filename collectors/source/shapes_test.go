@@ -469,11 +469,18 @@ func TestOwnPackagesAndConstantAliases(t *testing.T) {
 		"jssdk/package.json":             `{"name": "openai", "version": "5.0.0"}`,
 		"jssdk/src/index.ts":             "import OpenAI from 'openai';\n",
 		"app/main.py":                    "import anthropic\n",
+		"ci/publish.sh":                  "huggingface-cli upload acme/support-model ./out\nhuggingface-cli upload acme/eval-set ./data --repo-type dataset\nhf download Qwen/Qwen2.5-0.5B\npdf download x/y\n",
+		"vec/requirements.txt":           "pinecone-client==4.1.0\nfaiss-cpu==1.8.0\n",
+		"vec/app.py":                     "from pinecone import Pinecone\nimport faiss\n",
 	})
 	got := corpusProject(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
 	want := []string{
-		"hosted_model gosdk/examples/main.go:5 openai gpt-4o", // a use, in the SDK's own example
-		"sdk_dependency app/main.py:1 anthropic",              // another project's import
+		"hosted_model gosdk/examples/main.go:5 openai gpt-4o",   // a use, in the SDK's own example
+		"sdk_dependency app/main.py:1 anthropic",                // another project's import
+		"sdk_dependency vec/requirements.txt:1 pinecone-client", // declares the pinecone module
+		"sdk_dependency vec/requirements.txt:2 faiss-cpu",
+		"model ci/publish.sh:1 acme/support-model", // the Hub CLI; a dataset upload is not a model
+		"model ci/publish.sh:3 Qwen/Qwen2.5-0.5B",
 	}
 	sameLines(t, got, want)
 }
