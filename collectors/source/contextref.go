@@ -183,8 +183,8 @@ var notModelOrgs = map[string]bool{"models": true, "model": true, "checkpoints":
 // or the next word of a Dockerfile ENV.
 func contextValue(b []byte, at, e int) (string, bool) {
 	i := e
-	for i < len(b) && (b[i] == '"' || b[i] == '\'' || b[i] == ']' || b[i] == '`') {
-		i++
+	for i < len(b) && (b[i] == '"' || b[i] == '\'' || b[i] == ']' || b[i] == '`' || b[i] == '\\') {
+		i++ // closing quotes, also escaped ones of JSON held in a string
 	}
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
 		i++
@@ -222,12 +222,32 @@ func contextValue(b []byte, at, e int) (string, bool) {
 	if v, ok := stringLit(b[i:]); ok {
 		return v, true
 	}
+	if v, ok := escapedLit(b[i:]); ok {
+		return v, true
+	}
 	// A bare scalar (YAML, .env, TOML would quote): the rest of the word.
 	v, ok := positional(b[i:])
 	if !ok || i < len(b) && (b[i] == '\n' || b[i] == '\r') {
 		return "", false
 	}
 	return strings.TrimRight(v, ".;"), true
+}
+
+// escapedLit reads a string literal written with escaped quotes (\"v\"):
+// a value of a JSON document held in another document's string.
+func escapedLit(b []byte) (string, bool) {
+	if len(b) < 4 || b[0] != '\\' || b[1] != '"' {
+		return "", false
+	}
+	end := bytes.Index(b[2:min(len(b), 304)], []byte(`\"`))
+	if end < 0 {
+		return "", false
+	}
+	v := b[2 : 2+end]
+	if bytes.ContainsAny(v, "\n\\") {
+		return "", false
+	}
+	return string(v), true
 }
 
 // isTypeName accepts the annotation of a typed declaration: str, string,
@@ -295,7 +315,7 @@ func inComment(b []byte, at int) bool {
 // it a value: = or : (after closing quotes or brackets and spaces).
 func assignsNext(b []byte, e int) bool {
 	i := e
-	for n := 0; i < len(b) && n < 8 && (b[i] == '"' || b[i] == '\'' || b[i] == ']' || b[i] == '`' || b[i] == ' ' || b[i] == '\t'); n++ {
+	for n := 0; i < len(b) && n < 8 && (b[i] == '"' || b[i] == '\'' || b[i] == ']' || b[i] == '`' || b[i] == ' ' || b[i] == '\t' || b[i] == '\\'); n++ {
 		i++
 	}
 	return i < len(b) && (b[i] == '=' || b[i] == ':')

@@ -484,3 +484,31 @@ func TestOwnPackagesAndConstantAliases(t *testing.T) {
 	}
 	sameLines(t, got, want)
 }
+
+// Documents held in other documents' values are searched like any other
+// text: a YAML block scalar, a JSON string in YAML, and JSON escaped inside
+// a JSON string.
+func TestDocumentsInsideStrings(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"k8s/cm.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+data:
+  config.yaml: |
+    served:
+      model: meta-llama/Llama-3.1-8B-Instruct
+  settings.json: '{"embedding_model": "BAAI/bge-small-en-v1.5", "llm": {"model": "gpt-4o-mini"}}'
+`,
+		"app/app.json": `{"name": "x", "config": "{\"model\": \"Qwen/Qwen2.5-7B-Instruct\", \"note\": \"model\"}"}`,
+		"app/task.py":  `CFG = '{"model_id": "mistralai/Mistral-7B-Instruct-v0.3"}'` + "\n",
+	})
+	got := corpusProject(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
+	want := []string{
+		"model k8s/cm.yaml:7 meta-llama/Llama-3.1-8B-Instruct",
+		"model k8s/cm.yaml:8 BAAI/bge-small-en-v1.5",
+		"hosted_model k8s/cm.yaml:8 openai gpt-4o-mini",
+		"model app/app.json:1 Qwen/Qwen2.5-7B-Instruct",
+		"model app/task.py:1 mistralai/Mistral-7B-Instruct-v0.3",
+	}
+	sameLines(t, got, want)
+}
