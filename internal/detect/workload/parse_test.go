@@ -183,3 +183,40 @@ status:
 		t.Error("a GPU container is an AI workload")
 	}
 }
+
+// workload.ai_signals says which evidence made a workload AI: a GPU job
+// with nothing else is told apart from a catalog model server.
+func TestAISignals(t *testing.T) {
+	cat := testCatalog(t)
+	ws, err := ParseYAML([]byte(`apiVersion: batch/v1
+kind: Job
+metadata: {name: train}
+spec:
+  template:
+    spec:
+      containers:
+      - name: t
+        image: example.com/trainer:1
+        resources: {limits: {nvidia.com/gpu: 4}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: llm}
+spec:
+  template:
+    spec:
+      containers:
+      - name: vllm
+        image: vllm/vllm-openai:v0.8.4
+        args: ["--model", "Qwen/Qwen2.5-7B-Instruct"]
+`), cat)
+	if err != nil || len(ws) != 2 {
+		t.Fatalf("got %v %v", ws, err)
+	}
+	want := [][]string{{"gpu_request"}, {"serving_image", "model_arg"}}
+	for i, w := range ws {
+		if got := Analyze(w, cat).Signals(w); !cmp.Equal(got, want[i]) {
+			t.Errorf("%s: signals %v, want %v", w.Name, got, want[i])
+		}
+	}
+}

@@ -216,6 +216,32 @@ func containerModel(c *Container, rt *fingerprint.Image, cat *fingerprint.Catalo
 // Facts are the facts every collector reports for an AI workload: runtime,
 // image, model, GPU and provider-credential env vars. src says where they were
 // read ("file:k8s/vllm.yaml:3", "k8s:prod/deployment/vllm").
+// Signals names what marks the workload as AI, strongest first:
+// serving_resource (a serving custom resource's kind), serving_image (an
+// image of the catalog), model_arg / model_env / storage_uri (a model the
+// workload is given), gpu_request (accelerators requested).
+func (an Analysis) Signals(w Workload) []string {
+	var out []string
+	if w.ServingKind != "" {
+		out = append(out, "serving_resource")
+	}
+	if an.Runtime != nil {
+		out = append(out, "serving_image")
+	}
+	switch an.ModelVia {
+	case "arg":
+		out = append(out, "model_arg")
+	case "env":
+		out = append(out, "model_env")
+	case "storage_uri":
+		out = append(out, "storage_uri")
+	}
+	if an.GPU > 0 {
+		out = append(out, "gpu_request")
+	}
+	return out
+}
+
 func (an Analysis) Facts(w Workload, src string) []model.Fact {
 	var fs []model.Fact
 	switch {
@@ -247,6 +273,7 @@ func (an Analysis) Facts(w Workload, src string) []model.Fact {
 			model.String("model.source", ModelSource(an.ModelID), model.Inferred, src),
 			model.Bool("model.revision_pinned", RevisionPinned(an.Rev), model.Observed, src))
 	}
+	fs = append(fs, model.Strings("workload.ai_signals", an.Signals(w), model.Inferred, src))
 	fs = append(fs, model.Int("gpu.requested", an.GPU, model.Declared, src))
 	if len(an.GPUKeys) > 0 {
 		fs = append(fs, model.Strings("gpu.resources", an.GPUKeys, model.Declared, src))
