@@ -25,8 +25,9 @@ const maxBody = 8 << 20
 
 // client is the admin API client both collectors share: GET only (enforced
 // in its transport: any other method is refused before a byte is sent),
-// deadlines on every step, bounded bodies, retries of 429 (honouring
-// Retry-After) and 5xx, and a count of requests.
+// deadlines on every step, bounded bodies, pacing to the organisation's
+// request budget (pacer), retries of 429 (honouring Retry-After) and 5xx,
+// and a count of requests.
 type client struct {
 	base     string // the provider's base URL (OPENAI_BASE_URL, ANTHROPIC_BASE_URL)
 	provider string
@@ -35,6 +36,7 @@ type client struct {
 	attempts int
 	backoff  time.Duration // first wait between retries (doubled; Retry-After wins)
 	calls    atomic.Int64
+	pace     pacer
 }
 
 // getOnly refuses every method but GET: the collectors only read.
@@ -147,12 +149,17 @@ func (c *client) once(ctx context.Context, u, path string, out any) (time.Durati
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "aisight")
 	c.auth(req)
+	if err := c.pace.wait(ctx); err != nil {
+		return 0, fmt.Errorf("%s GET %s: %w", c.provider, path, err)
+	}
 	c.calls.Add(1)
 	collectors.MeterRequest(ctx)
 	resp, err := c.http.Do(req)
 	if err != nil {
+		c.pace.done(nil)
 		return 0, fmt.Errorf("%s GET %s: %w", c.provider, path, err)
 	}
+	c.pace.done(resp.Header)
 	defer resp.Body.Close()
 	body := io.LimitReader(resp.Body, maxBody)
 	if resp.StatusCode/100 != 2 {

@@ -244,3 +244,31 @@ func TestEverySaaSFactIsDocumented(t *testing.T) {
 	inv, _ := collect(t, e, e.OpenAI.AdminKey, e.Anthropic.AdminKey)
 	goldentest.FactsDocumented(t, "../../docs/facts.md", inv, 25)
 }
+
+// Under an organisation's request budget, told on every answer by the
+// providers' rate-limit headers, the collectors wait for budget instead of
+// spending it on 429s: the whole estate, not one request refused.
+func TestPacedToTheBudgetWithoutThrottling(t *testing.T) {
+	e := estate(t)
+	e.Faults.RatePerSecond = 4 // a budget of four requests, refilled at four a second
+	e.Faults.PageSize = 1      // many more requests than the budget holds
+	inv, srv := collect(t, e, e.OpenAI.AdminKey, e.Anthropic.AdminKey)
+	inv.Normalize()
+	var ids []string
+	for _, a := range inv.Assets {
+		ids = append(ids, a.ID)
+	}
+	if d := cmp.Diff(groundTruth(e, false), ids); d != "" {
+		t.Errorf("inventory vs ground truth (-want +got):\n%s", d)
+	}
+	perProvider := map[string]int{}
+	for _, r := range srv.Requests() {
+		perProvider[r.Provider]++
+	}
+	if perProvider["openai"] <= 8 || perProvider["anthropic"] <= 8 {
+		t.Fatalf("requests %v: the estate should need more than twice the budget of each organisation", perProvider)
+	}
+	if n := srv.Throttled(); n != 0 {
+		t.Errorf("%d requests answered 429: the client did not pace to the budget its answers told it", n)
+	}
+}

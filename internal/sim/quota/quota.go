@@ -77,6 +77,24 @@ func (l *Limits) Allow(key string) bool {
 	return true
 }
 
+// State is key's bucket as a service's rate-limit headers tell it: the
+// requests a full bucket holds, those left now, and how long until it is
+// full again. ok is false without a rate (nothing to tell).
+func (l *Limits) State(key string) (limit, remaining int, untilFull time.Duration, ok bool) {
+	if l == nil || l.rate <= 0 {
+		return 0, 0, 0, false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, found := l.buckets[key]
+	tokens := l.rate
+	if found {
+		tokens = min(l.rate, b.tokens+time.Since(b.last).Seconds()*l.rate)
+	}
+	full := time.Duration((l.rate - tokens) / l.rate * float64(time.Second))
+	return int(l.rate), int(tokens), full, true
+}
+
 // Rate is the limit per key (0: none).
 func (l *Limits) Rate() float64 {
 	if l == nil {

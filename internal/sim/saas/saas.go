@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -233,6 +234,10 @@ func (s *Server) fault(w http.ResponseWriter, r *http.Request, provider string, 
 	case n <= s.e.Faults.ThrottleFirst || !s.limits.Allow(provider):
 		w.Header().Set("Retry-After", "1")
 		status = http.StatusTooManyRequests
+	}
+	s.rateHeaders(w, provider)
+	switch {
+	case status != 0:
 	case s.e.Faults.ServerErrorEvery > 0 && n%s.e.Faults.ServerErrorEvery == 0:
 		status = http.StatusServiceUnavailable
 	}
@@ -246,6 +251,30 @@ func (s *Server) fault(w http.ResponseWriter, r *http.Request, provider string, 
 	}
 	s.answer(w, r, provider, status, errBody(status, http.StatusText(status)))
 	return true
+}
+
+// rateHeaders tell the caller its organisation's request budget, as each
+// provider documents its rate-limit headers: OpenAI's
+// x-ratelimit-{limit,remaining,reset}-requests (the reset a duration until
+// the budget is whole again, "1s", "120ms"), Anthropic's
+// anthropic-ratelimit-requests-{limit,remaining,reset} (the reset an RFC
+// 3339 time). Sent only when the emulator limits its callers.
+func (s *Server) rateHeaders(w http.ResponseWriter, provider string) {
+	limit, remaining, full, ok := s.limits.State(provider)
+	if !ok {
+		return
+	}
+	h := w.Header()
+	switch provider {
+	case "openai":
+		h.Set("x-ratelimit-limit-requests", strconv.Itoa(limit))
+		h.Set("x-ratelimit-remaining-requests", strconv.Itoa(remaining))
+		h.Set("x-ratelimit-reset-requests", full.Round(time.Millisecond).String())
+	case "anthropic":
+		h.Set("anthropic-ratelimit-requests-limit", strconv.Itoa(limit))
+		h.Set("anthropic-ratelimit-requests-remaining", strconv.Itoa(remaining))
+		h.Set("anthropic-ratelimit-requests-reset", time.Now().Add(full).UTC().Format(time.RFC3339Nano))
+	}
 }
 
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, provider string, status int, body any) {

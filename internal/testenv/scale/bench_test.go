@@ -168,9 +168,16 @@ func BenchmarkEstateScale(b *testing.B) {
 			}
 			b.Logf("%s: done in %.1f s; bound %.1f s (busiest %s at %.0f/s): %.2fx", c.name, end, secs, key, rate, end/secs)
 			benchtest.Metric(b, end, c.name+"-s")
-			benchtest.Metric(b, end/secs, c.name+"-x-bound")
+			if c.name == "saas" {
+				benchtest.Metric(b, end/secs, "saas-x-bound") // a target: named as targets.yaml names it
+			} else {
+				benchtest.Metric(b, end/secs, c.name+"-x-bound")
+			}
 			bound = max(bound, secs)
 		}
+		// The SaaS collectors pace themselves to the budget the providers'
+		// rate-limit headers tell: none of their calls should be refused.
+		benchtest.Metric(b, float64(e.SaaS.Throttled()), "saas-throttled")
 		calls = len(e.AWS.Calls()) + e.GCP.Calls() + e.Azure.Calls() + len(e.SaaS.Requests())
 		throttled = e.AWS.Throttled() + e.GCP.Throttled() + e.Azure.Throttled() + e.SaaS.Throttled()
 		benchtest.Metric(b, st.Wall, "wall-s")

@@ -1,0 +1,56 @@
+package saas
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// Both providers' documented header forms are read; anything else leaves
+// the client unpaced (it then relies on 429 and Retry-After).
+func TestBudgetHeaders(t *testing.T) {
+	at := time.Now().Add(2 * time.Second).UTC().Format(time.RFC3339Nano)
+	for _, tc := range []struct {
+		name     string
+		h        http.Header
+		ok       bool
+		lim, rem float64
+		minReset time.Duration
+		maxReset time.Duration
+	}{
+		{"openai", http.Header{"X-Ratelimit-Limit-Requests": {"5000"}, "X-Ratelimit-Remaining-Requests": {"4999"}, "X-Ratelimit-Reset-Requests": {"12ms"}}, true, 5000, 4999, 12 * time.Millisecond, 12 * time.Millisecond},
+		{"openai minutes", http.Header{"X-Ratelimit-Limit-Requests": {"60"}, "X-Ratelimit-Remaining-Requests": {"0"}, "X-Ratelimit-Reset-Requests": {"6m0s"}}, true, 60, 0, 6 * time.Minute, 6 * time.Minute},
+		{"anthropic", http.Header{"Anthropic-Ratelimit-Requests-Limit": {"50"}, "Anthropic-Ratelimit-Requests-Remaining": {"10"}, "Anthropic-Ratelimit-Requests-Reset": {at}}, true, 50, 10, time.Second, 2 * time.Second},
+		{"none", http.Header{"Retry-After": {"1"}}, false, 0, 0, 0, 0},
+		{"garbage", http.Header{"X-Ratelimit-Limit-Requests": {"many"}, "X-Ratelimit-Remaining-Requests": {"1"}, "X-Ratelimit-Reset-Requests": {"1s"}}, false, 0, 0, 0, 0},
+		{"negative", http.Header{"X-Ratelimit-Limit-Requests": {"10"}, "X-Ratelimit-Remaining-Requests": {"-5"}, "X-Ratelimit-Reset-Requests": {"1s"}}, false, 0, 0, 0, 0},
+		{"no reset", http.Header{"Anthropic-Ratelimit-Requests-Limit": {"50"}, "Anthropic-Ratelimit-Requests-Remaining": {"10"}}, false, 0, 0, 0, 0},
+	} {
+		lim, rem, reset, ok := budget(tc.h)
+		if ok != tc.ok || ok && (lim != tc.lim || rem != tc.rem || reset < tc.minReset || reset > tc.maxReset) {
+			t.Errorf("%s: budget = %v %v %v %v", tc.name, lim, rem, reset, ok)
+		}
+	}
+}
+
+// A pacer told the budget is spent makes the next request wait for the
+// refill; one never told anything never waits.
+func TestPacerWaitsForBudget(t *testing.T) {
+	var p pacer
+	if err := p.wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	p.done(http.Header{"X-Ratelimit-Limit-Requests": {"10"}, "X-Ratelimit-Remaining-Requests": {"0"}, "X-Ratelimit-Reset-Requests": {"1s"}})
+	p.mu.Lock()
+	tokens, rate := p.tokens, p.rate
+	p.mu.Unlock()
+	if tokens != 0 || rate != 10 {
+		t.Fatalf("after a spent budget: tokens %v rate %v, want 0 and 10/s", tokens, rate)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Millisecond)
+	defer cancel()
+	if err := p.wait(ctx); err == nil {
+		t.Error("a request went out with no budget left and none refilled yet")
+	}
+}
