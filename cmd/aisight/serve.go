@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -104,7 +105,12 @@ func runServe(ctx context.Context, o *scanOptions, listen string, interval time.
 		Namespace: "aisight", Subsystem: "serve", Name: "scans_total", Help: "Scans run by serve, by result (ok or error).",
 	}, []string{"result"})}
 	reg := metrics.Registry(d.col)
-	reg.MustRegister(d.scans, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Beside the Go collector's defaults, the live heap after the last GC
+	// (go_gc_heap_live_bytes): what a daemon keeps between scans, the
+	// figure a leak raises (heap in use swings with the scan under way).
+	reg.MustRegister(d.scans, collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(
+		collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile(`^/gc/heap/live:bytes$`)})),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	gatherer := metrics.Scrubbed(reg, o.scrub.String)
 	d.api = api
 	ln, err := net.Listen("tcp", listen)

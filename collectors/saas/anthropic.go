@@ -107,6 +107,12 @@ func NewAnthropic(o AnthropicOptions) *Anthropic {
 // Name implements collectors.Collector.
 func (c *Anthropic) Name() string { return AnthropicName }
 
+// Close releases the client's idle connections (see OpenAI.Close).
+func (c *Anthropic) Close() error {
+	c.c.http.CloseIdleConnections()
+	return nil
+}
+
 // RetriesCalls implements collectors.CallRetrier (the client's get).
 func (c *Anthropic) RetriesCalls() bool { return true }
 

@@ -111,6 +111,14 @@ func NewOpenAI(o OpenAIOptions) *OpenAI {
 // Name implements collectors.Collector.
 func (c *OpenAI) Name() string { return OpenAIName }
 
+// Close releases the client's idle connections (serve plans its
+// collectors afresh for every scan: without this each scan's connections
+// stayed open until their idle timeout).
+func (c *OpenAI) Close() error {
+	c.c.http.CloseIdleConnections()
+	return nil
+}
+
 // RetriesCalls implements collectors.CallRetrier (the client's get).
 func (c *OpenAI) RetriesCalls() bool { return true }
 

@@ -2,6 +2,7 @@ package saas
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -54,3 +55,11 @@ func TestPacerWaitsForBudget(t *testing.T) {
 		t.Error("a request went out with no budget left and none refilled yet")
 	}
 }
+
+// serve plans its collectors for every scan and closes them after it:
+// each releases its idle connections (BenchmarkServeSoak measures what
+// that keeps flat).
+var (
+	_ io.Closer = (*OpenAI)(nil)
+	_ io.Closer = (*Anthropic)(nil)
+)

@@ -24,6 +24,12 @@ type Set struct {
 	// any literal is compared.
 	third [255][4]uint64
 	short [255]bool
+	// groups caches each Group's literal positions in this set (copy on
+	// write). The cache lives in the set, not the group: groups are
+	// package-level, and one holding every set it met kept each scan's
+	// sets alive in a long-running process (serve grew by its anchor
+	// tables every scan).
+	groups atomic.Pointer[map[*Group][]int]
 }
 
 // New builds a set; duplicate literals are kept once. It panics on a
@@ -127,12 +133,6 @@ func (s *Set) Find(b []byte, h *Hits) {
 // in the Hits' set, found once per set, without hashing a literal per call.
 type Group struct {
 	lits []string
-	idx  atomic.Pointer[[]groupIndex] // per set, immutable once published
-}
-
-type groupIndex struct {
-	set *Set
-	at  []int
 }
 
 // NewGroup returns a group of literals (each should be in the sets it is
@@ -141,11 +141,9 @@ func NewGroup(lits ...string) *Group { return &Group{lits: lits} }
 
 // indexes returns the positions of g's literals in s.
 func (g *Group) indexes(s *Set) []int {
-	if p := g.idx.Load(); p != nil {
-		for _, gi := range *p {
-			if gi.set == s {
-				return gi.at
-			}
+	if p := s.groups.Load(); p != nil {
+		if at, ok := (*p)[g]; ok {
+			return at
 		}
 	}
 	var at []int
@@ -155,13 +153,15 @@ func (g *Group) indexes(s *Set) []int {
 		}
 	}
 	for {
-		old := g.idx.Load()
-		var next []groupIndex
+		old := s.groups.Load()
+		next := make(map[*Group][]int, 8)
 		if old != nil {
-			next = append(next, (*old)...)
+			for k, v := range *old {
+				next[k] = v
+			}
 		}
-		next = append(next, groupIndex{s, at})
-		if g.idx.CompareAndSwap(old, &next) {
+		next[g] = at
+		if s.groups.CompareAndSwap(old, &next) {
 			return at
 		}
 	}

@@ -3,8 +3,10 @@ package anchors
 import (
 	"bytes"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
+	"time"
 )
 
 // Find reports exactly what one bytes.Index loop per literal reports,
@@ -129,5 +131,35 @@ func TestGroupAnyIn(t *testing.T) {
 	s1.Find([]byte(`"openai:gpt-4o"`), &h)
 	if !h.AnyIn(g) {
 		t.Error("openai: is in the text (first set again)")
+	}
+}
+
+// A package-level Group used with many sets keeps none of them alive: a
+// long-running process builds new sets for every scan (serve grew by each
+// scan's anchor tables when the groups cached their sets).
+func TestGroupsDoNotKeepSets(t *testing.T) {
+	g := NewGroup("ab")
+	freed := make(chan struct{}, 64)
+	for range 64 {
+		s := New("ab", "cd")
+		var h Hits
+		s.Find([]byte("xxab"), &h)
+		if !h.AnyIn(g) {
+			t.Fatal("AnyIn missed a hit")
+		}
+		runtime.AddCleanup(s, func(ch chan struct{}) { ch <- struct{}{} }, freed)
+	}
+	n := 0
+	for try := 0; try < 50 && n < 60; try++ {
+		runtime.GC()
+		for len(freed) > 0 {
+			<-freed
+			n++
+		}
+		time.Sleep(10 * time.Millisecond) // cleanups run on their own goroutine
+	}
+	runtime.KeepAlive(g) // as a package-level group stays
+	if n < 60 {
+		t.Errorf("%d of 64 sets freed after use with one group: the group keeps them", n)
 	}
 }
