@@ -222,32 +222,12 @@ func contextValue(b []byte, at, e int) (string, bool) {
 	if v, ok := stringLit(b[i:]); ok {
 		return v, true
 	}
-	if v, ok := escapedLit(b[i:]); ok {
-		return v, true
-	}
 	// A bare scalar (YAML, .env, TOML would quote): the rest of the word.
 	v, ok := positional(b[i:])
 	if !ok || i < len(b) && (b[i] == '\n' || b[i] == '\r') {
 		return "", false
 	}
 	return strings.TrimRight(v, ".;"), true
-}
-
-// escapedLit reads a string literal written with escaped quotes (\"v\"):
-// a value of a JSON document held in another document's string.
-func escapedLit(b []byte) (string, bool) {
-	if len(b) < 4 || b[0] != '\\' || b[1] != '"' {
-		return "", false
-	}
-	end := bytes.Index(b[2:min(len(b), 304)], []byte(`\"`))
-	if end < 0 {
-		return "", false
-	}
-	v := b[2 : 2+end]
-	if bytes.ContainsAny(v, "\n\\") {
-		return "", false
-	}
-	return string(v), true
 }
 
 // isTypeName accepts the annotation of a typed declaration: str, string,
@@ -264,16 +244,24 @@ func isTypeName(t []byte) bool {
 	return true
 }
 
-// stringLit reads a string literal at the start of b ('...', "...", `...`).
+// stringLit reads a string literal at the start of b ('...', "...",
+// `...`, or \"...\": a value of a JSON document held in another
+// document's string).
 func stringLit(b []byte) (string, bool) {
-	if len(b) < 2 || (b[0] != '"' && b[0] != '\'' && b[0] != '`') {
+	var q []byte
+	switch {
+	case len(b) >= 2 && (b[0] == '"' || b[0] == '\'' || b[0] == '`'):
+		q = b[:1]
+	case len(b) >= 4 && b[0] == '\\' && b[1] == '"':
+		q = b[:2]
+	default:
 		return "", false
 	}
-	end := bytes.IndexByte(b[1:min(len(b), 302)], b[0])
+	end := bytes.Index(b[len(q):min(len(b), 300+2*len(q))], q)
 	if end < 0 {
 		return "", false
 	}
-	v := b[1 : 1+end]
+	v := b[len(q) : len(q)+end]
 	if bytes.ContainsAny(v, "\n\\") {
 		return "", false
 	}
