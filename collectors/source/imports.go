@@ -176,7 +176,7 @@ func (s *scanner) imports(f *file) {
 			}
 		case "go":
 			if p := lastQuoted(t); p != "" {
-				for q := p; strings.Contains(q, "/"); q = path.Dir(q) {
+				for q := p; goParent(q); q = path.Dir(q) {
 					if sdk, ok := cat.MatchSDK("go", q); ok {
 						add(goModuleOf(cat, q), sdk, off)
 						break
@@ -521,7 +521,7 @@ func (i *importSet) assets(s *scanner) []model.Asset {
 			// A Go import names a package: any module that is a path
 			// prefix of it (github.com/openai/openai-go/v3 of .../v3/azure)
 			// declares it.
-			for q := n; r.eco == "go" && strings.Contains(q, "/"); q = path.Dir(q) {
+			for q := n; r.eco == "go" && goParent(q); q = path.Dir(q) {
 				if declared[dir+"\x00go\x00"+q] || own[dir+"\x00go\x00"+q] {
 					return true
 				}
@@ -579,7 +579,7 @@ func (i *importSet) assets(s *scanner) []model.Asset {
 // packages has one finding.
 func goModuleOf(cat *fingerprint.Catalog, p string) string {
 	m := p
-	for q := path.Dir(p); strings.Contains(q, "/"); q = path.Dir(q) {
+	for q := path.Dir(p); goParent(q); q = path.Dir(q) {
 		if _, ok := cat.MatchSDK("go", q); !ok {
 			break
 		}
@@ -597,3 +597,8 @@ func goModuleOf(cat *fingerprint.Catalog, p string) string {
 // pyVariants are the suffixes of PyPI distributions that provide a module
 // under the name without them.
 var pyVariants = []string{"-client", "-cpu", "-gpu", "-python", "-binary", "-sdk", "-headless"}
+
+// goParent reports whether an import path still has a parent to try: it
+// holds a slash and is not the root ("/", which is its own parent: an
+// import of "/x", as Go's own test data writes, looped for ever).
+func goParent(q string) bool { return strings.Contains(q, "/") && path.Dir(q) != q }

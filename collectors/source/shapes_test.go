@@ -512,3 +512,14 @@ data:
 	}
 	sameLines(t, got, want)
 }
+
+// Go import paths that are absolute or odd end their walk up to a module
+// (an import of "/x" made path.Dir return "/" for ever: the scan of a Go
+// module cache holding Go's own test data hung until its scope timeout).
+func TestOddGoImportPathsEnd(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"odd/main.go": "package main\n\nimport (\n\t\"/abs/pkg\"\n\t\"//\"\n\t\"/\"\n\t\"./rel\"\n\t\"github.com/openai/openai-go/v3/option\"\n)\n",
+	})
+	got := corpusProject(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
+	sameLines(t, got, []string{"sdk_dependency odd/main.go:8 github.com/openai/openai-go/v3"})
+}
