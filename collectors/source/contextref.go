@@ -713,22 +713,17 @@ func dedent(b []byte) []byte {
 	return out.Bytes()
 }
 
-// storageSchemes are object-store and volume URI schemes that hold model
-// weights when a model context names them.
-var storageSchemes = []string{"s3://", "gs://", "azureblob://", "abfs://", "abfss://", "wasbs://", "pvc://", "oci://", "dbfs:/", "r2://", "cos://"}
-
-// storageURI accepts an object-store URI with a path below its bucket or
-// volume (s3://bucket/key), not a bare bucket, a template or a
-// documentation placeholder (s3://your-bucket-name/..., my-bucket,
-// registry.example.com).
+// storageURI accepts a URI of an object store or volume that holds model
+// weights (workload.StorageSchemes) with a path below its bucket or volume
+// (s3://bucket/key), not a bare bucket, a template or a documentation
+// placeholder (s3://your-bucket-name/..., my-bucket, registry.example.com).
 func storageURI(v string) bool {
-	for _, p := range storageSchemes {
-		if rest, ok := strings.CutPrefix(v, p); ok {
-			bucket, key, _ := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
-			return bucket != "" && strings.Trim(key, "/") != "" && !strings.ContainsAny(v, "${}<>* ") && !placeholderBucket(bucket)
-		}
+	_, rest, ok := workload.StorageScheme(v)
+	if !ok {
+		return false
 	}
-	return false
+	bucket, key, _ := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
+	return bucket != "" && strings.Trim(key, "/") != "" && !strings.ContainsAny(v, "${}<>* ") && !placeholderBucket(bucket)
 }
 
 // placeholderBucket reports a bucket or host name that documentation puts
@@ -754,8 +749,8 @@ func placeholderBucket(b string) bool {
 
 // kindRefs reads a Kubernetes resource whose kind names a model or an
 // adapter (a ModelAdapter, a custom Model resource): the storage URIs its
-// location keys hold are where its weights come from. kindAt is the
-// offset of the kind's name; the document is read up to the next "---".
+// location keys hold are where its weights come from. b[s:e] is the
+// kind's name; the document is read up to the next "---".
 //
 // done is the end of the last document read: a document is read once,
 // however many kind lines it holds (a hostile file of nothing else costs

@@ -68,22 +68,34 @@ func DescribeModel(id, rev string) model.ModelRef {
 	return ref
 }
 
-// ModelSource names where a model id points: huggingface, s3, gcs, pvc, oci,
-// azure_blob, http (another web server) or local_path.
+// StorageSchemes are the URI schemes of object stores and volumes that
+// hold model weights, with the model.source each names.
+var StorageSchemes = []struct{ Prefix, Source string }{
+	{"s3://", "s3"}, {"gs://", "gcs"}, {"azureblob://", "azure_blob"}, {"abfs://", "azure_blob"}, {"abfss://", "azure_blob"},
+	{"wasbs://", "azure_blob"}, {"pvc://", "pvc"}, {"oci://", "oci"}, {"dbfs:/", "dbfs"}, {"r2://", "r2"}, {"cos://", "cos"},
+}
+
+// StorageScheme returns the scheme of StorageSchemes id starts with, and
+// the rest of id after it.
+func StorageScheme(id string) (source, rest string, ok bool) {
+	for _, s := range StorageSchemes {
+		if rest, ok := strings.CutPrefix(id, s.Prefix); ok {
+			return s.Source, rest, true
+		}
+	}
+	return "", "", false
+}
+
+// ModelSource names where a model id points: huggingface, a storage
+// scheme's source (s3, gcs, azure_blob, pvc, oci, dbfs, r2, cos), ollama,
+// http (another web server) or local_path.
 func ModelSource(id string) string {
+	if src, _, ok := StorageScheme(id); ok {
+		return src
+	}
 	switch {
 	case HFRepoID.MatchString(id), strings.HasPrefix(id, "hf://"), strings.HasPrefix(id, "https://huggingface.co/"):
 		return "huggingface"
-	case strings.HasPrefix(id, "s3://"):
-		return "s3"
-	case strings.HasPrefix(id, "gs://"):
-		return "gcs"
-	case strings.HasPrefix(id, "pvc://"):
-		return "pvc"
-	case strings.HasPrefix(id, "oci://"):
-		return "oci"
-	case strings.HasPrefix(id, "azureblob://"):
-		return "azure_blob"
 	case strings.HasPrefix(id, "ollama://"):
 		return "ollama"
 	case strings.HasPrefix(id, "https://"), strings.HasPrefix(id, "http://"):

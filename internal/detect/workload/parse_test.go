@@ -220,3 +220,17 @@ spec:
 		}
 	}
 }
+
+// Every storage scheme a model reference is read from names its source
+// (the detector and model.source read one table).
+func TestModelSourceOfStorageSchemes(t *testing.T) {
+	for in, want := range map[string]string{
+		"s3://b/k": "s3", "gs://b/k": "gcs", "abfss://c@acct.dfs.core.windows.net/m": "azure_blob", "wasbs://c@a/m": "azure_blob",
+		"dbfs:/models/m": "dbfs", "r2://b/k": "r2", "cos://b/k": "cos", "pvc://v/m": "pvc", "oci://r/m:1": "oci",
+		"meta-llama/Llama-3.1-8B": "huggingface", "ollama://llama3": "ollama", "/models/m": "local_path",
+	} {
+		if got := ModelSource(in); got != want {
+			t.Errorf("ModelSource(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
