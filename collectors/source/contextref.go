@@ -39,11 +39,15 @@ var hostedModels = []hostedModel{
 	// Vertex AI names Claude with its version after an @: only Vertex does.
 	{"gcp", regexp.MustCompile(`^claude-[a-z0-9.-]*[0-9][a-z0-9.-]*@[0-9]{8}$`)},
 	{"google", regexp.MustCompile(`^(?:models/)?gemini-(?:[0-9][a-z0-9.-]*|pro|pro-vision|ultra|embedding-[0-9]+|exp-[0-9]+)$`)},
-	{"aws", regexp.MustCompile(`^(?:(?:us|eu|apac|global|us-gov|jp|au)\.)?(?:anthropic|amazon|meta|cohere|ai21|mistral|stability|deepseek|openai|qwen|writer|twelvelabs|luma)\.[a-z0-9]+-[a-z0-9.-]*(?::[0-9]+)?$`)},
+	{"aws", regexp.MustCompile(`^(?:(?:` + strings.Join(bedrockGeos, "|") + `)\.)?(?:anthropic|amazon|meta|cohere|ai21|mistral|stability|deepseek|openai|qwen|writer|twelvelabs|luma)\.[a-z0-9]+-[a-z0-9.-]*(?::[0-9]+)?$`)},
 	{"xai", regexp.MustCompile(`^grok-[a-z0-9.-]*[0-9][a-z0-9.-]*$`)},
 	{"deepseek", regexp.MustCompile(`^deepseek-(?:chat|reasoner)$`)},
 	{"mistral", regexp.MustCompile(`^(?:mistral-(?:large|medium|small|tiny|embed|saba|ocr)|codestral|pixtral-large|ministral-[38]b|magistral-(?:medium|small)|devstral-(?:medium|small))-(?:latest|[0-9]{4})$`)},
 }
+
+// bedrockGeos are the geographies of Bedrock's cross-region inference
+// profiles, which prefix a model id (us.anthropic.claude-...).
+var bedrockGeos = []string{"us", "eu", "apac", "global", "us-gov", "jp", "au"}
 
 // providerPrefixes map the provider prefixes of LiteLLM ("bedrock/..."),
 // Pydantic AI ("openai:..."), the AI SDK and gateways to the provider whose
@@ -326,10 +330,10 @@ func identBounds(b []byte, at int) (s, e int) {
 	return s, e
 }
 
-// contextRef reads a model reference at an anchor inside a model-named
-// identifier. It returns a Hub model, an Ollama model or an API model.
-func contextRef(b []byte, at int) (ModelRef, bool) {
-	s, e := identBounds(b, at)
+// contextRef reads a model reference given to the identifier b[s:e] (its
+// bounds around an anchor, identBounds) when the identifier names a model.
+// It returns a Hub model, an Ollama model, a storage URI or an API model.
+func contextRef(b []byte, s, e int) (ModelRef, bool) {
 	if s < 0 || !assignsNext(b, e) && !(s > 0 && b[s-1] == '.') && !bytes.HasSuffix(bytes.TrimRight(b[max(0, s-8):s], " \t"), []byte("ENV")) {
 		return ModelRef{}, false // most hits: a mention, not a value given to the name
 	}

@@ -53,10 +53,16 @@ func FindModelRefs(b []byte) []ModelRef {
 	return findModelRefs(b, &h)
 }
 
-// modelRefAnchors are the literals FindModelRefs looks for first.
-var modelRefAnchors = append(append([]string{"from_pretrained(", "snapshot_download(", "hf_hub_download(", "hf://",
-	"vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model", "huggingface-cli ", "hf download ", "hf upload ",
-	"huggingface://", "huggingface.co/", "hf.co/", "ollama://"}, contextAnchors...), append(prefixAnchors, gateAnchors...)...)
+// The literals FindModelRefs looks for first, by the detector that reads
+// each (modelRefAnchors is all of them).
+var (
+	callAnchors   = []string{"from_pretrained(", "snapshot_download(", "hf_hub_download("}
+	hubCLIAnchors = []string{"huggingface-cli ", "hf download ", "hf upload "}
+	cliAnchors    = append([]string{"hf://", "vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model"}, hubCLIAnchors...)
+	urlAnchors    = []string{"huggingface://", "huggingface.co/", "hf.co/", "ollama://"}
+)
+
+var modelRefAnchors = slices.Concat(callAnchors, cliAnchors, urlAnchors, contextAnchors, prefixAnchors, gateAnchors)
 
 // contextAnchors are the words of identifiers and keys whose value names a
 // model (namesModel decides on the whole identifier).
@@ -88,10 +94,10 @@ var refAnchors = anchors.New(modelRefAnchors...)
 // Groups of modelRefAnchors tested together: a file with no hit of a group
 // skips the group's detectors (most files hold none of them).
 var (
-	callGroup    = anchors.NewGroup("from_pretrained(", "snapshot_download(", "hf_hub_download(")
-	cliGroup     = anchors.NewGroup("hf://", "vllm serve", "ollama run", "ollama pull", "--hf-repo", "--model", "huggingface-cli ", "hf download ", "hf upload ")
+	callGroup    = anchors.NewGroup(callAnchors...)
+	cliGroup     = anchors.NewGroup(cliAnchors...)
 	contextGroup = anchors.NewGroup(contextAnchors...)
-	urlGroup     = anchors.NewGroup("huggingface://", "huggingface.co/", "hf.co/", "ollama://")
+	urlGroup     = anchors.NewGroup(urlAnchors...)
 	prefixGroup  = anchors.NewGroup(prefixAnchors...)
 	gateGroup    = anchors.NewGroup(gateAnchors...)
 )
@@ -101,7 +107,7 @@ var (
 func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 	var out []ModelRef
 	if h.AnyIn(callGroup) {
-		for _, anchor := range []string{"from_pretrained(", "snapshot_download(", "hf_hub_download("} {
+		for _, anchor := range callAnchors {
 			eachHit(h, anchor, func(at int) {
 				call := callText(b[at+len(anchor):])
 				m := strArg.FindSubmatch(call)
@@ -126,7 +132,7 @@ func findModelRefs(b []byte, h *anchors.Hits) []ModelRef {
 		contextRefs(b, h, &out)
 	}
 	if h.AnyIn(urlGroup) {
-		for _, anchor := range []string{"huggingface://", "huggingface.co/", "hf.co/", "ollama://"} {
+		for _, anchor := range urlAnchors {
 			eachHit(h, anchor, func(at int) {
 				if r, ok := urlRef(b, at, anchor); ok {
 					out = append(out, r)
@@ -207,7 +213,7 @@ func publisherOf(r ModelRef) string {
 	switch r.Provider {
 	case "aws":
 		id := r.ID
-		if _, rest, ok := strings.Cut(id, "."); ok && strings.Count(id[:len(id)-len(rest)], ".") == 1 && len(id)-len(rest) <= 8 {
+		if geo, rest, ok := strings.Cut(id, "."); ok && slices.Contains(bedrockGeos, geo) {
 			id = rest // a cross-region inference profile: us.anthropic.claude-...
 		}
 		if p, _, ok := strings.Cut(id, "."); ok && (p == "anthropic" || p == "openai") {
@@ -247,7 +253,7 @@ func cliRefs(b []byte, h *anchors.Hits, outp *[]ModelRef) {
 		})
 	}
 	// The Hub's CLI: huggingface-cli download|upload REPO, hf download|upload REPO.
-	for _, anchor := range []string{"huggingface-cli ", "hf download ", "hf upload "} {
+	for _, anchor := range hubCLIAnchors {
 		eachHit(h, anchor, func(at int) {
 			rest := b[at+len(anchor):]
 			if anchor == "huggingface-cli " {
@@ -310,13 +316,13 @@ func contextRefs(b []byte, h *anchors.Hits, outp *[]ModelRef) {
 	for _, anchor := range contextAnchors {
 		kindDone := 0
 		eachHit(h, anchor, func(at int) {
-			if r, ok := contextRef(b, at); ok {
+			s, e := identBounds(b, at)
+			if r, ok := contextRef(b, s, e); ok {
 				if !seen(r.Offset) {
 					out = append(out, r)
 				}
 				return
 			}
-			s, e := identBounds(b, at)
 			if s > 0 && b[s-1] == ' ' {
 				if refs := kindRefs(b, s, e, &kindDone); refs != nil {
 					out = append(out, refs...)

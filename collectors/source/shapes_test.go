@@ -523,3 +523,22 @@ func TestOddGoImportPathsEnd(t *testing.T) {
 	got := corpusProject(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
 	sameLines(t, got, []string{"sdk_dependency odd/main.go:8 github.com/openai/openai-go/v3"})
 }
+
+// A Bedrock id of another publisher's model, with or without a
+// cross-region geography, belongs to that publisher: a file building one
+// cloud's client for it gives it that cloud.
+func TestPublisherOfCloudIDs(t *testing.T) {
+	for _, tc := range []struct{ provider, id, want string }{
+		{"aws", "anthropic.claude-3-5-sonnet-20241022-v2:0", "anthropic"},
+		{"aws", "us.anthropic.claude-sonnet-4-20250514-v1:0", "anthropic"},
+		{"aws", "openai.gpt-oss-120b-1:0", "openai"},
+		{"aws", "global.openai.gpt-oss-20b-1:0", "openai"},
+		{"aws", "meta.llama3-70b-instruct-v1:0", "aws"},
+		{"gcp", "claude-3-7-sonnet@20250219", "anthropic"},
+		{"openai", "gpt-4o", "openai"},
+	} {
+		if got := publisherOf(ModelRef{Provider: tc.provider, ID: tc.id}); got != tc.want {
+			t.Errorf("publisherOf(%s %s) = %s, want %s", tc.provider, tc.id, got, tc.want)
+		}
+	}
+}
