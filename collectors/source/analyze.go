@@ -129,7 +129,7 @@ func (s *scanner) analyze(f *file) {
 		iac.CandidateHits(f.rel, func(h string) bool { return len(f.anchorHits(s.c).Of(h)) > 0 })
 	shape := ""
 	if parse == nil {
-		if shape = mcpShapeCandidate(f, mcp != ""); shape != "" && !mayHoldMCP(f.anchorHits(s.c), mcpShapeGroup) {
+		if shape = mcpShapeCandidate(f, mcp != ""); shape != "" && !f.anchorHits(s.c).AnyIn(mcpShapeGroup) {
 			shape = ""
 		}
 	}
@@ -173,7 +173,7 @@ func (s *scanner) analyze(f *file) {
 	case modelRefCandidate(f):
 		s.modelRefs(f)
 		s.imports(f)
-		if mayHoldMCP(f.anchorHits(s.c), mcpCodeGroup) {
+		if f.anchorHits(s.c).AnyIn(mcpCodeGroup) {
 			if importLanguage(f) != "" {
 				s.mcpClientsInCode(f)
 			} else {

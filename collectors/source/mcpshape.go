@@ -218,9 +218,6 @@ func pythonLiterals(b []byte) []byte {
 	return out
 }
 
-// mayHoldMCP reports whether a file may hold MCP servers: an anchor of g.
-func mayHoldMCP(h *anchors.Hits, g *anchors.Group) bool { return h.AnyIn(g) }
-
 // mcpShapeCandidate reports whether a file may hold the shape (not an
 // agent's own configuration, which mcpConfig reads, nor a package manifest).
 func mcpShapeCandidate(f *file, agentConfig bool) string {
@@ -249,18 +246,25 @@ var mcpClientCalls = []string{"StreamableHTTPClientTransport(", "SSEClientTransp
 	"MCPServerSSE(", "MCPServerSse(", "MCPServerHTTP(", "MultiServerMCPClient(",
 	"StreamableClientTransport{", "SSEClientTransport{", "CommandTransport{", "NewStreamableHttpClient(", "NewSSEMCPClient(", "NewStdioMCPClient("}
 
-// goArgCalls take a command and its arguments as separate string
-// arguments (Go's exec.Command, mcp-go's NewStdioMCPClient).
-var goArgCalls = []string{"exec.Command(", "NewStdioMCPClient("}
-
-// goStrings reads the string literals of a Go call's arguments in order,
-// skipping other arguments (nil, a variable).
-func goStrings(args []byte) []string {
+// stringArgs reads the string literals of a list or of a call's
+// arguments in order, skipping anything else (nil, a variable).
+func stringArgs(args []byte) []string {
 	var out []string
 	for _, m := range callStr.FindAllSubmatch(args, -1) {
 		out = append(out, string(m[1]))
 	}
 	return out
+}
+
+// commandServer is a stdio server launched by command with args, named
+// after the package it runs, else after the command.
+func commandServer(command string, args []string) MCPServer {
+	srv := MCPServer{Command: command, Args: args}
+	_, srv.Name, _ = MCPPackage(command, args)
+	if srv.Name == "" || srv.Name == redact.Mark {
+		srv.Name = path.Base(strings.Fields(command + " x")[0])
+	}
+	return srv
 }
 
 var (
@@ -328,9 +332,7 @@ func (s *scanner) mcpEnvServers(f *file) {
 // mcpClientsInCode reports the MCP servers code connects to.
 func (s *scanner) mcpClientsInCode(f *file) {
 	b := f.content
-	if bytes.Contains(b, []byte("MCP_SERVERS")) {
-		s.mcpEnvServers(f)
-	}
+	s.mcpEnvServers(f)
 	s.apiMCPTools(f)
 	named := map[string]string{} // identURL of each name, read once per file
 	for _, call := range mcpClientCalls {
@@ -381,24 +383,13 @@ func (s *scanner) mcpClientsInCode(f *file) {
 					srv.Type = "sse"
 				}
 			} else if gc := goArgCall(args, call); gc != nil {
-				srv.Command, srv.Args = gc[0], gc[1:]
-				_, pkg, _ := MCPPackage(srv.Command, srv.Args)
-				srv.Name = pkg
-				if srv.Name == "" || srv.Name == redact.Mark {
-					srv.Name = path.Base(srv.Command)
-				}
+				srv = commandServer(gc[0], gc[1:])
 			} else if m := callCommand.FindSubmatch(args); m != nil {
-				srv.Command = string(m[1])
+				var cargs []string
 				if am := callArgs.FindSubmatch(args); am != nil {
-					for _, sm := range callStr.FindAllSubmatch(am[1], -1) {
-						srv.Args = append(srv.Args, string(sm[1]))
-					}
+					cargs = stringArgs(am[1])
 				}
-				_, pkg, _ := MCPPackage(srv.Command, srv.Args)
-				srv.Name = pkg
-				if srv.Name == "" || srv.Name == redact.Mark {
-					srv.Name = path.Base(strings.Fields(srv.Command + " x")[0])
-				}
+				srv = commandServer(string(m[1]), cargs)
 			} else {
 				continue
 			}
@@ -535,22 +526,19 @@ func identURL(b []byte, name string) string {
 	return found
 }
 
-// goArgCall reads a command given as separate string arguments: the
-// call's own (NewStdioMCPClient("npx", nil, "-y", "pkg")) or an
+// goArgCall reads a command given as separate string arguments (Go): the
+// call's own (mcp-go's NewStdioMCPClient("npx", nil, "-y", "pkg")) or an
 // exec.Command inside it (CommandTransport{Command: exec.Command(...)}).
 func goArgCall(args []byte, call string) []string {
-	if call == "NewStdioMCPClient(" {
-		if ss := goStrings(args); len(ss) > 0 {
-			return ss
+	if call != "NewStdioMCPClient(" {
+		i := bytes.Index(args, []byte("exec.Command("))
+		if i < 0 {
+			return nil
 		}
-		return nil
+		args = callText(args[i+len("exec.Command("):])
 	}
-	for _, g := range goArgCalls {
-		if i := bytes.Index(args, []byte(g)); i >= 0 {
-			if ss := goStrings(callText(args[i+len(g):])); len(ss) > 0 {
-				return ss
-			}
-		}
+	if ss := stringArgs(args); len(ss) > 0 {
+		return ss
 	}
 	return nil
 }

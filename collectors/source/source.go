@@ -94,7 +94,7 @@ func New(o Options, cat *fingerprint.Catalog) *Collector {
 		}
 		o.IaC = c
 	}
-	lits := append(append(append(cat.AnchorLiterals(), modelRefAnchors...), iac.Hints...), append(append(mcpShapeAnchors, mcpCodeAnchors...), importAnchors...)...)
+	lits := slices.Concat(cat.AnchorLiterals(), modelRefAnchors, iac.Hints, mcpShapeAnchors, mcpCodeAnchors, importAnchors)
 	return &Collector{opts: o, cat: cat, iac: o.IaC, anchors: anchors.New(lits...),
 		yamlAnchors: anchors.New(append(slices.Clone(lits), workloadHints...)...)}
 }
