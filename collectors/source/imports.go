@@ -259,13 +259,6 @@ func (s *scanner) imports(f *file) {
 				addNPM(spec, at)
 			}
 		}
-		for _, at := range starts("\nimport") {
-			if i := at + len("import"); i < len(b) && b[i] == '(' {
-				if spec, ok := stringLit(bytes.TrimLeft(b[i+1:min(len(b), i+211)], " ")); ok {
-					addNPM(spec, at)
-				}
-			}
-		}
 	}
 }
 
@@ -315,13 +308,18 @@ func pyImportModules(t []byte) []string {
 }
 
 // jsImportSpecs reads the module specifiers of an ES import line
-// ("import x from 'm'", "import 'm'", "} from 'm'", "export ... from 'm'").
+// ("import x from 'm'", "import 'm'", "} from 'm'", "export ... from 'm'",
+// "import('m')").
 func jsImportSpecs(t []byte) []string {
-	if !(bytes.HasPrefix(t, []byte("import ")) || bytes.HasPrefix(t, []byte("import{")) || bytes.HasPrefix(t, []byte("}")) || bytes.HasPrefix(t, []byte("export "))) {
+	if bytes.HasPrefix(t, []byte("import(")) {
+		// a dynamic import at a line's start: import("m")
+		if v, ok := stringLit(bytes.TrimLeft(t[len("import("):min(len(t), len("import(")+210)], " ")); ok {
+			return []string{v}
+		}
 		return nil
 	}
-	if bytes.HasPrefix(t, []byte("import(")) {
-		return nil // dynamic import: read with require()
+	if !(bytes.HasPrefix(t, []byte("import ")) || bytes.HasPrefix(t, []byte("import{")) || bytes.HasPrefix(t, []byte("}")) || bytes.HasPrefix(t, []byte("export "))) {
+		return nil
 	}
 	if i := bytes.Index(t, []byte("from ")); i >= 0 {
 		if v, ok := stringLit(bytes.TrimLeft(t[i+5:], " ")); ok {
@@ -491,7 +489,7 @@ func (s *scanner) pipInstalls(f *file) {
 func (i *importSet) assets(s *scanner) []model.Asset {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	declared := map[string]bool{} // dir \x00 eco \x00 normalised name (and maven groups)
+	declared := map[string]bool{} // dir \x00 eco \x00 normalised name (and maven groups, and projects' own names)
 	s.deps.mu.Lock()
 	for _, recs := range s.deps.recs {
 		for _, r := range recs {
@@ -502,28 +500,36 @@ func (i *importSet) assets(s *scanner) []model.Asset {
 			}
 		}
 	}
-	own := s.deps.own
+	// A project's own package (an SDK's repository importing itself) is
+	// declared by its manifest as much as a dependency is.
+	for k := range s.deps.own {
+		declared[k] = true
+	}
 	s.deps.mu.Unlock()
 	isDeclared := func(r importRec) bool {
 		n := fingerprint.NormalizePackage(r.eco, r.name)
 		for dir := r.dir; ; dir = path.Dir(dir) {
-			if declared[dir+"\x00"+r.eco+"\x00"+n] || own[dir+"\x00"+r.eco+"\x00"+n] {
+			if declared[dir+"\x00"+r.eco+"\x00"+n] {
 				return true
 			}
-			// A PyPI module is provided under its name and by variants of
-			// it (pinecone by pinecone-client, faiss by faiss-cpu,
-			// llama_cpp by llama-cpp-python).
-			for _, suf := range pyVariants {
-				if r.eco == "pypi" && declared[dir+"\x00pypi\x00"+n+suf] {
-					return true
+			switch r.eco {
+			case "pypi":
+				// A PyPI module is provided under its name and by variants
+				// of it (pinecone by pinecone-client, faiss by faiss-cpu,
+				// llama_cpp by llama-cpp-python).
+				for _, suf := range pyVariants {
+					if declared[dir+"\x00pypi\x00"+n+suf] {
+						return true
+					}
 				}
-			}
-			// A Go import names a package: any module that is a path
-			// prefix of it (github.com/openai/openai-go/v3 of .../v3/azure)
-			// declares it.
-			for q := n; r.eco == "go" && goParent(q); q = path.Dir(q) {
-				if declared[dir+"\x00go\x00"+q] || own[dir+"\x00go\x00"+q] {
-					return true
+			case "go":
+				// A Go import names a package: any module that is a path
+				// prefix of it (github.com/openai/openai-go/v3 of
+				// .../v3/azure) declares it.
+				for q := n; goParent(q); q = path.Dir(q) {
+					if declared[dir+"\x00go\x00"+q] {
+						return true
+					}
 				}
 			}
 			if dir == "." || dir == "/" || dir == "" {

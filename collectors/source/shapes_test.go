@@ -542,3 +542,17 @@ func TestPublisherOfCloudIDs(t *testing.T) {
 		}
 	}
 }
+
+// JavaScript imports of every form the collector reads: static, a
+// dynamic import() at a line's start, require() anywhere.
+func TestJSImportForms(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"web/app.js": "import OpenAI from 'openai';\nimport(\"@anthropic-ai/sdk\").then(m => m);\nconst g = require('@google/genai');\nimport('./local.js');\n",
+	})
+	got := corpusProject(scan(t, Options{Paths: []string{dir}, NoIgnore: true}))
+	sameLines(t, got, []string{
+		"sdk_dependency web/app.js:1 openai",
+		"sdk_dependency web/app.js:2 @anthropic-ai/sdk",
+		"sdk_dependency web/app.js:3 @google/genai",
+	})
+}
