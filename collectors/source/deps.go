@@ -30,9 +30,9 @@ type Dep struct {
 	// Indirect marks a dependency a manifest lists as not direct (go.mod "// indirect").
 	Indirect bool
 	// ManagedBy names what fixes the version of a dependency declared
-	// without one (Maven: an imported BOM or the parent pom, g:a:v; Gradle:
-	// a platform).
-	ManagedBy string
+	// without one (Maven: the imported BOMs or the parent pom that may,
+	// each g:a:v; Gradle: a platform).
+	ManagedBy []string
 }
 
 // parser reads one manifest or lockfile format. lock is true for lockfiles.
@@ -273,10 +273,10 @@ func (d *depSet) assets(s *scanner) []model.Asset {
 			if decl.dep.Version != "" {
 				version, pinned = decl.dep.Version, true
 			}
-			if by := decl.dep.ManagedBy; by != "" {
+			if by := decl.dep.ManagedBy; len(by) > 0 {
 				// The BOM's version fixes this one: pinned when the BOM is,
 				// the version itself only the BOM knows.
-				a.Facts = append(a.Facts, model.String("dependency.managed_by", by, model.Declared, "file:"+decl.file))
+				a.Facts = append(a.Facts, model.String("dependency.managed_by", strings.Join(by, ", "), model.Declared, "file:"+decl.file))
 				pinned = managedPinned(by)
 			}
 			if decl.dep.Dev {
@@ -304,7 +304,7 @@ func declRank(d Dep) int {
 	switch {
 	case d.Version != "":
 		return 2
-	case d.Spec != "", d.ManagedBy != "":
+	case d.Spec != "", len(d.ManagedBy) > 0:
 		return 1
 	}
 	return 0

@@ -89,32 +89,29 @@ func parsePom(b []byte) ([]Dep, error) {
 // managingBOM names what manages the version of a dependency declared
 // without one: the imported BOM of its own group (dev.langchain4j's
 // langchain4j-bom), else every BOM imported and the parent pom (one of
-// them does). "" when the pom names none.
-func managingBOM(group string, boms []string, parent string) string {
+// them does). None when the pom names none.
+func managingBOM(group string, boms []string, parent string) []string {
 	for _, b := range boms {
 		if g, _, _ := strings.Cut(b, ":"); g == group || strings.HasPrefix(group, g+".") {
-			return b
+			return []string{b}
 		}
 	}
 	if parent != "" {
 		boms = append(slices.Clip(boms), parent)
 	}
-	return strings.Join(boms, ", ")
+	return boms
 }
 
 // managedPinned reports whether what manages a version fixes it: every
 // BOM or parent named is at an exact version.
-func managedPinned(by string) bool {
-	if by == "" {
-		return false
-	}
-	for _, b := range strings.Split(by, ", ") {
+func managedPinned(by []string) bool {
+	for _, b := range by {
 		p := strings.Split(b, ":")
 		if len(p) != 3 || exactMavenVersion(p[2]) == "" {
 			return false
 		}
 	}
-	return true
+	return len(by) > 0
 }
 
 // exactMavenVersion: a plain version is a pin; ranges, properties and
@@ -227,12 +224,7 @@ func parseGradleCatalog(b []byte) ([]Dep, error) {
 					name = g + ":" + a
 				}
 			}
-			v = version(t["version"])
-			if v == "" {
-				if vt, ok := t["version"].(map[string]any); ok {
-					v = version(vt)
-				}
-			}
+			v = version(t["version"]) // a string, or {ref|strictly|require|prefer = ...}
 		}
 		if name == "" {
 			continue

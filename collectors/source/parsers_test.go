@@ -26,8 +26,8 @@ func names(deps []Dep) []string {
 		if d.Indirect {
 			s += "+indirect"
 		}
-		if d.ManagedBy != "" {
-			s += "<" + d.ManagedBy + ">"
+		if len(d.ManagedBy) > 0 {
+			s += "<" + strings.Join(d.ManagedBy, ", ") + ">"
 		}
 		out = append(out, s)
 	}
