@@ -26,10 +26,9 @@ import (
 // answers are still retried after their Retry-After.
 type pacer struct {
 	mu       sync.Mutex
-	known    bool
 	limit    float64
 	tokens   float64
-	rate     float64 // tokens per second
+	rate     float64 // tokens per second; 0 until an answer told the budget
 	last     time.Time
 	inflight int
 }
@@ -38,7 +37,7 @@ type pacer struct {
 func (p *pacer) wait(ctx context.Context) error {
 	for {
 		p.mu.Lock()
-		if !p.known || p.rate <= 0 {
+		if p.rate <= 0 {
 			p.inflight++
 			p.mu.Unlock()
 			return nil
@@ -74,7 +73,7 @@ func (p *pacer) done(h http.Header) {
 		return
 	}
 	now := time.Now()
-	p.known, p.limit, p.last = true, limit, now
+	p.limit, p.last = limit, now
 	// The answer counts the requests the provider had taken when it
 	// answered; those still in flight will take theirs.
 	p.tokens = max(0, remaining-float64(p.inflight))
@@ -85,28 +84,33 @@ func (p *pacer) done(h http.Header) {
 	}
 }
 
+// budgetHeaders are the providers' rate-limit headers and how each
+// writes when the budget is whole again.
+var budgetHeaders = []struct {
+	limit, remaining, reset string
+	untilReset              func(string) (time.Duration, error)
+}{
+	{"x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests", time.ParseDuration},
+	{"anthropic-ratelimit-requests-limit", "anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-requests-reset", func(v string) (time.Duration, error) {
+		at, err := time.Parse(time.RFC3339Nano, v)
+		return time.Until(at), err
+	}},
+}
+
 // budget reads a provider's rate-limit headers.
 func budget(h http.Header) (limit, remaining float64, reset time.Duration, ok bool) {
-	if h == nil {
-		return 0, 0, 0, false
-	}
-	if l := h.Get("x-ratelimit-limit-requests"); l != "" {
+	for _, b := range budgetHeaders {
+		l := h.Get(b.limit)
+		if l == "" {
+			continue
+		}
 		lim, err1 := strconv.ParseFloat(l, 64)
-		rem, err2 := strconv.ParseFloat(h.Get("x-ratelimit-remaining-requests"), 64)
-		d, err3 := time.ParseDuration(strings.TrimSpace(h.Get("x-ratelimit-reset-requests")))
+		rem, err2 := strconv.ParseFloat(h.Get(b.remaining), 64)
+		d, err3 := b.untilReset(strings.TrimSpace(h.Get(b.reset)))
 		if err1 != nil || err2 != nil || err3 != nil || lim <= 0 || rem < 0 {
 			return 0, 0, 0, false
 		}
 		return lim, min(rem, lim), max(0, d), true
-	}
-	if l := h.Get("anthropic-ratelimit-requests-limit"); l != "" {
-		lim, err1 := strconv.ParseFloat(l, 64)
-		rem, err2 := strconv.ParseFloat(h.Get("anthropic-ratelimit-requests-remaining"), 64)
-		at, err3 := time.Parse(time.RFC3339Nano, strings.TrimSpace(h.Get("anthropic-ratelimit-requests-reset")))
-		if err1 != nil || err2 != nil || err3 != nil || lim <= 0 || rem < 0 {
-			return 0, 0, 0, false
-		}
-		return lim, min(rem, lim), max(0, time.Until(at)), true
 	}
 	return 0, 0, 0, false
 }

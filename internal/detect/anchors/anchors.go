@@ -9,7 +9,7 @@ package anchors
 
 import (
 	"bytes"
-	"sync/atomic"
+	"sync"
 )
 
 // Set is an immutable set of literals (each at least two bytes long).
@@ -24,12 +24,12 @@ type Set struct {
 	// any literal is compared.
 	third [255][4]uint64
 	short [255]bool
-	// groups caches each Group's literal positions in this set (copy on
-	// write). The cache lives in the set, not the group: groups are
+	// groups caches each Group's literal positions in this set (*Group ->
+	// []int). The cache lives in the set, not the group: groups are
 	// package-level, and one holding every set it met kept each scan's
 	// sets alive in a long-running process (serve grew by its anchor
 	// tables every scan).
-	groups atomic.Pointer[map[*Group][]int]
+	groups sync.Map
 }
 
 // New builds a set; duplicate literals are kept once. It panics on a
@@ -141,10 +141,8 @@ func NewGroup(lits ...string) *Group { return &Group{lits: lits} }
 
 // indexes returns the positions of g's literals in s.
 func (g *Group) indexes(s *Set) []int {
-	if p := s.groups.Load(); p != nil {
-		if at, ok := (*p)[g]; ok {
-			return at
-		}
+	if at, ok := s.groups.Load(g); ok {
+		return at.([]int)
 	}
 	var at []int
 	for _, l := range g.lits {
@@ -152,19 +150,8 @@ func (g *Group) indexes(s *Set) []int {
 			at = append(at, i)
 		}
 	}
-	for {
-		old := s.groups.Load()
-		next := make(map[*Group][]int, 8)
-		if old != nil {
-			for k, v := range *old {
-				next[k] = v
-			}
-		}
-		next[g] = at
-		if s.groups.CompareAndSwap(old, &next) {
-			return at
-		}
-	}
+	v, _ := s.groups.LoadOrStore(g, at)
+	return v.([]int)
 }
 
 // AnyIn reports whether any literal of g was found.
