@@ -48,13 +48,21 @@ const (
 	KindFlow           Kind = "flow"
 	KindPrompt         Kind = "prompt"
 	KindModelRegistry  Kind = "model_registry"
+	// KindDataset is a dataset an organisation hosts (a Hugging Face
+	// dataset repository).
+	KindDataset Kind = "dataset"
+	// KindApplication is a hosted AI application (a Hugging Face Space).
+	KindApplication Kind = "application"
+	// KindSeat is a person's seat of an AI service licensed per user (a
+	// GitHub Copilot seat).
+	KindSeat Kind = "seat"
 )
 
 // Kinds lists every documented asset kind. Outputs with closed value sets
 // (metric labels) take their allowed kinds from here.
 var Kinds = []Kind{KindModel, KindEndpoint, KindModelDeployment, KindAgent, KindKnowledgeBase, KindGuardrail, KindNotebook,
 	KindInferenceWorkload, KindAPIKey, KindProject, KindSDKDependency, KindModelFile, KindSerializedData, KindMCPServer, KindIdentity,
-	KindFlow, KindPrompt, KindModelRegistry}
+	KindFlow, KindPrompt, KindModelRegistry, KindDataset, KindApplication, KindSeat}
 
 // RegistrableKinds are the kinds an organisation's AI registry is expected to
 // list: an asset of these kinds that the registry lacks is shadow AI

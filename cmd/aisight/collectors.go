@@ -11,7 +11,9 @@ import (
 	"github.com/aisight/aisight/collectors"
 	awscol "github.com/aisight/aisight/collectors/aws"
 	"github.com/aisight/aisight/collectors/azure"
+	"github.com/aisight/aisight/collectors/copilot"
 	"github.com/aisight/aisight/collectors/gcp"
+	"github.com/aisight/aisight/collectors/huggingface"
 	"github.com/aisight/aisight/collectors/kube"
 	"github.com/aisight/aisight/collectors/saas"
 	"github.com/aisight/aisight/collectors/source"
@@ -28,6 +30,8 @@ func collectorSpecs() []collectors.Spec {
 		azure.NewSpec(),
 		saas.NewOpenAISpec(),
 		saas.NewAnthropicSpec(),
+		huggingface.NewSpec(),
+		copilot.NewSpec(),
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/internal/flagvalue"
+	"github.com/aisight/aisight/internal/restapi"
 	"github.com/aisight/aisight/model"
 )
 
@@ -53,7 +54,7 @@ func (s *AnthropicSpec) AddFlags(f *pflag.FlagSet) {
 // Validate implements collectors.Spec.
 func (s *AnthropicSpec) Validate() error {
 	if s.baseURL != "" {
-		if err := checkBaseURL(s.baseURL); err != nil {
+		if err := restapi.CheckBaseURL(s.baseURL); err != nil {
 			return fmt.Errorf("--anthropic-base-url: %w", err)
 		}
 	}
@@ -62,8 +63,8 @@ func (s *AnthropicSpec) Validate() error {
 
 // Plan implements collectors.Spec.
 func (s *AnthropicSpec) Plan(_ context.Context, env collectors.Env) (collectors.Collector, string, error) {
-	key, from, base, skip, err := planAdmin(adminSettings{flag: "anthropic", title: "Anthropic", keyEnv: "ANTHROPIC_ADMIN_KEY", baseEnv: "ANTHROPIC_BASE_URL",
-		defaultBase: "https://api.anthropic.com"}, s.mode.Value, s.keyFile, s.baseURL, env)
+	key, from, base, skip, err := restapi.Plan(restapi.Settings{Flag: "anthropic", Title: "Anthropic", Credential: "admin key", FileFlag: "--anthropic-admin-key-file", KeyEnv: "ANTHROPIC_ADMIN_KEY", BaseEnv: "ANTHROPIC_BASE_URL",
+		DefaultBase: "https://api.anthropic.com"}, s.mode.Value, s.keyFile, s.baseURL, env)
 	if skip != "" || err != nil {
 		return nil, skip, err
 	}
@@ -85,7 +86,7 @@ type AnthropicOptions struct {
 type Anthropic struct {
 	o   AnthropicOptions
 	key string
-	c   *client
+	c   *restapi.Client
 }
 
 // NewAnthropic returns the collector.
@@ -94,12 +95,12 @@ func NewAnthropic(o AnthropicOptions) *Anthropic {
 		o.Now = time.Now
 	}
 	key := strings.TrimSpace(o.AdminKey)
-	c := newClient(AnthropicName, o.BaseURL, func(r *http.Request) {
+	c := restapi.New(AnthropicName, o.BaseURL, "admin key", func(r *http.Request) {
 		r.Header.Set("x-api-key", key)
 		r.Header.Set("anthropic-version", anthropicVersion)
 	})
 	if o.Backoff > 0 {
-		c.backoff = o.Backoff
+		c.SetBackoff(o.Backoff)
 	}
 	return &Anthropic{o: o, key: key, c: c}
 }
@@ -109,7 +110,7 @@ func (c *Anthropic) Name() string { return AnthropicName }
 
 // Close releases the client's idle connections (see OpenAI.Close).
 func (c *Anthropic) Close() error {
-	c.c.http.CloseIdleConnections()
+	c.c.Close()
 	return nil
 }
 
@@ -117,7 +118,7 @@ func (c *Anthropic) Close() error {
 func (c *Anthropic) RetriesCalls() bool { return true }
 
 // ClassifyError implements collectors.ErrorClassifier.
-func (c *Anthropic) ClassifyError(err error) model.ErrorClass { return classify(err) }
+func (c *Anthropic) ClassifyError(err error) model.ErrorClass { return restapi.Classify(err) }
 
 type anOrg struct {
 	ID   string `json:"id"`
@@ -130,7 +131,7 @@ func (c *Anthropic) Scopes(ctx context.Context) ([]model.Scope, error) {
 		return []model.Scope{{ID: "anthropic:organization", Provider: AnthropicName, Kind: "organization"}}, nil
 	}
 	var org anOrg
-	if err := c.c.get(ctx, "/v1/organizations/me", nil, &org); err != nil {
+	if err := c.c.Get(ctx, "/v1/organizations/me", nil, &org); err != nil {
 		// The organisation scope still runs and reports why.
 		return []model.Scope{{ID: "anthropic:organization", Provider: AnthropicName, Kind: "organization"}}, nil
 	}
@@ -151,14 +152,14 @@ func anthropicKeyShape(key string) error {
 // Collect inventories the organisation: its users, workspaces with their
 // members, API keys, pending invites, and whether usage is reported.
 func (c *Anthropic) Collect(ctx context.Context, scope model.Scope, sink collectors.Sink) error {
-	defer func() { sink.Count("api_calls", c.c.calls.Swap(0)) }()
+	defer func() { sink.Count("api_calls", c.c.TakeCalls()) }()
 	if err := anthropicKeyShape(c.key); err != nil {
 		return err
 	}
 	if scope.Account == "" { // GET /v1/organizations/me failed in Scopes: say why here
 		var org anOrg
-		if err := c.c.get(ctx, "/v1/organizations/me", nil, &org); err != nil {
-			if cl := classify(err); ctx.Err() != nil || cl == model.ErrDenied || cl == model.ErrInvalidConfig {
+		if err := c.c.Get(ctx, "/v1/organizations/me", nil, &org); err != nil {
+			if cl := restapi.Classify(err); ctx.Err() != nil || cl == model.ErrDenied || cl == model.ErrInvalidConfig {
 				// The key itself is refused: every listing would say so again.
 				return fmt.Errorf("anthropic: the organisation of the admin key: %w", err)
 			}
@@ -166,11 +167,11 @@ func (c *Anthropic) Collect(ctx context.Context, scope model.Scope, sink collect
 			// organisation's id and name are unknown, but its users,
 			// workspaces and keys are still listed (each family reports
 			// its own errors), and the gap is named.
-			sink.Problem(collectors.Classed(classify(err), fmt.Errorf("anthropic: the organisation of the admin key (GET /v1/organizations/me): %w", err)))
+			sink.Problem(collectors.Classed(restapi.Classify(err), fmt.Errorf("anthropic: the organisation of the admin key (GET /v1/organizations/me): %w", err)))
 		}
 	}
 	s := &anthropicScan{c: c, scope: scope, sink: sink, now: c.o.Now()}
-	return collectors.Families{Sink: sink, Classify: classify, ClientRetries: true}.Run(ctx,
+	return collectors.Families{Sink: sink, Classify: restapi.Classify, ClientRetries: true}.Run(ctx,
 		collectors.Family{Name: "anthropic.users", Collect: s.users},
 		collectors.Family{Name: "anthropic.workspaces", Collect: s.workspaces},
 		collectors.Family{Name: "anthropic.api_keys", Collect: s.keys},
@@ -187,14 +188,14 @@ type anthropicScan struct {
 }
 
 // anthropicList pages through one listing (after_id=<last id>, limit=100).
-func anthropicList[T any](ctx context.Context, c *client, path string, query url.Values, each func(T)) error {
+func anthropicList[T any](ctx context.Context, c *restapi.Client, path string, query url.Values, each func(T)) error {
 	if query == nil {
 		query = url.Values{}
 	}
 	query.Set("limit", "100")
 	for {
 		var p page[T]
-		if err := c.get(ctx, path, query, &p); err != nil {
+		if err := c.Get(ctx, path, query, &p); err != nil {
 			return err
 		}
 		for _, x := range p.Data {
@@ -293,7 +294,7 @@ func (s *anthropicScan) workspaces(ctx context.Context) error {
 		var members []anMember
 		err := anthropicList(ctx, s.c.c, path, nil, func(m anMember) { members = append(members, m) })
 		if err != nil && ctx.Err() == nil {
-			collectors.ItemFailed(s.sink, classify, err)
+			collectors.ItemFailed(s.sink, restapi.Classify, err)
 		}
 		s.sink.Asset(s.workspaceAsset(w, members, err == nil))
 	})
@@ -326,7 +327,7 @@ func (s *anthropicScan) usage(ctx context.Context) error {
 	var out struct {
 		Data []any `json:"data"`
 	}
-	if err := s.c.c.get(ctx, "/v1/organizations/usage_report/messages", q, &out); err != nil {
+	if err := s.c.c.Get(ctx, "/v1/organizations/usage_report/messages", q, &out); err != nil {
 		return err
 	}
 	s.sink.ScopeFact(model.Bool("usage.key_last_use_visible", false, model.Observed, "anthropic API keys carry no last use"))

@@ -12,8 +12,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/aisight/aisight/collectors"
-	"github.com/aisight/aisight/internal/bounded"
 	"github.com/aisight/aisight/internal/flagvalue"
+	"github.com/aisight/aisight/internal/restapi"
 	"github.com/aisight/aisight/model"
 )
 
@@ -51,7 +51,7 @@ func (s *OpenAISpec) AddFlags(f *pflag.FlagSet) {
 // Validate implements collectors.Spec.
 func (s *OpenAISpec) Validate() error {
 	if s.baseURL != "" {
-		if err := checkBaseURL(s.baseURL); err != nil {
+		if err := restapi.CheckBaseURL(s.baseURL); err != nil {
 			return fmt.Errorf("--openai-base-url: %w", err)
 		}
 	}
@@ -61,8 +61,8 @@ func (s *OpenAISpec) Validate() error {
 // Plan implements collectors.Spec: with --openai=auto the collector runs
 // only when an admin key is explicitly given.
 func (s *OpenAISpec) Plan(_ context.Context, env collectors.Env) (collectors.Collector, string, error) {
-	key, from, base, skip, err := planAdmin(adminSettings{flag: "openai", title: "OpenAI", keyEnv: "OPENAI_ADMIN_KEY", baseEnv: "OPENAI_BASE_URL",
-		defaultBase: "https://api.openai.com/v1"}, s.mode.Value, s.keyFile, s.baseURL, env)
+	key, from, base, skip, err := restapi.Plan(restapi.Settings{Flag: "openai", Title: "OpenAI", Credential: "admin key", FileFlag: "--openai-admin-key-file", KeyEnv: "OPENAI_ADMIN_KEY", BaseEnv: "OPENAI_BASE_URL",
+		DefaultBase: "https://api.openai.com/v1"}, s.mode.Value, s.keyFile, s.baseURL, env)
 	if skip != "" || err != nil {
 		return nil, skip, err
 	}
@@ -87,7 +87,7 @@ type OpenAIOptions struct {
 type OpenAI struct {
 	o   OpenAIOptions
 	key string // kept only to authenticate; never recorded or logged
-	c   *client
+	c   *restapi.Client
 }
 
 // NewOpenAI returns the collector.
@@ -96,14 +96,14 @@ func NewOpenAI(o OpenAIOptions) *OpenAI {
 		o.Now = time.Now
 	}
 	key := strings.TrimSpace(o.AdminKey)
-	c := newClient(OpenAIName, o.BaseURL, func(r *http.Request) {
+	c := restapi.New(OpenAIName, o.BaseURL, "admin key", func(r *http.Request) {
 		r.Header.Set("Authorization", "Bearer "+key)
 		if o.Organization != "" {
 			r.Header.Set("OpenAI-Organization", o.Organization)
 		}
 	})
 	if o.Backoff > 0 {
-		c.backoff = o.Backoff
+		c.SetBackoff(o.Backoff)
 	}
 	return &OpenAI{o: o, key: key, c: c}
 }
@@ -115,7 +115,7 @@ func (c *OpenAI) Name() string { return OpenAIName }
 // collectors afresh for every scan: without this each scan's connections
 // stayed open until their idle timeout).
 func (c *OpenAI) Close() error {
-	c.c.http.CloseIdleConnections()
+	c.c.Close()
 	return nil
 }
 
@@ -123,7 +123,7 @@ func (c *OpenAI) Close() error {
 func (c *OpenAI) RetriesCalls() bool { return true }
 
 // ClassifyError implements collectors.ErrorClassifier.
-func (c *OpenAI) ClassifyError(err error) model.ErrorClass { return classify(err) }
+func (c *OpenAI) ClassifyError(err error) model.ErrorClass { return restapi.Classify(err) }
 
 // Scopes is the organisation.
 func (c *OpenAI) Scopes(context.Context) ([]model.Scope, error) {
@@ -134,12 +134,12 @@ func (c *OpenAI) Scopes(context.Context) ([]model.Scope, error) {
 // Collect inventories the organisation: its projects (with their keys,
 // service accounts, members and rate limits), its users and admin keys.
 func (c *OpenAI) Collect(ctx context.Context, scope model.Scope, sink collectors.Sink) error {
-	defer func() { sink.Count("api_calls", c.c.calls.Swap(0)) }()
+	defer func() { sink.Count("api_calls", c.c.TakeCalls()) }()
 	if err := openAIKeyShape(c.key); err != nil {
 		return err
 	}
 	s := &openaiScan{c: c, scope: scope, sink: sink, now: c.o.Now()}
-	return collectors.Families{Sink: sink, Classify: classify, ClientRetries: true}.Run(ctx,
+	return collectors.Families{Sink: sink, Classify: restapi.Classify, ClientRetries: true}.Run(ctx,
 		collectors.Family{Name: "openai.users", Collect: s.users},
 		collectors.Family{Name: "openai.projects", Collect: s.projects},
 		collectors.Family{Name: "openai.admin_api_keys", Collect: s.adminKeys})
@@ -168,14 +168,14 @@ type openaiScan struct {
 }
 
 // list pages through one listing (after=<last id>, limit=100).
-func openAIList[T any](ctx context.Context, c *client, path string, query url.Values, each func(T)) error {
+func openAIList[T any](ctx context.Context, c *restapi.Client, path string, query url.Values, each func(T)) error {
 	if query == nil {
 		query = url.Values{}
 	}
 	query.Set("limit", "100")
 	for {
 		var p page[T]
-		if err := c.get(ctx, path, query, &p); err != nil {
+		if err := c.Get(ctx, path, query, &p); err != nil {
 			return err
 		}
 		for _, x := range p.Data {
@@ -297,7 +297,7 @@ func (s *openaiScan) projects(ctx context.Context) error {
 func (s *openaiScan) itemList(ctx context.Context, what string, list func() error) bool {
 	if err := list(); err != nil {
 		if ctx.Err() == nil {
-			collectors.ItemFailed(s.sink, classify, err)
+			collectors.ItemFailed(s.sink, restapi.Classify, err)
 		}
 		return false
 	}
@@ -488,71 +488,6 @@ func (s *openaiScan) keyAsset(id, kind string, k oaKey, src string) model.Asset 
 		}
 	}
 	return a
-}
-
-// adminKey reads the admin key from a file (a mounted Secret) or the
-// environment, and says where it came from (never what it is).
-// adminSettings name one provider's admin API settings.
-type adminSettings struct {
-	flag, title     string // "openai", "OpenAI"
-	keyEnv, baseEnv string // OPENAI_ADMIN_KEY, OPENAI_BASE_URL
-	defaultBase     string
-}
-
-// planAdmin is the enablement decision the OpenAI and Anthropic specs
-// share: the mode, the admin key from --<flag>-admin-key-file or its env
-// var, and the base URL (flag, env var, default), checked. A non-empty skip
-// is why the collector does not run; an error is bad configuration.
-func planAdmin(a adminSettings, mode, keyFile, baseURL string, env collectors.Env) (key, from, base, skip string, err error) {
-	if mode == collectors.ModeOff {
-		return "", "", "", "disabled by --" + a.flag + "=off", nil
-	}
-	fileFlag := "--" + a.flag + "-admin-key-file"
-	key, from, err = adminKey(keyFile, fileFlag, env.Getenv(a.keyEnv), "$"+a.keyEnv)
-	env.RegisterSecret(key)
-	switch {
-	case err != nil:
-		return "", "", "", "", err
-	case key == "" && mode == collectors.ModeOn:
-		return "", "", "", "", fmt.Errorf("--%s=on but no admin key: set $%s or %s", a.flag, a.keyEnv, fileFlag)
-	case key == "":
-		return "", "", "", fmt.Sprintf("no %s admin key ($%s, %s); set one or --%s=on", a.title, a.keyEnv, fileFlag, a.flag), nil
-	}
-	base = firstOf(baseURL, env.Getenv(a.baseEnv), a.defaultBase)
-	if err := checkBaseURL(base); err != nil {
-		return "", "", "", "", fmt.Errorf("%s base URL: %w", a.title, err)
-	}
-	return key, from, base, "", nil
-}
-
-func adminKey(file, fileFlag, env, envName string) (key, from string, err error) {
-	if file != "" {
-		b, err := bounded.ReadFile(file, 4<<10)
-		if err != nil {
-			return "", "", fmt.Errorf("%s: %w", fileFlag, err)
-		}
-		k := strings.TrimSpace(string(b))
-		if k == "" {
-			return "", "", fmt.Errorf("%s: %s is empty", fileFlag, file)
-		}
-		return k, file, nil
-	}
-	if k := strings.TrimSpace(env); k != "" {
-		return k, envName, nil
-	}
-	return "", "", nil
-}
-
-// checkBaseURL accepts an http(s) URL without credentials in it.
-func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an http(s) URL", raw)
-	}
-	if u.User != nil {
-		return fmt.Errorf("the base URL must not carry credentials (the admin key authenticates)")
-	}
-	return nil
 }
 
 func firstOf(vs ...string) string {

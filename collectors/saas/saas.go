@@ -6,13 +6,13 @@
 // owner, status; owners and admins counted). Linking a live key to the code
 // and workloads that hold it is the enrich step's (internal/enrich).
 //
-// Both read only: their HTTP client sends nothing but GET (enforced in its
-// transport), with deadlines, bounded bodies and retries of 429
+// Both read only: their HTTP client (internal/restapi, shared with the
+// other REST collectors) sends nothing but GET (enforced in its
+// transport), with deadlines, bounded bodies, pacing and retries of 429
 // (Retry-After) and 5xx.
 //
-// Files: saas.go (pagination, key hints), client.go (the shared read-only
-// client, errors), openai.go (options, enablement, the
-// openai.* families), anthropic.go (the anthropic.* families).
+// Files: saas.go (pagination, key hints), openai.go (options, enablement,
+// the openai.* families), anthropic.go (the anthropic.* families).
 package saas
 
 import (

@@ -3,6 +3,7 @@ package saas_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"slices"
@@ -272,3 +273,11 @@ func TestPacedToTheBudgetWithoutThrottling(t *testing.T) {
 		t.Errorf("%d requests answered 429: the client did not pace to the budget its answers told it", n)
 	}
 }
+
+// serve plans its collectors for every scan and closes them after it:
+// each releases its idle connections (BenchmarkServeSoak measures what
+// that keeps flat).
+var (
+	_ io.Closer = (*saas.OpenAI)(nil)
+	_ io.Closer = (*saas.Anthropic)(nil)
+)

@@ -44,14 +44,16 @@ func CycloneDX(w io.Writer, r model.Report, o Options) error {
 	for i := range r.Assets {
 		a := &r.Assets[i]
 		switch a.Kind {
-		case model.KindAPIKey, model.KindIdentity:
-			continue // credentials and principals are not bill-of-materials material
+		case model.KindAPIKey, model.KindIdentity, model.KindSeat:
+			continue // credentials, principals and seats are not bill-of-materials material
 		case model.KindModel, model.KindModelFile:
 			comps = append(comps, modelComponent(a))
 		case model.KindInferenceWorkload:
 			comps = append(comps, containerComponent(a))
 		case model.KindSDKDependency:
 			comps = append(comps, libraryComponent(a))
+		case model.KindDataset:
+			comps = append(comps, cdx.Component{BOMRef: a.ID, Type: cdx.ComponentTypeData, Name: firstNonEmpty(a.Name, a.ID), Properties: properties(a)})
 		default:
 			services = append(services, service(a))
 		}

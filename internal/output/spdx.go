@@ -36,7 +36,7 @@ func SPDX(w io.Writer, r model.Report, o Options) error {
 	ids := map[string]string{}
 	for i := range r.Assets {
 		a := &r.Assets[i]
-		if a.Kind == model.KindAPIKey || a.Kind == model.KindIdentity {
+		if a.Kind == model.KindAPIKey || a.Kind == model.KindIdentity || a.Kind == model.KindSeat {
 			continue
 		}
 		ids[a.ID] = id(a.ID)
@@ -185,7 +185,7 @@ func spdxElement(a *model.Asset, sid, ci string) map[string]any {
 		if fw := factString(a, "agent.framework"); fw != "" {
 			e["ai_informationAboutApplication"] = "agent framework " + fw + " on " + factString(a, "agent.platform")
 		}
-	case model.KindKnowledgeBase:
+	case model.KindKnowledgeBase, model.KindDataset:
 		e["type"] = "dataset_DatasetPackage"
 		e["software_primaryPurpose"] = "data"
 		e["dataset_datasetType"] = []string{"noAssertion"}

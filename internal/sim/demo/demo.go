@@ -164,6 +164,16 @@ func StartWith(dir string, es Estates) (_ *Estate, err error) {
 	e.set("ANTHROPIC_BASE_URL", saasSrv.AnthropicURL)
 	e.set("OPENAI_ADMIN_KEY", saas.OpenAI.AdminKey)
 	e.set("ANTHROPIC_ADMIN_KEY", saas.Anthropic.AdminKey)
+	if saas.HuggingFace != nil {
+		e.set("HF_TOKEN", saas.HuggingFace.Token)
+		e.set("HF_ENDPOINT", saasSrv.HuggingFaceURL)
+		e.set("AISIGHT_HF_ENDPOINTS_URL", saasSrv.HFEndpointsURL)
+	}
+	if saas.GitHub != nil {
+		e.set("GH_TOKEN", saas.GitHub.Token)
+		e.set("GITHUB_API_URL", saasSrv.GitHubURL)
+		e.set("GITHUB_ACTIONS", "")
+	}
 
 	for _, r := range Repos {
 		e.Paths = append(e.Paths, filepath.Join(dir, "estate", "repos", r))

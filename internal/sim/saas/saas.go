@@ -1,5 +1,7 @@
-// Package saas emulates the OpenAI and Anthropic Admin APIs on loopback for
-// tests, the demo and benchmarks: the real paths, JSON shapes, headers and
+// Package saas emulates the OpenAI and Anthropic Admin APIs, the Hugging
+// Face Hub and Inference Endpoints APIs (huggingface.go) and GitHub's
+// Copilot REST API (github.go) on loopback for tests, the demo and
+// benchmarks: the real paths, JSON shapes, headers and
 // cursor pagination of each provider (OpenAI: after/limit/has_more/last_id,
 // Unix-second times; Anthropic: after_id/limit/has_more/last_id, RFC 3339
 // times, x-api-key and anthropic-version), seeded from an estate file, with
@@ -28,9 +30,11 @@ import (
 
 // Estate is what both organisations hold.
 type Estate struct {
-	OpenAI    *OpenAIOrg    `yaml:"openai"`
-	Anthropic *AnthropicOrg `yaml:"anthropic"`
-	Faults    Faults        `yaml:"faults"`
+	OpenAI      *OpenAIOrg    `yaml:"openai"`
+	Anthropic   *AnthropicOrg `yaml:"anthropic"`
+	HuggingFace *HuggingFace  `yaml:"huggingface"`
+	GitHub      *GitHub       `yaml:"github"`
+	Faults      Faults        `yaml:"faults"`
 }
 
 // Faults shape the emulators' answers.
@@ -166,16 +170,20 @@ type Request struct {
 	Status                 int
 }
 
-// Server runs both emulators.
+// Server runs the emulators.
 type Server struct {
 	OpenAIURL, AnthropicURL string
-	e                       *Estate
-	now                     time.Time
-	mu                      sync.Mutex
-	n                       int
-	log                     []Request
-	openai, anthropic       *httptest.Server
-	limits                  *quota.Limits // per organisation (provider)
+	// HuggingFaceURL is the Hub (HF_ENDPOINT); HFEndpointsURL the
+	// Inference Endpoints API's base (its /v2).
+	HuggingFaceURL, HFEndpointsURL string
+	GitHubURL                      string
+	e                              *Estate
+	now                            time.Time
+	mu                             sync.Mutex
+	n                              int
+	log                            []Request
+	servers                        []*httptest.Server
+	limits                         *quota.Limits // per organisation (provider)
 }
 
 // Throttled is how many calls were answered as over the rate limit.
@@ -191,15 +199,25 @@ func Start(e *Estate) *Server {
 		e.Faults.PageSize = 2
 	}
 	s := &Server{e: e, now: time.Now(), limits: quota.New(e.Faults.RatePerSecond)}
-	s.openai = httptest.NewServer(http.HandlerFunc(s.serveOpenAI))
-	s.anthropic = httptest.NewServer(http.HandlerFunc(s.serveAnthropic))
-	s.OpenAIURL = s.openai.URL + "/v1" // the OpenAI convention: the base URL carries /v1
-	s.AnthropicURL = s.anthropic.URL
+	start := func(h http.HandlerFunc) string {
+		srv := httptest.NewServer(h)
+		s.servers = append(s.servers, srv)
+		return srv.URL
+	}
+	s.OpenAIURL = start(s.serveOpenAI) + "/v1" // the OpenAI convention: the base URL carries /v1
+	s.AnthropicURL = start(s.serveAnthropic)
+	s.HuggingFaceURL = start(s.serveHuggingFace)
+	s.HFEndpointsURL = s.HuggingFaceURL + "/v2"
+	s.GitHubURL = start(s.serveGitHub)
 	return s
 }
 
-// Close stops both.
-func (s *Server) Close() { s.openai.Close(); s.anthropic.Close() }
+// Close stops every emulator.
+func (s *Server) Close() {
+	for _, srv := range s.servers {
+		srv.Close()
+	}
+}
 
 // Requests returns the request log.
 func (s *Server) Requests() []Request {
@@ -274,6 +292,13 @@ func (s *Server) rateHeaders(w http.ResponseWriter, provider string) {
 		h.Set("anthropic-ratelimit-requests-limit", strconv.Itoa(limit))
 		h.Set("anthropic-ratelimit-requests-remaining", strconv.Itoa(remaining))
 		h.Set("anthropic-ratelimit-requests-reset", time.Now().Add(full).UTC().Format(time.RFC3339Nano))
+	case "github":
+		h.Set("x-ratelimit-limit", strconv.Itoa(limit))
+		h.Set("x-ratelimit-remaining", strconv.Itoa(remaining))
+		h.Set("x-ratelimit-reset", strconv.FormatInt(time.Now().Add(full).Add(time.Second-1).Unix(), 10))
+	case "huggingface", "huggingface-endpoints":
+		h.Set("RateLimit", fmt.Sprintf(`"api";r=%d;t=%d`, remaining, int(full.Seconds()+0.999)))
+		h.Set("RateLimit-Policy", fmt.Sprintf(`"fixed window";"api";q=%d;w=%d`, limit, max(1, int(full.Seconds()+0.999))))
 	}
 }
 

@@ -67,7 +67,7 @@ type Call struct {
 	// documented response body), not an Azure example's responses map.
 	Raw bool `yaml:"raw"`
 	// Items are further examples whose bodies are appended to this list
-	// answer's "value" (or "data"): a list composed of single-resource
+	// answer's "value" (or "data", or "items"): a list composed of single-resource
 	// examples, or of a case written from the schema where no example shows
 	// it (Why says which).
 	Items []string `yaml:"items"`
@@ -373,9 +373,11 @@ func (s *Server) body(i int) ([]byte, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s: items need a list answer", c.Example)
 		}
-		key := "value" // Resource Manager's lists; OpenAI's and Anthropic's are "data"
-		if _, ok := list["data"]; ok {
-			key = "data"
+		key := "value" // Resource Manager's lists; OpenAI's and Anthropic's are "data", Inference Endpoints' "items"
+		for _, k := range []string{"data", "items"} {
+			if _, ok := list[k]; ok {
+				key = k
+			}
 		}
 		values, _ := list[key].([]any)
 		for _, it := range c.Items {

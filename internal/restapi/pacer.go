@@ -1,4 +1,4 @@
-package saas
+package restapi
 
 import (
 	"context"
@@ -18,6 +18,11 @@ import (
 //	            whole again: "1s", "6m0s", "120ms")
 //	Anthropic   anthropic-ratelimit-requests-limit, -remaining, -reset
 //	            (an RFC 3339 time)
+//	GitHub      x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset
+//	            (Unix seconds)
+//	Hugging     RateLimit: "api";r=<remaining>;t=<seconds to reset> with
+//	Face        RateLimit-Policy: "fixed window";"api";q=<limit>;w=<window>
+//	            (the IETF RateLimit header fields draft)
 //
 // From them it keeps a token bucket: the budget left and the rate at which
 // it refills ((limit - remaining) / reset). Before each request a token is
@@ -95,6 +100,10 @@ var budgetHeaders = []struct {
 		at, err := time.Parse(time.RFC3339Nano, v)
 		return time.Until(at), err
 	}},
+	{"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", func(v string) (time.Duration, error) {
+		n, err := strconv.ParseInt(v, 10, 64)
+		return time.Until(time.Unix(n, 0)), err
+	}},
 }
 
 // budget reads a provider's rate-limit headers.
@@ -112,5 +121,32 @@ func budget(h http.Header) (limit, remaining float64, reset time.Duration, ok bo
 		}
 		return lim, min(rem, lim), max(0, d), true
 	}
-	return 0, 0, 0, false
+	return fieldBudget(h)
+}
+
+// fieldBudget reads the IETF draft's structured fields (Hugging Face):
+// RateLimit's r (remaining) and t (seconds until the window resets),
+// RateLimit-Policy's q (the quota).
+func fieldBudget(h http.Header) (limit, remaining float64, reset time.Duration, ok bool) {
+	rl, pol := params(h.Get("RateLimit")), params(h.Get("RateLimit-Policy"))
+	r, err1 := strconv.ParseFloat(rl["r"], 64)
+	t, err2 := strconv.ParseFloat(rl["t"], 64)
+	q, err3 := strconv.ParseFloat(pol["q"], 64)
+	if err1 != nil || err2 != nil || err3 != nil || q <= 0 || r < 0 || t < 0 || t > 86400 {
+		return 0, 0, 0, false
+	}
+	return q, min(r, q), time.Duration(t * float64(time.Second)), true
+}
+
+// params is the key=value parameters of a structured field's first item
+// ("api";r=10;t=5 gives r and t).
+func params(v string) map[string]string {
+	v, _, _ = strings.Cut(v, ",")
+	m := map[string]string{}
+	for _, p := range strings.Split(v, ";") {
+		if k, val, ok := strings.Cut(strings.TrimSpace(p), "="); ok {
+			m[strings.ToLower(strings.TrimSpace(k))] = strings.Trim(strings.TrimSpace(val), `"`)
+		}
+	}
+	return m
 }

@@ -1,9 +1,9 @@
-package saas
+package restapi
 
 import (
 	"context"
-	"io"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -56,10 +56,25 @@ func TestPacerWaitsForBudget(t *testing.T) {
 	}
 }
 
-// serve plans its collectors for every scan and closes them after it:
-// each releases its idle connections (BenchmarkServeSoak measures what
-// that keeps flat).
-var (
-	_ io.Closer = (*OpenAI)(nil)
-	_ io.Closer = (*Anthropic)(nil)
-)
+// GitHub's and Hugging Face's forms.
+func TestBudgetHeadersGitHubAndHub(t *testing.T) {
+	reset := strconv.FormatInt(time.Now().Add(30*time.Second).Unix(), 10)
+	lim, rem, d, ok := budget(http.Header{"X-Ratelimit-Limit": {"5000"}, "X-Ratelimit-Remaining": {"4990"}, "X-Ratelimit-Reset": {reset}})
+	if !ok || lim != 5000 || rem != 4990 || d < 28*time.Second || d > 31*time.Second {
+		t.Errorf("github: %v %v %v %v", lim, rem, d, ok)
+	}
+	lim, rem, d, ok = budget(http.Header{"Ratelimit": {`"api";r=489;t=189`}, "Ratelimit-Policy": {`"fixed window";"api";q=500;w=300`}})
+	if !ok || lim != 500 || rem != 489 || d != 189*time.Second {
+		t.Errorf("hub: %v %v %v %v", lim, rem, d, ok)
+	}
+	for _, h := range []http.Header{
+		{"Ratelimit": {`"api";r=489;t=189`}},
+		{"Ratelimit": {`"api";r=-1;t=189`}, "Ratelimit-Policy": {`q=500`}},
+		{"Ratelimit": {`"api";r=1;t=1e12`}, "Ratelimit-Policy": {`q=500`}},
+		{"X-Ratelimit-Limit": {"5000"}, "X-Ratelimit-Remaining": {"1"}, "X-Ratelimit-Reset": {"soon"}},
+	} {
+		if _, _, _, ok := budget(h); ok {
+			t.Errorf("accepted %v", h)
+		}
+	}
+}
