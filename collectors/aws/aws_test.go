@@ -181,6 +181,15 @@ func TestOrganisationInventoryEqualsGroundTruth(t *testing.T) {
 	if d := cmp.Diff(groundTruth(estate), got); d != "" {
 		t.Errorf("inventory vs ground truth (-want +got):\n%s", d)
 	}
+	// The long-term Bedrock API key: active, expiring in 2027; IAM keeps
+	// no last use of it, so that stays unknown.
+	bk := map[string]any{}
+	for _, f := range byID[keyID("arn:aws:iam::111111111111:user/ci-bot", "aws_bedrock_api_key", "ACCAEXAMPLEBEDROCK01")].Facts {
+		bk[f.Key] = f.Value
+	}
+	if exp, ok := bk["key.expires_in_days"].(int64); !ok || exp <= 0 || bk["key.status"] != "active" || bk["key.last_used_days"] != nil {
+		t.Errorf("Bedrock API key facts %v", bk)
+	}
 
 	// Scopes: the organisation, 3 accounts, 3 enabled regions each (the
 	// disabled one is not scanned); the denied region failed as denied.

@@ -182,7 +182,15 @@ func (s *scan) userKeys(ctx context.Context, client *iam.Client, u iamtypes.User
 			continue
 		}
 		n++
-		s.sink.Asset(s.keyAsset(u, "aws_bedrock_api_key", aws.ToString(c.ServiceSpecificCredentialId), c.CreateDate, nil, false, time.Now()))
+		now := time.Now()
+		a := s.keyAsset(u, "aws_bedrock_api_key", aws.ToString(c.ServiceSpecificCredentialId), c.CreateDate, nil, false, now)
+		// IAM records no last use of a service-specific credential: that
+		// fact stays unknown. A long-term Bedrock API key may expire.
+		a.Facts = append(a.Facts, model.String("key.status", "active", model.Observed, "iam list-service-specific-credentials"))
+		if c.ExpirationDate != nil {
+			a.Facts = append(a.Facts, model.Int("key.expires_in_days", int64(c.ExpirationDate.Sub(now).Hours()/24), model.Observed, "iam list-service-specific-credentials"))
+		}
+		s.sink.Asset(a)
 	}
 	return n, nil
 }

@@ -135,6 +135,8 @@ type AccessKey struct {
 	Created  string `yaml:"created"`   // RFC 3339
 	LastUsed string `yaml:"last_used"` // RFC 3339, empty: never
 	Service  string `yaml:"service"`
+	// Expires is a Bedrock API key's expiration (RFC 3339; empty: none).
+	Expires string `yaml:"expires"`
 }
 
 // Region is what one account runs in one region.

@@ -155,7 +155,11 @@ func listServiceSpecificCredentials(q *request) (any, error) {
 	var b strings.Builder
 	if svc == "" || svc == "bedrock.amazonaws.com" {
 		for _, k := range u.BedrockAPIKeys {
-			fmt.Fprintf(&b, "<member><UserName>%s</UserName><Status>Active</Status><ServiceUserName>%s-at-%s</ServiceUserName><CreateDate>%s</CreateDate><ServiceSpecificCredentialId>%s</ServiceSpecificCredentialId><ServiceName>bedrock.amazonaws.com</ServiceName></member>", u.Name, u.Name, q.account, k.Created, k.ID)
+			exp := ""
+			if k.Expires != "" {
+				exp = "<ExpirationDate>" + k.Expires + "</ExpirationDate>"
+			}
+			fmt.Fprintf(&b, "<member><UserName>%s</UserName><Status>Active</Status><ServiceUserName>%s-at-%s</ServiceUserName><CreateDate>%s</CreateDate>%s<ServiceSpecificCredentialId>%s</ServiceSpecificCredentialId><ServiceName>bedrock.amazonaws.com</ServiceName></member>", u.Name, u.Name, q.account, k.Created, exp, k.ID)
 		}
 	}
 	return xmlReply("ListServiceSpecificCredentials", iamNS, "<ServiceSpecificCredentials>"+b.String()+"</ServiceSpecificCredentials><IsTruncated>false</IsTruncated>"), nil
