@@ -7,6 +7,7 @@ toolchain go1.26.11
 require (
 	cel.dev/cel-go v0.33.2
 	cloud.google.com/go/aiplatform v1.127.0
+	cloud.google.com/go/apikeys v1.10.1
 	cloud.google.com/go/iam v1.15.1
 	cloud.google.com/go/notebooks v1.20.1
 	cloud.google.com/go/orgpolicy v1.22.1

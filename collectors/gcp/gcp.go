@@ -545,7 +545,7 @@ func (c *Collector) Collect(ctx context.Context, scope model.Scope, sink collect
 		case lerr != nil:
 			sink.Problem(collectors.Classed(classify(lerr), lerr))
 		}
-		return s.run(ctx, s.iamFamilies(ctx), s.workbenchFamilies(ctx), s.orgPolicyFamilies(ctx))
+		return s.run(ctx, s.iamFamilies(ctx), s.workbenchFamilies(ctx), s.orgPolicyFamilies(ctx), s.apiKeyFamilies(ctx))
 	case "project_location":
 		// Vertex AI not enabled in the project: none of its resources can
 		// exist there, so the scope is skipped with the reason.

@@ -145,6 +145,10 @@ func groundTruth(e *sim.Estate) []string {
 // principals are the AI principals of the estate's readable projects and
 // the credentials they and its resources hold, read off the estate by hand.
 var principals = []string{
+	// ml-prod's API keys that reach a model: the Gemini API key and the
+	// unrestricted one (not the Maps key, not the deleted Vertex AI key).
+	"//apikeys.googleapis.com/projects/100000000001/locations/global/keys/gemini-studio",
+	"//apikeys.googleapis.com/projects/100000000001/locations/global/keys/unrestricted",
 	"//cloudresourcemanager.googleapis.com/projects/legacy-web/members/group:web-admins@example.com",
 	"//cloudresourcemanager.googleapis.com/projects/ml-dev/members/allAuthenticatedUsers",
 	"//cloudresourcemanager.googleapis.com/projects/ml-dev/members/group:ml-platform-admins@example.com", // from the organisation, through folders/555

@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"cloud.google.com/go/apikeys/apiv2/apikeyspb"
 	"cloud.google.com/go/orgpolicy/apiv2/orgpolicypb"
 	"context"
 	"strings"
@@ -185,6 +186,37 @@ func (c *iamAdmin) GetRole(_ context.Context, req *adminpb.GetRoleRequest) (*adm
 		}
 	}
 	return nil, status.Errorf(codes.NotFound, "Role %s not found.", req.GetName())
+}
+
+// apiKeys serves the API Keys API v2's listing (never a key string).
+type apiKeys struct {
+	apikeyspb.UnimplementedApiKeysServer
+	s *Server
+}
+
+func (a *apiKeys) ListKeys(_ context.Context, req *apikeyspb.ListKeysRequest) (*apikeyspb.ListKeysResponse, error) {
+	parts := strings.Split(req.GetParent(), "/")
+	if len(parts) != 4 || parts[0] != "projects" || parts[2] != "locations" || parts[3] != "global" {
+		return nil, status.Errorf(codes.InvalidArgument, "invalid parent %q", req.GetParent())
+	}
+	p := a.s.estate.Find(parts[1])
+	if p == nil {
+		return nil, status.Errorf(codes.PermissionDenied, "Permission 'apikeys.keys.list' denied on %s", req.GetParent())
+	}
+	var out []*apikeyspb.Key
+	for _, k := range p.apiKeys {
+		if k.GetDeleteTime() != nil && !req.GetShowDeleted() {
+			continue
+		}
+		c := proto.Clone(k).(*apikeyspb.Key)
+		c.KeyString = ""
+		out = append(out, c)
+	}
+	items, next, err := page(a.s, out, req.GetPageToken(), req.GetPageSize())
+	if err != nil {
+		return nil, err
+	}
+	return &apikeyspb.ListKeysResponse{Keys: items, NextPageToken: next}, nil
 }
 
 // workbench serves Workbench (notebooks v2) instances.

@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"cloud.google.com/go/apikeys/apiv2/apikeyspb"
 	"cloud.google.com/go/orgpolicy/apiv2/orgpolicypb"
 	"encoding/json"
 	"fmt"
@@ -75,13 +76,18 @@ type Project struct {
 	CustomRoles     []json.RawMessage          `json:"custom_roles"` // google.iam.admin.v1.Role
 	ServiceAccounts []ServiceAccount           `json:"service_accounts"`
 	// Workbench are Workbench (notebooks v2) instances; name is ZONE/NAME.
-	Workbench []json.RawMessage          `json:"workbench_instances"`
-	Vertex    map[string]*VertexLocation `json:"vertex"` // by location
+	Workbench []json.RawMessage `json:"workbench_instances"`
+	// APIKeys are API keys (google.api.apikeys.v2.Key); name is the key's
+	// id (expanded to projects/N/locations/global/keys/ID). key_string is
+	// never answered by ListKeys, as the API does not.
+	APIKeys []json.RawMessage          `json:"api_keys"`
+	Vertex  map[string]*VertexLocation `json:"vertex"` // by location
 
 	policy    *iampb.Policy
 	orgpol    map[string]*orgpolicypb.PolicySpec
 	roles     []*adminpb.Role
 	workbench []*notebookspb.Instance
+	apiKeys   []*apikeyspb.Key
 }
 
 // Node is a folder or an organisation.
@@ -216,6 +222,14 @@ func (p *Project) parse() error {
 	}); err != nil {
 		return fmt.Errorf("workbench_instances: %w", err)
 	}
+	if p.apiKeys, err = parseAll[*apikeyspb.Key](p.APIKeys, func(k *apikeyspb.Key) {
+		if !strings.HasPrefix(k.Name, "projects/") {
+			k.Uid = firstNonEmptyString(k.Uid, k.Name)
+			k.Name = "projects/" + firstNonEmptyString(p.Number, p.ID) + "/locations/global/keys/" + k.Name
+		}
+	}); err != nil {
+		return fmt.Errorf("api_keys: %w", err)
+	}
 	for loc, v := range p.Vertex {
 		parent := "projects/" + p.ID + "/locations/" + loc + "/"
 		if err := v.parse(parent); err != nil {
@@ -341,6 +355,9 @@ func (p *Project) Policy() *iampb.Policy { return p.policy }
 // WorkbenchInstances are the parsed Workbench instances.
 func (p *Project) WorkbenchInstances() []*notebookspb.Instance { return p.workbench }
 
+// ParsedAPIKeys are the project's API keys.
+func (p *Project) ParsedAPIKeys() []*apikeyspb.Key { return p.apiKeys }
+
 // Parsed resources of a location, for tests deriving ground truth.
 func (v *VertexLocation) ParsedEndpoints() []*aiplatformpb.Endpoint           { return v.endpoints }
 func (v *VertexLocation) ParsedModels() []*aiplatformpb.Model                 { return v.models }
@@ -351,3 +368,12 @@ func (v *VertexLocation) ParsedTuningJobs() []*aiplatformpb.TuningJob         { 
 
 // ServiceAccountKeys are an account's parsed keys.
 func (s *ServiceAccount) ParsedKeys() []*adminpb.ServiceAccountKey { return s.keys }
+
+func firstNonEmptyString(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

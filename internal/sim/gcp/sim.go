@@ -19,6 +19,7 @@
 package gcp
 
 import (
+	"cloud.google.com/go/apikeys/apiv2/apikeyspb"
 	"cloud.google.com/go/orgpolicy/apiv2/orgpolicypb"
 	"context"
 	"fmt"
@@ -79,13 +80,14 @@ var methods = map[string]method{
 	"/google.iam.admin.v1.IAM/ListServiceAccountKeys":                                       {"iam.googleapis.com", "iam.serviceAccountKeys.list", true},
 	"/google.iam.admin.v1.IAM/GetRole":                                                      {"iam.googleapis.com", "iam.roles.get", true},
 	"/google.cloud.notebooks.v2.NotebookService/ListInstances":                              {"notebooks.googleapis.com", "notebooks.instances.list", true},
+	"/google.api.apikeys.v2.ApiKeys/ListKeys":                                               {"apikeys.googleapis.com", "apikeys.keys.list", true},
 }
 
 // titles are the APIs' names in SERVICE_DISABLED messages.
 var titles = map[string]string{
 	"aiplatform.googleapis.com": "Vertex AI API", "notebooks.googleapis.com": "Notebooks API",
 	"iam.googleapis.com": "Identity and Access Management (IAM) API", "cloudresourcemanager.googleapis.com": "Cloud Resource Manager API",
-	"orgpolicy.googleapis.com": "Organization Policy API",
+	"orgpolicy.googleapis.com": "Organization Policy API", "apikeys.googleapis.com": "API Keys API",
 }
 
 // Server is a running emulator.
@@ -137,6 +139,7 @@ func Start(e *Estate) (*Server, error) {
 	orgpolicypb.RegisterOrgPolicyServer(s.grpc, &orgPolicies{s: s})
 	adminpb.RegisterIAMServer(s.grpc, &iamAdmin{s: s})
 	notebookspb.RegisterNotebookServiceServer(s.grpc, &workbench{s: s})
+	apikeyspb.RegisterApiKeysServer(s.grpc, &apiKeys{s: s})
 	go s.grpc.Serve(l) //nolint:errcheck // ends with Close
 	return s, nil
 }
