@@ -1,7 +1,6 @@
 package copilot_test
 
 import (
-	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,34 +9,16 @@ import (
 	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/collectors/copilot"
 	"github.com/aisight/aisight/internal/testenv/replay"
-	"github.com/aisight/aisight/model"
 )
 
 // The collector against GitHub's published examples
 // (testdata/conformance/calls.yaml), on 2021-10-20.
 func TestConformance(t *testing.T) {
-	const dir = "testdata/conformance"
-	m, err := replay.Load(dir + "/calls.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := replay.Start(t, m, dir+"/examples", false)
 	now := time.Date(2021, 10, 20, 0, 0, 0, 0, time.UTC)
-	c := copilot.New(copilot.Options{Token: "ghp_" + strings.Repeat("x", 36), APIURL: srv.URL, Orgs: []string{"ORG"}, Now: func() time.Time { return now }, Backoff: time.Millisecond})
-	inv := collectors.NewRunner(collectors.Options{ScopeTimeout: time.Minute, RetryBackoff: time.Millisecond}).
-		Run(context.Background(), []collectors.Plan{{Name: copilot.Name, Collector: c}})
-	inv.Normalize()
-	if u := srv.Unmatched(); len(u) > 0 {
-		t.Errorf("calls with no example: %q", u)
-	}
-	if n := srv.NeverCalled(); len(n) > 0 {
-		t.Errorf("calls.yaml lists calls the collector never made: %q", n)
-	}
-	for _, r := range inv.Scan.CollectorRuns {
-		if r.Status != model.StatusOK {
-			t.Errorf("%s: %s %s %q", r.Scope.ID, r.Status, r.Error, r.Problems)
-		}
-	}
+	inv, _ := replay.Collect(t, "testdata/conformance", copilot.Name, func(base string) collectors.Collector {
+		return copilot.New(copilot.Options{Token: "ghp_" + strings.Repeat("x", 36), APIURL: base, Orgs: []string{"ORG"}, Now: func() time.Time { return now }, Backoff: time.Millisecond})
+	})
+	replay.ExpectOK(t, inv)
 	// seats: octocat active 6 days before now, assigned by justice-league;
 	// octokitten's seat ends with the cycle (pending_cancellation_date).
 	replay.ExpectAssets(t, inv, map[string]map[string]any{

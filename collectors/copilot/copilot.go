@@ -129,6 +129,7 @@ type Options struct {
 
 // Collector collects GitHub Copilot in the organisations of one token.
 type Collector struct {
+	restapi.Base
 	o Options
 	c *restapi.Client
 	// named is the organisations given by name: for them a 404 on the
@@ -152,23 +153,11 @@ func New(o Options) *Collector {
 	for _, org := range o.Orgs {
 		named[strings.ToLower(org)] = true
 	}
-	return &Collector{o: o, c: c, named: named}
+	return &Collector{Base: restapi.Base{Clients: []*restapi.Client{c}}, o: o, c: c, named: named}
 }
 
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return Name }
-
-// Close releases idle connections.
-func (c *Collector) Close() error {
-	c.c.Close()
-	return nil
-}
-
-// RetriesCalls implements collectors.CallRetrier.
-func (c *Collector) RetriesCalls() bool { return true }
-
-// ClassifyError implements collectors.ErrorClassifier.
-func (c *Collector) ClassifyError(err error) model.ErrorClass { return restapi.Classify(err) }
 
 // Scopes is one scope per organisation: those named, else every
 // organisation the token's user belongs to (GET /user/orgs). A discovered

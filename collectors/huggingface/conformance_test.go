@@ -1,7 +1,6 @@
 package huggingface_test
 
 import (
-	"context"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -17,29 +16,12 @@ import (
 // The collector against huggingface_hub's own fixtures
 // (testdata/conformance/calls.yaml), on 2026-12-01.
 func TestConformance(t *testing.T) {
-	const dir = "testdata/conformance"
-	m, err := replay.Load(dir + "/calls.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := replay.Start(t, m, dir+"/examples", false)
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	c := huggingface.New(huggingface.Options{Token: "hf_" + strings.Repeat("x", 34), HubURL: srv.URL, EndpointsURL: srv.URL + "/v2",
-		Orgs: []string{"gpt2-org"}, Now: func() time.Time { return now }, Backoff: time.Millisecond})
-	inv := collectors.NewRunner(collectors.Options{ScopeTimeout: time.Minute, RetryBackoff: time.Millisecond}).
-		Run(context.Background(), []collectors.Plan{{Name: huggingface.Name, Collector: c}})
-	inv.Normalize()
-	if u := srv.Unmatched(); len(u) > 0 {
-		t.Errorf("calls with no example: %q", u)
-	}
-	if n := srv.NeverCalled(); len(n) > 0 {
-		t.Errorf("calls.yaml lists calls the collector never made: %q", n)
-	}
-	for _, r := range inv.Scan.CollectorRuns {
-		if r.Status != model.StatusOK {
-			t.Errorf("%s: %s %s %q", r.Scope.ID, r.Status, r.Error, r.Problems)
-		}
-	}
+	inv, _ := replay.Collect(t, "testdata/conformance", huggingface.Name, func(base string) collectors.Collector {
+		return huggingface.New(huggingface.Options{Token: "hf_" + strings.Repeat("x", 34), HubURL: base, EndpointsURL: base + "/v2",
+			Orgs: []string{"gpt2-org"}, Now: func() time.Time { return now }, Backoff: time.Millisecond})
+	})
+	replay.ExpectOK(t, inv)
 	replay.ExpectAssets(t, inv, map[string]map[string]any{
 		// MOCK_RUNNING: protected, gpt2 at a commit, intel-icl x2 on AWS us-east-1, by Wauplin.
 		"huggingface://endpoints/gpt2-org/my-endpoint-name": {"endpoint.access": "protected", "network.public_access": true, "auth.required": true,

@@ -123,6 +123,7 @@ type Options struct {
 
 // Collector collects the Hugging Face organisations of one token.
 type Collector struct {
+	restapi.Base
 	o       Options
 	hub, ep *restapi.Client
 	// who is the token's whoami, asked once per collector: the Hub
@@ -141,6 +142,7 @@ func New(o Options) *Collector {
 	token := strings.TrimSpace(o.Token)
 	auth := func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
 	c := &Collector{o: o, hub: restapi.New(Name, o.HubURL, "token", auth), ep: restapi.New(Name, o.EndpointsURL, "token", auth)}
+	c.Base = restapi.Base{Clients: []*restapi.Client{c.hub, c.ep}}
 	c.hub.SetBackoff(o.Backoff)
 	c.ep.SetBackoff(o.Backoff)
 	return c
@@ -148,19 +150,6 @@ func New(o Options) *Collector {
 
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return Name }
-
-// Close releases idle connections.
-func (c *Collector) Close() error {
-	c.hub.Close()
-	c.ep.Close()
-	return nil
-}
-
-// RetriesCalls implements collectors.CallRetrier.
-func (c *Collector) RetriesCalls() bool { return true }
-
-// ClassifyError implements collectors.ErrorClassifier.
-func (c *Collector) ClassifyError(err error) model.ErrorClass { return restapi.Classify(err) }
 
 // whoami is GET /api/whoami-v2: the token's user, organisations and the
 // token itself.

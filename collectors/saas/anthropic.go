@@ -84,6 +84,7 @@ type AnthropicOptions struct {
 
 // Anthropic collects one Anthropic organisation.
 type Anthropic struct {
+	restapi.Base
 	o   AnthropicOptions
 	key string
 	c   *restapi.Client
@@ -102,23 +103,11 @@ func NewAnthropic(o AnthropicOptions) *Anthropic {
 	if o.Backoff > 0 {
 		c.SetBackoff(o.Backoff)
 	}
-	return &Anthropic{o: o, key: key, c: c}
+	return &Anthropic{Base: restapi.Base{Clients: []*restapi.Client{c}}, o: o, key: key, c: c}
 }
 
 // Name implements collectors.Collector.
 func (c *Anthropic) Name() string { return AnthropicName }
-
-// Close releases the client's idle connections (see OpenAI.Close).
-func (c *Anthropic) Close() error {
-	c.c.Close()
-	return nil
-}
-
-// RetriesCalls implements collectors.CallRetrier (the client's get).
-func (c *Anthropic) RetriesCalls() bool { return true }
-
-// ClassifyError implements collectors.ErrorClassifier.
-func (c *Anthropic) ClassifyError(err error) model.ErrorClass { return restapi.Classify(err) }
 
 type anOrg struct {
 	ID   string `json:"id"`

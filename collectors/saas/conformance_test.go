@@ -21,21 +21,7 @@ import (
 // conformance runs one collector against the replay of dir's calls.yaml.
 func conformance(t *testing.T, dir string, build func(base string) collectors.Collector, name string) (model.Inventory, *replay.Server) {
 	t.Helper()
-	m, err := replay.Load(dir + "/calls.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := replay.Start(t, m, dir+"/examples", false)
-	inv := collectors.NewRunner(collectors.Options{ScopeTimeout: time.Minute, RetryBackoff: time.Millisecond}).
-		Run(context.Background(), []collectors.Plan{{Name: name, Collector: build(srv.URL)}})
-	inv.Normalize()
-	if u := srv.Unmatched(); len(u) > 0 {
-		t.Errorf("calls with no example in %s/calls.yaml: %q", dir, u)
-	}
-	if n := srv.NeverCalled(); len(n) > 0 {
-		t.Errorf("%s/calls.yaml lists calls the collector never made: %q", dir, n)
-	}
-	return inv, srv
+	return replay.Collect(t, dir, name, build)
 }
 
 // The OpenAI collector against the OpenAPI description's examples

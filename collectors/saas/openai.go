@@ -85,6 +85,7 @@ type OpenAIOptions struct {
 
 // OpenAI collects one OpenAI organisation.
 type OpenAI struct {
+	restapi.Base
 	o   OpenAIOptions
 	key string // kept only to authenticate; never recorded or logged
 	c   *restapi.Client
@@ -105,25 +106,11 @@ func NewOpenAI(o OpenAIOptions) *OpenAI {
 	if o.Backoff > 0 {
 		c.SetBackoff(o.Backoff)
 	}
-	return &OpenAI{o: o, key: key, c: c}
+	return &OpenAI{Base: restapi.Base{Clients: []*restapi.Client{c}}, o: o, key: key, c: c}
 }
 
 // Name implements collectors.Collector.
 func (c *OpenAI) Name() string { return OpenAIName }
-
-// Close releases the client's idle connections (serve plans its
-// collectors afresh for every scan: without this each scan's connections
-// stayed open until their idle timeout).
-func (c *OpenAI) Close() error {
-	c.c.Close()
-	return nil
-}
-
-// RetriesCalls implements collectors.CallRetrier (the client's get).
-func (c *OpenAI) RetriesCalls() bool { return true }
-
-// ClassifyError implements collectors.ErrorClassifier.
-func (c *OpenAI) ClassifyError(err error) model.ErrorClass { return restapi.Classify(err) }
 
 // Scopes is the organisation.
 func (c *OpenAI) Scopes(context.Context) ([]model.Scope, error) {

@@ -265,17 +265,18 @@ func (c *Client) once(ctx context.Context, u, path string, out any) (http.Header
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "aisight")
 	c.auth(req)
-	if err := c.pace.wait(ctx); err != nil {
+	seq, err := c.pace.wait(ctx)
+	if err != nil {
 		return nil, 0, fmt.Errorf("%s GET %s: %w", c.provider, path, err)
 	}
 	c.calls.Add(1)
 	collectors.MeterRequest(ctx)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.pace.done(nil)
+		c.pace.done(seq, nil)
 		return nil, 0, fmt.Errorf("%s GET %s: %w", c.provider, path, err)
 	}
-	c.pace.done(resp.Header)
+	c.pace.done(seq, resp.Header)
 	defer resp.Body.Close()
 	body := io.LimitReader(resp.Body, maxBody)
 	if resp.StatusCode/100 != 2 {
@@ -338,3 +339,26 @@ func firstOf(vs ...string) string {
 	}
 	return ""
 }
+
+// Base is embedded by the REST collectors: the runner's optional
+// interfaces they all implement alike. Close releases every client's idle
+// connections (serve plans collectors afresh for every scan: without it
+// each scan's connections stayed open until their idle timeout);
+// RetriesCalls says the client retries its own calls
+// (collectors.CallRetrier); ClassifyError gives the client's error classes
+// (collectors.ErrorClassifier).
+type Base struct{ Clients []*Client }
+
+// Close implements io.Closer.
+func (b Base) Close() error {
+	for _, c := range b.Clients {
+		c.Close()
+	}
+	return nil
+}
+
+// RetriesCalls implements collectors.CallRetrier.
+func (Base) RetriesCalls() bool { return true }
+
+// ClassifyError implements collectors.ErrorClassifier.
+func (Base) ClassifyError(err error) model.ErrorClass { return Classify(err) }

@@ -36,16 +36,25 @@ type pacer struct {
 	rate     float64 // tokens per second; 0 until an answer told the budget
 	last     time.Time
 	inflight int
+	// sent numbers the requests in the order they were let through;
+	// applied is the number of the latest whose answer set the budget. An
+	// answer to an earlier request, arriving after a later one's, tells an
+	// older budget and is not applied (it would give back tokens the later
+	// requests already spent).
+	sent, applied uint64
 }
 
-// wait takes a token, waiting until there is one (or ctx ends).
-func (p *pacer) wait(ctx context.Context) error {
+// wait takes a token, waiting until there is one (or ctx ends), and
+// returns the request's number for done.
+func (p *pacer) wait(ctx context.Context) (uint64, error) {
 	for {
 		p.mu.Lock()
 		if p.rate <= 0 {
 			p.inflight++
+			p.sent++
+			n := p.sent
 			p.mu.Unlock()
-			return nil
+			return n, nil
 		}
 		now := time.Now()
 		p.tokens = min(p.limit, p.tokens+now.Sub(p.last).Seconds()*p.rate)
@@ -53,8 +62,10 @@ func (p *pacer) wait(ctx context.Context) error {
 		if p.tokens >= 1 {
 			p.tokens--
 			p.inflight++
+			p.sent++
+			n := p.sent
 			p.mu.Unlock()
-			return nil
+			return n, nil
 		}
 		d := time.Duration((1 - p.tokens) / p.rate * float64(time.Second))
 		p.mu.Unlock()
@@ -63,20 +74,21 @@ func (p *pacer) wait(ctx context.Context) error {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return ctx.Err()
+			return 0, ctx.Err()
 		}
 	}
 }
 
-// done records an answer's headers (h nil: no answer).
-func (p *pacer) done(h http.Header) {
+// done records the answer to request n (h nil: no answer).
+func (p *pacer) done(n uint64, h http.Header) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.inflight = max(0, p.inflight-1)
 	limit, remaining, reset, ok := budget(h)
-	if !ok {
+	if !ok || n < p.applied {
 		return
 	}
+	p.applied = n
 	now := time.Now()
 	p.limit, p.last = limit, now
 	// The answer counts the requests the provider had taken when it

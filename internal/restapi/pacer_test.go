@@ -39,10 +39,11 @@ func TestBudgetHeaders(t *testing.T) {
 // refill; one never told anything never waits.
 func TestPacerWaitsForBudget(t *testing.T) {
 	var p pacer
-	if err := p.wait(t.Context()); err != nil {
+	n, err := p.wait(t.Context())
+	if err != nil {
 		t.Fatal(err)
 	}
-	p.done(http.Header{"X-Ratelimit-Limit-Requests": {"10"}, "X-Ratelimit-Remaining-Requests": {"0"}, "X-Ratelimit-Reset-Requests": {"1s"}})
+	p.done(n, http.Header{"X-Ratelimit-Limit-Requests": {"10"}, "X-Ratelimit-Remaining-Requests": {"0"}, "X-Ratelimit-Reset-Requests": {"1s"}})
 	p.mu.Lock()
 	tokens, rate := p.tokens, p.rate
 	p.mu.Unlock()
@@ -51,7 +52,7 @@ func TestPacerWaitsForBudget(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), time.Millisecond)
 	defer cancel()
-	if err := p.wait(ctx); err == nil {
+	if _, err := p.wait(ctx); err == nil {
 		t.Error("a request went out with no budget left and none refilled yet")
 	}
 }
@@ -76,5 +77,24 @@ func TestBudgetHeadersGitHubAndHub(t *testing.T) {
 		if _, _, _, ok := budget(h); ok {
 			t.Errorf("accepted %v", h)
 		}
+	}
+}
+
+// An answer to an earlier request that arrives after a later one's tells
+// an older budget: it does not give back the tokens spent since.
+func TestStaleAnswerDoesNotRefill(t *testing.T) {
+	var p pacer
+	h := func(remaining string) http.Header {
+		return http.Header{"X-Ratelimit-Limit-Requests": {"10"}, "X-Ratelimit-Remaining-Requests": {remaining}, "X-Ratelimit-Reset-Requests": {"10s"}}
+	}
+	first, _ := p.wait(t.Context())
+	second, _ := p.wait(t.Context())
+	p.done(second, h("0"))
+	p.done(first, h("5"))
+	p.mu.Lock()
+	tokens := p.tokens
+	p.mu.Unlock()
+	if tokens >= 1 {
+		t.Errorf("tokens %v after a stale answer: the later answer said none were left", tokens)
 	}
 }

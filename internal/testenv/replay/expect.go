@@ -1,9 +1,12 @@
 package replay
 
 import (
+	"context"
 	"reflect"
 	"testing"
+	"time"
 
+	"github.com/aisight/aisight/collectors"
 	"github.com/aisight/aisight/model"
 )
 
@@ -51,4 +54,37 @@ func ScopeFacts(inv model.Inventory) map[string]any {
 		}
 	}
 	return out
+}
+
+// Collect runs one collector, built on the base URL of a replay of dir's
+// calls.yaml (examples in dir/examples), through the runner, and fails t
+// when the collector made a call no example answers or the manifest lists
+// a call it never made. The inventory is normalised.
+func Collect(t *testing.T, dir, name string, build func(base string) collectors.Collector) (model.Inventory, *Server) {
+	t.Helper()
+	m, err := Load(dir + "/calls.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := Start(t, m, dir+"/examples", false)
+	inv := collectors.NewRunner(collectors.Options{ScopeTimeout: time.Minute, RetryBackoff: time.Millisecond}).
+		Run(context.Background(), []collectors.Plan{{Name: name, Collector: build(srv.URL)}})
+	inv.Normalize()
+	if u := srv.Unmatched(); len(u) > 0 {
+		t.Errorf("calls with no example in %s/calls.yaml: %q", dir, u)
+	}
+	if n := srv.NeverCalled(); len(n) > 0 {
+		t.Errorf("%s/calls.yaml lists calls the collector never made: %q", dir, n)
+	}
+	return inv, srv
+}
+
+// ExpectOK fails t for every scope of inv that is not ok.
+func ExpectOK(t testing.TB, inv model.Inventory) {
+	t.Helper()
+	for _, r := range inv.Scan.CollectorRuns {
+		if r.Status != model.StatusOK {
+			t.Errorf("%s: %s %s %q", r.Scope.ID, r.Status, r.Error, r.Problems)
+		}
+	}
 }

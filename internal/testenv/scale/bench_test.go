@@ -64,7 +64,8 @@ func scan(b *testing.B, bin string, es demo.Estates, extra ...string) (model.Rep
 // AISIGHT_BENCH_AWS_ACCOUNTS (200), AISIGHT_BENCH_GCP_PROJECTS (50),
 // AISIGHT_BENCH_AWS_REGION_COPIES (8: each account's resources in 9 of its
 // 17 regions), AISIGHT_BENCH_AZURE_SUBSCRIPTIONS (100),
-// AISIGHT_BENCH_SAAS_KEYS (5000),
+// AISIGHT_BENCH_SAAS_KEYS (5000), AISIGHT_BENCH_HF_ORGS (20),
+// AISIGHT_BENCH_COPILOT_ORGS (20),
 // AISIGHT_BENCH_LATENCY (30ms), AISIGHT_BENCH_RATE (10 per second),
 // AISIGHT_BENCH_SCAN_FLAGS (extra scan flags, space-separated), and
 // AISIGHT_BENCH_PROFILE_DIR (the scan's CPU and allocation profiles).
@@ -74,6 +75,8 @@ func BenchmarkEstateScale(b *testing.B) {
 		GCPProjects: envInt("AISIGHT_BENCH_GCP_PROJECTS", 50), GCPLocations: locations10,
 		AzureSubscriptions: envInt("AISIGHT_BENCH_AZURE_SUBSCRIPTIONS", 100),
 		SaaSKeys:           envInt("AISIGHT_BENCH_SAAS_KEYS", 5000),
+		HFOrgs:             envInt("AISIGHT_BENCH_HF_ORGS", 20),
+		CopilotOrgs:        envInt("AISIGHT_BENCH_COPILOT_ORGS", 20),
 	}
 	latency, rate := 30*time.Millisecond, 10.0
 	if v, err := time.ParseDuration(os.Getenv("AISIGHT_BENCH_LATENCY")); err == nil && v >= 0 {
@@ -159,7 +162,7 @@ func BenchmarkEstateScale(b *testing.B) {
 			collectors []string
 			bound      func() (string, float64)
 		}{{"aws", []string{"aws"}, e.AWS.LowerBound}, {"gcp", []string{"gcp"}, e.GCP.LowerBound},
-			{"azure", []string{"azure"}, e.Azure.LowerBound}, {"saas", []string{"openai", "anthropic"}, e.SaaS.LowerBound}} {
+			{"azure", []string{"azure"}, e.Azure.LowerBound}, {"saas", []string{"openai", "anthropic", "huggingface", "copilot"}, e.SaaS.LowerBound}} {
 			key, secs := c.bound()
 			secs = max(secs, chain)
 			end := 0.0

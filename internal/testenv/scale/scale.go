@@ -44,6 +44,10 @@ type Size struct {
 	// turn as copies of the OpenAI organisation's projects and of the
 	// Anthropic organisation's workspaces, with their keys.
 	SaaSKeys int
+	// HFOrgs and CopilotOrgs are the number of Hugging Face organisations
+	// and of GitHub organisations with Copilot: copies of the sample's
+	// (with their endpoints, repositories and seats), named <org>-c<N>.
+	HFOrgs, CopilotOrgs int
 }
 
 // Copy is one copy of a unit of the sample estate: the scope unit it copies
@@ -63,7 +67,8 @@ func Grow(base demo.Estates, size Size) (demo.Estates, []Copy, error) {
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return demo.Estates{}, nil, err
 	}
-	return demo.Estates{AWS: aws, GCP: gcp, Azure: az, SaaS: saas}, slices.Concat(c1, c2, c3, c4), nil
+	c5 := growPlatforms(saas, size)
+	return demo.Estates{AWS: aws, GCP: gcp, Azure: az, SaaS: saas}, slices.Concat(c1, c2, c3, c4, c5), nil
 }
 
 // Sample is the size of the sample a grown estate is checked against: the
@@ -406,4 +411,53 @@ func renameValue(v string, i int) string {
 	}
 	mid := len(v) / 2
 	return v[:mid] + tag + v[mid+len(tag):]
+}
+
+// growPlatforms copies the sample's Hugging Face organisations (the token
+// belongs to every copy) and its GitHub organisations with Copilot until
+// there are size.HFOrgs and size.CopilotOrgs of each.
+func growPlatforms(e *simsaas.Estate, size Size) []Copy {
+	var copies []Copy
+	if hf := e.HuggingFace; hf != nil && len(hf.Orgs) > 0 {
+		base := slices.Clone(hf.Orgs)
+		for i := 1; len(hf.Orgs) < size.HFOrgs; i++ {
+			for _, o := range base {
+				if len(hf.Orgs) >= size.HFOrgs {
+					break
+				}
+				name := fmt.Sprintf("%s-c%d", o.Name, i)
+				c := o
+				c.Endpoints = slices.Clone(o.Endpoints)
+				for j := range c.Endpoints {
+					c.Endpoints[j].Repository = strings.Replace(c.Endpoints[j].Repository, o.Name+"/", name+"/", 1)
+				}
+				c.Name = name
+				hf.Orgs = append(hf.Orgs, c)
+				copies = append(copies, Copy{Unit: "huggingface:" + o.Name, Rename: renameSegments(map[string]string{o.Name: name})})
+			}
+		}
+	}
+	if gh := e.GitHub; gh != nil {
+		var base []simsaas.GitHubOrg
+		for _, o := range gh.Orgs {
+			if o.Copilot {
+				base = append(base, o)
+			}
+		}
+		n := len(base)
+		for i := 1; len(base) > 0 && n < size.CopilotOrgs; i++ {
+			for _, o := range base {
+				if n >= size.CopilotOrgs {
+					break
+				}
+				login := fmt.Sprintf("%s-c%d", o.Login, i)
+				c := o
+				c.Login = login
+				gh.Orgs = append(gh.Orgs, c)
+				n++
+				copies = append(copies, Copy{Unit: "github:" + o.Login, Rename: renameSegments(map[string]string{o.Login: login})})
+			}
+		}
+	}
+	return copies
 }

@@ -18,7 +18,7 @@ func TestGrowSizesAndIdentities(t *testing.T) {
 		t.Fatal(err)
 	}
 	size := Size{AWSAccounts: 12, AWSRegions: []string{"us-east-1", "sa-east-1"}, GCPProjects: 11, GCPLocations: []string{"us-central1", "asia-south1"},
-		AzureSubscriptions: 7, SaaSKeys: 300}
+		AzureSubscriptions: 7, SaaSKeys: 300, HFOrgs: 3, CopilotOrgs: 4}
 	es, copies, err := Grow(base, size)
 	if err != nil {
 		t.Fatal(err)
@@ -90,5 +90,33 @@ func TestGrowSizesAndIdentities(t *testing.T) {
 	}
 	if len(want) < 4 {
 		t.Errorf("no copy's asset expected: %v", want)
+	}
+	// The platforms: three Hugging Face organisations, four with Copilot
+	// (the sample's one without Copilot is not copied), each copy's assets
+	// its original's renamed.
+	copilotOrgs := 0
+	for _, o := range es.SaaS.GitHub.Orgs {
+		if o.Copilot {
+			copilotOrgs++
+		}
+	}
+	if len(es.SaaS.HuggingFace.Orgs) != 3 || copilotOrgs != 4 {
+		t.Errorf("%d Hugging Face organisations, %d with Copilot", len(es.SaaS.HuggingFace.Orgs), copilotOrgs)
+	}
+	pw := Expected([]model.Asset{
+		{ID: "huggingface://endpoints/acme-ai/support-llama", Scope: "huggingface:acme-ai"},
+		{ID: "github://orgs/acme-corp/copilot/seats/alice", Scope: "github:acme-corp"},
+	}, copies)
+	for _, id := range []string{"huggingface://endpoints/acme-ai-c2/support-llama", "github://orgs/acme-corp-c3/copilot/seats/alice"} {
+		if !pw[id] {
+			t.Errorf("%s not expected of the copies", id)
+		}
+	}
+	for _, o := range es.SaaS.HuggingFace.Orgs {
+		for _, ep := range o.Endpoints {
+			if strings.HasPrefix(ep.Repository, "acme-ai/") && o.Name != "acme-ai" {
+				t.Errorf("%s's endpoint %s serves the original's model %s", o.Name, ep.Name, ep.Repository)
+			}
+		}
 	}
 }
