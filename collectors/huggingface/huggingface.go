@@ -103,7 +103,7 @@ func (s *Spec) Plan(_ context.Context, env collectors.Env) (collectors.Collector
 	}
 	ep := firstOf(s.endpoints, env.Getenv("AISIGHT_HF_ENDPOINTS_URL"), DefaultEndpoints)
 	if err := restapi.CheckBaseURL(ep); err != nil {
-		return nil, "", fmt.Errorf("Inference Endpoints API URL: %w", err)
+		return nil, "", fmt.Errorf("the Inference Endpoints API URL: %w", err)
 	}
 	return New(Options{Token: token, HubURL: hub, EndpointsURL: ep, Orgs: s.orgs, Logger: env.Logger}), "token from " + from, nil
 }
