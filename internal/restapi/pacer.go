@@ -26,9 +26,11 @@ import (
 //
 // From them it keeps a token bucket: the budget left and the rate at which
 // it refills ((limit - remaining) / reset). Before each request a token is
-// taken, waiting for one when none is left. Until a provider has answered
-// with these headers (or when it never does) nothing is paced, and 429
-// answers are still retried after their Retry-After.
+// taken, waiting for one when none is left. The first request goes alone:
+// the others wait for its answer, so a collector that starts many scopes at
+// once (twenty organisations) learns the budget before spending it. When a
+// provider answers without these headers nothing is paced, and 429 answers
+// are still retried after their Retry-After.
 type pacer struct {
 	mu       sync.Mutex
 	limit    float64
@@ -36,6 +38,7 @@ type pacer struct {
 	rate     float64 // tokens per second; 0 until an answer told the budget
 	last     time.Time
 	inflight int
+	answered bool // an answer (or a failed request) came back
 	// sent numbers the requests in the order they were let through;
 	// applied is the number of the latest whose answer set the budget. An
 	// answer to an earlier request, arriving after a later one's, tells an
@@ -49,6 +52,18 @@ type pacer struct {
 func (p *pacer) wait(ctx context.Context) (uint64, error) {
 	for {
 		p.mu.Lock()
+		if p.rate <= 0 && !p.answered && p.inflight > 0 {
+			// The first request is out: wait for its answer to tell the budget.
+			p.mu.Unlock()
+			t := time.NewTimer(5 * time.Millisecond)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return 0, ctx.Err()
+			}
+			continue
+		}
 		if p.rate <= 0 {
 			p.inflight++
 			p.sent++
@@ -84,6 +99,7 @@ func (p *pacer) done(n uint64, h http.Header) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.inflight = max(0, p.inflight-1)
+	p.answered = true
 	limit, remaining, reset, ok := budget(h)
 	if !ok || n < p.applied {
 		return
@@ -92,8 +108,11 @@ func (p *pacer) done(n uint64, h http.Header) {
 	now := time.Now()
 	p.limit, p.last = limit, now
 	// The answer counts the requests the provider had taken when it
-	// answered; those still in flight will take theirs.
-	p.tokens = max(0, remaining-float64(p.inflight))
+	// answered; those still in flight will take theirs. One more is kept
+	// back: a provider counts whole requests left but refills by the
+	// fraction, so the rate read from the two may be up to one request per
+	// reset too high until the next answer corrects it.
+	p.tokens = max(0, remaining-float64(p.inflight)-1)
 	if spent := limit - remaining; spent > 0 && reset > 0 {
 		p.rate = spent / reset.Seconds()
 	} else if p.rate <= 0 {

@@ -87,6 +87,8 @@ func TestStaleAnswerDoesNotRefill(t *testing.T) {
 	h := func(remaining string) http.Header {
 		return http.Header{"X-Ratelimit-Limit-Requests": {"10"}, "X-Ratelimit-Remaining-Requests": {remaining}, "X-Ratelimit-Reset-Requests": {"10s"}}
 	}
+	probe, _ := p.wait(t.Context())
+	p.done(probe, h("9"))
 	first, _ := p.wait(t.Context())
 	second, _ := p.wait(t.Context())
 	p.done(second, h("0"))
@@ -96,5 +98,27 @@ func TestStaleAnswerDoesNotRefill(t *testing.T) {
 	p.mu.Unlock()
 	if tokens >= 1 {
 		t.Errorf("tokens %v after a stale answer: the later answer said none were left", tokens)
+	}
+}
+
+// Before any answer only one request is out: the rest wait for it to tell
+// the budget; once an answer without budget headers came back, nothing is
+// paced.
+func TestFirstRequestGoesAlone(t *testing.T) {
+	var p pacer
+	first, err := p.wait(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := p.wait(ctx); err == nil {
+		t.Fatal("a second request went out before the first was answered")
+	}
+	p.done(first, http.Header{})
+	for range 3 {
+		if _, err := p.wait(t.Context()); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

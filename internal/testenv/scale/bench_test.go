@@ -181,6 +181,13 @@ func BenchmarkEstateScale(b *testing.B) {
 		// The SaaS collectors pace themselves to the budget the providers'
 		// rate-limit headers tell: none of their calls should be refused.
 		benchtest.Metric(b, float64(e.SaaS.Throttled()), "saas-throttled")
+		shown := 0
+		for _, r := range e.SaaS.Requests() {
+			if r.Status == 429 && shown < 5 {
+				b.Logf("answered 429: %s %s", r.Provider, r.Path)
+				shown++
+			}
+		}
 		calls = len(e.AWS.Calls()) + e.GCP.Calls() + e.Azure.Calls() + len(e.SaaS.Requests())
 		throttled = e.AWS.Throttled() + e.GCP.Throttled() + e.Azure.Throttled() + e.SaaS.Throttled()
 		benchtest.Metric(b, st.Wall, "wall-s")
