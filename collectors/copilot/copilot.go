@@ -171,24 +171,18 @@ func (c *Collector) Scopes(ctx context.Context) ([]model.Scope, error) {
 		return out, nil
 	}
 	var logins []string
-	next := ""
-	for {
-		var page []struct {
-			Login string `json:"login"`
-		}
-		n, err := c.c.GetPage(ctx, "/user/orgs", url.Values{"per_page": {"100"}}, next, &page)
-		if err != nil {
-			return nil, fmt.Errorf("github: the token user's organisations (GET /user/orgs): %w", err)
-		}
+	err := restapi.Pages(ctx, c.c, "/user/orgs", url.Values{"per_page": {"100"}}, func(page []struct {
+		Login string `json:"login"`
+	}) error {
 		for _, o := range page {
 			if validLogin(o.Login) {
 				logins = append(logins, o.Login)
 			}
 		}
-		if n == "" {
-			break
-		}
-		next = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("github: the token user's organisations (GET /user/orgs): %w", err)
 	}
 	if len(logins) == 0 {
 		return nil, collectors.Classedf(model.ErrInvalidConfig, "github: the token's user belongs to no organisation it may list: name one with --copilot-org (a fine-grained token lists only its resource owner)")

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/aisight/aisight/internal/restapi"
 	"github.com/aisight/aisight/model"
 )
 
@@ -29,17 +30,13 @@ type seat struct {
 // organisation's asset gets how many were unused for 90 days.
 func (s *scan) seats(ctx context.Context) error {
 	path := "/orgs/" + url.PathEscape(s.org) + "/copilot/billing/seats"
-	next, unused, total := "", 0, 0
-	for {
-		var page struct {
-			TotalSeats int    `json:"total_seats"`
-			Seats      []seat `json:"seats"`
-		}
-		nx, err := s.c.c.GetPage(ctx, path, url.Values{"per_page": {"100"}}, next, &page)
-		if err != nil {
-			return err
-		}
-		for _, st := range page.Seats {
+	unused, total := 0, 0
+	type page struct {
+		TotalSeats int    `json:"total_seats"`
+		Seats      []seat `json:"seats"`
+	}
+	err := restapi.Pages(ctx, s.c.c, path, url.Values{"per_page": {"100"}}, func(p page) error {
+		for _, st := range p.Seats {
 			a, ok := s.seatAsset(st)
 			if !ok {
 				continue
@@ -50,10 +47,10 @@ func (s *scan) seats(ctx context.Context) error {
 			}
 			s.sink.Asset(a)
 		}
-		if nx == "" {
-			break
-		}
-		next = nx
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	src := "github GET " + path
 	s.sink.ScopeFact(model.Int("copilot.seats_listed", int64(total), model.Observed, src))

@@ -81,21 +81,16 @@ func (s *scan) codingAgent(ctx context.Context) error {
 	if p.EnabledRepositories != "selected" {
 		return nil
 	}
-	n, next := 0, ""
-	for {
-		var page struct {
-			TotalCount   int   `json:"total_count"`
-			Repositories []any `json:"repositories"`
-		}
-		nx, err := s.c.c.GetPage(ctx, path+"/repositories", url.Values{"per_page": {"100"}}, next, &page)
-		if err != nil {
-			return err
-		}
+	n := 0
+	err := restapi.Pages(ctx, s.c.c, path+"/repositories", url.Values{"per_page": {"100"}}, func(page struct {
+		TotalCount   int   `json:"total_count"`
+		Repositories []any `json:"repositories"`
+	}) error {
 		n += len(page.Repositories)
-		if nx == "" {
-			break
-		}
-		next = nx
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	s.sink.ScopeFact(model.Int("copilot.coding_agent_repository_count", int64(n), model.Observed, src+"/repositories"))
 	return nil

@@ -12,20 +12,15 @@ import (
 // their roles, so owners are not counted here).
 func (s *scan) members(ctx context.Context) error {
 	path := "/api/organizations/" + url.PathEscape(s.org) + "/members"
-	n, next := 0, ""
-	for {
-		var page []struct {
-			User string `json:"user"`
-		}
-		nx, err := s.c.hub.GetPage(ctx, path, url.Values{"limit": {"500"}}, next, &page)
-		if err != nil {
-			return err
-		}
+	n := 0
+	err := restapi.Pages(ctx, s.c.hub, path, url.Values{"limit": {"500"}}, func(page []struct {
+		User string `json:"user"`
+	}) error {
 		n += len(page)
-		if nx == "" {
-			break
-		}
-		next = nx
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	s.sink.ScopeFact(model.Int("org.members", int64(n), model.Observed, "huggingface GET "+path))
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 
+	"github.com/aisight/aisight/internal/restapi"
 	"github.com/aisight/aisight/model"
 )
 
@@ -33,23 +34,14 @@ type repo struct {
 func (s *scan) repos(kind string) func(context.Context) error {
 	return func(ctx context.Context) error {
 		q := url.Values{"author": {s.org}, "limit": {"100"}, "full": {"true"}}
-		next := ""
-		for {
-			var page []repo
-			n, err := s.c.hub.GetPage(ctx, "/api/"+kind, q, next, &page)
-			if err != nil {
-				return err
-			}
+		return restapi.Pages(ctx, s.c.hub, "/api/"+kind, q, func(page []repo) error {
 			for _, r := range page {
 				if r.ID != "" {
 					s.sink.Asset(s.repoAsset(kind, r))
 				}
 			}
-			if n == "" {
-				return nil
-			}
-			next = n
-		}
+			return nil
+		})
 	}
 }
 

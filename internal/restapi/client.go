@@ -362,3 +362,35 @@ func (Base) RetriesCalls() bool { return true }
 
 // ClassifyError implements collectors.ErrorClassifier.
 func (Base) ClassifyError(err error) model.ErrorClass { return Classify(err) }
+
+// Pages follows a listing's Link pages from path and query, decoding each
+// into a fresh T for each. A page link that comes back (a server that
+// pages in a loop) ends the listing with an error, class unparsed, instead
+// of paging for ever; so does a listing of more than maxPages pages.
+func Pages[T any](ctx context.Context, c *Client, path string, query url.Values, each func(T) error) error {
+	seen := map[string]bool{}
+	next := ""
+	for n := 1; ; n++ {
+		var page T
+		nx, err := c.GetPage(ctx, path, query, next, &page)
+		if err != nil {
+			return err
+		}
+		if err := each(page); err != nil {
+			return err
+		}
+		switch {
+		case nx == "":
+			return nil
+		case seen[nx]:
+			return collectors.Classedf(model.ErrUnparsed, "%s GET %s: the page link %s came back: the listing loops, not followed", c.provider, path, redact.URL(nx))
+		case n >= maxPages:
+			return collectors.Classedf(model.ErrUnparsed, "%s GET %s: more than %d pages: not followed further", c.provider, path, maxPages)
+		}
+		seen[nx] = true
+		next = nx
+	}
+}
+
+// maxPages bounds one listing (100,000 pages of at least one item).
+const maxPages = 100_000

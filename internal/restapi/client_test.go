@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -101,5 +102,38 @@ func TestPageLinkOffOriginRefused(t *testing.T) {
 	}
 	if other.Load() != 0 {
 		t.Errorf("%d requests reached the other host", other.Load())
+	}
+}
+
+// A server whose page links come back (page 2 links to page 1) does not
+// keep the listing paging for ever: the listing ends unparsed, naming the
+// loop, after the pages it read.
+func TestPagesStopOnALoop(t *testing.T) {
+	var calls atomic.Int64
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		other := "1"
+		if r.URL.Query().Get("page") != "2" {
+			other = "2"
+		}
+		w.Header().Set("Link", "<"+srv.URL+"/api/models?page="+other+">; rel=\"next\"")
+		w.Write([]byte(`[{"id":"x"}]`))
+	}))
+	defer srv.Close()
+	c := New("test", srv.URL, "token", func(*http.Request) {})
+	items := 0
+	err := Pages(context.Background(), c, "/api/models", nil, func(page []map[string]any) error {
+		items += len(page)
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "loops") {
+		t.Fatalf("err %v: a looping listing was not stopped", err)
+	}
+	if got := collectors.Classify(err, classifier{}); got != model.ErrUnparsed {
+		t.Errorf("class %s, want unparsed", got)
+	}
+	if n := calls.Load(); n > 4 || items != int(n) {
+		t.Errorf("%d requests, %d items", n, items)
 	}
 }
