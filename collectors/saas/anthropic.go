@@ -182,6 +182,7 @@ func anthropicList[T any](ctx context.Context, c *restapi.Client, path string, q
 		query = url.Values{}
 	}
 	query.Set("limit", "100")
+	seen := map[string]bool{}
 	for {
 		var p page[T]
 		if err := c.Get(ctx, path, query, &p); err != nil {
@@ -193,6 +194,10 @@ func anthropicList[T any](ctx context.Context, c *restapi.Client, path string, q
 		if !p.HasMore || p.LastID == "" {
 			return nil
 		}
+		if seen[p.LastID] {
+			return collectors.Classedf(model.ErrUnparsed, "%s GET %s: the cursor %q came back: the listing loops, not followed", c.Provider(), path, p.LastID)
+		}
+		seen[p.LastID] = true
 		query.Set("after_id", p.LastID)
 	}
 }

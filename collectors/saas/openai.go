@@ -160,6 +160,7 @@ func openAIList[T any](ctx context.Context, c *restapi.Client, path string, quer
 		query = url.Values{}
 	}
 	query.Set("limit", "100")
+	seen := map[string]bool{}
 	for {
 		var p page[T]
 		if err := c.Get(ctx, path, query, &p); err != nil {
@@ -171,6 +172,10 @@ func openAIList[T any](ctx context.Context, c *restapi.Client, path string, quer
 		if !p.HasMore || p.LastID == "" {
 			return nil
 		}
+		if seen[p.LastID] {
+			return collectors.Classedf(model.ErrUnparsed, "%s GET %s: the cursor %q came back: the listing loops, not followed", c.Provider(), path, p.LastID)
+		}
+		seen[p.LastID] = true
 		query.Set("after", p.LastID)
 	}
 }

@@ -394,3 +394,6 @@ func Pages[T any](ctx context.Context, c *Client, path string, query url.Values,
 
 // maxPages bounds one listing (100,000 pages of at least one item).
 const maxPages = 100_000
+
+// Provider is the provider's name the client was made for.
+func (c *Client) Provider() string { return c.provider }
