@@ -25,8 +25,10 @@ func TestCursorLoopStops(t *testing.T) {
 		ID string `json:"id"`
 	}
 	for name, list := range map[string]func() error{
-		"anthropic": func() error { return anthropicList(context.Background(), c, "/v1/organizations/users", nil, func(item) {}) },
-		"openai":    func() error { return openAIList(context.Background(), c, "/organization/users", nil, func(item) {}) },
+		"anthropic": func() error {
+			return anthropicList(context.Background(), c, "/v1/organizations/users", nil, func(item) {})
+		},
+		"openai": func() error { return openAIList(context.Background(), c, "/organization/users", nil, func(item) {}) },
 	} {
 		calls.Store(0)
 		if err := list(); err == nil || !strings.Contains(err.Error(), "loops") {
